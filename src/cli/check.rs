@@ -1,0 +1,129 @@
+//! `listlint check`.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use miette::{IntoDiagnostic, WrapErr};
+
+use super::packs::{load_ruleset, PackArgs};
+use super::ColorChoice;
+use crate::engine::RuleFilter;
+use crate::exit::ExitStatus;
+use crate::pack::schema::Severity;
+use crate::report::{reporter, HumanOptions, OutputFormat};
+use crate::run::{run_check, CheckError, CheckPlan};
+use crate::source::{expand_inputs, InputFormat};
+
+/// Lint listing files.
+///
+/// Reads CSV, TSV or JSON Lines (by extension, or `--input-format`), folders
+/// recursively, and `-` for standard input. Exit status: 0 when no finding is
+/// at or above `--fail-on`, 1 when one is, 2 on a usage error (bad flag,
+/// unreadable file, invalid rule pack).
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  listlint check fixtures/listings.csv\n  \
+    listlint check --format json -o report.json exports/\n  \
+    listlint check --select absolute/ --fail-on warning listings.jsonl\n  \
+    cat listings.jsonl | listlint check -")]
+pub struct CheckArgs {
+    /// Files or folders to check; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub packs: PackArgs,
+
+    /// Fail (exit 1) when a finding has at least this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// Worker threads (default: all cores).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Read inputs as this format regardless of their extension (standard
+    /// input defaults to jsonl).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+}
+
+/// The `--fail-on` threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Fail on errors.
+    Error,
+    /// Fail on warnings and errors.
+    Warning,
+    /// Fail on any finding.
+    Info,
+    /// Never fail because of findings.
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// Runs `listlint check`.
+pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
+    let ruleset = load_ruleset(&args.packs)?;
+    let inputs = expand_inputs(&args.paths)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .into_diagnostic()
+        .wrap_err("cannot start worker threads")?;
+    let plan = CheckPlan {
+        inputs,
+        input_format: args.input_format,
+        filter: RuleFilter::new(&args.packs.select, &args.packs.ignore),
+    };
+    let out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("cannot create {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    let human = HumanOptions {
+        color: color.enabled(args.output.is_some()),
+        ..HumanOptions::default()
+    };
+    let mut reporter = reporter(args.format, out, human);
+    let summary = match run_check(&ruleset, &plan, &pool, reporter.as_mut()) {
+        Ok(summary) => summary,
+        Err(CheckError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            return Ok(ExitStatus::Success)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let failed = args.fail_on.threshold().is_some_and(|threshold| {
+        summary
+            .by_severity
+            .iter()
+            .any(|(severity, count)| *severity >= threshold && *count > 0)
+    });
+    Ok(if failed {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}

@@ -1,0 +1,101 @@
+//! Command-line interface: clap definitions, one file per subcommand.
+
+mod check;
+mod packs;
+
+use std::io::IsTerminal;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::exit::ExitStatus;
+
+/// Policy-as-code compliance linter for e-commerce product listings.
+///
+/// listlint checks listing exports (CSV, TSV, JSON Lines) against rule packs:
+/// absolute wording banned by 《广告法》第九条, authority, superstition,
+/// guarantee and medical claims, and whatever your own packs add. The default
+/// packs ship inside the binary.
+#[derive(Debug, Parser)]
+#[command(name = "listlint", version, max_term_width = 100)]
+pub struct Cli {
+    /// When to use colours in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Colour choice for human output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colours when writing to a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour output going to stdout (or a file when `to_file`).
+    pub fn enabled(self, to_file: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                !to_file
+                    && std::env::var_os("NO_COLOR").is_none()
+                    && std::io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint listing files (the main job).
+    Check(check::CheckArgs),
+    /// Work with rule packs.
+    #[command(subcommand)]
+    Rules(packs::RulesCommand),
+}
+
+/// Parses the command line and runs it.
+pub fn main() -> ExitStatus {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Check(args) => check::run(args, cli.color),
+        Command::Rules(cmd) => packs::run(cmd, cli.color),
+    };
+    match result {
+        Ok(status) => status,
+        Err(report) => {
+            print_error(&report, cli.color);
+            ExitStatus::Error
+        }
+    }
+}
+
+/// Prints a usage error to stderr with miette.
+fn print_error(report: &miette::Report, color: ColorChoice) {
+    let colored = match color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+        }
+    };
+    let theme = if colored {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut out = String::new();
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+    if handler.render_report(&mut out, report.as_ref()).is_err() {
+        out = format!("{report}");
+    }
+    eprintln!("{out}");
+}

@@ -1,0 +1,121 @@
+//! Loading rule packs from the command line, and `listlint rules`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use super::ColorChoice;
+use crate::engine::{compile, RuleFilter, Ruleset};
+use crate::examples::{run_pack_examples, ExampleOutcome};
+use crate::exit::ExitStatus;
+use crate::pack::{builtin_sources, parse_pack, read_pack_sources, LoadedPack, PackSource};
+
+/// Which rule packs to load and which of their rules to run.
+#[derive(Debug, Clone, Args)]
+pub struct PackArgs {
+    /// Add rule packs: a YAML file, or a folder of them (repeatable).
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+
+    /// Do not load the default packs built into the binary.
+    #[arg(long)]
+    pub no_default_rules: bool,
+
+    /// Run only these rules: ids, id prefixes, categories or pack names,
+    /// comma-separated (repeatable).
+    #[arg(long, value_name = "LIST")]
+    pub select: Vec<String>,
+
+    /// Skip these rules: ids, id prefixes, categories or pack names,
+    /// comma-separated (repeatable). Wins over --select.
+    #[arg(long, value_name = "LIST")]
+    pub ignore: Vec<String>,
+}
+
+/// Reads and parses the packs the arguments name.
+pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
+    let mut sources: Vec<PackSource> = Vec::new();
+    if !args.no_default_rules {
+        sources.extend(builtin_sources());
+    }
+    for path in &args.rules {
+        sources.extend(read_pack_sources(path)?);
+    }
+    if sources.is_empty() {
+        miette::bail!(
+            help = "drop --no-default-rules or add packs with --rules PATH",
+            "no rule packs to load"
+        );
+    }
+    sources
+        .into_iter()
+        .map(|s| parse_pack(s).map_err(miette::Report::from))
+        .collect()
+}
+
+/// Loads and compiles the packs the arguments name.
+pub fn load_ruleset(args: &PackArgs) -> miette::Result<Ruleset> {
+    let packs = load_packs(args)?;
+    let filter = RuleFilter::new(&args.select, &args.ignore);
+    Ok(compile(&packs, &filter)?)
+}
+
+/// `listlint rules …`
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Run the examples embedded in rule packs, like a test suite.
+    ///
+    /// Each example runs with only its own pack loaded; the rule ids it
+    /// expects must fire and no other rule of the pack may. Exit 1 on any
+    /// failure.
+    Test {
+        /// Pack files or folders to test (default: the built-in packs).
+        #[arg(value_name = "PACK")]
+        packs: Vec<PathBuf>,
+    },
+}
+
+/// Runs `listlint rules …`.
+pub fn run(cmd: &RulesCommand, _color: ColorChoice) -> miette::Result<ExitStatus> {
+    match cmd {
+        RulesCommand::Test { packs } => {
+            let args = PackArgs {
+                rules: packs.clone(),
+                no_default_rules: !packs.is_empty(),
+                select: Vec::new(),
+                ignore: Vec::new(),
+            };
+            let packs = load_packs(&args)?;
+            // Validate the whole set together (duplicate ids, kinds …).
+            compile(&packs, &RuleFilter::default())?;
+            let (mut passed, mut failed) = (0usize, 0usize);
+            for pack in &packs {
+                for outcome in run_pack_examples(pack)? {
+                    if outcome.passed() {
+                        passed += 1;
+                        println!("ok   {}", outcome.describe());
+                    } else {
+                        failed += 1;
+                        println!("FAIL {}", outcome.describe());
+                        print_mismatch(&outcome);
+                    }
+                }
+            }
+            println!("{passed} passed, {failed} failed");
+            Ok(if failed == 0 {
+                ExitStatus::Success
+            } else {
+                ExitStatus::Failure
+            })
+        }
+    }
+}
+
+fn print_mismatch(outcome: &ExampleOutcome) {
+    for id in outcome.missing() {
+        println!("       - expected {id}, which did not fire");
+    }
+    for (id, text) in outcome.unexpected() {
+        println!("       + {id} fired unexpectedly on 「{text}」");
+    }
+}

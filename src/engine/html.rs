@@ -1,0 +1,343 @@
+//! Visible-text extraction from field values that may contain HTML.
+//!
+//! A field such as a product description is often an HTML fragment. Shoppers
+//! see its text, plus the `alt` and `title` attributes of its elements, so
+//! that is what rules scan. Every visible character keeps the character range
+//! of the original value it came from, so that spans found in the visible text
+//! map back into the original value.
+//!
+//! The extractor is deliberately forgiving: a `<` that does not open a tag
+//! (`价格<100元`) or a tag that never closes is ordinary text, and an unknown
+//! entity is kept literally. It never fails and never panics.
+
+/// One unit of visible text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visible {
+    /// A visible character and the original character range `[start, end)`
+    /// it was produced from (an entity such as `&amp;` spans several).
+    Char { ch: char, start: u32, end: u32 },
+    /// A boundary no match may cross: a block element, a line break, or the
+    /// edge of an attribute value.
+    Break,
+}
+
+/// Elements whose content is never shown to a shopper.
+const HIDDEN_ELEMENTS: &[&str] = &["script", "style", "head", "template", "noscript"];
+
+/// Elements that do not break the flow of text; every other tag is a break.
+const INLINE_ELEMENTS: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font",
+    "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub",
+    "sup", "time", "tt", "u", "var", "wbr",
+];
+
+/// Attributes whose values are visible (or read out) to shoppers.
+const VISIBLE_ATTRIBUTES: &[&str] = &["alt", "title"];
+
+/// Appends the visible text of `value` to `out`.
+///
+/// Plain text passes through unchanged apart from entity decoding; `\n` and
+/// `\r` become [`Visible::Break`].
+pub fn extract_visible(value: &str, out: &mut Vec<Visible>) {
+    let chars: Vec<char> = value.chars().collect();
+    let mut i = 0usize;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '<' => {
+                if let Some(next) = parse_markup(&chars, i, out) {
+                    i = next;
+                    continue;
+                }
+                push_char(out, c, i, i + 1);
+                i += 1;
+            }
+            '&' => {
+                let (decoded, len) = decode_entity(&chars[i..]).unwrap_or(('&', 1));
+                push_char(out, decoded, i, i + len);
+                i += len;
+            }
+            '\n' | '\r' => {
+                out.push(Visible::Break);
+                i += 1;
+            }
+            _ => {
+                push_char(out, c, i, i + 1);
+                i += 1;
+            }
+        }
+    }
+}
+
+fn push_char(out: &mut Vec<Visible>, ch: char, start: usize, end: usize) {
+    out.push(Visible::Char {
+        ch,
+        start: start as u32,
+        end: end as u32,
+    });
+}
+
+/// Parses a comment, declaration or tag starting at `chars[at] == '<'`.
+/// Returns the index after it, or `None` when the `<` is plain text.
+fn parse_markup(chars: &[char], at: usize, out: &mut Vec<Visible>) -> Option<usize> {
+    let next = *chars.get(at + 1)?;
+    if starts_with(chars, at, "<!--") {
+        let end = find(chars, at + 4, "-->").map_or(chars.len(), |e| e + 3);
+        return Some(end);
+    }
+    if !(next.is_ascii_alphabetic() || next == '/' || next == '!' || next == '?') {
+        return None;
+    }
+    let tag = parse_tag(chars, at)?;
+    let name = tag.name.to_ascii_lowercase();
+    if !tag.closing && HIDDEN_ELEMENTS.contains(&name.as_str()) {
+        let close = format!("</{name}");
+        let end = find_ignore_case(chars, tag.end, &close)
+            .and_then(|c| find(chars, c, ">").map(|gt| gt + 1))
+            .unwrap_or(chars.len());
+        return Some(end);
+    }
+    if !INLINE_ELEMENTS.contains(&name.as_str()) {
+        out.push(Visible::Break);
+    }
+    for (attr, start, end) in &tag.attributes {
+        if VISIBLE_ATTRIBUTES.contains(&attr.to_ascii_lowercase().as_str()) {
+            out.push(Visible::Break);
+            decode_range(chars, *start, *end, out);
+            out.push(Visible::Break);
+        }
+    }
+    Some(tag.end)
+}
+
+/// A parsed start or end tag.
+struct Tag {
+    name: String,
+    closing: bool,
+    /// Attribute name and the character range of its value.
+    attributes: Vec<(String, usize, usize)>,
+    /// Index just after the closing `>`.
+    end: usize,
+}
+
+fn parse_tag(chars: &[char], at: usize) -> Option<Tag> {
+    let mut i = at + 1;
+    let closing = chars.get(i) == Some(&'/');
+    if closing {
+        i += 1;
+    }
+    let name_start = i;
+    while i < chars.len() && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '-' | ':'))
+    {
+        i += 1;
+    }
+    let name: String = chars[name_start..i].iter().collect();
+    let mut attributes = Vec::new();
+    loop {
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        let c = *chars.get(i)?;
+        if c == '>' {
+            return Some(Tag {
+                name,
+                closing,
+                attributes,
+                end: i + 1,
+            });
+        }
+        if c == '/' || c == '?' || c == '!' {
+            i += 1;
+            continue;
+        }
+        let attr_start = i;
+        while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '=' | '>' | '/')
+        {
+            i += 1;
+        }
+        let attr: String = chars[attr_start..i].iter().collect();
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        if chars.get(i) != Some(&'=') {
+            continue;
+        }
+        i += 1;
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        let quote = *chars.get(i)?;
+        if quote == '"' || quote == '\'' {
+            let value_start = i + 1;
+            let value_end = (value_start..chars.len()).find(|&j| chars[j] == quote)?;
+            attributes.push((attr, value_start, value_end));
+            i = value_end + 1;
+        } else {
+            let value_start = i;
+            while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '>' {
+                i += 1;
+            }
+            attributes.push((attr, value_start, i));
+        }
+    }
+}
+
+/// Appends the characters of `chars[start..end]`, decoding entities.
+fn decode_range(chars: &[char], start: usize, end: usize, out: &mut Vec<Visible>) {
+    let mut i = start;
+    while i < end {
+        if chars[i] == '&' {
+            if let Some((decoded, len)) = decode_entity(&chars[i..end]) {
+                push_char(out, decoded, i, i + len);
+                i += len;
+                continue;
+            }
+        }
+        if matches!(chars[i], '\n' | '\r') {
+            out.push(Visible::Break);
+        } else {
+            push_char(out, chars[i], i, i + 1);
+        }
+        i += 1;
+    }
+}
+
+/// Decodes an entity at the start of `chars` (which begins with `&`).
+/// Returns the character and the length of the entity in characters.
+fn decode_entity(chars: &[char]) -> Option<(char, usize)> {
+    let semi = chars.iter().take(12).position(|&c| c == ';')?;
+    let body: String = chars[1..semi].iter().collect();
+    let decoded = if let Some(num) = body.strip_prefix('#') {
+        let code = if let Some(hex) = num.strip_prefix(['x', 'X']) {
+            u32::from_str_radix(hex, 16).ok()?
+        } else {
+            num.parse::<u32>().ok()?
+        };
+        char::from_u32(code)?
+    } else {
+        named_entity(&body)?
+    };
+    Some((decoded, semi + 1))
+}
+
+fn named_entity(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "ensp" | "emsp" | "thinsp" => ' ',
+        "yen" => '¥',
+        "times" => '×',
+        "middot" => '·',
+        "bull" => '•',
+        "hellip" => '…',
+        "mdash" => '—',
+        "ndash" => '–',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "deg" => '°',
+        _ => return None,
+    })
+}
+
+fn starts_with(chars: &[char], at: usize, needle: &str) -> bool {
+    let mut i = at;
+    for n in needle.chars() {
+        if chars.get(i) != Some(&n) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+fn find(chars: &[char], from: usize, needle: &str) -> Option<usize> {
+    (from..chars.len()).find(|&i| starts_with(chars, i, needle))
+}
+
+fn find_ignore_case(chars: &[char], from: usize, needle: &str) -> Option<usize> {
+    let needle: Vec<char> = needle.chars().collect();
+    (from..chars.len()).find(|&i| {
+        needle
+            .iter()
+            .enumerate()
+            .all(|(k, n)| chars.get(i + k).is_some_and(|c| c.eq_ignore_ascii_case(n)))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn visible(value: &str) -> String {
+        let mut out = Vec::new();
+        extract_visible(value, &mut out);
+        out.iter()
+            .map(|v| match v {
+                Visible::Char { ch, .. } => *ch,
+                Visible::Break => '|',
+            })
+            .collect()
+    }
+
+    #[test]
+    fn plain_text_passes_through() {
+        assert_eq!(visible("最好用的吸尘器"), "最好用的吸尘器");
+    }
+
+    #[test]
+    fn less_than_that_opens_no_tag_is_text() {
+        assert_eq!(visible("价格<100元"), "价格<100元");
+        assert_eq!(visible("a < b"), "a < b");
+    }
+
+    #[test]
+    fn inline_tags_vanish_and_block_tags_break() {
+        assert_eq!(visible("<b>最</b>好"), "最好");
+        assert_eq!(visible("<p>第</p><p>一</p>"), "|第||一|");
+    }
+
+    #[test]
+    fn alt_and_title_attributes_are_visible() {
+        assert_eq!(
+            visible(r#"<img src="a.jpg" alt="国家级品质">好"#),
+            "||国家级品质|好"
+        );
+        assert_eq!(visible("<a title='顶级'>x</a>"), "|顶级|x");
+    }
+
+    #[test]
+    fn scripts_styles_and_comments_are_hidden() {
+        assert_eq!(visible("a<script>最好</script>b<!-- 第一 -->c"), "abc");
+        assert_eq!(visible("<STYLE>p{}</style>x"), "x");
+    }
+
+    #[test]
+    fn entities_decode_and_keep_their_original_range() {
+        let mut out = Vec::new();
+        extract_visible("A&amp;B", &mut out);
+        assert_eq!(
+            out[1],
+            Visible::Char {
+                ch: '&',
+                start: 1,
+                end: 6
+            }
+        );
+        assert_eq!(visible("AT&T &bogus; &#26368;"), "AT&T &bogus; 最");
+    }
+
+    #[test]
+    fn unterminated_tag_is_text() {
+        assert_eq!(visible("<b 最好"), "<b 最好");
+        assert_eq!(visible("<img alt=\"最好"), "<img alt=\"最好");
+    }
+}

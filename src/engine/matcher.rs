@@ -1,0 +1,137 @@
+//! The one Aho-Corasick automaton over every term and allow phrase of every
+//! enabled rule.
+//!
+//! Each distinct normalised string is one automaton pattern; a pattern table
+//! maps the pattern back to every (rule, role) that uses it, so a string
+//! shared by several rules is still scanned once.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::normalize::Normalized;
+
+/// What a pattern means to one rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A deny term: index into the rule's term list.
+    Deny(u32),
+    /// An allow phrase: suppresses deny hits of the same rule it covers.
+    Allow,
+}
+
+/// One use of a pattern by a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PatternUse {
+    /// Index of the rule in the ruleset.
+    pub rule: u32,
+    /// What the pattern is to that rule.
+    pub role: Role,
+}
+
+/// A pattern occurrence: character range `[first, last)` of the
+/// normalised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurrence {
+    /// Who uses the pattern.
+    pub used_by: PatternUse,
+    /// First normalised character.
+    pub first: usize,
+    /// One past the last normalised character.
+    pub last: usize,
+}
+
+/// Collects patterns before building the automaton.
+#[derive(Debug, Default)]
+pub struct MatcherBuilder {
+    patterns: Vec<String>,
+    index: HashMap<String, usize>,
+    uses: Vec<Vec<PatternUse>>,
+}
+
+impl MatcherBuilder {
+    /// Registers a normalised pattern for a rule. Empty patterns are ignored
+    /// (pack validation rejects them before this point).
+    pub fn add(&mut self, normalized: &str, used_by: PatternUse) {
+        if normalized.is_empty() {
+            return;
+        }
+        let id = match self.index.get(normalized) {
+            Some(&id) => id,
+            None => {
+                let id = self.patterns.len();
+                self.patterns.push(normalized.to_owned());
+                self.index.insert(normalized.to_owned(), id);
+                self.uses.push(Vec::new());
+                id
+            }
+        };
+        if !self.uses[id].contains(&used_by) {
+            self.uses[id].push(used_by);
+        }
+    }
+
+    /// Builds the automaton.
+    pub fn build(self) -> Result<Matcher, aho_corasick::BuildError> {
+        let ac = if self.patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .build(&self.patterns)?,
+            )
+        };
+        let bounded = self
+            .patterns
+            .iter()
+            .map(|p| {
+                let first = p.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+                let last = p.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
+                first || last
+            })
+            .collect();
+        Ok(Matcher {
+            ac,
+            uses: self.uses,
+            bounded,
+            pattern_count: self.patterns.len(),
+        })
+    }
+}
+
+/// The compiled automaton and its pattern table.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    ac: Option<AhoCorasick>,
+    uses: Vec<Vec<PatternUse>>,
+    /// Patterns with an ASCII letter or digit at an edge must stand at a
+    /// word boundary there.
+    bounded: Vec<bool>,
+    pattern_count: usize,
+}
+
+impl Matcher {
+    /// Number of distinct patterns in the automaton.
+    pub fn pattern_count(&self) -> usize {
+        self.pattern_count
+    }
+
+    /// Finds every occurrence (overlapping ones included) of every pattern
+    /// in `text` and appends one [`Occurrence`] per use.
+    pub fn scan(&self, text: &Normalized, out: &mut Vec<Occurrence>) {
+        let Some(ac) = &self.ac else { return };
+        for m in ac.find_overlapping_iter(text.text.as_str()) {
+            let id = m.pattern().as_usize();
+            let (first, last) = text.char_range(m.start(), m.end());
+            if self.bounded[id] && !text.has_word_boundaries(first, last) {
+                continue;
+            }
+            out.extend(self.uses[id].iter().map(|&used_by| Occurrence {
+                used_by,
+                first,
+                last,
+            }));
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! Text normalisation with an offset map back to the original value.
+//!
+//! Rules match on a normalised form of each field, so that evasions such as
+//! full-width letters (`ＮＯ．１`), traditional characters (`國家級`), case
+//! (`Top1`) and separators inserted between the characters of a term
+//! (`最 好`, `最*佳`, `第-一`, `N O . 1`) all match the term as written in the
+//! pack. Terms go through the same normalisation when a pack is compiled, so a
+//! pack author writes terms in ordinary simplified Chinese.
+//!
+//! Steps, per visible character (see [`super::html`]):
+//! 1. full-width ASCII (U+FF01–U+FF5E) becomes half-width, U+3000 a space;
+//! 2. ASCII letters fold to lower case;
+//! 3. traditional characters become simplified ones (one character for one,
+//!    so offsets stay exact);
+//! 4. a few unambiguous look-alike characters used to dodge filters map back
+//!    (`蕞` → `最`);
+//! 5. zero-width characters are dropped; whitespace and separator symbols are
+//!    skipped and remembered as a boundary (`sep_before`). A `.` between two
+//!    digits is a decimal point and is kept, so `1.00%` never reads as `100%`.
+//!
+//! Line breaks and HTML block boundaries become `\n`, which no term contains,
+//! so no match crosses them.
+
+use super::html::{extract_visible, Visible};
+
+/// One character of normalised text and where it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NormChar {
+    /// The normalised character.
+    pub ch: char,
+    /// Byte offset of this character in [`Normalized::text`].
+    pub byte: u32,
+    /// Original character range `[start, end)` in the field value.
+    pub start: u32,
+    /// See `start`.
+    pub end: u32,
+    /// Whether whitespace or a separator symbol was skipped just before it.
+    pub sep_before: bool,
+}
+
+/// The normalised form of one field value.
+#[derive(Debug, Default, Clone)]
+pub struct Normalized {
+    /// Normalised text: what the automaton scans.
+    pub text: String,
+    /// One entry per character of `text`, in order.
+    pub chars: Vec<NormChar>,
+}
+
+impl Normalized {
+    /// Index into [`Self::chars`] of the character starting at byte `byte`.
+    fn char_index(&self, byte: usize) -> usize {
+        self.chars
+            .binary_search_by_key(&(byte as u32), |c| c.byte)
+            .unwrap_or_else(|i| i)
+    }
+
+    /// Maps a byte range of the normalised text to the character range
+    /// `[first, last)` in [`Self::chars`].
+    pub fn char_range(&self, byte_start: usize, byte_end: usize) -> (usize, usize) {
+        (self.char_index(byte_start), self.char_index(byte_end))
+    }
+
+    /// Maps a character range of [`Self::chars`] to the original character
+    /// range `[start, end)` of the field value.
+    pub fn original_range(&self, first: usize, last: usize) -> (usize, usize) {
+        let start = self.chars[first].start as usize;
+        let end = self.chars[last - 1].end as usize;
+        (start, end)
+    }
+
+    /// Whether a match over `chars[first..last]` stands apart from ASCII
+    /// letters and digits around it. `NO.1` must not match inside `NO.12`.
+    pub fn has_word_boundaries(&self, first: usize, last: usize) -> bool {
+        let starts_alnum = self.chars[first].ch.is_ascii_alphanumeric();
+        let ends_alnum = self.chars[last - 1].ch.is_ascii_alphanumeric();
+        let before_ok = !starts_alnum
+            || first == 0
+            || self.chars[first].sep_before
+            || !self.chars[first - 1].ch.is_ascii_alphanumeric();
+        let after_ok = !ends_alnum
+            || last == self.chars.len()
+            || self.chars[last].sep_before
+            || !self.chars[last].ch.is_ascii_alphanumeric();
+        before_ok && after_ok
+    }
+}
+
+/// Reusable buffers for normalising many values without reallocating.
+#[derive(Debug, Default)]
+pub struct Normalizer {
+    visible: Vec<Visible>,
+    plain: String,
+}
+
+/// What step 1–5 make of one character.
+enum Folded {
+    Keep(char),
+    Separator,
+    Invisible,
+}
+
+impl Normalizer {
+    /// Creates a normaliser with empty buffers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Normalises a field value (which may contain HTML) into `out`.
+    pub fn normalize_into(&mut self, value: &str, out: &mut Normalized) {
+        self.visible.clear();
+        extract_visible(value, &mut self.visible);
+        self.normalize_visible(out);
+    }
+
+    fn normalize_visible(&mut self, out: &mut Normalized) {
+        out.text.clear();
+        out.chars.clear();
+        let simplified = self.simplify();
+        let mut simplified = simplified.as_deref().map(|s| s.chars());
+        let mut sep_before = false;
+        for i in 0..self.visible.len() {
+            let (raw, start, end) = match self.visible[i] {
+                Visible::Char { ch, start, end } => (ch, start, end),
+                Visible::Break => {
+                    push(out, '\n', 0, 0, false);
+                    sep_before = false;
+                    continue;
+                }
+            };
+            let ch = simplified
+                .as_mut()
+                .and_then(|s| s.next())
+                .unwrap_or(raw);
+            match fold(ch) {
+                Folded::Keep('.') if self.is_decimal_point(out, i) => {
+                    push(out, '.', start, end, sep_before);
+                    sep_before = false;
+                }
+                Folded::Keep(c) if is_separator(c) => sep_before = true,
+                Folded::Keep(c) => {
+                    push(out, c, start, end, sep_before);
+                    sep_before = false;
+                }
+                Folded::Separator => sep_before = true,
+                Folded::Invisible => {}
+            }
+        }
+    }
+
+    /// Converts the visible characters from traditional to simplified
+    /// Chinese, one character for one. `None` when there is nothing to do.
+    fn simplify(&mut self) -> Option<String> {
+        self.plain.clear();
+        let mut any_cjk = false;
+        for v in &self.visible {
+            if let Visible::Char { ch, .. } = v {
+                any_cjk |= !ch.is_ascii();
+                self.plain.push(*ch);
+            }
+        }
+        if !any_cjk {
+            return None;
+        }
+        let converted = fast2s::convert(&self.plain);
+        // The conversion is character for character; keep the original text
+        // if that ever stops holding rather than misplace every offset.
+        (converted.chars().count() == self.plain.chars().count()).then_some(converted)
+    }
+
+    /// A `.` between two ASCII digits is a decimal point, not a separator.
+    fn is_decimal_point(&self, out: &Normalized, i: usize) -> bool {
+        let prev_digit = out.chars.last().is_some_and(|c| c.ch.is_ascii_digit());
+        let next_digit = match self.visible.get(i + 1) {
+            Some(Visible::Char { ch, .. }) => matches!(fold(*ch), Folded::Keep(c) if c.is_ascii_digit()),
+            _ => false,
+        };
+        prev_digit && next_digit
+    }
+}
+
+fn push(out: &mut Normalized, ch: char, start: u32, end: u32, sep_before: bool) {
+    out.chars.push(NormChar {
+        ch,
+        byte: out.text.len() as u32,
+        start,
+        end,
+        sep_before,
+    });
+    out.text.push(ch);
+}
+
+fn fold(c: char) -> Folded {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => {
+            let half = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+            fold(half)
+        }
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}' => {
+            Folded::Invisible
+        }
+        c if c.is_whitespace() => Folded::Separator,
+        'A'..='Z' => Folded::Keep(c.to_ascii_lowercase()),
+        '蕞' => Folded::Keep('最'),
+        c => Folded::Keep(c),
+    }
+}
+
+/// Symbols that sellers insert between the characters of a banned term and
+/// that shoppers read past. Punctuation that ends a clause (`,` `。` `!` `?`
+/// `;` `:`), brackets, `%` and currency signs are not separators.
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '*' | '-' | '_' | '~' | '/' | '\\' | '|' | '+' | '=' | '#' | '^' | '`' | '\''
+            | '"' | '·' | '•' | '・' | '‧' | '∙' | '⋅' | '‐'..='―' | '〜' | '～'
+            | '\u{2190}'..='\u{21FF}'
+            | '\u{2500}'..='\u{27BF}'
+            | '\u{2B00}'..='\u{2BFF}'
+            | '\u{1F300}'..='\u{1FAFF}'
+    )
+}
+
+/// Normalises a pack term or allow phrase the way field text is normalised.
+/// Terms are plain text: `<` and `&` in a term are literal characters.
+pub fn normalize_term(term: &str) -> String {
+    let mut normalizer = Normalizer::new();
+    normalizer.visible.extend(term.chars().enumerate().map(|(i, ch)| match ch {
+        '\n' | '\r' => Visible::Break,
+        ch => Visible::Char {
+            ch,
+            start: i as u32,
+            end: i as u32 + 1,
+        },
+    }));
+    let mut out = Normalized::default();
+    normalizer.normalize_visible(&mut out);
+    out.text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(value: &str) -> Normalized {
+        let mut out = Normalized::default();
+        Normalizer::new().normalize_into(value, &mut out);
+        out
+    }
+
+    #[test]
+    fn folds_width_case_and_traditional_characters() {
+        assert_eq!(norm("ＮＯ．１").text, "no1");
+        assert_eq!(norm("Top1").text, "top1");
+        assert_eq!(norm("國家級極品").text, "国家级极品");
+        assert_eq!(normalize_term("最佳"), norm("最佳").text);
+    }
+
+    #[test]
+    fn skips_inserted_separators_and_invisible_characters() {
+        for evasion in ["最 好", "最*好", "最-好", "最\u{200b}好", "最　好", "最★好", "最・好"] {
+            assert_eq!(norm(evasion).text, "最好", "{evasion}");
+        }
+        assert_eq!(norm("N O . 1").text, "no1");
+        assert_eq!(norm("第-一").text, "第一");
+    }
+
+    #[test]
+    fn keeps_decimal_points_and_clause_punctuation() {
+        assert_eq!(norm("1.00%").text, "1.00%");
+        assert_eq!(norm("最，好").text, "最,好");
+        assert_eq!(norm("最。好").text, "最。好");
+        assert_eq!(norm("100%纯棉").text, "100%纯棉");
+    }
+
+    #[test]
+    fn line_breaks_and_blocks_are_hard_boundaries() {
+        assert_eq!(norm("最\n好").text, "最\n好");
+        assert_eq!(norm("<p>最</p>好").text, "\n最\n好");
+    }
+
+    #[test]
+    fn maps_back_to_original_character_ranges() {
+        let n = norm("超值 最 好 的");
+        let start = n.text.find("最好").unwrap();
+        let (first, last) = n.char_range(start, start + "最好".len());
+        assert_eq!(n.original_range(first, last), (3, 6));
+        let html = norm("<b>最</b>&nbsp;好");
+        let start = html.text.find("最好").unwrap();
+        let (first, last) = html.char_range(start, start + "最好".len());
+        assert_eq!(html.original_range(first, last), (3, 15));
+    }
+
+    #[test]
+    fn word_boundaries_for_latin_and_digit_edges() {
+        let n = norm("色号NO.12");
+        let (first, last) = n.char_range(6, 9); // "no1"
+        assert_eq!(&n.text[6..9], "no1");
+        assert!(!n.has_word_boundaries(first, last));
+        let n = norm("NO.1 2023款");
+        let (first, last) = n.char_range(0, 3);
+        assert!(n.has_word_boundaries(first, last));
+    }
+}

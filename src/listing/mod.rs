@@ -1,0 +1,72 @@
+//! The listing: one record of named fields, as rules see it.
+
+pub mod profile;
+
+use std::sync::Arc;
+
+/// A field name shared between the records of one file.
+pub type FieldName = Arc<str>;
+
+/// One product listing read from an input file.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    /// The file it was read from, as given on the command line.
+    pub file: Arc<str>,
+    /// 1-based line in the file where the record starts.
+    pub line: u64,
+    /// 1-based record number within the file.
+    pub record: u64,
+    /// Fields in input order, under their canonical names (SPEC §1) or,
+    /// for columns no profile knows, their own header.
+    pub fields: Vec<(FieldName, String)>,
+    /// Problems met while reading this record; each becomes an `input`
+    /// finding. The fields that could be read are still checked.
+    pub problems: Vec<InputProblem>,
+}
+
+/// Something wrong with a record as read from the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputProblem {
+    /// Rule id of the resulting finding, e.g. `input/invalid-json`.
+    pub rule: &'static str,
+    /// What is wrong, naming the place (line, column, field) where known.
+    pub message: String,
+    /// The field concerned, if any.
+    pub field: Option<FieldName>,
+}
+
+impl Listing {
+    /// The value of a field, if present.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The listing id, if the record has a non-blank `id` field.
+    pub fn id(&self) -> Option<&str> {
+        self.get("id").map(str::trim).filter(|id| !id.is_empty())
+    }
+
+    /// A key identifying the listing across re-exports: its id, or failing
+    /// that its file and record number.
+    pub fn key(&self) -> String {
+        match self.id() {
+            Some(id) => id.to_owned(),
+            None => format!("{}#{}", self.file, self.record),
+        }
+    }
+
+    /// Adds a field, keeping the first value when the name repeats (a
+    /// second column mapping to the same canonical field keeps its header).
+    pub fn push_field(&mut self, name: FieldName, raw_header: &str, value: String) {
+        if self.get(&name).is_some() {
+            if &*name != raw_header && self.get(raw_header).is_none() {
+                self.fields.push((Arc::from(raw_header), value));
+            }
+            return;
+        }
+        self.fields.push((name, value));
+    }
+}

@@ -1,0 +1,116 @@
+//! Field mapping: which input header means which canonical field.
+//!
+//! The `generic` profile knows the aliases of SPEC §1 (case-insensitive,
+//! surrounding spaces ignored). Headers it does not know stay available to
+//! rules under their own name.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::FieldName;
+
+/// Canonical field names with their aliases (SPEC §1).
+const GENERIC_ALIASES: &[(&str, &[&str])] = &[
+    (
+        "id",
+        &["sku", "sku_id", "item_id", "product_id", "handle", "商品id", "商品编码", "宝贝id", "货号"],
+    ),
+    ("title", &["name", "product_name", "商品标题", "宝贝名称", "商品名称", "标题"]),
+    ("subtitle", &["selling_point", "副标题", "卖点", "宝贝卖点"]),
+    (
+        "description",
+        &["body", "body (html)", "detail", "商品详情", "宝贝描述", "描述"],
+    ),
+    ("category", &["product category", "type", "类目", "商品类目", "分类"]),
+    ("brand", &["vendor", "品牌"]),
+    (
+        "price",
+        &["variant price", "sale_price", "价格", "售价", "现价", "宝贝价格", "一口价"],
+    ),
+    (
+        "original_price",
+        &["compare_at_price", "variant compare at price", "list_price", "划线价", "原价", "市场价"],
+    ),
+    ("promo_text", &["promotion", "促销", "促销信息", "活动说明"]),
+    ("promo_start", &["活动开始时间"]),
+    ("promo_end", &["活动结束时间"]),
+    ("tags", &["标签"]),
+    ("cert.food_license", &["食品经营许可证", "食品经营许可证编号"]),
+    ("cert.food_production", &["食品生产许可证", "食品生产许可证编号", "生产许可证编号"]),
+    ("cert.health_food", &["保健食品注册证号", "保健食品备案号", "保健食品批准文号"]),
+    (
+        "cert.medical_device",
+        &["医疗器械注册证", "医疗器械注册证编号", "医疗器械备案凭证编号", "医疗器械备案号"],
+    ),
+    ("cert.cosmetics", &["特殊化妆品注册证", "普通化妆品备案编号", "化妆品备案编号"]),
+    ("cert.drug_approval", &["药品批准文号"]),
+    ("cert.ccc", &["ccc证书编号", "3c证书编号", "ccc", "3c"]),
+    ("cert.uscc", &["统一社会信用代码"]),
+];
+
+/// Maps input headers to field names, sharing one allocation per name.
+#[derive(Debug, Clone)]
+pub struct FieldMapper {
+    aliases: HashMap<String, FieldName>,
+    cache: HashMap<String, FieldName>,
+}
+
+impl Default for FieldMapper {
+    fn default() -> Self {
+        Self::generic()
+    }
+}
+
+impl FieldMapper {
+    /// The `generic` profile.
+    pub fn generic() -> Self {
+        let mut aliases = HashMap::new();
+        for (canonical, names) in GENERIC_ALIASES {
+            let canonical: FieldName = Arc::from(*canonical);
+            aliases.insert(canonical.to_string(), canonical.clone());
+            for name in *names {
+                aliases.insert(name.to_lowercase(), canonical.clone());
+            }
+        }
+        Self {
+            aliases,
+            cache: HashMap::new(),
+        }
+    }
+
+    /// The field name for an input header.
+    pub fn field_for(&mut self, header: &str) -> FieldName {
+        if let Some(name) = self.cache.get(header) {
+            return name.clone();
+        }
+        let key = header.trim().to_lowercase();
+        let name = self
+            .aliases
+            .get(&key)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(header.trim()));
+        self.cache.insert(header.to_owned(), name.clone());
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_aliases_case_insensitively() {
+        let mut m = FieldMapper::generic();
+        assert_eq!(&*m.field_for(" Body (HTML) "), "description");
+        assert_eq!(&*m.field_for("宝贝名称"), "title");
+        assert_eq!(&*m.field_for("SKU"), "id");
+        assert_eq!(&*m.field_for("Variant Compare At Price"), "original_price");
+        assert_eq!(&*m.field_for("CCC证书编号"), "cert.ccc");
+    }
+
+    #[test]
+    fn unknown_headers_keep_their_name() {
+        let mut m = FieldMapper::generic();
+        assert_eq!(&*m.field_for(" 产地 "), "产地");
+    }
+}

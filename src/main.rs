@@ -1,0 +1,5 @@
+//! The `listlint` command.
+
+fn main() -> std::process::ExitCode {
+    listlint::cli::main().into()
+}

@@ -1,0 +1,221 @@
+//! Rule packs: the YAML schema, loading from the binary and from disk, and
+//! errors that point at the pack's file, line and column.
+
+pub mod schema;
+
+use std::fs;
+use std::path::Path;
+use std::sync::Arc;
+
+use miette::{NamedSource, SourceSpan};
+
+use schema::PackDef;
+
+/// The default packs, embedded in the binary.
+pub const BUILTIN_PACKS: &[(&str, &str)] = &[
+    (
+        "rules/cn-ad-absolutes.yaml",
+        include_str!("../../rules/cn-ad-absolutes.yaml"),
+    ),
+    ("rules/cn-claims.yaml", include_str!("../../rules/cn-claims.yaml")),
+];
+
+/// The text of a pack and where it came from.
+#[derive(Debug, Clone)]
+pub struct PackSource {
+    /// Display name: the path as given, or `rules/…` for a built-in pack.
+    pub name: Arc<str>,
+    /// The YAML text.
+    pub text: Arc<str>,
+    /// Whether the pack ships inside the binary.
+    pub builtin: bool,
+}
+
+/// A parsed pack with its source.
+#[derive(Debug, Clone)]
+pub struct LoadedPack {
+    /// Where it came from (for error messages).
+    pub source: PackSource,
+    /// The parsed definition.
+    pub def: PackDef,
+}
+
+/// A pack that cannot be read or is invalid (a usage error, exit 2).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum PackError {
+    /// The file or folder could not be read.
+    #[error("cannot read rule pack {path}: {source}")]
+    #[diagnostic(code(listlint::pack::unreadable))]
+    Io {
+        /// The path as given.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The pack is not valid: bad YAML, a wrong type, an unknown key, or a
+    /// rule that does not make sense.
+    #[error("{file}:{line}:{column}: {message}")]
+    #[diagnostic(code(listlint::pack::invalid))]
+    Invalid {
+        /// Pack file.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// 1-based column.
+        column: u64,
+        /// What is wrong.
+        message: String,
+        /// The pack text, for the snippet.
+        #[source_code]
+        src: NamedSource<Arc<str>>,
+        /// Where in the pack.
+        #[label("here")]
+        span: Option<SourceSpan>,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+}
+
+impl PackError {
+    /// An error at a 1-based line and column of a pack.
+    pub fn at(
+        source: &PackSource,
+        line: u64,
+        column: u64,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Self {
+        let span = byte_offset(&source.text, line, column).map(|o| SourceSpan::from((o, 1)));
+        PackError::Invalid {
+            file: source.name.to_string(),
+            line,
+            column,
+            message: message.into(),
+            src: NamedSource::new(source.name.to_string(), source.text.clone()),
+            span,
+            help,
+        }
+    }
+
+    /// An error at a location recorded by the YAML parser.
+    pub fn at_location(
+        source: &PackSource,
+        location: serde_saphyr::Location,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Self {
+        Self::at(source, location.line(), location.column(), message, help)
+    }
+}
+
+/// Byte offset of a 1-based line and (character) column.
+fn byte_offset(text: &str, line: u64, column: u64) -> Option<usize> {
+    if line == 0 {
+        return None;
+    }
+    let line_start = if line == 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line as usize - 2)?.0 + 1
+    };
+    let rest = &text[line_start..];
+    let col = column.saturating_sub(1) as usize;
+    let within = rest
+        .char_indices()
+        .take_while(|&(_, c)| c != '\n')
+        .nth(col)
+        .map_or_else(|| rest.find('\n').unwrap_or(rest.len()), |(i, _)| i);
+    Some(line_start + within)
+}
+
+/// Parses one pack.
+pub fn parse_pack(source: PackSource) -> Result<LoadedPack, PackError> {
+    match serde_saphyr::from_str::<PackDef>(&source.text) {
+        Ok(def) => Ok(LoadedPack { source, def }),
+        Err(err) => {
+            let message = err.without_snippet().to_string();
+            let message = message.lines().next().unwrap_or("invalid YAML").to_owned();
+            Err(match err.location() {
+                Some(loc) => PackError::at_location(&source, loc, message, None),
+                None => PackError::at(&source, 1, 1, message, None),
+            })
+        }
+    }
+}
+
+/// The embedded default packs.
+pub fn builtin_sources() -> Vec<PackSource> {
+    BUILTIN_PACKS
+        .iter()
+        .map(|(name, text)| PackSource {
+            name: Arc::from(*name),
+            text: Arc::from(*text),
+            builtin: true,
+        })
+        .collect()
+}
+
+/// Reads pack files: a file, or every `*.yaml` / `*.yml` in a folder
+/// (recursively, sorted, skipping `*.test.yaml` example files).
+pub fn read_pack_sources(path: &Path) -> Result<Vec<PackSource>, PackError> {
+    let io_err = |source| PackError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let meta = fs::metadata(path).map_err(io_err)?;
+    if !meta.is_dir() {
+        let text = fs::read_to_string(path).map_err(io_err)?;
+        return Ok(vec![PackSource {
+            name: Arc::from(path.display().to_string()),
+            text: Arc::from(text),
+            builtin: false,
+        }]);
+    }
+    let mut entries: Vec<_> = fs::read_dir(path)
+        .map_err(io_err)?
+        .collect::<Result<_, _>>()
+        .map_err(io_err)?;
+    entries.sort_by_key(|e| e.file_name());
+    let mut sources = Vec::new();
+    for entry in entries {
+        let p = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if p.is_dir() {
+            if !name.starts_with('.') {
+                sources.extend(read_pack_sources(&p)?);
+            }
+        } else if is_pack_file(&name) {
+            sources.extend(read_pack_sources(&p)?);
+        }
+    }
+    Ok(sources)
+}
+
+fn is_pack_file(name: &str) -> bool {
+    (name.ends_with(".yaml") || name.ends_with(".yml"))
+        && !name.ends_with(".test.yaml")
+        && !name.ends_with(".test.yml")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_offsets_of_lines_and_columns() {
+        let text = "ab\n最好x\n";
+        assert_eq!(byte_offset(text, 1, 1), Some(0));
+        assert_eq!(byte_offset(text, 2, 2), Some(6));
+        assert_eq!(byte_offset(text, 2, 9), Some(10));
+        assert_eq!(byte_offset(text, 9, 1), None);
+    }
+
+    #[test]
+    fn builtin_packs_parse() {
+        for source in builtin_sources() {
+            let name = source.name.clone();
+            parse_pack(source).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The rule-pack YAML schema, as serde types.
+//!
+//! These types mirror the YAML exactly (unknown keys are errors); compiling
+//! them into something the engine can run happens in [`crate::engine`].
+//! The format is documented for pack authors in `docs/rule-packs.md`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_saphyr::Spanned;
+
+/// A rule pack: a named, versioned set of rules.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackDef {
+    /// Pack name, unique among loaded packs.
+    pub pack: Spanned<String>,
+    /// Pack version (free-form string, e.g. `"2026.11.0"`).
+    pub version: String,
+    /// Human-readable title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Longer description (Markdown).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Default category of the pack's rules.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Legal basis and sources for the whole pack.
+    #[serde(default)]
+    pub references: Vec<Reference>,
+    /// Allow phrases shared by every lexicon rule of the pack.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// The rules.
+    #[serde(default)]
+    pub rules: Vec<RuleDef>,
+}
+
+/// One rule. Fields that only some kinds use are optional here and checked
+/// against the kind when the pack is compiled.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    /// Rule id, unique across all loaded packs (e.g. `absolute/superlative`).
+    pub id: Spanned<String>,
+    /// Rule kind (`lexicon`).
+    pub kind: Spanned<String>,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// Category; defaults to the pack's.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// One-line description of what the rule flags.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Finding message; may use `{term}` and `{field}`.
+    pub message: Spanned<String>,
+    /// What to do about a finding.
+    #[serde(default)]
+    pub help: Option<String>,
+    /// Longer documentation (Markdown): legal basis, exemptions, judgement.
+    #[serde(default)]
+    pub docs: Option<String>,
+    /// Fields the rule scans; default `title, subtitle, description, promo_text`.
+    #[serde(default)]
+    pub fields: Option<Vec<String>>,
+    /// Legal basis and sources of this rule.
+    #[serde(default)]
+    pub references: Vec<Reference>,
+    /// `lexicon`: the deny terms.
+    #[serde(default)]
+    pub terms: Option<Spanned<Vec<String>>>,
+    /// `lexicon`: look-alike phrases that neutralise a term they cover.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// `lexicon`: replacement wording per term.
+    #[serde(default)]
+    pub suggest: BTreeMap<String, String>,
+    /// Examples, run by `cargo test` and by the pack test runner.
+    #[serde(default)]
+    pub examples: Vec<ExampleDef>,
+}
+
+/// A legal basis or source: a plain string or a title with a link.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub enum Reference {
+    /// Just a citation, e.g. `《广告法》第九条第三项`.
+    Text(String),
+    /// A citation with a link.
+    Linked {
+        /// The citation.
+        title: String,
+        /// Where to read it.
+        #[serde(default)]
+        url: Option<String>,
+    },
+}
+
+impl Reference {
+    /// The citation text.
+    pub fn title(&self) -> &str {
+        match self {
+            Reference::Text(t) => t,
+            Reference::Linked { title, .. } => title,
+        }
+    }
+}
+
+/// An example listing and the rule ids expected to fire on it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleDef {
+    /// Shorthand for a listing whose title is this text.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// A full listing (field name → value; nested maps flatten with `.`).
+    #[serde(default)]
+    pub listing: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Rule ids (of the same pack) that must fire; no other may.
+    #[serde(default)]
+    pub expect: Vec<String>,
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails a run unless `--fail-on info`.
+    Info,
+    /// Should be fixed or justified.
+    Warning,
+    /// Must be fixed.
+    Error,
+}
+
+impl Severity {
+    /// Lower-case name as used in YAML, JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,238 @@
+//! `--format human`: each finding as a miette diagnostic showing the field
+//! text with the span labelled, then a summary line.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+
+use super::{Finding, Reporter, Summary};
+use crate::pack::schema::Severity;
+
+/// Characters of context shown on each side of a span.
+const CONTEXT_CHARS: usize = 40;
+
+/// How to render for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HumanOptions {
+    /// Use colours.
+    pub color: bool,
+    /// Line width to wrap at.
+    pub width: usize,
+}
+
+impl Default for HumanOptions {
+    fn default() -> Self {
+        Self {
+            color: false,
+            width: 100,
+        }
+    }
+}
+
+/// Renders findings with miette.
+pub struct HumanReporter<W: Write> {
+    out: W,
+    handler: GraphicalReportHandler,
+}
+
+impl<W: Write> HumanReporter<W> {
+    /// Writes to `out`.
+    pub fn new(out: W, options: HumanOptions) -> Self {
+        let theme = if options.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(options.width)
+            .with_links(false)
+            .without_primary_span_start();
+        Self { out, handler }
+    }
+}
+
+impl<W: Write> Reporter for HumanReporter<W> {
+    fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
+        let mut rendered = String::new();
+        for finding in findings {
+            rendered.clear();
+            let diagnostic = FindingDiagnostic::new(finding);
+            self.handler
+                .render_report(&mut rendered, &diagnostic)
+                .map_err(io::Error::other)?;
+            self.out.write_all(rendered.as_bytes())?;
+            self.out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        writeln!(self.out, "{}", summary_line(summary))?;
+        self.out.flush()
+    }
+}
+
+/// The last line of human output.
+pub fn summary_line(summary: &Summary) -> String {
+    let files = plural(summary.files, "file", "files");
+    let listings = plural(summary.listings, "listing", "listings");
+    if summary.findings == 0 {
+        return format!("No findings in {files} ({listings}).");
+    }
+    format!(
+        "Found {} in {files} ({listings}): {}, {}, {} info.",
+        plural(summary.findings, "finding", "findings"),
+        plural(summary.severity(Severity::Error), "error", "errors"),
+        plural(summary.severity(Severity::Warning), "warning", "warnings"),
+        summary.severity(Severity::Info),
+    )
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A finding seen through miette's eyes: the field text (a window around
+/// the span) as source, the span labelled, the rule id as code.
+struct FindingDiagnostic<'a> {
+    finding: &'a Finding,
+    /// The message, prefixed with the location when there is no snippet
+    /// to carry it.
+    headline: String,
+    source: Option<NamedSource<String>>,
+    label: Option<LabeledSpan>,
+    help: Option<String>,
+}
+
+impl<'a> FindingDiagnostic<'a> {
+    fn new(finding: &'a Finding) -> Self {
+        let location = format!(
+            "{}:{} · {} · {}",
+            finding.file,
+            finding.line,
+            finding
+                .listing_id
+                .clone()
+                .unwrap_or_else(|| format!("record {}", finding.record)),
+            finding.field.as_deref().unwrap_or("-"),
+        );
+        let (source, label) = match (&finding.source, finding.start, finding.end) {
+            (Some(value), Some(start), Some(end)) => {
+                let (window, span_start, span_len) = window(value, start, end);
+                let label = LabeledSpan::new(Some(label_text(finding)), span_start, span_len);
+                (Some(NamedSource::new(location, window)), Some(label))
+            }
+            _ => (None, None),
+        };
+        let help = match (&finding.help, &finding.suggestion) {
+            (Some(h), Some(s)) => Some(format!("{h}\nsuggestion: {s}")),
+            (Some(h), None) => Some(h.to_string()),
+            (None, Some(s)) => Some(format!("suggestion: {s}")),
+            (None, None) => None,
+        };
+        let headline = if label.is_some() {
+            finding.message.clone()
+        } else {
+            format!("{}:{}: {}", finding.file, finding.line, finding.message)
+        };
+        Self {
+            finding,
+            headline,
+            source,
+            label,
+            help,
+        }
+    }
+}
+
+fn label_text(finding: &Finding) -> String {
+    match &finding.text {
+        Some(text) => format!("「{text}」"),
+        None => String::new(),
+    }
+}
+
+/// Cuts a window of context around a character span. Returns the window
+/// and the span's byte offset and length within it.
+fn window(value: &str, start: usize, end: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = value.chars().collect();
+    let from = start.saturating_sub(CONTEXT_CHARS);
+    let to = (end + CONTEXT_CHARS).min(chars.len());
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    let before: String = chars[from..start].iter().collect();
+    let span: String = chars[start..end].iter().collect();
+    let after: String = chars[end..to].iter().collect();
+    out.push_str(&before);
+    let offset = out.len();
+    out.push_str(&span);
+    out.push_str(&after);
+    if to < chars.len() {
+        out.push('…');
+    }
+    (out, offset, span.len())
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FindingDiagnostic")
+            .field("rule", &self.finding.rule)
+            .finish()
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.headline)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!("{} ({})", self.finding.rule, self.finding.severity)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.label
+            .clone()
+            .map(|l| Box::new(std::iter::once(l)) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_marks_truncation_and_keeps_the_span() {
+        let value = format!("{}最好{}", "甲".repeat(50), "乙".repeat(50));
+        let (w, offset, len) = window(&value, 50, 52);
+        assert!(w.starts_with('…') && w.ends_with('…'));
+        assert_eq!(&w[offset..offset + len], "最好");
+    }
+}

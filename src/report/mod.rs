@@ -1,0 +1,91 @@
+//! Reports: the finding model, the run summary, and one renderer per output
+//! format.
+
+pub mod finding;
+mod human;
+mod json;
+mod jsonl;
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+pub use finding::Finding;
+pub use human::HumanOptions;
+
+use crate::pack::schema::Severity;
+
+/// Output formats of `listlint check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Annotated snippets for people, with a summary line.
+    Human,
+    /// One JSON document with a summary and every finding (SPEC §4).
+    Json,
+    /// One JSON finding per line, streamed.
+    Jsonl,
+}
+
+/// Counts for the end of a run (SPEC §4 `summary`).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Input files read.
+    pub files: u64,
+    /// Records read (readable or not).
+    pub listings: u64,
+    /// Findings reported.
+    pub findings: u64,
+    /// Findings per severity (always all three keys).
+    pub by_severity: BTreeMap<Severity, u64>,
+    /// Findings per category.
+    pub by_category: BTreeMap<String, u64>,
+}
+
+impl Summary {
+    /// An empty summary with every severity at zero.
+    pub fn new() -> Self {
+        let by_severity = [Severity::Error, Severity::Warning, Severity::Info]
+            .into_iter()
+            .map(|s| (s, 0))
+            .collect();
+        Self {
+            by_severity,
+            ..Self::default()
+        }
+    }
+
+    /// Counts one finding.
+    pub fn count(&mut self, finding: &Finding) {
+        self.findings += 1;
+        *self.by_severity.entry(finding.severity).or_default() += 1;
+        *self.by_category.entry(finding.category.to_string()).or_default() += 1;
+    }
+
+    /// Number of findings at this severity.
+    pub fn severity(&self, severity: Severity) -> u64 {
+        self.by_severity.get(&severity).copied().unwrap_or(0)
+    }
+}
+
+/// A renderer for one output format. Findings arrive in output order, in
+/// batches; `finish` is called once with the summary.
+pub trait Reporter {
+    /// Renders a batch of findings.
+    fn findings(&mut self, findings: &[Finding]) -> io::Result<()>;
+    /// Renders the end of the report.
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+/// The renderer for a format, writing to `out`.
+pub fn reporter<'a>(
+    format: OutputFormat,
+    out: Box<dyn Write + 'a>,
+    human: HumanOptions,
+) -> Box<dyn Reporter + 'a> {
+    match format {
+        OutputFormat::Human => Box::new(human::HumanReporter::new(out, human)),
+        OutputFormat::Json => Box::new(json::JsonReporter::new(out)),
+        OutputFormat::Jsonl => Box::new(jsonl::JsonlReporter::new(out)),
+    }
+}

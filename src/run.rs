@@ -1,0 +1,105 @@
+//! The `check` pipeline: inputs → listings (read on their own thread, in
+//! batches) → the ruleset (in parallel with rayon) → findings in input order
+//! → a reporter.
+//!
+//! Batches are processed in parallel but collected in order, so output is the
+//! same whatever the number of jobs. Memory holds a few batches at a time,
+//! not the input.
+
+use std::sync::mpsc::sync_channel;
+
+use rayon::prelude::*;
+
+use crate::engine::{RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
+use crate::listing::Listing;
+use crate::report::{Reporter, Summary};
+use crate::source::{self, Input, InputFormat, SourceError};
+
+/// Listings per batch handed to the thread pool.
+const BATCH_SIZE: usize = 512;
+/// Batches read ahead of the one being checked.
+const BATCHES_AHEAD: usize = 4;
+
+/// What `check` reads and how.
+#[derive(Debug, Clone)]
+pub struct CheckPlan {
+    /// Inputs in command-line order (folders already expanded).
+    pub inputs: Vec<Input>,
+    /// Format forced with `--input-format`.
+    pub input_format: Option<InputFormat>,
+    /// Which findings are reported (input findings are filtered here; rule
+    /// findings were filtered when the ruleset was compiled).
+    pub filter: RuleFilter,
+}
+
+/// Why a check could not complete.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum CheckError {
+    /// An input could not be opened.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Source(#[from] SourceError),
+    /// Writing the report failed.
+    #[error("cannot write the report: {0}")]
+    #[diagnostic(code(listlint::output))]
+    Output(#[from] std::io::Error),
+}
+
+/// Runs the ruleset over every input and feeds the findings to `reporter`.
+pub fn run_check(
+    ruleset: &Ruleset,
+    plan: &CheckPlan,
+    pool: &rayon::ThreadPool,
+    reporter: &mut dyn Reporter,
+) -> Result<Summary, CheckError> {
+    let mut summary = Summary::new();
+    for input in &plan.inputs {
+        let listings = source::open(input, plan.input_format)?;
+        summary.files += 1;
+        check_stream(ruleset, plan, pool, listings, reporter, &mut summary)?;
+    }
+    reporter.finish(&summary)?;
+    Ok(summary)
+}
+
+fn check_stream(
+    ruleset: &Ruleset,
+    plan: &CheckPlan,
+    pool: &rayon::ThreadPool,
+    listings: source::Listings,
+    reporter: &mut dyn Reporter,
+    summary: &mut Summary,
+) -> Result<(), CheckError> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = sync_channel::<Vec<Listing>>(BATCHES_AHEAD);
+        scope.spawn(move || {
+            let mut listings = listings;
+            loop {
+                let batch: Vec<Listing> = listings.by_ref().take(BATCH_SIZE).collect();
+                if batch.is_empty() || tx.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
+        for batch in rx {
+            summary.listings += batch.len() as u64;
+            let per_listing: Vec<_> = pool.install(|| {
+                batch
+                    .par_iter()
+                    .map_init(Scratch::default, |scratch, listing| {
+                        ruleset.check(listing, scratch)
+                    })
+                    .collect()
+            });
+            let mut findings: Vec<_> = per_listing.into_iter().flatten().collect();
+            findings.retain(|f| {
+                &*f.category != INPUT_CATEGORY
+                    || plan.filter.enabled(&f.rule, &f.category, &f.pack)
+            });
+            findings.iter().for_each(|f| summary.count(f));
+            // Returning drops `rx`, which stops the reader thread.
+            reporter.findings(&findings)?;
+        }
+        Ok(())
+    })
+}

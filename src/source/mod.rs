@@ -1,0 +1,119 @@
+//! Inputs: finding the files to read, choosing a reader, and reading records
+//! into [`Listing`]s.
+//!
+//! Every reader is an iterator of listings. A record that cannot be read is
+//! still yielded, carrying an [`InputProblem`](crate::listing::InputProblem),
+//! so that nothing is silently dropped and output order follows the file.
+
+mod csv;
+mod flatten;
+mod jsonl;
+mod walk;
+
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use flatten::flatten_json_object;
+pub use walk::expand_inputs;
+
+use crate::listing::Listing;
+
+/// A stream of listings from one input.
+pub type Listings = Box<dyn Iterator<Item = Listing> + Send>;
+
+/// Input formats listlint can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
+    /// One JSON object per line (JSON Lines / NDJSON).
+    Jsonl,
+}
+
+impl InputFormat {
+    /// The format a file name's extension implies, if any.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "csv" => Some(Self::Csv),
+            "tsv" | "tab" => Some(Self::Tsv),
+            "jsonl" | "ndjson" => Some(Self::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+/// Where listings come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A file on disk.
+    File(PathBuf),
+    /// Standard input (`-`).
+    Stdin,
+}
+
+impl Input {
+    /// The name used in findings: the path as given, or `<stdin>`.
+    pub fn display_name(&self) -> String {
+        match self {
+            Input::File(p) => p.display().to_string(),
+            Input::Stdin => "<stdin>".to_owned(),
+        }
+    }
+}
+
+/// An input that cannot be read at all (a usage error, exit 2).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum SourceError {
+    /// The file could not be opened or read.
+    #[error("cannot read {path}: {source}")]
+    #[diagnostic(code(listlint::input::unreadable))]
+    Io {
+        /// The path as given.
+        path: String,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// The format could not be told from the file name.
+    #[error("cannot tell the format of {path}")]
+    #[diagnostic(
+        code(listlint::input::unknown_format),
+        help("name the file .csv, .tsv, .jsonl or .ndjson, or pass --input-format")
+    )]
+    UnknownFormat {
+        /// The path as given.
+        path: String,
+    },
+}
+
+/// Opens an input and returns its listings.
+pub fn open(input: &Input, forced: Option<InputFormat>) -> Result<Listings, SourceError> {
+    let name = input.display_name();
+    let format = match (forced, input) {
+        (Some(f), _) => f,
+        (None, Input::File(path)) => {
+            InputFormat::from_path(path).ok_or_else(|| SourceError::UnknownFormat {
+                path: name.clone(),
+            })?
+        }
+        (None, Input::Stdin) => InputFormat::Jsonl,
+    };
+    let reader: Box<dyn Read + Send> = match input {
+        Input::File(path) => Box::new(File::open(path).map_err(|source| SourceError::Io {
+            path: name.clone(),
+            source,
+        })?),
+        Input::Stdin => Box::new(io::stdin()),
+    };
+    let reader = BufReader::with_capacity(256 * 1024, reader);
+    let file: Arc<str> = Arc::from(name);
+    Ok(match format {
+        InputFormat::Csv => Box::new(csv::CsvListings::new(reader, file, b',')),
+        InputFormat::Tsv => Box::new(csv::CsvListings::new(reader, file, b'\t')),
+        InputFormat::Jsonl => Box::new(jsonl::JsonlListings::new(reader, file)),
+    })
+}
