@@ -93,8 +93,7 @@ fn check_stream(
             });
             let mut findings: Vec<_> = per_listing.into_iter().flatten().collect();
             findings.retain(|f| {
-                &*f.category != INPUT_CATEGORY
-                    || plan.filter.enabled(&f.rule, &f.category, &f.pack)
+                &*f.category != INPUT_CATEGORY || plan.filter.enabled(&f.rule, &f.category, &f.pack)
             });
             findings.iter().for_each(|f| summary.count(f));
             // Returning drops `rx`, which stops the reader thread.

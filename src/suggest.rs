@@ -2,7 +2,10 @@
 
 /// The candidate closest to `input` by edit distance, if it is close enough
 /// to be a plausible typo (at most a third of the input's length).
-pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (input.chars().count() / 3).max(1);
     candidates
         .into_iter()
@@ -38,7 +41,10 @@ mod tests {
 
     #[test]
     fn suggests_close_names_only() {
-        assert_eq!(did_you_mean("lexicn", ["lexicon", "pattern"]), Some("lexicon"));
+        assert_eq!(
+            did_you_mean("lexicn", ["lexicon", "pattern"]),
+            Some("lexicon")
+        );
         assert_eq!(did_you_mean("zzz", ["lexicon"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }

@@ -120,7 +120,9 @@ fn check_unique_names(packs: &[LoadedPack]) -> Result<(), PackError> {
         }
         for rule in &pack.def.rules {
             let id = &rule.id;
-            if let Some((first, line)) = rule_ids.insert(&id.value, (&pack.source, id.referenced.line())) {
+            if let Some((first, line)) =
+                rule_ids.insert(&id.value, (&pack.source, id.referenced.line()))
+            {
                 return Err(error_at(
                     &pack.source,
                     id,
@@ -238,7 +240,9 @@ fn compile_lexicon(pack: &LoadedPack, def: &RuleDef) -> Result<Lexicon, PackErro
             return Err(error_at(
                 source,
                 &def.id,
-                format!("lexicon rule `{id}`: `suggest` has `{key}`, which is not one of its terms"),
+                format!(
+                    "lexicon rule `{id}`: `suggest` has `{key}`, which is not one of its terms"
+                ),
                 did_you_mean(key, terms.value.iter().map(String::as_str))
                     .map(|s| format!("did you mean `{s}`?")),
             ));
@@ -276,7 +280,11 @@ fn check_placeholders(source: &PackSource, def: &RuleDef, known: &[&str]) -> Res
                 ),
                 Some(format!(
                     "available: {}",
-                    known.iter().map(|k| format!("{{{k}}}")).collect::<Vec<_>>().join(", ")
+                    known
+                        .iter()
+                        .map(|k| format!("{{{k}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             ));
         }

@@ -26,9 +26,9 @@ const HIDDEN_ELEMENTS: &[&str] = &["script", "style", "head", "template", "noscr
 
 /// Elements that do not break the flow of text; every other tag is a break.
 const INLINE_ELEMENTS: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font",
-    "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub",
-    "sup", "time", "tt", "u", "var", "wbr",
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i",
+    "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
+    "time", "tt", "u", "var", "wbr",
 ];
 
 /// Attributes whose values are visible (or read out) to shoppers.
@@ -127,8 +127,7 @@ fn parse_tag(chars: &[char], at: usize) -> Option<Tag> {
         i += 1;
     }
     let name_start = i;
-    while i < chars.len() && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '-' | ':'))
-    {
+    while i < chars.len() && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '-' | ':')) {
         i += 1;
     }
     let name: String = chars[name_start..i].iter().collect();
@@ -151,8 +150,7 @@ fn parse_tag(chars: &[char], at: usize) -> Option<Tag> {
             continue;
         }
         let attr_start = i;
-        while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '=' | '>' | '/')
-        {
+        while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '=' | '>' | '/') {
             i += 1;
         }
         let attr: String = chars[attr_start..i].iter().collect();
@@ -249,14 +247,10 @@ fn named_entity(name: &str) -> Option<char> {
 }
 
 fn starts_with(chars: &[char], at: usize, needle: &str) -> bool {
-    let mut i = at;
-    for n in needle.chars() {
-        if chars.get(i) != Some(&n) {
-            return false;
-        }
-        i += 1;
-    }
-    true
+    needle
+        .chars()
+        .enumerate()
+        .all(|(k, n)| chars.get(at + k) == Some(&n))
 }
 
 fn find(chars: &[char], from: usize, needle: &str) -> Option<usize> {

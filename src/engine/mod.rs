@@ -132,7 +132,10 @@ impl Ruleset {
                     pack: rule.pack.clone(),
                     category: rule.category.clone(),
                     severity: rule.severity,
-                    message: rule.message.replace("{term}", term).replace("{field}", field),
+                    message: rule
+                        .message
+                        .replace("{term}", term)
+                        .replace("{field}", field),
                     help: rule.help.clone(),
                     suggestion: lexicon.suggestions[hit.term as usize].clone(),
                     file: listing.file.clone(),

@@ -128,10 +128,7 @@ impl Normalizer {
                     continue;
                 }
             };
-            let ch = simplified
-                .as_mut()
-                .and_then(|s| s.next())
-                .unwrap_or(raw);
+            let ch = simplified.as_mut().and_then(|s| s.next()).unwrap_or(raw);
             match fold(ch) {
                 Folded::Keep('.') if self.is_decimal_point(out, i) => {
                     push(out, '.', start, end, sep_before);
@@ -172,7 +169,9 @@ impl Normalizer {
     fn is_decimal_point(&self, out: &Normalized, i: usize) -> bool {
         let prev_digit = out.chars.last().is_some_and(|c| c.ch.is_ascii_digit());
         let next_digit = match self.visible.get(i + 1) {
-            Some(Visible::Char { ch, .. }) => matches!(fold(*ch), Folded::Keep(c) if c.is_ascii_digit()),
+            Some(Visible::Char { ch, .. }) => {
+                matches!(fold(*ch), Folded::Keep(c) if c.is_ascii_digit())
+            }
             _ => false,
         };
         prev_digit && next_digit
@@ -225,14 +224,16 @@ fn is_separator(c: char) -> bool {
 /// Terms are plain text: `<` and `&` in a term are literal characters.
 pub fn normalize_term(term: &str) -> String {
     let mut normalizer = Normalizer::new();
-    normalizer.visible.extend(term.chars().enumerate().map(|(i, ch)| match ch {
-        '\n' | '\r' => Visible::Break,
-        ch => Visible::Char {
-            ch,
-            start: i as u32,
-            end: i as u32 + 1,
-        },
-    }));
+    normalizer
+        .visible
+        .extend(term.chars().enumerate().map(|(i, ch)| match ch {
+            '\n' | '\r' => Visible::Break,
+            ch => Visible::Char {
+                ch,
+                start: i as u32,
+                end: i as u32 + 1,
+            },
+        }));
     let mut out = Normalized::default();
     normalizer.normalize_visible(&mut out);
     out.text
@@ -258,7 +259,15 @@ mod tests {
 
     #[test]
     fn skips_inserted_separators_and_invisible_characters() {
-        for evasion in ["最 好", "最*好", "最-好", "最\u{200b}好", "最　好", "最★好", "最・好"] {
+        for evasion in [
+            "最 好",
+            "最*好",
+            "最-好",
+            "最\u{200b}好",
+            "最　好",
+            "最★好",
+            "最・好",
+        ] {
             assert_eq!(norm(evasion).text, "最好", "{evasion}");
         }
         assert_eq!(norm("N O . 1").text, "no1");

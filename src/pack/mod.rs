@@ -17,7 +17,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "rules/cn-ad-absolutes.yaml",
         include_str!("../../rules/cn-ad-absolutes.yaml"),
     ),
-    ("rules/cn-claims.yaml", include_str!("../../rules/cn-claims.yaml")),
+    (
+        "rules/cn-claims.yaml",
+        include_str!("../../rules/cn-claims.yaml"),
+    ),
 ];
 
 /// The text of a pack and where it came from.
@@ -54,27 +57,33 @@ pub enum PackError {
     },
     /// The pack is not valid: bad YAML, a wrong type, an unknown key, or a
     /// rule that does not make sense.
-    #[error("{file}:{line}:{column}: {message}")]
-    #[diagnostic(code(listlint::pack::invalid))]
-    Invalid {
-        /// Pack file.
-        file: String,
-        /// 1-based line.
-        line: u64,
-        /// 1-based column.
-        column: u64,
-        /// What is wrong.
-        message: String,
-        /// The pack text, for the snippet.
-        #[source_code]
-        src: NamedSource<Arc<str>>,
-        /// Where in the pack.
-        #[label("here")]
-        span: Option<SourceSpan>,
-        /// How to fix it.
-        #[help]
-        help: Option<String>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Invalid(Box<InvalidPack>),
+}
+
+/// Where and why a pack is invalid.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{file}:{line}:{column}: {message}")]
+#[diagnostic(code(listlint::pack::invalid))]
+pub struct InvalidPack {
+    /// Pack file.
+    pub file: String,
+    /// 1-based line.
+    pub line: u64,
+    /// 1-based column.
+    pub column: u64,
+    /// What is wrong.
+    pub message: String,
+    /// The pack text, for the snippet.
+    #[source_code]
+    pub src: NamedSource<Arc<str>>,
+    /// Where in the pack.
+    #[label("here")]
+    pub span: Option<SourceSpan>,
+    /// How to fix it.
+    #[help]
+    pub help: Option<String>,
 }
 
 impl PackError {
@@ -87,15 +96,15 @@ impl PackError {
         help: Option<String>,
     ) -> Self {
         let span = byte_offset(&source.text, line, column).map(|o| SourceSpan::from((o, 1)));
-        PackError::Invalid {
+        PackError::Invalid(Box::new(InvalidPack {
             file: source.name.to_string(),
             line,
             column,
             message: message.into(),
-            src: NamedSource::new(source.name.to_string(), source.text.clone()),
+            src: NamedSource::new(&source.name, source.text.clone()),
             span,
             help,
-        }
+        }))
     }
 
     /// An error at a location recorded by the YAML parser.
@@ -134,14 +143,30 @@ pub fn parse_pack(source: PackSource) -> Result<LoadedPack, PackError> {
     match serde_saphyr::from_str::<PackDef>(&source.text) {
         Ok(def) => Ok(LoadedPack { source, def }),
         Err(err) => {
-            let message = err.without_snippet().to_string();
-            let message = message.lines().next().unwrap_or("invalid YAML").to_owned();
+            let rendered = err.without_snippet().to_string();
+            let first_line = rendered.lines().next().unwrap_or("invalid YAML");
+            let message = match first_line.rfind(" at line ") {
+                Some(i) => &first_line[..i],
+                None => first_line,
+            };
+            let help = unknown_key_help(message);
             Err(match err.location() {
-                Some(loc) => PackError::at_location(&source, loc, message, None),
-                None => PackError::at(&source, 1, 1, message, None),
+                Some(loc) => PackError::at_location(&source, loc, message, help),
+                None => PackError::at(&source, 1, 1, message, help),
             })
         }
     }
+}
+
+/// A "did you mean" for serde's "unknown field `x`, expected one of …".
+fn unknown_key_help(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, rest) = rest.split_once('`')?;
+    let expected = rest.split_once("expected one of ")?.1;
+    let candidates = expected.split(", ").map(|c| c.trim_matches('`'));
+    crate::suggest::did_you_mean(key, candidates)
+        .map(|s| format!("did you mean `{s}`?"))
+        .or_else(|| Some(format!("allowed keys: {expected}")))
 }
 
 /// The embedded default packs.

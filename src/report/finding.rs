@@ -51,7 +51,12 @@ pub struct Finding {
 /// re-exports: the rule, the listing key (id, or file and record when the
 /// listing has no id), the field and the matched text. Line and record
 /// number are deliberately left out.
-pub fn fingerprint(rule: &str, listing_key: &str, field: Option<&str>, text: Option<&str>) -> String {
+pub fn fingerprint(
+    rule: &str,
+    listing_key: &str,
+    field: Option<&str>,
+    text: Option<&str>,
+) -> String {
     let mut hasher = Sha256::new();
     for part in [rule, listing_key, field.unwrap_or(""), text.unwrap_or("")] {
         hasher.update(part.as_bytes());

@@ -196,7 +196,10 @@ impl std::error::Error for FindingDiagnostic<'_> {}
 
 impl Diagnostic for FindingDiagnostic<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!("{} ({})", self.finding.rule, self.finding.severity)))
+        Some(Box::new(format!(
+            "{} ({})",
+            self.finding.rule, self.finding.severity
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {

@@ -59,7 +59,10 @@ impl Summary {
     pub fn count(&mut self, finding: &Finding) {
         self.findings += 1;
         *self.by_severity.entry(finding.severity).or_default() += 1;
-        *self.by_category.entry(finding.category.to_string()).or_default() += 1;
+        *self
+            .by_category
+            .entry(finding.category.to_string())
+            .or_default() += 1;
     }
 
     /// Number of findings at this severity.

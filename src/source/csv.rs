@@ -206,8 +206,7 @@ mod tests {
     #[test]
     fn invalid_utf8_is_a_problem_naming_the_field() {
         let data = b"id,title\nA,\xff\xfe\n";
-        let rows: Vec<Listing> =
-            CsvListings::new(&data[..], Arc::from("t.csv"), b',').collect();
+        let rows: Vec<Listing> = CsvListings::new(&data[..], Arc::from("t.csv"), b',').collect();
         assert_eq!(rows[0].problems[0].rule, "input/invalid-utf8");
         assert!(rows[0].problems[0].message.contains("`title`"));
     }

@@ -54,7 +54,12 @@ mod tests {
         .unwrap();
         let mut out = Vec::new();
         flatten_json_object(v.as_object().unwrap(), &mut out);
-        let expected = [("id", "7"), ("cert.ccc", "2021"), ("tags", "a, b"), ("imgs.0.alt", "x")];
+        let expected = [
+            ("id", "7"),
+            ("cert.ccc", "2021"),
+            ("tags", "a, b"),
+            ("imgs.0.alt", "x"),
+        ];
         let got: Vec<(&str, &str)> = out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(got, expected);
     }

@@ -77,7 +77,10 @@ impl<R: BufRead> JsonlListings<R> {
         let Value::Object(object) = value else {
             return self.problem(
                 "input/not-an-object",
-                format!("line {line}: expected a JSON object, found {}", json_kind(&value)),
+                format!(
+                    "line {line}: expected a JSON object, found {}",
+                    json_kind(&value)
+                ),
             );
         };
         self.flat.clear();

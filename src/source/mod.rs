@@ -95,11 +95,8 @@ pub fn open(input: &Input, forced: Option<InputFormat>) -> Result<Listings, Sour
     let name = input.display_name();
     let format = match (forced, input) {
         (Some(f), _) => f,
-        (None, Input::File(path)) => {
-            InputFormat::from_path(path).ok_or_else(|| SourceError::UnknownFormat {
-                path: name.clone(),
-            })?
-        }
+        (None, Input::File(path)) => InputFormat::from_path(path)
+            .ok_or_else(|| SourceError::UnknownFormat { path: name.clone() })?,
         (None, Input::Stdin) => InputFormat::Jsonl,
     };
     let reader: Box<dyn Read + Send> = match input {
