@@ -27,8 +27,8 @@ pub struct CheckPlan {
     pub inputs: Vec<Input>,
     /// Format forced with `--input-format`.
     pub input_format: Option<InputFormat>,
-    /// Which findings are reported (input findings are filtered here; rule
-    /// findings were filtered when the ruleset was compiled).
+    /// Which findings are reported: `--ignore` applies to input findings
+    /// here; rule findings were filtered when the ruleset was compiled.
     pub filter: RuleFilter,
 }
 
@@ -93,7 +93,8 @@ fn check_stream(
             });
             let mut findings: Vec<_> = per_listing.into_iter().flatten().collect();
             findings.retain(|f| {
-                &*f.category != INPUT_CATEGORY || plan.filter.enabled(&f.rule, &f.category, &f.pack)
+                &*f.category != INPUT_CATEGORY
+                    || !plan.filter.ignored(&f.rule, &f.category, &f.pack)
             });
             findings.iter().for_each(|f| summary.count(f));
             // Returning drops `rx`, which stops the reader thread.

@@ -23,9 +23,20 @@ impl RuleFilter {
 
     /// Whether a rule with this id, category and pack runs.
     pub fn enabled(&self, id: &str, category: &str, pack: &str) -> bool {
-        let hit = |t: &String| id.starts_with(t.as_str()) || t == category || t == pack;
-        (self.select.is_empty() || self.select.iter().any(hit)) && !self.ignore.iter().any(hit)
+        (self.select.is_empty() || self.select.iter().any(|t| matches(t, id, category, pack)))
+            && !self.ignored(id, category, pack)
     }
+
+    /// Whether `--ignore` names this id, category or pack. Findings about
+    /// unreadable records (category `input`) are not rules: `--select` does
+    /// not hide them, only `--ignore` does.
+    pub fn ignored(&self, id: &str, category: &str, pack: &str) -> bool {
+        self.ignore.iter().any(|t| matches(t, id, category, pack))
+    }
+}
+
+fn matches(token: &str, id: &str, category: &str, pack: &str) -> bool {
+    id.starts_with(token) || token == category || token == pack
 }
 
 fn split_tokens<S: AsRef<str>>(lists: &[S]) -> Vec<String> {

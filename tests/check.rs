@@ -1,0 +1,348 @@
+//! `listlint check` end to end through the binary.
+
+mod common;
+
+use common::{check_with_test_pack, jsonl, listlint, run};
+use serde_json::Value;
+
+fn field<'a>(f: &'a Value, key: &str) -> &'a Value {
+    &f[key]
+}
+
+#[test]
+fn human_output_snapshot() {
+    let (code, stdout, _) = run(check_with_test_pack().arg("tests/data/listings.csv"));
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn json_output_snapshot() {
+    let (code, stdout, _) = run(check_with_test_pack().args([
+        "--format",
+        "json",
+        "tests/data/listings.csv",
+        "tests/data/listings.jsonl",
+    ]));
+    assert_eq!(code, 1);
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    insta::assert_json_snapshot!(doc);
+}
+
+#[test]
+fn json_document_follows_the_spec_shape() {
+    let (_, stdout, _) =
+        run(check_with_test_pack().args(["--format", "json", "tests/data/listings.csv"]));
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["tool"]["name"], "listlint");
+    let summary = &doc["summary"];
+    assert_eq!(summary["files"], 1);
+    assert_eq!(summary["listings"], 4);
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(summary["findings"], findings.len());
+    for key in ["error", "warning", "info"] {
+        assert!(summary["by_severity"][key].is_u64(), "{key}");
+    }
+    let keys = [
+        "rule",
+        "pack",
+        "category",
+        "severity",
+        "message",
+        "help",
+        "suggestion",
+        "file",
+        "line",
+        "record",
+        "listing_id",
+        "field",
+        "start",
+        "end",
+        "text",
+        "fingerprint",
+    ];
+    for f in findings {
+        for key in keys {
+            assert!(f.get(key).is_some(), "finding lacks {key}: {f}");
+        }
+    }
+}
+
+#[test]
+fn spans_are_character_offsets_into_the_original_value() {
+    let (_, stdout, _) =
+        run(check_with_test_pack().args(["--format", "jsonl", "tests/data/listings.csv"]));
+    let findings = jsonl(&stdout);
+    let csv = std::fs::read_to_string("tests/data/listings.csv").unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let column = |name: &str| match name {
+        "title" => 1,
+        "subtitle" => 2,
+        "description" => 3,
+        "promo_text" => 4,
+        "功效" => 5,
+        other => panic!("unexpected field {other}"),
+    };
+    assert!(!findings.is_empty());
+    for f in &findings {
+        let record = f["record"].as_u64().unwrap() as usize;
+        let value = &rows[record - 1][column(f["field"].as_str().unwrap())];
+        let (start, end) = (
+            f["start"].as_u64().unwrap() as usize,
+            f["end"].as_u64().unwrap() as usize,
+        );
+        let slice: String = value.chars().skip(start).take(end - start).collect();
+        assert_eq!(slice, f["text"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn evasions_html_and_allow_phrases() {
+    let (_, stdout, _) =
+        run(check_with_test_pack().args(["--format", "jsonl", "tests/data/listings.csv"]));
+    let texts: Vec<(String, String, String)> = jsonl(&stdout)
+        .iter()
+        .map(|f| {
+            (
+                f["listing_id"].as_str().unwrap_or("-").to_owned(),
+                f["field"].as_str().unwrap().to_owned(),
+                f["text"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let has = |id: &str, field: &str, text: &str| {
+        texts.contains(&(id.to_owned(), field.to_owned(), text.to_owned()))
+    };
+    // Inserted separators, inline HTML, full width inside an alt attribute.
+    assert!(has("SKU-3", "title", "最 好"));
+    assert!(has("SKU-1", "description", "最</b>佳"));
+    assert!(has("SKU-1", "description", "ＮＯ．１"));
+    // Traditional characters normalise to the simplified term.
+    assert!(has("-", "title", "最佳"));
+    // 全网第一 is reported once, not also as 第一.
+    assert!(has("SKU-1", "title", "全网第一"));
+    assert!(!has("SKU-1", "title", "第一"));
+    // Look-alikes: allow phrases (rule and pack level) and word boundaries.
+    assert!(!texts.iter().any(|(id, _, _)| id == "SKU-2"), "{texts:?}");
+    assert!(!texts.iter().any(|(_, field, _)| field == "subtitle"));
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let code = |file: &str, fail_on: &str, select: &str| {
+        run(check_with_test_pack().args([
+            "--fail-on",
+            fail_on,
+            "--select",
+            select,
+            "--format",
+            "jsonl",
+            file,
+        ]))
+        .0
+    };
+    let csv = "tests/data/listings.csv";
+    assert_eq!(code(csv, "error", "test/superlative"), 1);
+    assert_eq!(code(csv, "never", "test/superlative"), 0);
+    assert_eq!(
+        code(csv, "error", "test/claims"),
+        0,
+        "warnings pass by default"
+    );
+    assert_eq!(code(csv, "warning", "test/claims"), 1);
+    assert_eq!(code(csv, "warning", "test/info"), 0);
+    assert_eq!(code(csv, "info", "test/info"), 1);
+    // The JSONL has unreadable lines: input findings are errors, which
+    // --select does not hide and --ignore does.
+    let jsonl = "tests/data/listings.jsonl";
+    assert_eq!(code(jsonl, "error", "test/info"), 1);
+    assert_eq!(
+        run(check_with_test_pack().args(["--select", "test/info", "--ignore", "input", jsonl])).0,
+        0
+    );
+}
+
+#[test]
+fn select_and_ignore_by_id_prefix_and_category() {
+    let ids = |args: &[&str]| -> Vec<String> {
+        let (_, stdout, _) = run(check_with_test_pack()
+            .args(["--format", "jsonl"])
+            .args(args)
+            .arg("tests/data/listings.csv"));
+        let mut ids: Vec<String> = jsonl(&stdout)
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_owned())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    assert_eq!(ids(&["--select", "claims"]), ["test/claims"]);
+    assert_eq!(
+        ids(&["--select", "test/n,style"]),
+        ["test/info", "test/number-one"]
+    );
+    assert_eq!(
+        ids(&["--ignore", "absolute-terms", "--ignore", "test/info"]),
+        ["test/claims"]
+    );
+}
+
+#[test]
+fn output_is_identical_whatever_the_number_of_jobs() {
+    let out = |jobs: &str| {
+        run(check_with_test_pack().args([
+            "--format",
+            "jsonl",
+            "--jobs",
+            jobs,
+            "tests/data/listings.csv",
+            "tests/data/listings.jsonl",
+        ]))
+        .1
+    };
+    let one = out("1");
+    assert!(!one.is_empty());
+    assert_eq!(one, out("2"));
+    assert_eq!(one, out("7"));
+}
+
+#[test]
+fn unreadable_records_become_input_findings_and_the_rest_is_checked() {
+    let (code, stdout, _) =
+        run(check_with_test_pack().args(["--format", "jsonl", "tests/data/listings.jsonl"]));
+    assert_eq!(code, 1);
+    let findings = jsonl(&stdout);
+    let input: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["category"] == "input")
+        .collect();
+    assert_eq!(input.len(), 2);
+    assert_eq!(input[0]["rule"], "input/invalid-json");
+    assert_eq!(input[0]["line"], 4);
+    assert!(input[0]["message"].as_str().unwrap().contains("line 4"));
+    assert_eq!(input[1]["rule"], "input/not-an-object");
+    assert_eq!(input[1]["line"], 6);
+    // The record after the broken line is still checked.
+    assert!(findings.iter().any(|f| f["listing_id"] == "J-4"));
+    assert!(field(input[0], "start").is_null());
+}
+
+#[test]
+fn stdin_and_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.jsonl");
+    let (code, stdout, _) = run(check_with_test_pack()
+        .args(["--format", "jsonl", "-o"])
+        .arg(&out)
+        .arg("-")
+        .write_stdin("{\"id\": \"S\", \"title\": \"最好\"}\n"));
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty());
+    let written = std::fs::read_to_string(&out).unwrap();
+    let findings = jsonl(&written);
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["file"], "<stdin>");
+    assert_eq!(findings[0]["listing_id"], "S");
+}
+
+#[test]
+fn folders_are_walked_in_sorted_order() {
+    let (_, stdout, _) = run(check_with_test_pack().args(["--format", "json", "tests/data"]));
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["summary"]["files"], 2);
+    let files: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    let first_jsonl = files.iter().position(|f| f.ends_with(".jsonl")).unwrap();
+    assert!(files[..first_jsonl].iter().all(|f| f.ends_with(".csv")));
+}
+
+#[test]
+fn fingerprints_ignore_line_and_record_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.jsonl");
+    let b = dir.path().join("b.jsonl");
+    std::fs::write(
+        &a,
+        "{\"id\":\"X\",\"title\":\"最好\"}\n{\"id\":\"Y\",\"title\":\"第一\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        "\n{\"id\":\"Y\",\"title\":\"第一\"}\n{\"id\":\"X\",\"title\":\"最好\"}\n",
+    )
+    .unwrap();
+    let prints = |p: &std::path::Path| {
+        let (_, stdout, _) = run(check_with_test_pack().args(["--format", "jsonl"]).arg(p));
+        let mut v: Vec<String> = jsonl(&stdout)
+            .iter()
+            .map(|f| f["fingerprint"].as_str().unwrap().to_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(prints(&a), prints(&b));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let (code, _, stderr) = run(check_with_test_pack().arg("tests/data/missing.csv"));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("tests/data/missing.csv"), "{stderr}");
+    let (code, _, stderr) = run(listlint().args(["check", "--format", "xml", "x.csv"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("xml"));
+    let (code, _, stderr) = run(check_with_test_pack().arg("README.md"));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("cannot tell the format"), "{stderr}");
+    let (code, _, stderr) = run(listlint().args(["check", "--no-default-rules", "x.csv"]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no rule packs"), "{stderr}");
+}
+
+#[test]
+fn the_minimal_pack_form_from_the_issue_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("acme.yaml");
+    std::fs::write(
+        &pack,
+        r#"pack: acme-extra
+version: "1"
+category: absolute-terms
+rules:
+  - id: acme/banned-word
+    kind: lexicon
+    severity: error
+    message: "「{term}」不得使用"
+    terms: [史上最强]
+    allow: [史上最强台风]
+    suggest: {史上最强: 性能出色}
+    examples:
+      - text: "史上最强吸尘器"        # shorthand for a listing whose title is this text
+        expect: [acme/banned-word]
+      - listing: {title: "性能出色吸尘器", description: "…"}
+        expect: []
+"#,
+    )
+    .unwrap();
+    let (code, stdout, _) = run(listlint()
+        .args(["check", "--no-default-rules", "--format", "jsonl", "--rules"])
+        .arg(&pack)
+        .arg("-")
+        .write_stdin("{\"id\":\"1\",\"title\":\"史上 最强吸尘器\"}\n{\"id\":\"2\",\"title\":\"史上最强台风过境\"}\n"));
+    assert_eq!(code, 1);
+    let findings = jsonl(&stdout);
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["message"], "「史上最强」不得使用");
+    assert_eq!(findings[0]["suggestion"], "性能出色");
+    assert_eq!(findings[0]["text"], "史上 最强");
+    let (code, stdout, _) = run(listlint().args(["rules", "test"]).arg(&pack));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("2 passed, 0 failed"));
+}

@@ -1,0 +1,44 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+
+/// The listlint binary, run from the package root, without colours.
+pub fn listlint() -> Command {
+    let mut cmd = Command::cargo_bin("listlint").expect("binary builds");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+/// `check` with only the test pack loaded.
+pub fn check_with_test_pack() -> Command {
+    let mut cmd = listlint();
+    cmd.args([
+        "check",
+        "--no-default-rules",
+        "--rules",
+        "tests/data/test-pack.yaml",
+    ]);
+    cmd
+}
+
+/// Runs a command and returns (exit code, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("runs");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    )
+}
+
+/// Parses JSON Lines output.
+pub fn jsonl(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("valid JSON line"))
+        .collect()
+}

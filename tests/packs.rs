@@ -1,0 +1,166 @@
+//! Rule-pack loading errors and the pack example runner, through the binary.
+
+mod common;
+
+use common::{listlint, run};
+
+fn check_with_pack(yaml: &str) -> (i32, String, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("pack.yaml");
+    std::fs::write(&pack, yaml).unwrap();
+    let (code, out, err) = run(listlint()
+        .args(["check", "--no-default-rules", "--rules"])
+        .arg(&pack)
+        .arg("tests/data/listings.csv"));
+    (code, out, err, dir)
+}
+
+const HEADER: &str = "pack: p\nversion: \"1\"\ncategory: c\nrules:\n";
+
+#[test]
+fn yaml_syntax_error_names_file_line_and_column() {
+    let (code, _, stderr, _dir) = check_with_pack(&format!(
+        "{HEADER}  - id: a/b\n    kind: lexicon\n    severity: error\n    message: m\n    terms: [x\n"
+    ));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("pack.yaml:9:12"), "{stderr}");
+}
+
+#[test]
+fn unknown_key_suggests_the_right_one() {
+    let (code, _, stderr, _dir) = check_with_pack(&format!(
+        "{HEADER}  - id: a/b\n    kind: lexicon\n    severity: error\n    mesage: m\n    terms: [x]\n"
+    ));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("pack.yaml:8:5"), "{stderr}");
+    assert!(stderr.contains("unknown field `mesage`"), "{stderr}");
+    assert!(stderr.contains("did you mean `message`?"), "{stderr}");
+}
+
+#[test]
+fn wrong_severity_unknown_kind_and_bad_placeholder() {
+    let rule = |kind: &str, severity: &str, message: &str| {
+        format!(
+            "{HEADER}  - id: a/b\n    kind: {kind}\n    severity: {severity}\n    message: \"{message}\"\n    terms: [x]\n"
+        )
+    };
+    let (code, _, stderr, _d) = check_with_pack(&rule("lexicon", "fatal", "m"));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("pack.yaml:7:15") && stderr.contains("fatal"),
+        "{stderr}"
+    );
+    let (code, _, stderr, _d) = check_with_pack(&rule("lexicom", "error", "m"));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("pack.yaml:6:11") && stderr.contains("did you mean `lexicon`"),
+        "{stderr}"
+    );
+    let (code, _, stderr, _d) = check_with_pack(&rule("lexicon", "error", "m {price}"));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("pack.yaml:8:14") && stderr.contains("{price}"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn lexicon_needs_terms_and_suggestions_must_name_a_term() {
+    let (code, _, stderr, _d) = check_with_pack(&format!(
+        "{HEADER}  - id: a/b\n    kind: lexicon\n    severity: error\n    message: m\n    terms: []\n"
+    ));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("`terms` is empty"), "{stderr}");
+    let (code, _, stderr, _d) = check_with_pack(&format!(
+        "{HEADER}  - id: a/b\n    kind: lexicon\n    severity: error\n    message: m\n    terms: [最好]\n    suggest: {{最号: 出色}}\n"
+    ));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean `最好`"), "{stderr}");
+}
+
+#[test]
+fn duplicate_rule_ids_and_pack_names_name_both_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = "  - id: dup/rule\n    kind: lexicon\n    severity: error\n    message: m\n    terms: [x]\n";
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        format!("pack: a\nversion: \"1\"\ncategory: c\nrules:\n{rule}"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.yaml"),
+        format!("pack: b\nversion: \"1\"\ncategory: c\nrules:\n{rule}"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(listlint()
+        .args(["check", "--no-default-rules", "--rules"])
+        .arg(dir.path())
+        .arg("tests/data/listings.csv"));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("b.yaml:5:9"), "{stderr}");
+    assert!(
+        stderr.contains("already defined at") && stderr.contains("a.yaml:5"),
+        "{stderr}"
+    );
+
+    std::fs::write(
+        dir.path().join("b.yaml"),
+        "pack: a\nversion: \"2\"\ncategory: c\nrules: []\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(listlint()
+        .args(["check", "--no-default-rules", "--rules"])
+        .arg(dir.path())
+        .arg("tests/data/listings.csv"));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("pack `a` is loaded twice"), "{stderr}");
+}
+
+#[test]
+fn default_pack_ids_clash_with_a_user_pack_copy() {
+    let (code, _, stderr) = run(listlint().args([
+        "check",
+        "--rules",
+        "rules/cn-claims.yaml",
+        "tests/data/listings.csv",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("pack `cn-claims` is loaded twice"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn rules_test_reports_passes_and_failures() {
+    let (code, stdout, _) = run(listlint().args(["rules", "test", "tests/data/test-pack.yaml"]));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("5 passed, 0 failed"), "{stdout}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("p.yaml");
+    std::fs::write(
+        &pack,
+        format!("{HEADER}  - id: a/b\n    kind: lexicon\n    severity: error\n    message: m\n    terms: [最好]\n    examples:\n      - text: 最好\n        expect: []\n      - text: 很好\n        expect: [a/b]\n"),
+    )
+    .unwrap();
+    let (code, stdout, _) = run(listlint().args(["rules", "test"]).arg(&pack));
+    assert_eq!(code, 1);
+    assert!(stdout.contains("0 passed, 2 failed"), "{stdout}");
+    assert!(
+        stdout.contains("+ a/b fired unexpectedly on 「最好」"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("- expected a/b, which did not fire"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn every_example_in_the_shipped_packs_passes() {
+    let (code, stdout, _) = run(listlint().args(["rules", "test"]));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(!stdout.contains("FAIL"), "{stdout}");
+    assert!(!stdout.starts_with("0 passed"), "{stdout}");
+}
