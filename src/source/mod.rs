@@ -11,7 +11,7 @@ mod jsonl;
 mod walk;
 
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -107,10 +107,19 @@ pub fn open(input: &Input, forced: Option<InputFormat>) -> Result<Listings, Sour
         Input::Stdin => Box::new(io::stdin()),
     };
     let reader = BufReader::with_capacity(256 * 1024, reader);
-    let file: Arc<str> = Arc::from(name);
-    Ok(match format {
+    Ok(read_listings(reader, Arc::from(name), format))
+}
+
+/// Reads listings of a known format from any buffered reader; `file` is
+/// the name findings will carry.
+pub fn read_listings<R: BufRead + Send + 'static>(
+    reader: R,
+    file: Arc<str>,
+    format: InputFormat,
+) -> Listings {
+    match format {
         InputFormat::Csv => Box::new(csv::CsvListings::new(reader, file, b',')),
         InputFormat::Tsv => Box::new(csv::CsvListings::new(reader, file, b'\t')),
         InputFormat::Jsonl => Box::new(jsonl::JsonlListings::new(reader, file)),
-    })
+    }
 }

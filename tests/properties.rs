@@ -1,0 +1,142 @@
+//! Property tests: spans map back exactly, and no input makes the readers or
+//! the normaliser panic.
+
+use std::sync::Arc;
+
+use listlint::engine::normalize::{normalize_term, Normalized, Normalizer};
+use listlint::engine::{compile, RuleFilter, Ruleset, Scratch};
+use listlint::listing::Listing;
+use listlint::pack::{parse_pack, PackSource};
+use listlint::source::{read_listings, InputFormat};
+use proptest::prelude::*;
+
+const TERMS: &[&str] = &["最好", "最佳", "第一", "no.1", "国家级", "100%有效", "top1"];
+
+/// A pack with one rule per term, whose message is the bare term.
+fn ruleset() -> Ruleset {
+    let mut yaml = String::from("pack: prop\nversion: \"1\"\ncategory: c\nrules:\n");
+    for (i, term) in TERMS.iter().enumerate() {
+        yaml.push_str(&format!(
+            "  - id: r/{i}\n    kind: lexicon\n    severity: error\n    message: \"{{term}}\"\n    terms: [\"{term}\"]\n    allow: [第一时间]\n"
+        ));
+    }
+    let pack = parse_pack(PackSource {
+        name: Arc::from("prop.yaml"),
+        text: Arc::from(yaml),
+        builtin: false,
+    })
+    .expect("pack parses");
+    compile(&[pack], &RuleFilter::default()).expect("pack compiles")
+}
+
+/// Pieces that exercise the normaliser: term characters, evasions, HTML.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("最".to_owned()),
+        Just("好".to_owned()),
+        Just("佳".to_owned()),
+        Just("第".to_owned()),
+        Just("一".to_owned()),
+        Just("國家級".to_owned()),
+        Just("ＮＯ．１".to_owned()),
+        Just("No.1".to_owned()),
+        Just("TOP".to_owned()),
+        Just("1".to_owned()),
+        Just("2".to_owned()),
+        Just("100%有效".to_owned()),
+        Just("1.00%".to_owned()),
+        Just(" ".to_owned()),
+        Just("*".to_owned()),
+        Just("-".to_owned()),
+        Just("\u{200b}".to_owned()),
+        Just("\n".to_owned()),
+        Just("<b>".to_owned()),
+        Just("</b>".to_owned()),
+        Just("<p>".to_owned()),
+        Just("<img alt=\"最好\">".to_owned()),
+        Just("&amp;".to_owned()),
+        Just("&#26368;".to_owned()),
+        Just("<".to_owned()),
+        Just("第一时间".to_owned()),
+        "[a-z]{1,3}",
+        "[\u{4e00}-\u{4e20}]{1,2}",
+    ]
+}
+
+fn field_value() -> impl Strategy<Value = String> {
+    prop::collection::vec(piece(), 0..24).prop_map(|p| p.concat())
+}
+
+fn normalized(value: &str) -> Normalized {
+    let mut out = Normalized::default();
+    Normalizer::new().normalize_into(value, &mut out);
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Every reported span lies inside the original value, `text` is exactly
+    /// that slice, and the slice normalises to the matched term.
+    #[test]
+    fn reported_text_is_the_original_slice_and_normalises_to_the_term(value in field_value()) {
+        let ruleset = ruleset();
+        let listing = Listing {
+            file: Arc::from("p"),
+            line: 1,
+            record: 1,
+            fields: vec![(Arc::from("title"), value.clone())],
+            problems: Vec::new(),
+        };
+        let len = value.chars().count();
+        for f in ruleset.check(&listing, &mut Scratch::default()) {
+            let (start, end) = (f.start.unwrap(), f.end.unwrap());
+            prop_assert!(start < end && end <= len, "{start}..{end} of {len}");
+            let slice: String = value.chars().skip(start).take(end - start).collect();
+            prop_assert_eq!(f.text.as_deref(), Some(slice.as_str()));
+            prop_assert_eq!(normalized(&slice).text, normalize_term(&f.message));
+        }
+    }
+
+    /// The normaliser's map is ordered and stays inside the value.
+    #[test]
+    fn normaliser_map_is_monotonic_and_in_bounds(value in any::<String>()) {
+        let n = normalized(&value);
+        let len = value.chars().count() as u32;
+        let mut previous_byte = None;
+        for c in &n.chars {
+            prop_assert!(c.start <= c.end && c.end <= len);
+            prop_assert!(previous_byte.is_none_or(|b| b < c.byte));
+            previous_byte = Some(c.byte);
+            prop_assert_eq!(n.text[c.byte as usize..].chars().next(), Some(c.ch));
+        }
+    }
+
+    /// Arbitrary bytes never panic a reader, and every record is yielded.
+    #[test]
+    fn readers_never_panic_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+        for format in [InputFormat::Csv, InputFormat::Tsv, InputFormat::Jsonl] {
+            let listings = read_listings(std::io::Cursor::new(bytes.clone()), Arc::from("fuzz"), format);
+            let ruleset = ruleset();
+            let mut scratch = Scratch::default();
+            for (i, listing) in listings.enumerate() {
+                prop_assert_eq!(listing.record, i as u64 + 1);
+                let _ = ruleset.check(&listing, &mut scratch);
+            }
+        }
+    }
+
+    /// Lines of almost-JSON: each non-blank line is one record, readable
+    /// or reported.
+    #[test]
+    fn every_jsonl_line_is_a_record(lines in prop::collection::vec("[{}\\[\\]\":a-z0-9 ,最]{0,20}", 0..30)) {
+        let text = lines.join("\n");
+        let expected = lines.iter().filter(|l| !l.trim().is_empty()).count();
+        let listings: Vec<Listing> =
+            read_listings(std::io::Cursor::new(text.into_bytes()), Arc::from("j"), InputFormat::Jsonl).collect();
+        prop_assert_eq!(listings.len(), expected);
+        for l in &listings {
+            prop_assert!(l.problems.len() <= 1);
+        }
+    }
+}
