@@ -1,1 +1,114 @@
-fn main(){}
+//! Criterion benchmarks of the engine: normalisation alone, and checking
+//! listings with the default packs.
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use listlint::engine::normalize::{Normalized, Normalizer};
+use listlint::engine::{compile, RuleFilter, Scratch};
+use listlint::listing::Listing;
+use listlint::pack::{builtin_sources, parse_pack};
+
+/// Fragments of listing text, clean ones and ones with banned wording.
+const FRAGMENTS: &[&str] = &[
+    "新款加厚保暖羽绒服",
+    "第一时间发货",
+    "最近上新",
+    "100%纯棉",
+    "特级初榨橄榄油",
+    "一级能效变频空调",
+    "最佳赏味期30天",
+    "最大功率1800W",
+    "色号NO.12 口红",
+    "顾客第一",
+    "全网最低价",
+    "最好用的吸尘器",
+    "國家級品质",
+    "ＮＯ．１ 品牌",
+    "最 好 的选择",
+    "开光貔貅招财进宝",
+    "100%有效无副作用",
+    "根治失眠",
+    "<p>详情见图</p><img alt=\"顶级工艺\">",
+    "厂家直销 包邮",
+    "轻薄透气 舒适亲肤",
+    "送礼佳品 礼盒装",
+    "&nbsp;精选原料&amp;匠心工艺",
+];
+
+/// Deterministic listings built from the fragments.
+fn listings(count: usize) -> Vec<Listing> {
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut pick = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        FRAGMENTS[(state % FRAGMENTS.len() as u64) as usize]
+    };
+    (0..count)
+        .map(|i| {
+            let title = format!("{} {} {}", pick(), pick(), pick());
+            let description = (0..12).map(|_| pick()).collect::<Vec<_>>().join("，");
+            Listing {
+                file: Arc::from("bench"),
+                line: i as u64 + 2,
+                record: i as u64 + 1,
+                fields: vec![
+                    (Arc::from("id"), format!("B-{i}")),
+                    (Arc::from("title"), title),
+                    (Arc::from("subtitle"), pick().to_owned()),
+                    (Arc::from("description"), description),
+                ],
+                problems: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+fn bytes_of(listings: &[Listing]) -> u64 {
+    listings
+        .iter()
+        .flat_map(|l| l.fields.iter().map(|(_, v)| v.len() as u64))
+        .sum()
+}
+
+fn bench_engine(c: &mut Criterion) {
+    let packs: Vec<_> = builtin_sources()
+        .into_iter()
+        .map(|s| parse_pack(s).expect("built-in pack parses"))
+        .collect();
+    let ruleset = compile(&packs, &RuleFilter::default()).expect("built-in packs compile");
+    let data = listings(2_000);
+
+    let mut group = c.benchmark_group("engine");
+    group.throughput(Throughput::Bytes(bytes_of(&data)));
+    group.bench_function("check_2000_listings", |b| {
+        let mut scratch = Scratch::default();
+        b.iter(|| {
+            let mut n = 0usize;
+            for listing in &data {
+                n += ruleset.check(black_box(listing), &mut scratch).len();
+            }
+            n
+        })
+    });
+    group.bench_function("normalize_2000_listings", |b| {
+        let mut normalizer = Normalizer::new();
+        let mut out = Normalized::default();
+        b.iter(|| {
+            let mut n = 0usize;
+            for listing in &data {
+                for (_, value) in &listing.fields {
+                    normalizer.normalize_into(black_box(value), &mut out);
+                    n += out.chars.len();
+                }
+            }
+            n
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_engine);
+criterion_main!(benches);
