@@ -99,7 +99,7 @@ fn example_listing(pack_name: &str, example: &ExampleDef) -> Listing {
     let mut mapper = FieldMapper::generic();
     if let Some(object) = &example.listing {
         let mut flat = Vec::new();
-        flatten_json_object(object, &mut flat);
+        flatten_json_object(object.clone(), &mut flat);
         for (key, value) in flat {
             listing.push_field(mapper.field_for(&key), &key, value);
         }

@@ -37,9 +37,20 @@ const VISIBLE_ATTRIBUTES: &[&str] = &["alt", "title"];
 /// Appends the visible text of `value` to `out`.
 ///
 /// Plain text passes through unchanged apart from entity decoding; `\n` and
-/// `\r` become [`Visible::Break`].
-pub fn extract_visible(value: &str, out: &mut Vec<Visible>) {
-    let chars: Vec<char> = value.chars().collect();
+/// `\r` become [`Visible::Break`]. `chars` is a scratch buffer.
+pub fn extract_visible(value: &str, chars: &mut Vec<char>, out: &mut Vec<Visible>) {
+    if !value.contains(['<', '&', '\n', '\r']) {
+        // Plain text, the common case: every character is visible as is.
+        out.extend(value.chars().enumerate().map(|(i, ch)| Visible::Char {
+            ch,
+            start: i as u32,
+            end: i as u32 + 1,
+        }));
+        return;
+    }
+    chars.clear();
+    chars.extend(value.chars());
+    let chars = &chars[..];
     let mut i = 0usize;
     while i < chars.len() {
         let c = chars[i];
@@ -273,7 +284,7 @@ mod tests {
 
     fn visible(value: &str) -> String {
         let mut out = Vec::new();
-        extract_visible(value, &mut out);
+        extract_visible(value, &mut Vec::new(), &mut out);
         out.iter()
             .map(|v| match v {
                 Visible::Char { ch, .. } => *ch,
@@ -317,7 +328,7 @@ mod tests {
     #[test]
     fn entities_decode_and_keep_their_original_range() {
         let mut out = Vec::new();
-        extract_visible("A&amp;B", &mut out);
+        extract_visible("A&amp;B", &mut Vec::new(), &mut out);
         assert_eq!(
             out[1],
             Visible::Char {

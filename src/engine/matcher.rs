@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::normalize::Normalized;
 
@@ -77,8 +77,11 @@ impl MatcherBuilder {
             None
         } else {
             Some(
+                // A full DFA: a few hundred kilobytes for a few thousand
+                // patterns, and the fastest overlapping scan.
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&self.patterns)?,
             )
         };

@@ -10,6 +10,7 @@ pub mod kinds;
 pub mod matcher;
 pub mod normalize;
 pub mod select;
+pub mod t2s;
 
 use std::sync::Arc;
 

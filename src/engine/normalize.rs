@@ -22,6 +22,7 @@
 //! so no match crosses them.
 
 use super::html::{extract_visible, Visible};
+use super::t2s::simplify;
 
 /// One character of normalised text and where it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +91,7 @@ impl Normalized {
 #[derive(Debug, Default)]
 pub struct Normalizer {
     visible: Vec<Visible>,
-    plain: String,
+    chars: Vec<char>,
 }
 
 /// What step 1–5 make of one character.
@@ -109,15 +110,13 @@ impl Normalizer {
     /// Normalises a field value (which may contain HTML) into `out`.
     pub fn normalize_into(&mut self, value: &str, out: &mut Normalized) {
         self.visible.clear();
-        extract_visible(value, &mut self.visible);
+        extract_visible(value, &mut self.chars, &mut self.visible);
         self.normalize_visible(out);
     }
 
     fn normalize_visible(&mut self, out: &mut Normalized) {
         out.text.clear();
         out.chars.clear();
-        let simplified = self.simplify();
-        let mut simplified = simplified.as_deref().map(|s| s.chars());
         let mut sep_before = false;
         for i in 0..self.visible.len() {
             let (raw, start, end) = match self.visible[i] {
@@ -128,8 +127,7 @@ impl Normalizer {
                     continue;
                 }
             };
-            let ch = simplified.as_mut().and_then(|s| s.next()).unwrap_or(raw);
-            match fold(ch) {
+            match fold(raw) {
                 Folded::Keep('.') if self.is_decimal_point(out, i) => {
                     push(out, '.', start, end, sep_before);
                     sep_before = false;
@@ -143,26 +141,6 @@ impl Normalizer {
                 Folded::Invisible => {}
             }
         }
-    }
-
-    /// Converts the visible characters from traditional to simplified
-    /// Chinese, one character for one. `None` when there is nothing to do.
-    fn simplify(&mut self) -> Option<String> {
-        self.plain.clear();
-        let mut any_cjk = false;
-        for v in &self.visible {
-            if let Visible::Char { ch, .. } = v {
-                any_cjk |= !ch.is_ascii();
-                self.plain.push(*ch);
-            }
-        }
-        if !any_cjk {
-            return None;
-        }
-        let converted = fast2s::convert(&self.plain);
-        // The conversion is character for character; keep the original text
-        // if that ever stops holding rather than misplace every offset.
-        (converted.chars().count() == self.plain.chars().count()).then_some(converted)
     }
 
     /// A `.` between two ASCII digits is a decimal point, not a separator.
@@ -200,8 +178,9 @@ fn fold(c: char) -> Folded {
         }
         c if c.is_whitespace() => Folded::Separator,
         'A'..='Z' => Folded::Keep(c.to_ascii_lowercase()),
+        c if c.is_ascii() => Folded::Keep(c),
         '蕞' => Folded::Keep('最'),
-        c => Folded::Keep(c),
+        c => Folded::Keep(simplify(c)),
     }
 }
 

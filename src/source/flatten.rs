@@ -6,16 +6,16 @@ use serde_json::{Map, Value};
 /// keys with `.` (`{"cert": {"ccc": "…"}}` → `cert.ccc`), arrays of scalars
 /// join with `, `, arrays of objects flatten with the index (`images.0.alt`),
 /// numbers and booleans become their JSON text, and `null` is skipped.
-pub fn flatten_json_object(object: &Map<String, Value>, out: &mut Vec<(String, String)>) {
+pub fn flatten_json_object(object: Map<String, Value>, out: &mut Vec<(String, String)>) {
     for (key, value) in object {
-        flatten_value(key.clone(), value, out);
+        flatten_value(key, value, out);
     }
 }
 
-fn flatten_value(name: String, value: &Value, out: &mut Vec<(String, String)>) {
+fn flatten_value(name: String, value: Value, out: &mut Vec<(String, String)>) {
     match value {
         Value::Null => {}
-        Value::String(s) => out.push((name, s.clone())),
+        Value::String(s) => out.push((name, s)),
         Value::Bool(_) | Value::Number(_) => out.push((name, value.to_string())),
         Value::Object(map) => {
             for (key, inner) in map {
@@ -25,16 +25,16 @@ fn flatten_value(name: String, value: &Value, out: &mut Vec<(String, String)>) {
         Value::Array(items) => {
             if items.iter().all(|v| !v.is_object() && !v.is_array()) {
                 let joined: Vec<String> = items
-                    .iter()
+                    .into_iter()
                     .filter(|v| !v.is_null())
                     .map(|v| match v {
-                        Value::String(s) => s.clone(),
+                        Value::String(s) => s,
                         other => other.to_string(),
                     })
                     .collect();
                 out.push((name, joined.join(", ")));
             } else {
-                for (i, inner) in items.iter().enumerate() {
+                for (i, inner) in items.into_iter().enumerate() {
                     flatten_value(format!("{name}.{i}"), inner, out);
                 }
             }
@@ -53,7 +53,8 @@ mod tests {
         )
         .unwrap();
         let mut out = Vec::new();
-        flatten_json_object(v.as_object().unwrap(), &mut out);
+        let Value::Object(object) = v else { panic!() };
+        flatten_json_object(object, &mut out);
         let expected = [
             ("id", "7"),
             ("cert.ccc", "2021"),
@@ -62,5 +63,81 @@ mod tests {
         ];
         let got: Vec<(&str, &str)> = out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(got, expected);
+    }
+}
+
+/// One JSON document read as a listing: an object keeps its top-level
+/// entries in input order in a plain vector (no map to build and hash);
+/// anything else is kept as a value so the caller can say what it was.
+#[derive(Debug)]
+pub enum JsonRecord {
+    /// An object's entries.
+    Object(Vec<(String, Value)>),
+    /// Not an object.
+    Other(Value),
+}
+
+impl JsonRecord {
+    /// Flattens an object's entries as [`flatten_json_object`] does.
+    pub fn flatten_entries(entries: Vec<(String, Value)>, out: &mut Vec<(String, String)>) {
+        for (key, value) in entries {
+            flatten_value(key, value, out);
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JsonRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(JsonRecordVisitor)
+    }
+}
+
+struct JsonRecordVisitor;
+
+impl<'de> serde::de::Visitor<'de> for JsonRecordVisitor {
+    type Value = JsonRecord;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<JsonRecord, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(12));
+        while let Some(entry) = map.next_entry::<String, Value>()? {
+            entries.push(entry);
+        }
+        Ok(JsonRecord::Object(entries))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<JsonRecord, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Value>()? {
+            items.push(item);
+        }
+        Ok(JsonRecord::Other(Value::Array(items)))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<JsonRecord, E> {
+        Ok(JsonRecord::Other(Value::Bool(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<JsonRecord, E> {
+        Ok(JsonRecord::Other(Value::from(v)))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<JsonRecord, E> {
+        Ok(JsonRecord::Other(Value::from(v)))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<JsonRecord, E> {
+        Ok(JsonRecord::Other(Value::from(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<JsonRecord, E> {
+        Ok(JsonRecord::Other(Value::from(v)))
+    }
+
+    fn visit_unit<E>(self) -> Result<JsonRecord, E> {
+        Ok(JsonRecord::Other(Value::Null))
     }
 }

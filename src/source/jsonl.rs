@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::flatten::flatten_json_object;
+use super::flatten::JsonRecord;
 use crate::listing::profile::FieldMapper;
 use crate::listing::{InputProblem, Listing};
 
@@ -56,35 +56,37 @@ impl<R: BufRead> JsonlListings<R> {
         if line == 1 {
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         }
-        let text = match std::str::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                return self.problem(
-                    "input/invalid-utf8",
-                    format!("line {line}: invalid UTF-8 at byte {}", e.valid_up_to()),
-                )
-            }
-        };
-        let value: Value = match serde_json::from_str(text) {
+        // serde_json validates UTF-8 as it parses; only a failed parse needs
+        // telling apart an encoding problem from a syntax one.
+        let record: JsonRecord = match serde_json::from_slice(bytes) {
             Ok(v) => v,
             Err(e) => {
+                return match std::str::from_utf8(bytes) {
+                    Err(utf8) => self.problem(
+                        "input/invalid-utf8",
+                        format!("line {line}: invalid UTF-8 at byte {}", utf8.valid_up_to()),
+                    ),
+                    Ok(_) => self.problem(
+                        "input/invalid-json",
+                        format!("line {line}, column {}: invalid JSON: {e}", e.column()),
+                    ),
+                }
+            }
+        };
+        let entries = match record {
+            JsonRecord::Object(entries) => entries,
+            JsonRecord::Other(value) => {
                 return self.problem(
-                    "input/invalid-json",
-                    format!("line {line}, column {}: invalid JSON: {e}", e.column()),
+                    "input/not-an-object",
+                    format!(
+                        "line {line}: expected a JSON object, found {}",
+                        json_kind(&value)
+                    ),
                 )
             }
         };
-        let Value::Object(object) = value else {
-            return self.problem(
-                "input/not-an-object",
-                format!(
-                    "line {line}: expected a JSON object, found {}",
-                    json_kind(&value)
-                ),
-            );
-        };
         self.flat.clear();
-        flatten_json_object(&object, &mut self.flat);
+        JsonRecord::flatten_entries(entries, &mut self.flat);
         let mut listing = Listing {
             file: self.file.clone(),
             line,

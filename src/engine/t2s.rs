@@ -1,0 +1,70 @@
+//! Traditional → simplified Chinese, one character for one.
+//!
+//! The character table comes from the `fast2s` crate. It is expanded once,
+//! on first use, into a dense table over the CJK blocks, so that converting a
+//! character is an array lookup. Conversion is context-free on purpose: field
+//! text and pack terms must normalise identically, whatever surrounds them.
+
+use std::sync::OnceLock;
+
+/// CJK Unified Ideographs Extension A through the main block.
+const MAIN: (u32, u32) = (0x3400, 0x9FFF);
+/// CJK Compatibility Ideographs.
+const COMPAT: (u32, u32) = (0xF900, 0xFAFF);
+
+struct Table {
+    main: Vec<char>,
+    compat: Vec<char>,
+}
+
+fn build_block((first, last): (u32, u32)) -> Vec<char> {
+    let originals: Vec<char> = (first..=last).filter_map(char::from_u32).collect();
+    // Separate the characters so that no two are ever read as a word.
+    let spaced: String = originals.iter().flat_map(|&c| [c, ' ']).collect();
+    let converted: Vec<char> = fast2s::convert(&spaced).chars().step_by(2).collect();
+    if converted.len() != originals.len() {
+        return (first..=last)
+            .map(|u| char::from_u32(u).unwrap_or(' '))
+            .collect();
+    }
+    (first..=last)
+        .map(|u| {
+            let i = (u - first) as usize;
+            char::from_u32(u).map_or(' ', |_| converted[i])
+        })
+        .collect()
+}
+
+fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| Table {
+        main: build_block(MAIN),
+        compat: build_block(COMPAT),
+    })
+}
+
+/// The simplified form of a character (the character itself if it has none).
+#[inline]
+pub fn simplify(c: char) -> char {
+    let u = c as u32;
+    if (MAIN.0..=MAIN.1).contains(&u) {
+        table().main[(u - MAIN.0) as usize]
+    } else if (COMPAT.0..=COMPAT.1).contains(&u) {
+        table().compat[(u - COMPAT.0) as usize]
+    } else {
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_traditional_characters_one_for_one() {
+        let converted: String = "國家級極品 最佳選擇 廣告".chars().map(simplify).collect();
+        assert_eq!(converted, "国家级极品 最佳选择 广告");
+        assert_eq!(simplify('a'), 'a');
+        assert_eq!(simplify('最'), '最');
+    }
+}
