@@ -56,7 +56,7 @@ pub fn extract_visible(value: &str, chars: &mut Vec<char>, out: &mut Vec<Visible
         let c = chars[i];
         match c {
             '<' => {
-                if let Some(next) = parse_markup(&chars, i, out) {
+                if let Some(next) = parse_markup(chars, i, out) {
                     i = next;
                     continue;
                 }
