@@ -83,7 +83,8 @@ impl FailOn {
 
 /// Runs `listlint check`.
 pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
-    let ruleset = load_ruleset(&args.packs)?;
+    let mut ruleset = load_ruleset(&args.packs)?;
+    ruleset.keep_sources = args.format == OutputFormat::Human;
     let inputs = expand_inputs(&args.paths)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))

@@ -10,6 +10,7 @@ use serde_saphyr::Spanned;
 use super::kinds::lexicon::Lexicon;
 use super::kinds::{RuleKind, KIND_NAMES};
 use super::matcher::{MatcherBuilder, PatternUse, Role};
+use super::message::MessageTemplate;
 use super::normalize::normalize_term;
 use super::select::RuleFilter;
 use super::{Rule, Ruleset, DEFAULT_FIELDS};
@@ -91,6 +92,7 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
             .map(|p| (Arc::from(p.def.pack.value.as_str()), p.def.version.clone()))
             .collect(),
         matcher,
+        keep_sources: false,
     })
 }
 
@@ -189,14 +191,15 @@ fn compile_rule(pack: &LoadedPack, pack_name: &Arc<str>, def: &RuleDef) -> Resul
             ));
         }
     };
-    check_placeholders(source, def, LEXICON_PLACEHOLDERS)?;
+    let message = MessageTemplate::parse(&def.message.value);
+    check_placeholders(source, def, &message, LEXICON_PLACEHOLDERS)?;
     Ok(Rule {
         id: Arc::from(id),
         pack: pack_name.clone(),
         category: Arc::from(category.as_str()),
         category_index: 0,
         severity: def.severity,
-        message: def.message.value.clone(),
+        message,
         help: def.help.as_deref().map(Arc::from),
         summary: def.summary.clone(),
         docs: def.docs.clone(),
@@ -263,32 +266,29 @@ fn compile_lexicon(pack: &LoadedPack, def: &RuleDef) -> Result<Lexicon, PackErro
 }
 
 /// Every `{name}` in the message must be one the kind provides.
-fn check_placeholders(source: &PackSource, def: &RuleDef, known: &[&str]) -> Result<(), PackError> {
-    let message = &def.message.value;
-    let mut rest = message.as_str();
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else { break };
-        let name = &after[..close];
-        if !known.contains(&name) {
-            return Err(error_at(
-                source,
-                &def.message,
-                format!(
-                    "rule `{}`: message placeholder `{{{name}}}` is not provided by kind `{}`",
-                    def.id.value, def.kind.value
-                ),
-                Some(format!(
-                    "available: {}",
-                    known
-                        .iter()
-                        .map(|k| format!("{{{k}}}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            ));
-        }
-        rest = &after[close + 1..];
+fn check_placeholders(
+    source: &PackSource,
+    def: &RuleDef,
+    template: &MessageTemplate,
+    known: &[&str],
+) -> Result<(), PackError> {
+    match template.placeholders().find(|name| !known.contains(name)) {
+        None => Ok(()),
+        Some(name) => Err(error_at(
+            source,
+            &def.message,
+            format!(
+                "rule `{}`: message placeholder `{{{name}}}` is not provided by kind `{}`",
+                def.id.value, def.kind.value
+            ),
+            Some(format!(
+                "available: {}",
+                known
+                    .iter()
+                    .map(|k| format!("{{{k}}}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        )),
     }
-    Ok(())
 }

@@ -8,6 +8,7 @@ pub mod compile;
 pub mod html;
 pub mod kinds;
 pub mod matcher;
+pub mod message;
 pub mod normalize;
 pub mod select;
 pub mod t2s;
@@ -19,6 +20,7 @@ use crate::pack::schema::{Reference, Severity};
 use crate::report::finding::{fingerprint, Finding};
 use kinds::RuleKind;
 use matcher::{Matcher, Occurrence};
+use message::MessageTemplate;
 use normalize::{Normalized, Normalizer};
 
 pub use compile::compile;
@@ -44,7 +46,7 @@ pub struct Rule {
     /// Severity.
     pub severity: Severity,
     /// Message template (`{term}`, `{field}`).
-    pub message: String,
+    pub message: MessageTemplate,
     /// Help text.
     pub help: Option<Arc<str>>,
     /// One-line summary.
@@ -69,6 +71,9 @@ pub struct Ruleset {
     /// Loaded pack names and versions.
     pub packs: Vec<(Arc<str>, String)>,
     pub(crate) matcher: Matcher,
+    /// Whether findings carry the whole field value (for renderers that
+    /// show context); off by default to save a copy per field.
+    pub keep_sources: bool,
 }
 
 /// Per-thread buffers reused across listings.
@@ -93,12 +98,17 @@ impl Ruleset {
     /// Checks one listing: its input problems first, then every scanned
     /// field in [`Self::scan_fields`] order, hits by position.
     pub fn check(&self, listing: &Listing, scratch: &mut Scratch) -> Vec<Finding> {
-        let key = listing.key();
-        let mut findings: Vec<Finding> = listing
-            .problems
-            .iter()
-            .map(|p| input_finding(listing, &key, p))
-            .collect();
+        let mut key: Option<String> = None;
+        let mut findings: Vec<Finding> = Vec::new();
+        if !listing.problems.is_empty() {
+            let key = key.get_or_insert_with(|| listing.key());
+            findings.extend(
+                listing
+                    .problems
+                    .iter()
+                    .map(|p| input_finding(listing, key, p)),
+            );
+        }
         for (field_index, field) in self.scan_fields.iter().enumerate() {
             let Some(value) = listing.get(field) else {
                 continue;
@@ -121,22 +131,24 @@ impl Ruleset {
             if hits.is_empty() {
                 continue;
             }
-            let source: Arc<str> = Arc::from(value);
+            let source: Option<Arc<str>> = self.keep_sources.then(|| Arc::from(value));
             for hit in hits {
                 let rule = &self.rules[hit.rule as usize];
                 let RuleKind::Lexicon(lexicon) = &rule.kind;
                 let (start, end) = normalized.original_range(hit.first, hit.last);
-                let text: String = value.chars().skip(start).take(end - start).collect();
-                let term = &lexicon.terms[hit.term as usize];
+                let text = char_slice(value, start, end).to_owned();
+                let term = lexicon.terms[hit.term as usize].as_str();
+                let key = key.get_or_insert_with(|| listing.key());
                 findings.push(Finding {
                     rule: rule.id.clone(),
                     pack: rule.pack.clone(),
                     category: rule.category.clone(),
                     severity: rule.severity,
-                    message: rule
-                        .message
-                        .replace("{term}", term)
-                        .replace("{field}", field),
+                    message: rule.message.render(|name| match name {
+                        "term" => term,
+                        "field" => field,
+                        _ => "",
+                    }),
                     help: rule.help.clone(),
                     suggestion: lexicon.suggestions[hit.term as usize].clone(),
                     file: listing.file.clone(),
@@ -146,14 +158,26 @@ impl Ruleset {
                     field: Some(field.clone()),
                     start: Some(start),
                     end: Some(end),
-                    fingerprint: fingerprint(&rule.id, &key, Some(field), Some(&text)),
+                    fingerprint: fingerprint(&rule.id, key, Some(field), Some(&text)),
                     text: Some(text),
-                    source: Some(source.clone()),
+                    source: source.clone(),
                 });
             }
         }
         findings
     }
+}
+
+/// The characters `[start, end)` of `value`.
+fn char_slice(value: &str, start: usize, end: usize) -> &str {
+    let mut indices = value.char_indices().map(|(i, _)| i).chain([value.len()]);
+    let from = indices.nth(start).unwrap_or(value.len());
+    let to = if end > start {
+        indices.nth(end - start - 1).unwrap_or(value.len())
+    } else {
+        from
+    };
+    &value[from..to]
 }
 
 /// The finding for a record that could not be (fully) read.
@@ -179,5 +203,18 @@ fn input_finding(listing: &Listing, key: &str, problem: &InputProblem) -> Findin
         text: None,
         fingerprint: fingerprint(problem.rule, key, field, Some(&problem.message)),
         source: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::char_slice;
+
+    #[test]
+    fn char_slice_counts_characters_not_bytes() {
+        assert_eq!(char_slice("甲最好乙", 1, 3), "最好");
+        assert_eq!(char_slice("ab", 0, 2), "ab");
+        assert_eq!(char_slice("ab", 2, 2), "");
+        assert_eq!(char_slice("最", 0, 1), "最");
     }
 }

@@ -62,8 +62,14 @@ pub fn fingerprint(
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = hasher.finalize();
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    let mut out = String::with_capacity(32);
+    for b in &digest[..16] {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 0xf)] as char);
+    }
+    out
 }
 
 #[cfg(test)]
