@@ -11,9 +11,9 @@ use std::sync::mpsc::sync_channel;
 use rayon::prelude::*;
 
 use crate::engine::{RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
-use crate::listing::Listing;
+use crate::listing::profile::FieldMapper;
 use crate::report::{Reporter, Summary};
-use crate::source::{self, Input, InputFormat, SourceError};
+use crate::source::{self, Input, InputFormat, RawRecord, SourceError};
 
 /// Listings per batch handed to the thread pool.
 const BATCH_SIZE: usize = 512;
@@ -54,9 +54,9 @@ pub fn run_check(
 ) -> Result<Summary, CheckError> {
     let mut summary = Summary::new();
     for input in &plan.inputs {
-        let listings = source::open(input, plan.input_format)?;
+        let records = source::open(input, plan.input_format)?;
         summary.files += 1;
-        check_stream(ruleset, plan, pool, listings, reporter, &mut summary)?;
+        check_stream(ruleset, plan, pool, records, reporter, &mut summary)?;
     }
     reporter.finish(&summary)?;
     Ok(summary)
@@ -66,16 +66,16 @@ fn check_stream(
     ruleset: &Ruleset,
     plan: &CheckPlan,
     pool: &rayon::ThreadPool,
-    listings: source::Listings,
+    records: source::RawRecords,
     reporter: &mut dyn Reporter,
     summary: &mut Summary,
 ) -> Result<(), CheckError> {
     std::thread::scope(|scope| {
-        let (tx, rx) = sync_channel::<Vec<Listing>>(BATCHES_AHEAD);
+        let (tx, rx) = sync_channel::<Vec<RawRecord>>(BATCHES_AHEAD);
         scope.spawn(move || {
-            let mut listings = listings;
+            let mut records = records;
             loop {
-                let batch: Vec<Listing> = listings.by_ref().take(BATCH_SIZE).collect();
+                let batch: Vec<RawRecord> = records.by_ref().take(BATCH_SIZE).collect();
                 if batch.is_empty() || tx.send(batch).is_err() {
                     break;
                 }
@@ -85,10 +85,13 @@ fn check_stream(
             summary.listings += batch.len() as u64;
             let per_listing: Vec<_> = pool.install(|| {
                 batch
-                    .par_iter()
-                    .map_init(Scratch::default, |scratch, listing| {
-                        ruleset.check(listing, scratch)
-                    })
+                    .into_par_iter()
+                    .map_init(
+                        || (Scratch::default(), FieldMapper::generic()),
+                        |(scratch, mapper), record| {
+                            ruleset.check(&record.into_listing(mapper), scratch)
+                        },
+                    )
                     .collect()
             });
             let mut findings: Vec<_> = per_listing.into_iter().flatten().collect();

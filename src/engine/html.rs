@@ -39,15 +39,6 @@ const VISIBLE_ATTRIBUTES: &[&str] = &["alt", "title"];
 /// Plain text passes through unchanged apart from entity decoding; `\n` and
 /// `\r` become [`Visible::Break`]. `chars` is a scratch buffer.
 pub fn extract_visible(value: &str, chars: &mut Vec<char>, out: &mut Vec<Visible>) {
-    if !value.contains(['<', '&', '\n', '\r']) {
-        // Plain text, the common case: every character is visible as is.
-        out.extend(value.chars().enumerate().map(|(i, ch)| Visible::Char {
-            ch,
-            start: i as u32,
-            end: i as u32 + 1,
-        }));
-        return;
-    }
     chars.clear();
     chars.extend(value.chars());
     let chars = &chars[..];

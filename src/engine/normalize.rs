@@ -109,51 +109,69 @@ impl Normalizer {
 
     /// Normalises a field value (which may contain HTML) into `out`.
     pub fn normalize_into(&mut self, value: &str, out: &mut Normalized) {
-        self.visible.clear();
-        extract_visible(value, &mut self.chars, &mut self.visible);
-        self.normalize_visible(out);
-    }
-
-    fn normalize_visible(&mut self, out: &mut Normalized) {
-        out.text.clear();
-        out.chars.clear();
-        let mut sep_before = false;
-        for i in 0..self.visible.len() {
-            let (raw, start, end) = match self.visible[i] {
-                Visible::Char { ch, start, end } => (ch, start, end),
-                Visible::Break => {
-                    push(out, '\n', 0, 0, false);
-                    sep_before = false;
-                    continue;
-                }
-            };
-            match fold(raw) {
-                Folded::Keep('.') if self.is_decimal_point(out, i) => {
-                    push(out, '.', start, end, sep_before);
-                    sep_before = false;
-                }
-                Folded::Keep(c) if is_separator(c) => sep_before = true,
-                Folded::Keep(c) => {
-                    push(out, c, start, end, sep_before);
-                    sep_before = false;
-                }
-                Folded::Separator => sep_before = true,
-                Folded::Invisible => {}
-            }
+        if is_plain(value) {
+            // The common case: no markup, entities or line breaks, so every
+            // character is visible as is and needs no intermediate buffer.
+            let visible = value.chars().enumerate().map(|(i, ch)| Visible::Char {
+                ch,
+                start: i as u32,
+                end: i as u32 + 1,
+            });
+            normalize_visible(visible, out);
+        } else {
+            self.visible.clear();
+            extract_visible(value, &mut self.chars, &mut self.visible);
+            normalize_visible(self.visible.iter().copied(), out);
         }
     }
+}
 
-    /// A `.` between two ASCII digits is a decimal point, not a separator.
-    fn is_decimal_point(&self, out: &Normalized, i: usize) -> bool {
-        let prev_digit = out.chars.last().is_some_and(|c| c.ch.is_ascii_digit());
-        let next_digit = match self.visible.get(i + 1) {
-            Some(Visible::Char { ch, .. }) => {
-                matches!(fold(*ch), Folded::Keep(c) if c.is_ascii_digit())
+/// Whether `value` needs no HTML or line-break handling.
+fn is_plain(value: &str) -> bool {
+    !value.contains(['<', '&', '\n', '\r'])
+}
+
+/// Steps 1–5 over a stream of visible characters.
+fn normalize_visible(visible: impl Iterator<Item = Visible>, out: &mut Normalized) {
+    out.text.clear();
+    out.chars.clear();
+    let mut visible = visible.peekable();
+    let mut sep_before = false;
+    while let Some(v) = visible.next() {
+        let (raw, start, end) = match v {
+            Visible::Char { ch, start, end } => (ch, start, end),
+            Visible::Break => {
+                push(out, '\n', 0, 0, false);
+                sep_before = false;
+                continue;
             }
-            _ => false,
         };
-        prev_digit && next_digit
+        match fold(raw) {
+            Folded::Keep('.') if is_decimal_point(out, visible.peek()) => {
+                push(out, '.', start, end, sep_before);
+                sep_before = false;
+            }
+            Folded::Keep(c) if is_separator(c) => sep_before = true,
+            Folded::Keep(c) => {
+                push(out, c, start, end, sep_before);
+                sep_before = false;
+            }
+            Folded::Separator => sep_before = true,
+            Folded::Invisible => {}
+        }
     }
+}
+
+/// A `.` between two ASCII digits is a decimal point, not a separator.
+fn is_decimal_point(out: &Normalized, next: Option<&Visible>) -> bool {
+    let prev_digit = out.chars.last().is_some_and(|c| c.ch.is_ascii_digit());
+    let next_digit = match next {
+        Some(Visible::Char { ch, .. }) => {
+            matches!(fold(*ch), Folded::Keep(c) if c.is_ascii_digit())
+        }
+        _ => false,
+    };
+    prev_digit && next_digit
 }
 
 fn push(out: &mut Normalized, ch: char, start: u32, end: u32, sep_before: bool) {
@@ -202,19 +220,16 @@ fn is_separator(c: char) -> bool {
 /// Normalises a pack term or allow phrase the way field text is normalised.
 /// Terms are plain text: `<` and `&` in a term are literal characters.
 pub fn normalize_term(term: &str) -> String {
-    let mut normalizer = Normalizer::new();
-    normalizer
-        .visible
-        .extend(term.chars().enumerate().map(|(i, ch)| match ch {
-            '\n' | '\r' => Visible::Break,
-            ch => Visible::Char {
-                ch,
-                start: i as u32,
-                end: i as u32 + 1,
-            },
-        }));
+    let visible = term.chars().enumerate().map(|(i, ch)| match ch {
+        '\n' | '\r' => Visible::Break,
+        ch => Visible::Char {
+            ch,
+            start: i as u32,
+            end: i as u32 + 1,
+        },
+    });
     let mut out = Normalized::default();
-    normalizer.normalize_visible(&mut out);
+    normalize_visible(visible, &mut out);
     out.text
 }
 

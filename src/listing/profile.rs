@@ -5,7 +5,7 @@
 //! rules under their own name.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use super::FieldName;
 
@@ -113,8 +113,11 @@ const GENERIC_ALIASES: &[(&str, &[&str])] = &[
 /// Maps input headers to field names, sharing one allocation per name.
 #[derive(Debug, Clone)]
 pub struct FieldMapper {
-    aliases: HashMap<String, FieldName>,
+    aliases: &'static HashMap<String, FieldName>,
     cache: HashMap<String, FieldName>,
+    /// The key seen at each position of the previous record, for
+    /// [`Self::field_for_at`].
+    by_position: Vec<(String, FieldName)>,
 }
 
 impl Default for FieldMapper {
@@ -124,20 +127,45 @@ impl Default for FieldMapper {
 }
 
 impl FieldMapper {
-    /// The `generic` profile.
+    /// The `generic` profile. Cheap: the alias table is built once per
+    /// process and shared.
     pub fn generic() -> Self {
-        let mut aliases = HashMap::new();
-        for (canonical, names) in GENERIC_ALIASES {
-            let canonical: FieldName = Arc::from(*canonical);
-            aliases.insert(canonical.to_string(), canonical.clone());
-            for name in *names {
-                aliases.insert(name.to_lowercase(), canonical.clone());
+        static ALIASES: OnceLock<HashMap<String, FieldName>> = OnceLock::new();
+        let aliases = ALIASES.get_or_init(|| {
+            let mut aliases = HashMap::new();
+            for (canonical, names) in GENERIC_ALIASES {
+                let canonical: FieldName = Arc::from(*canonical);
+                aliases.insert(canonical.to_string(), canonical.clone());
+                for name in *names {
+                    aliases.insert(name.to_lowercase(), canonical.clone());
+                }
             }
-        }
+            aliases
+        });
         Self {
             aliases,
             cache: HashMap::new(),
+            by_position: Vec::new(),
         }
+    }
+
+    /// Like [`Self::field_for`], for the header at `position` of a record.
+    /// Records of one export almost always repeat the same keys in the same
+    /// order, so comparing with the previous record's key at that position
+    /// usually answers without hashing.
+    pub fn field_for_at(&mut self, position: usize, header: &str) -> FieldName {
+        if let Some((seen, name)) = self.by_position.get(position) {
+            if seen == header {
+                return name.clone();
+            }
+        }
+        let name = self.field_for(header);
+        if position < self.by_position.len() {
+            self.by_position[position] = (header.to_owned(), name.clone());
+        } else if position == self.by_position.len() {
+            self.by_position.push((header.to_owned(), name.clone()));
+        }
+        name
     }
 
     /// The field name for an input header.
@@ -168,6 +196,15 @@ mod tests {
         assert_eq!(&*m.field_for("SKU"), "id");
         assert_eq!(&*m.field_for("Variant Compare At Price"), "original_price");
         assert_eq!(&*m.field_for("CCC证书编号"), "cert.ccc");
+    }
+
+    #[test]
+    fn positional_lookups_agree_with_plain_ones() {
+        let mut m = FieldMapper::generic();
+        assert_eq!(&*m.field_for_at(0, "sku"), "id");
+        assert_eq!(&*m.field_for_at(0, "sku"), "id");
+        assert_eq!(&*m.field_for_at(0, "name"), "title");
+        assert_eq!(&*m.field_for_at(5, "卖点"), "subtitle");
     }
 
     #[test]

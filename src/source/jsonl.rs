@@ -1,4 +1,8 @@
 //! JSON Lines / NDJSON: one object per line.
+//!
+//! The reader only splits lines ([`JsonlLines`]); parsing a line into a
+//! listing ([`parse_json_line`]) is done by whichever worker checks it, so
+//! JSON parsing runs in parallel.
 
 use std::io::BufRead;
 use std::sync::Arc;
@@ -6,100 +10,157 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::flatten::JsonRecord;
+use super::RawRecord;
 use crate::listing::profile::FieldMapper;
 use crate::listing::{InputProblem, Listing};
 
-/// Reads listings from JSON Lines. Blank lines are skipped.
-pub struct JsonlListings<R: BufRead> {
+/// Splits JSON Lines input into raw records. Blank lines are skipped.
+pub struct JsonlLines<R: BufRead> {
     input: R,
     file: Arc<str>,
-    mapper: FieldMapper,
-    buf: Vec<u8>,
     line: u64,
     count: u64,
-    flat: Vec<(String, String)>,
     failed: bool,
 }
 
-impl<R: BufRead> JsonlListings<R> {
+impl<R: BufRead> JsonlLines<R> {
     /// Wraps a buffered reader.
     pub fn new(input: R, file: Arc<str>) -> Self {
         Self {
             input,
             file,
-            mapper: FieldMapper::generic(),
-            buf: Vec::new(),
             line: 0,
             count: 0,
-            flat: Vec::new(),
             failed: false,
         }
     }
+}
 
-    fn problem(&self, rule: &'static str, message: String) -> Listing {
-        Listing {
-            file: self.file.clone(),
-            line: self.line,
-            record: self.count,
-            problems: vec![InputProblem {
-                rule,
-                message,
-                field: None,
-            }],
-            ..Listing::default()
-        }
-    }
+impl<R: BufRead> Iterator for JsonlLines<R> {
+    type Item = RawRecord;
 
-    fn parse_line(&mut self) -> Listing {
-        let line = self.line;
-        let mut bytes: &[u8] = &self.buf;
-        if line == 1 {
-            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    fn next(&mut self) -> Option<RawRecord> {
+        if self.failed {
+            return None;
         }
-        // serde_json validates UTF-8 as it parses; only a failed parse needs
-        // telling apart an encoding problem from a syntax one.
-        let record: JsonRecord = match serde_json::from_slice(bytes) {
-            Ok(v) => v,
-            Err(e) => {
-                return match std::str::from_utf8(bytes) {
-                    Err(utf8) => self.problem(
-                        "input/invalid-utf8",
-                        format!("line {line}: invalid UTF-8 at byte {}", utf8.valid_up_to()),
-                    ),
-                    Ok(_) => self.problem(
-                        "input/invalid-json",
-                        format!("line {line}, column {}: invalid JSON: {e}", e.column()),
-                    ),
+        loop {
+            let mut bytes = Vec::new();
+            match self.input.read_until(b'\n', &mut bytes) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => {
+                    // A failing reader cannot be trusted to make progress.
+                    self.failed = true;
+                    self.line += 1;
+                    self.count += 1;
+                    return Some(RawRecord::Parsed(problem(
+                        &self.file,
+                        self.line,
+                        self.count,
+                        "input/unreadable-record",
+                        format!("line {}: read error: {e}", self.line),
+                    )));
                 }
             }
-        };
-        let entries = match record {
-            JsonRecord::Object(entries) => entries,
-            JsonRecord::Other(value) => {
-                return self.problem(
-                    "input/not-an-object",
-                    format!(
-                        "line {line}: expected a JSON object, found {}",
-                        json_kind(&value)
-                    ),
-                )
+            self.line += 1;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                continue;
             }
-        };
-        self.flat.clear();
-        JsonRecord::flatten_entries(entries, &mut self.flat);
-        let mut listing = Listing {
-            file: self.file.clone(),
-            line,
-            record: self.count,
-            fields: Vec::with_capacity(self.flat.len()),
-            problems: Vec::new(),
-        };
-        for (key, value) in self.flat.drain(..) {
-            let name = self.mapper.field_for(&key);
-            listing.push_field(name, &key, value);
+            if self.line == 1 && bytes.starts_with(b"\xEF\xBB\xBF") {
+                bytes.drain(..3);
+            }
+            self.count += 1;
+            return Some(RawRecord::JsonLine {
+                file: self.file.clone(),
+                line: self.line,
+                record: self.count,
+                bytes,
+            });
         }
-        listing
     }
+}
+
+fn problem(
+    file: &Arc<str>,
+    line: u64,
+    record: u64,
+    rule: &'static str,
+    message: String,
+) -> Listing {
+    Listing {
+        file: file.clone(),
+        line,
+        record,
+        problems: vec![InputProblem {
+            rule,
+            message,
+            field: None,
+        }],
+        ..Listing::default()
+    }
+}
+
+/// Parses one JSON Lines record into a listing; a line that is not a JSON
+/// object becomes a listing carrying the problem.
+pub fn parse_json_line(
+    file: &Arc<str>,
+    line: u64,
+    record: u64,
+    bytes: &[u8],
+    mapper: &mut FieldMapper,
+) -> Listing {
+    // serde_json validates UTF-8 as it parses; only a failed parse needs
+    // telling apart an encoding problem from a syntax one.
+    let parsed: JsonRecord = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            return match std::str::from_utf8(bytes) {
+                Err(utf8) => problem(
+                    file,
+                    line,
+                    record,
+                    "input/invalid-utf8",
+                    format!("line {line}: invalid UTF-8 at byte {}", utf8.valid_up_to()),
+                ),
+                Ok(_) => problem(
+                    file,
+                    line,
+                    record,
+                    "input/invalid-json",
+                    format!("line {line}, column {}: invalid JSON: {e}", e.column()),
+                ),
+            }
+        }
+    };
+    let entries = match parsed {
+        JsonRecord::Object(entries) => entries,
+        JsonRecord::Other(value) => {
+            return problem(
+                file,
+                line,
+                record,
+                "input/not-an-object",
+                format!(
+                    "line {line}: expected a JSON object, found {}",
+                    json_kind(&value)
+                ),
+            )
+        }
+    };
+    let mut flat = Vec::with_capacity(entries.len());
+    JsonRecord::flatten_entries(entries, &mut flat);
+    let mut listing = Listing {
+        file: file.clone(),
+        line,
+        record,
+        fields: Vec::with_capacity(flat.len()),
+        problems: Vec::new(),
+    };
+    for (i, (key, value)) in flat.into_iter().enumerate() {
+        let name = mapper.field_for_at(i, &key);
+        listing.push_field(name, &key, value);
+    }
+    listing
 }
 
 fn json_kind(value: &Value) -> &'static str {
@@ -113,49 +174,17 @@ fn json_kind(value: &Value) -> &'static str {
     }
 }
 
-impl<R: BufRead> Iterator for JsonlListings<R> {
-    type Item = Listing;
-
-    fn next(&mut self) -> Option<Listing> {
-        if self.failed {
-            return None;
-        }
-        loop {
-            self.buf.clear();
-            match self.input.read_until(b'\n', &mut self.buf) {
-                Ok(0) => return None,
-                Ok(_) => {}
-                Err(e) => {
-                    // A failing reader cannot be trusted to make progress.
-                    self.failed = true;
-                    self.line += 1;
-                    self.count += 1;
-                    let problem = self.problem(
-                        "input/unreadable-record",
-                        format!("line {}: read error: {e}", self.line),
-                    );
-                    self.buf.clear();
-                    return Some(problem);
-                }
-            }
-            self.line += 1;
-            if self.buf.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            self.count += 1;
-            return Some(self.parse_line());
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn reads_objects_and_reports_bad_lines() {
-        let data = "{\"sku\":\"A\",\"name\":\"最好\"}\n\n{bad\n[1]\n{\"id\":\"B\"}\n";
-        let rows: Vec<Listing> = JsonlListings::new(data.as_bytes(), Arc::from("t")).collect();
+        let data = "\u{feff}{\"sku\":\"A\",\"name\":\"最好\"}\n\n{bad\n[1]\n{\"id\":\"B\"}\n";
+        let mut mapper = FieldMapper::generic();
+        let rows: Vec<Listing> = JsonlLines::new(data.as_bytes(), Arc::from("t"))
+            .map(|r| r.into_listing(&mut mapper))
+            .collect();
         assert_eq!(rows.len(), 4);
         assert_eq!(rows[0].get("title"), Some("最好"));
         assert_eq!(rows[1].problems[0].rule, "input/invalid-json");

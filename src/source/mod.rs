@@ -18,10 +18,50 @@ use std::sync::Arc;
 pub use flatten::flatten_json_object;
 pub use walk::expand_inputs;
 
+use crate::listing::profile::FieldMapper;
 use crate::listing::Listing;
 
 /// A stream of listings from one input.
 pub type Listings = Box<dyn Iterator<Item = Listing> + Send>;
+
+/// A stream of raw records from one input (see [`RawRecord`]).
+pub type RawRecords = Box<dyn Iterator<Item = RawRecord> + Send>;
+
+/// A record as the reader produced it. Formats whose records can be parsed
+/// independently (JSON Lines) leave the parsing to the worker that checks
+/// the record, so it runs in parallel; others hand over finished listings.
+#[derive(Debug)]
+pub enum RawRecord {
+    /// Already a listing.
+    Parsed(Listing),
+    /// One line of JSON Lines, not yet parsed.
+    JsonLine {
+        /// Input name.
+        file: Arc<str>,
+        /// 1-based line number.
+        line: u64,
+        /// 1-based record number.
+        record: u64,
+        /// The line's bytes.
+        bytes: Vec<u8>,
+    },
+}
+
+impl RawRecord {
+    /// Parses the record into a listing. `mapper` caches header mapping
+    /// and can be reused across records.
+    pub fn into_listing(self, mapper: &mut FieldMapper) -> Listing {
+        match self {
+            RawRecord::Parsed(listing) => listing,
+            RawRecord::JsonLine {
+                file,
+                line,
+                record,
+                bytes,
+            } => jsonl::parse_json_line(&file, line, record, &bytes, mapper),
+        }
+    }
+}
 
 /// Input formats listlint can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -90,8 +130,8 @@ pub enum SourceError {
     },
 }
 
-/// Opens an input and returns its listings.
-pub fn open(input: &Input, forced: Option<InputFormat>) -> Result<Listings, SourceError> {
+/// Opens an input and returns its raw records.
+pub fn open(input: &Input, forced: Option<InputFormat>) -> Result<RawRecords, SourceError> {
     let name = input.display_name();
     let format = match (forced, input) {
         (Some(f), _) => f,
@@ -107,7 +147,25 @@ pub fn open(input: &Input, forced: Option<InputFormat>) -> Result<Listings, Sour
         Input::Stdin => Box::new(io::stdin()),
     };
     let reader = BufReader::with_capacity(256 * 1024, reader);
-    Ok(read_listings(reader, Arc::from(name), format))
+    Ok(read_raw_records(reader, Arc::from(name), format))
+}
+
+/// Reads raw records of a known format from any buffered reader; `file` is
+/// the name findings will carry.
+pub fn read_raw_records<R: BufRead + Send + 'static>(
+    reader: R,
+    file: Arc<str>,
+    format: InputFormat,
+) -> RawRecords {
+    match format {
+        InputFormat::Csv => {
+            Box::new(csv::CsvListings::new(reader, file, b',').map(RawRecord::Parsed))
+        }
+        InputFormat::Tsv => {
+            Box::new(csv::CsvListings::new(reader, file, b'\t').map(RawRecord::Parsed))
+        }
+        InputFormat::Jsonl => Box::new(jsonl::JsonlLines::new(reader, file)),
+    }
 }
 
 /// Reads listings of a known format from any buffered reader; `file` is
@@ -117,9 +175,6 @@ pub fn read_listings<R: BufRead + Send + 'static>(
     file: Arc<str>,
     format: InputFormat,
 ) -> Listings {
-    match format {
-        InputFormat::Csv => Box::new(csv::CsvListings::new(reader, file, b',')),
-        InputFormat::Tsv => Box::new(csv::CsvListings::new(reader, file, b'\t')),
-        InputFormat::Jsonl => Box::new(jsonl::JsonlListings::new(reader, file)),
-    }
+    let mut mapper = FieldMapper::generic();
+    Box::new(read_raw_records(reader, file, format).map(move |r| r.into_listing(&mut mapper)))
 }
