@@ -34,13 +34,20 @@ fn csv_fixture_flags_exactly_the_violating_listings() {
 #[test]
 fn jsonl_fixture_flags_exactly_the_violating_listings() {
     let found = findings(&["fixtures/listings.jsonl"]);
-    let expected: BTreeSet<String> = [2, 4, 5, 7, 9].iter().map(|n| format!("JX-{n:03}")).collect();
+    let expected: BTreeSet<String> = [2, 4, 5, 7, 9]
+        .iter()
+        .map(|n| format!("JX-{n:03}"))
+        .collect();
     assert_eq!(flagged_ids(&found), expected);
 }
 
 #[test]
 fn fixture_findings_snapshot() {
-    let found = findings(&["fixtures/listings.csv", "fixtures/listings.jsonl", "fixtures/bad"]);
+    let found = findings(&[
+        "fixtures/listings.csv",
+        "fixtures/listings.jsonl",
+        "fixtures/bad",
+    ]);
     let lines: Vec<String> = found
         .iter()
         .map(|f| {
@@ -62,7 +69,10 @@ fn fixture_findings_snapshot() {
 fn readme_command_shows_diagnostics_and_a_summary() {
     let (code, stdout, _) = run(listlint().args(["check", "fixtures/listings.csv"]));
     assert_eq!(code, 1);
-    assert!(stdout.contains("fixtures/listings.csv:2 · FX-001 · title"), "{stdout}");
+    assert!(
+        stdout.contains("fixtures/listings.csv:2 · FX-001 · title"),
+        "{stdout}"
+    );
     assert!(stdout.contains("「全网第一」"));
     assert!(stdout.contains("help:"));
     assert!(stdout.trim_end().ends_with("info."), "{stdout}");
