@@ -6,6 +6,27 @@
 //! [`engine::compile`] turns into one [`engine::Ruleset`] with a single
 //! Aho-Corasick automaton; [`run`] checks listings in parallel and hands
 //! ordered [`report::Finding`]s to a [`report::Reporter`].
+//!
+//! ```
+//! use std::sync::Arc;
+//! use listlint::engine::{compile, RuleFilter, Scratch};
+//! use listlint::listing::Listing;
+//! use listlint::pack::{builtin_sources, parse_pack};
+//!
+//! let packs = builtin_sources()
+//!     .into_iter()
+//!     .map(parse_pack)
+//!     .collect::<Result<Vec<_>, _>>()?;
+//! let ruleset = compile(&packs, &RuleFilter::default())?;
+//! let listing = Listing {
+//!     fields: vec![(Arc::from("title"), "全网第一 最 好用的吸尘器 第一时间发货".to_owned())],
+//!     ..Listing::default()
+//! };
+//! let findings = ruleset.check(&listing, &mut Scratch::default());
+//! let texts: Vec<_> = findings.iter().map(|f| f.text.as_deref().unwrap()).collect();
+//! assert_eq!(texts, ["全网第一", "最 好用"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod cli;
 pub mod engine;
