@@ -16,12 +16,7 @@ use crate::report::{reporter, HumanOptions, OutputFormat};
 use crate::run::{run_check, CheckError, CheckPlan};
 use crate::source::{expand_inputs, InputFormat};
 
-/// Lint listing files.
-///
-/// Reads CSV, TSV or JSON Lines (by extension, or `--input-format`), folders
-/// recursively, and `-` for standard input. Exit status: 0 when no finding is
-/// at or above `--fail-on`, 1 when one is, 2 on a usage error (bad flag,
-/// unreadable file, invalid rule pack).
+/// Arguments of `listlint check`.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  listlint check fixtures/listings.csv\n  \
     listlint check --format json -o report.json exports/\n  \

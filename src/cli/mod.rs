@@ -56,6 +56,12 @@ impl ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint listing files (the main job).
+    ///
+    /// Reads CSV, TSV or JSON Lines (by extension, or `--input-format`),
+    /// folders recursively, and `-` for standard input, and reports every
+    /// finding of the loaded rule packs. Exit status: 0 when no finding is at
+    /// or above `--fail-on`, 1 when one is, 2 on a usage error (bad flag,
+    /// unreadable file, invalid rule pack).
     Check(check::CheckArgs),
     /// Work with rule packs.
     #[command(subcommand)]
