@@ -29,6 +29,7 @@
 //! ```
 
 pub mod cli;
+pub mod date;
 pub mod engine;
 pub mod examples;
 pub mod exit;
@@ -38,3 +39,4 @@ pub mod report;
 pub mod run;
 pub mod source;
 pub mod suggest;
+pub mod validate;

@@ -79,7 +79,7 @@ impl FailOn {
 /// Runs `listlint check`.
 pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     let mut ruleset = load_ruleset(&args.packs)?;
-    ruleset.keep_sources = args.format == OutputFormat::Human;
+    ruleset.settings.keep_sources = args.format == OutputFormat::Human;
     let inputs = expand_inputs(&args.paths)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))

@@ -1,6 +1,7 @@
 //! Compiling loaded packs into a [`Ruleset`], with the checks that need more
 //! than the YAML schema: unique pack names and rule ids, known kinds, the
-//! fields each kind requires, and message placeholders.
+//! keys each kind takes and requires, regexes, conditions and message
+//! placeholders.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,31 +9,46 @@ use std::sync::Arc;
 use serde_saphyr::Spanned;
 
 use super::kinds::lexicon::Lexicon;
+use super::kinds::pattern::{literal_keywords, Pattern};
+use super::kinds::require::Require;
 use super::kinds::{RuleKind, KIND_NAMES};
-use super::matcher::{MatcherBuilder, PatternUse, Role};
+use super::matcher::{MatcherBuilder, PatternUse};
 use super::message::MessageTemplate;
 use super::normalize::normalize_term;
 use super::select::RuleFilter;
-use super::{Rule, Ruleset, DEFAULT_FIELDS};
+use super::when::{compile_regex, CompileTarget, ConditionCompiler};
+use super::{Rule, Ruleset, RunSettings, DEFAULT_FIELDS};
 use crate::pack::schema::RuleDef;
 use crate::pack::{LoadedPack, PackError, PackSource};
 use crate::suggest::did_you_mean;
-
-/// Placeholders a lexicon message may use.
-const LEXICON_PLACEHOLDERS: &[&str] = &["term", "field"];
+use crate::validate::Validator;
 
 /// Compiles packs into a ruleset, keeping the rules `filter` enables.
 /// Every pack is validated in full, enabled rules or not.
 pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, PackError> {
     check_unique_names(packs)?;
-    let mut rules = Vec::new();
+    let mut conditions = ConditionCompiler::new(
+        packs
+            .iter()
+            .map(|p| (p.def.pack.value.as_str(), &p.source, &p.def.conditions)),
+    );
+    let mut rules: Vec<Rule> = Vec::new();
     let mut categories: Vec<Arc<str>> = Vec::new();
     let mut scan_fields: Vec<Arc<str>> = DEFAULT_FIELDS.iter().map(|f| Arc::from(*f)).collect();
     let mut matcher = MatcherBuilder::default();
     for pack in packs {
-        let pack_name: Arc<str> = Arc::from(pack.def.pack.value.as_str());
+        let pack_name = pack.def.pack.value.as_str();
         for def in &pack.def.rules {
-            let rule = compile_rule(pack, &pack_name, def)?;
+            let mut target = CompileTarget {
+                matcher: &mut matcher,
+                scan_fields: &mut scan_fields,
+            };
+            let when = def
+                .when
+                .as_ref()
+                .map(|w| conditions.compile(pack_name, &pack.source, w, &mut target))
+                .transpose()?;
+            let rule = compile_rule(pack, def)?;
             if !filter.enabled(&rule.id, &rule.category, &rule.pack) {
                 continue;
             }
@@ -52,26 +68,15 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
                     categories.len() - 1
                 }
             } as u32;
-            let index = rules.len() as u32;
-            let RuleKind::Lexicon(lexicon) = &rule.kind;
-            for (t, term) in lexicon.terms.iter().enumerate() {
-                let used_by = PatternUse {
-                    rule: index,
-                    role: Role::Deny(t as u32),
-                };
-                matcher.add(&normalize_term(term), used_by);
-            }
-            for phrase in &lexicon.allow {
-                let used_by = PatternUse {
-                    rule: index,
-                    role: Role::Allow,
-                };
-                matcher.add(&normalize_term(phrase), used_by);
-            }
-            let scans = scan_fields_mask(&scan_fields, &fields);
+            register_patterns(&mut matcher, rules.len() as u32, &rule.kind);
+            let scans = scan_fields
+                .iter()
+                .map(|f| fields.iter().any(|w| **w == **f))
+                .collect();
             rules.push(Rule {
                 category_index,
                 scans,
+                when,
                 ..rule
             });
         }
@@ -91,16 +96,36 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
             .iter()
             .map(|p| (Arc::from(p.def.pack.value.as_str()), p.def.version.clone()))
             .collect(),
+        settings: RunSettings::default(),
         matcher,
-        keep_sources: false,
+        conditions: conditions.conditions,
     })
 }
 
-fn scan_fields_mask(scan_fields: &[Arc<str>], wanted: &[String]) -> Vec<bool> {
-    scan_fields
-        .iter()
-        .map(|f| wanted.iter().any(|w| **w == **f))
-        .collect()
+/// Puts a rule's terms, allow phrases and keywords into the automaton.
+fn register_patterns(matcher: &mut MatcherBuilder, rule: u32, kind: &RuleKind) {
+    let allow = match kind {
+        RuleKind::Lexicon(lexicon) => {
+            for (t, term) in lexicon.terms.iter().enumerate() {
+                let term_use = PatternUse::Deny {
+                    rule,
+                    term: t as u32,
+                };
+                matcher.add(&normalize_term(term), term_use);
+            }
+            &lexicon.allow
+        }
+        RuleKind::Pattern(pattern) => {
+            for keyword in &pattern.keywords {
+                matcher.add(keyword, PatternUse::Keyword { rule });
+            }
+            &pattern.allow
+        }
+        RuleKind::Require(_) => return,
+    };
+    for phrase in allow {
+        matcher.add(&normalize_term(phrase), PatternUse::Allow { rule });
+    }
 }
 
 /// Pack names and rule ids must be unique across everything loaded.
@@ -149,7 +174,22 @@ fn error_at<T>(
     PackError::at_location(source, at.referenced, message, help)
 }
 
-fn compile_rule(pack: &LoadedPack, pack_name: &Arc<str>, def: &RuleDef) -> Result<Rule, PackError> {
+/// Keys that only some kinds take, whether this rule sets each, and the
+/// kinds that take it.
+fn kind_specific_keys(def: &RuleDef) -> [(&'static str, bool, &'static [&'static str]); 8] {
+    [
+        ("terms", def.terms.is_some(), &["lexicon"]),
+        ("suggest", !def.suggest.is_empty(), &["lexicon"]),
+        ("allow", !def.allow.is_empty(), &["lexicon", "pattern"]),
+        ("pattern", def.pattern.is_some(), &["pattern"]),
+        ("keywords", !def.keywords.is_empty(), &["pattern"]),
+        ("suggestion", def.suggestion.is_some(), &["pattern"]),
+        ("require", def.require.is_some(), &["require"]),
+        ("fields", def.fields.is_some(), &["lexicon", "pattern"]),
+    ]
+}
+
+fn compile_rule(pack: &LoadedPack, def: &RuleDef) -> Result<Rule, PackError> {
     let source = &pack.source;
     let id = def.id.value.trim();
     if id.is_empty() {
@@ -177,25 +217,47 @@ fn compile_rule(pack: &LoadedPack, pack_name: &Arc<str>, def: &RuleDef) -> Resul
             ));
         }
     }
-    let kind = match def.kind.value.as_str() {
-        "lexicon" => RuleKind::Lexicon(compile_lexicon(pack, def)?),
-        other => {
-            let help = did_you_mean(other, KIND_NAMES.iter().copied())
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| format!("known kinds: {}", KIND_NAMES.join(", ")));
+    let kind_name = def.kind.value.as_str();
+    if !KIND_NAMES.contains(&kind_name) {
+        let help = did_you_mean(kind_name, KIND_NAMES.iter().copied())
+            .map(|s| format!("did you mean `{s}`?"))
+            .unwrap_or_else(|| format!("known kinds: {}", KIND_NAMES.join(", ")));
+        return Err(error_at(
+            source,
+            &def.kind,
+            format!("rule `{id}`: unknown kind `{kind_name}`"),
+            Some(help),
+        ));
+    }
+    for (key, set, kinds) in kind_specific_keys(def) {
+        if set && !kinds.contains(&kind_name) {
             return Err(error_at(
                 source,
                 &def.kind,
-                format!("rule `{id}`: unknown kind `{other}`"),
-                Some(help),
+                format!("rule `{id}`: kind `{kind_name}` does not take `{key}`"),
+                Some(format!("`{key}` belongs to kind {}", kinds.join(" / "))),
             ));
         }
+    }
+    let (kind, placeholders): (RuleKind, &[&str]) = match kind_name {
+        "lexicon" => (
+            RuleKind::Lexicon(compile_lexicon(pack, def)?),
+            &["term", "field"],
+        ),
+        "pattern" => (
+            RuleKind::Pattern(compile_pattern(pack, def)?),
+            &["match", "field"],
+        ),
+        _ => (
+            RuleKind::Require(compile_require(source, def)?),
+            &["certificate", "field", "value", "problem"],
+        ),
     };
     let message = MessageTemplate::parse(&def.message.value);
-    check_placeholders(source, def, &message, LEXICON_PLACEHOLDERS)?;
+    check_placeholders(source, def, &message, placeholders)?;
     Ok(Rule {
         id: Arc::from(id),
-        pack: pack_name.clone(),
+        pack: Arc::from(pack.def.pack.value.as_str()),
         category: Arc::from(category.as_str()),
         category_index: 0,
         severity: def.severity,
@@ -205,8 +267,29 @@ fn compile_rule(pack: &LoadedPack, pack_name: &Arc<str>, def: &RuleDef) -> Resul
         docs: def.docs.clone(),
         references: def.references.clone(),
         scans: Vec::new(),
+        when: None,
         kind,
     })
+}
+
+/// Allow phrases of the rule, then the pack's, each checked non-empty.
+fn allow_phrases(pack: &LoadedPack, def: &RuleDef) -> Result<Vec<String>, PackError> {
+    let mut allow = def.allow.clone();
+    allow.extend(pack.def.allow.iter().cloned());
+    for phrase in &allow {
+        if normalize_term(phrase).is_empty() {
+            return Err(error_at(
+                &pack.source,
+                &def.id,
+                format!(
+                    "rule `{}`: allow phrase `{phrase}` is empty once normalised",
+                    def.id.value
+                ),
+                None,
+            ));
+        }
+    }
+    Ok(allow)
 }
 
 fn compile_lexicon(pack: &LoadedPack, def: &RuleDef) -> Result<Lexicon, PackError> {
@@ -228,12 +311,14 @@ fn compile_lexicon(pack: &LoadedPack, def: &RuleDef) -> Result<Lexicon, PackErro
             None,
         ));
     }
-    for term in terms.value.iter().chain(&def.allow).chain(&pack.def.allow) {
+    for term in &terms.value {
         if normalize_term(term).is_empty() {
             return Err(error_at(
                 source,
                 terms,
-                format!("lexicon rule `{id}`: `{term}` is empty once normalised (only spaces or separators)"),
+                format!(
+                    "lexicon rule `{id}`: `{term}` is empty once normalised (only spaces or separators)"
+                ),
                 None,
             ));
         }
@@ -256,12 +341,124 @@ fn compile_lexicon(pack: &LoadedPack, def: &RuleDef) -> Result<Lexicon, PackErro
         .iter()
         .map(|t| def.suggest.get(t).map(|s| Arc::from(s.as_str())))
         .collect();
-    let mut allow = def.allow.clone();
-    allow.extend(pack.def.allow.iter().cloned());
     Ok(Lexicon {
         terms: terms.value.clone(),
         suggestions,
-        allow,
+        allow: allow_phrases(pack, def)?,
+    })
+}
+
+fn compile_pattern(pack: &LoadedPack, def: &RuleDef) -> Result<Pattern, PackError> {
+    let source = &pack.source;
+    let id = &def.id.value;
+    let Some(pattern) = &def.pattern else {
+        return Err(error_at(
+            source,
+            &def.id,
+            format!("pattern rule `{id}` has no `pattern`"),
+            Some("give the regular expression under `pattern:`".into()),
+        ));
+    };
+    let regex = compile_regex(source, pattern)?;
+    let keywords: Vec<String> = if def.keywords.is_empty() {
+        literal_keywords(&pattern.value).ok_or_else(|| {
+            error_at(
+                source,
+                pattern,
+                format!("pattern rule `{id}`: no literal text to look for before running the regex"),
+                Some(
+                    "add `keywords:`, words one of which occurs in every match, so the regex only runs where they do"
+                        .into(),
+                ),
+            )
+        })?
+    } else {
+        def.keywords.clone()
+    };
+    let keywords: Vec<String> = keywords.iter().map(|k| normalize_term(k)).collect();
+    if keywords.iter().any(String::is_empty) {
+        return Err(error_at(
+            source,
+            pattern,
+            format!("pattern rule `{id}`: a keyword is empty once normalised"),
+            None,
+        ));
+    }
+    Ok(Pattern {
+        regex,
+        keywords,
+        suggestion: def.suggestion.as_deref().map(Arc::from),
+        allow: allow_phrases(pack, def)?,
+    })
+}
+
+fn compile_require(source: &PackSource, def: &RuleDef) -> Result<Require, PackError> {
+    let id = &def.id.value;
+    let Some(require) = &def.require else {
+        return Err(error_at(
+            source,
+            &def.id,
+            format!("require rule `{id}` has no `require`"),
+            Some("say what must be shown under `require:` (name, fields, format)".into()),
+        ));
+    };
+    let spec = &require.value;
+    if spec.fields.is_empty() && spec.in_text.is_empty() {
+        return Err(error_at(
+            source,
+            require,
+            format!("require rule `{id}`: list the `fields` (or `in_text` fields) that may carry the value"),
+            None,
+        ));
+    }
+    let (format, search) = match &spec.format {
+        Some(format) => {
+            compile_regex(source, format)?;
+            let anchored = Spanned {
+                value: format!("^(?:{})$", format.value),
+                ..format.clone()
+            };
+            (
+                Some(compile_regex(source, &anchored)?),
+                Some(compile_regex(source, format)?),
+            )
+        }
+        None if !spec.in_text.is_empty() => {
+            return Err(error_at(
+                source,
+                require,
+                format!("require rule `{id}`: `in_text` needs a `format` to recognise the value"),
+                None,
+            ))
+        }
+        None => (None, None),
+    };
+    let validator = spec
+        .validator
+        .as_ref()
+        .map(|name| {
+            Validator::from_name(&name.value).ok_or_else(|| {
+                error_at(
+                    source,
+                    name,
+                    format!("unknown validator `{}`", name.value),
+                    Some(
+                        did_you_mean(&name.value, Validator::NAMES.iter().copied())
+                            .map(|s| format!("did you mean `{s}`?"))
+                            .unwrap_or_else(|| format!("known: {}", Validator::NAMES.join(", "))),
+                    ),
+                )
+            })
+        })
+        .transpose()?;
+    Ok(Require {
+        name: spec.name.clone(),
+        fields: spec.fields.clone(),
+        in_text: spec.in_text.clone(),
+        format,
+        search,
+        validator,
+        expiry_field: spec.expiry_field.clone(),
     })
 }
 

@@ -11,22 +11,31 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::normalize::Normalized;
 
-/// What a pattern means to one rule.
+/// One use of a pattern: what it means, and to which rule or condition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// A deny term: index into the rule's term list.
-    Deny(u32),
-    /// An allow phrase: suppresses deny hits of the same rule it covers.
-    Allow,
-}
-
-/// One use of a pattern by a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PatternUse {
-    /// Index of the rule in the ruleset.
-    pub rule: u32,
-    /// What the pattern is to that rule.
-    pub role: Role,
+pub enum PatternUse {
+    /// A deny term of a lexicon rule: rule index and term index.
+    Deny {
+        /// Rule index in the ruleset.
+        rule: u32,
+        /// Index into the rule's terms.
+        term: u32,
+    },
+    /// An allow phrase: suppresses hits of the same rule it covers.
+    Allow {
+        /// Rule index in the ruleset.
+        rule: u32,
+    },
+    /// A keyword of a pattern rule: its regex runs where one occurs.
+    Keyword {
+        /// Rule index in the ruleset.
+        rule: u32,
+    },
+    /// A term of a `contains` condition.
+    Contains {
+        /// Index of the `contains` test.
+        test: u32,
+    },
 }
 
 /// A pattern occurrence: character range `[first, last)` of the

@@ -1,10 +1,14 @@
 //! The engine: packs compiled into one [`Ruleset`], run over listings.
 //!
-//! Each text field of a listing is normalised once and scanned once by the
-//! shared automaton; the rule kinds turn occurrences into hits, and hits
-//! become [`Finding`]s with spans in the original field value.
+//! Checking a listing takes two passes. First every scanned text field is
+//! normalised once and scanned once by the shared automaton, which finds
+//! lexicon terms, allow phrases, pattern keywords and `contains` terms at
+//! once. Then each rule's `when` is evaluated (once) and the kinds turn
+//! occurrences, regex matches and field values into [`Finding`]s with spans
+//! in the original field values.
 
 pub mod compile;
+pub mod hits;
 pub mod html;
 pub mod kinds;
 pub mod matcher;
@@ -12,16 +16,20 @@ pub mod message;
 pub mod normalize;
 pub mod select;
 pub mod t2s;
+pub mod when;
 
 use std::sync::Arc;
 
+use crate::date::Date;
 use crate::listing::{InputProblem, Listing};
 use crate::pack::schema::{Reference, Severity};
 use crate::report::finding::{fingerprint, Finding};
+use hits::Hit;
 use kinds::RuleKind;
-use matcher::{Matcher, Occurrence};
+use matcher::{Matcher, Occurrence, PatternUse};
 use message::MessageTemplate;
 use normalize::{Normalized, Normalizer};
+use when::{Condition, Conditions, Evaluator};
 
 pub use compile::compile;
 pub use select::RuleFilter;
@@ -45,7 +53,7 @@ pub struct Rule {
     pub category_index: u32,
     /// Severity.
     pub severity: Severity,
-    /// Message template (`{term}`, `{field}`).
+    /// Message template.
     pub message: MessageTemplate,
     /// Help text.
     pub help: Option<Arc<str>>,
@@ -57,8 +65,29 @@ pub struct Rule {
     pub references: Vec<Reference>,
     /// Whether the rule scans each of [`Ruleset::scan_fields`].
     pub scans: Vec<bool>,
+    /// When the rule applies (`None`: always).
+    pub when: Option<Condition>,
     /// Kind-specific data.
     pub kind: RuleKind,
+}
+
+/// Settings of a run that rules read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunSettings {
+    /// Whether findings carry the whole field value (for renderers that
+    /// show context); off by default to save a copy per field.
+    pub keep_sources: bool,
+    /// The date time-based checks treat as today (`--as-of`).
+    pub as_of: Date,
+}
+
+impl Default for RunSettings {
+    fn default() -> Self {
+        Self {
+            keep_sources: false,
+            as_of: Date::today_utc(),
+        }
+    }
 }
 
 /// All enabled rules of all loaded packs, ready to run.
@@ -66,22 +95,34 @@ pub struct Rule {
 pub struct Ruleset {
     /// Rules in pack order.
     pub rules: Vec<Rule>,
-    /// Every field some rule scans, defaults first.
+    /// Every field some rule or condition scans, defaults first.
     pub scan_fields: Vec<Arc<str>>,
     /// Loaded pack names and versions.
     pub packs: Vec<(Arc<str>, String)>,
+    /// Run settings.
+    pub settings: RunSettings,
     pub(crate) matcher: Matcher,
-    /// Whether findings carry the whole field value (for renderers that
-    /// show context); off by default to save a copy per field.
-    pub keep_sources: bool,
+    pub(crate) conditions: Conditions,
+}
+
+/// The scan of one field.
+#[derive(Debug, Default)]
+struct FieldScan {
+    present: bool,
+    normalized: Normalized,
+    occurrences: Vec<Occurrence>,
 }
 
 /// Per-thread buffers reused across listings.
 #[derive(Debug, Default)]
 pub struct Scratch {
     normalizer: Normalizer,
-    normalized: Normalized,
-    occurrences: Vec<Occurrence>,
+    fields: Vec<FieldScan>,
+    contains_hits: Vec<bool>,
+    applies: Vec<Option<bool>>,
+    candidates: Vec<Hit>,
+    keyword_rules: Vec<u32>,
+    matches: Vec<(usize, usize)>,
 }
 
 impl Ruleset {
@@ -95,76 +136,286 @@ impl Ruleset {
         self.rules.iter().find(|r| &*r.id == id)
     }
 
-    /// Checks one listing: its input problems first, then every scanned
-    /// field in [`Self::scan_fields`] order, hits by position.
+    /// Checks one listing. Findings come ordered: input problems and
+    /// listing-level findings first, then by field ([`Self::scan_fields`]
+    /// order, other fields by name), position and rule id.
     pub fn check(&self, listing: &Listing, scratch: &mut Scratch) -> Vec<Finding> {
-        let mut key: Option<String> = None;
-        let mut findings: Vec<Finding> = Vec::new();
-        if !listing.problems.is_empty() {
-            let key = key.get_or_insert_with(|| listing.key());
-            findings.extend(
-                listing
-                    .problems
-                    .iter()
-                    .map(|p| input_finding(listing, key, p)),
-            );
+        let mut out = Findings {
+            listing,
+            key: None,
+            findings: Vec::new(),
+        };
+        for problem in &listing.problems {
+            out.push_input(problem);
         }
-        for (field_index, field) in self.scan_fields.iter().enumerate() {
-            let Some(value) = listing.get(field) else {
+        self.scan_fields(listing, scratch);
+        let Scratch {
+            fields,
+            contains_hits,
+            applies,
+            candidates,
+            keyword_rules,
+            matches,
+            ..
+        } = scratch;
+        let mut evaluator = Evaluator::new(listing, &self.conditions, contains_hits);
+        applies.clear();
+        applies.resize(self.rules.len(), None);
+        let mut applies_to = |rule: u32| -> bool {
+            *applies[rule as usize].get_or_insert_with(|| {
+                self.rules[rule as usize]
+                    .when
+                    .as_ref()
+                    .is_none_or(|c| evaluator.holds(c))
+            })
+        };
+        for (field_index, scan) in fields.iter().enumerate() {
+            if !scan.present || scan.occurrences.is_empty() {
+                continue;
+            }
+            candidates.clear();
+            keyword_rules.clear();
+            for occ in &scan.occurrences {
+                match occ.used_by {
+                    PatternUse::Deny { rule, term } => {
+                        if self.rules[rule as usize].scans[field_index] && applies_to(rule) {
+                            candidates.push(Hit {
+                                rule,
+                                term: Some(term),
+                                first: occ.first,
+                                last: occ.last,
+                            });
+                        }
+                    }
+                    PatternUse::Keyword { rule } => {
+                        if !keyword_rules.contains(&rule) {
+                            keyword_rules.push(rule);
+                        }
+                    }
+                    PatternUse::Allow { .. } | PatternUse::Contains { .. } => {}
+                }
+            }
+            for &rule in keyword_rules.iter() {
+                let RuleKind::Pattern(pattern) = &self.rules[rule as usize].kind else {
+                    continue;
+                };
+                if !self.rules[rule as usize].scans[field_index] || !applies_to(rule) {
+                    continue;
+                }
+                matches.clear();
+                kinds::pattern::find_matches(pattern, &scan.normalized, matches);
+                candidates.extend(matches.iter().map(|&(first, last)| Hit {
+                    rule,
+                    term: None,
+                    first,
+                    last,
+                }));
+            }
+            if candidates.is_empty() {
+                continue;
+            }
+            let selected = hits::select(&self.rules, std::mem::take(candidates), &scan.occurrences);
+            let field = &self.scan_fields[field_index];
+            let value = listing.get(field).unwrap_or_default();
+            let source: Option<Arc<str>> = self.settings.keep_sources.then(|| Arc::from(value));
+            for hit in selected {
+                self.push_text_hit(&mut out, &hit, field, value, &scan.normalized, &source);
+            }
+        }
+        for (index, rule) in self.rules.iter().enumerate() {
+            let RuleKind::Require(require) = &rule.kind else {
                 continue;
             };
-            if value.is_empty() {
+            if !applies_to(index as u32) {
                 continue;
             }
-            let Scratch {
-                normalizer,
-                normalized,
-                occurrences,
-            } = scratch;
-            normalizer.normalize_into(value, normalized);
-            occurrences.clear();
-            self.matcher.scan(normalized, occurrences);
-            if occurrences.is_empty() {
-                continue;
-            }
-            let hits = kinds::lexicon::evaluate(&self.rules, occurrences, |r| r.scans[field_index]);
-            if hits.is_empty() {
-                continue;
-            }
-            let source: Option<Arc<str>> = self.keep_sources.then(|| Arc::from(value));
-            for hit in hits {
-                let rule = &self.rules[hit.rule as usize];
-                let RuleKind::Lexicon(lexicon) = &rule.kind;
-                let (start, end) = normalized.original_range(hit.first, hit.last);
-                let text = char_slice(value, start, end).to_owned();
-                let term = lexicon.terms[hit.term as usize].as_str();
-                let key = key.get_or_insert_with(|| listing.key());
-                findings.push(Finding {
-                    rule: rule.id.clone(),
-                    pack: rule.pack.clone(),
-                    category: rule.category.clone(),
-                    severity: rule.severity,
-                    message: rule.message.render(|name| match name {
-                        "term" => term,
-                        "field" => field,
-                        _ => "",
-                    }),
-                    help: rule.help.clone(),
-                    suggestion: lexicon.suggestions[hit.term as usize].clone(),
-                    file: listing.file.clone(),
-                    line: listing.line,
-                    record: listing.record,
-                    listing_id: listing.id().map(str::to_owned),
-                    field: Some(field.clone()),
-                    start: Some(start),
-                    end: Some(end),
-                    fingerprint: fingerprint(&rule.id, key, Some(field), Some(&text)),
-                    text: Some(text),
-                    source: source.clone(),
+            for problem in require.check(listing, self.settings.as_of) {
+                let field = problem.field.as_deref();
+                let message = rule.message.render(|name| match name {
+                    "certificate" => require.name.as_str(),
+                    "field" => field.unwrap_or(""),
+                    "value" => problem.value.as_deref().unwrap_or(""),
+                    "problem" => problem.description.as_str(),
+                    _ => "",
                 });
+                let source = match field {
+                    Some(f) if self.settings.keep_sources => listing.get(f).map(Arc::from),
+                    _ => None,
+                };
+                out.push(
+                    rule,
+                    message,
+                    None,
+                    field.map(Arc::from),
+                    problem.span,
+                    source,
+                );
             }
         }
+        let mut findings = out.findings;
+        findings.sort_by_cached_key(|f| {
+            let rank = match &f.field {
+                None => (0, String::new()),
+                Some(name) => match self.scan_fields.iter().position(|s| s == name) {
+                    Some(i) => (1 + i, String::new()),
+                    None => (1 + self.scan_fields.len(), name.to_string()),
+                },
+            };
+            (rank, f.start, f.rule.clone())
+        });
         findings
+    }
+
+    /// Pass one: normalise and scan every scanned field once.
+    fn scan_fields(&self, listing: &Listing, scratch: &mut Scratch) {
+        scratch
+            .fields
+            .resize_with(self.scan_fields.len(), FieldScan::default);
+        scratch.contains_hits.clear();
+        scratch
+            .contains_hits
+            .resize(self.conditions.contains.len(), false);
+        for (field_index, field) in self.scan_fields.iter().enumerate() {
+            let scan = &mut scratch.fields[field_index];
+            scan.occurrences.clear();
+            let value = listing.get(field).unwrap_or_default();
+            scan.present = !value.is_empty();
+            if !scan.present {
+                continue;
+            }
+            scratch
+                .normalizer
+                .normalize_into(value, &mut scan.normalized);
+            self.matcher.scan(&scan.normalized, &mut scan.occurrences);
+            for occ in &scan.occurrences {
+                if let PatternUse::Contains { test } = occ.used_by {
+                    if self.conditions.contains[test as usize].contains(&field_index) {
+                        scratch.contains_hits[test as usize] = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Turns a text hit into a finding.
+    fn push_text_hit(
+        &self,
+        out: &mut Findings<'_>,
+        hit: &Hit,
+        field: &Arc<str>,
+        value: &str,
+        normalized: &Normalized,
+        source: &Option<Arc<str>>,
+    ) {
+        let rule = &self.rules[hit.rule as usize];
+        let (start, end) = normalized.original_range(hit.first, hit.last);
+        let text = char_slice(value, start, end);
+        let (term, suggestion) = match (&rule.kind, hit.term) {
+            (RuleKind::Lexicon(lexicon), Some(t)) => (
+                lexicon.terms[t as usize].as_str(),
+                lexicon.suggestions[t as usize].clone(),
+            ),
+            (RuleKind::Pattern(pattern), _) => (text, pattern.suggestion.clone()),
+            _ => (text, None),
+        };
+        let message = rule.message.render(|name| match name {
+            "term" => term,
+            "match" => text,
+            "field" => field,
+            _ => "",
+        });
+        out.push(
+            rule,
+            message,
+            suggestion,
+            Some(field.clone()),
+            Some((start, end)),
+            source.clone(),
+        );
+    }
+}
+
+/// Collects the findings of one listing.
+struct Findings<'a> {
+    listing: &'a Listing,
+    key: Option<String>,
+    findings: Vec<Finding>,
+}
+
+impl Findings<'_> {
+    fn key(&mut self) -> &str {
+        let listing = self.listing;
+        self.key.get_or_insert_with(|| listing.key())
+    }
+
+    fn push(
+        &mut self,
+        rule: &Rule,
+        message: String,
+        suggestion: Option<Arc<str>>,
+        field: Option<Arc<str>>,
+        span: Option<(usize, usize)>,
+        source: Option<Arc<str>>,
+    ) {
+        let listing = self.listing;
+        let text = match (&field, span) {
+            (Some(f), Some((start, end))) => {
+                Some(char_slice(listing.get(f).unwrap_or_default(), start, end).to_owned())
+            }
+            _ => None,
+        };
+        let fingerprint = fingerprint(&rule.id, self.key(), field.as_deref(), text.as_deref());
+        self.findings.push(Finding {
+            rule: rule.id.clone(),
+            pack: rule.pack.clone(),
+            category: rule.category.clone(),
+            severity: rule.severity,
+            message,
+            help: rule.help.clone(),
+            suggestion,
+            file: listing.file.clone(),
+            line: listing.line,
+            record: listing.record,
+            listing_id: listing.id().map(str::to_owned),
+            field,
+            start: span.map(|s| s.0),
+            end: span.map(|s| s.1),
+            text,
+            fingerprint,
+            source,
+        });
+    }
+
+    /// The finding for a record that could not be (fully) read.
+    fn push_input(&mut self, problem: &InputProblem) {
+        let listing = self.listing;
+        let fingerprint = fingerprint(
+            problem.rule,
+            self.key(),
+            problem.field.as_deref(),
+            Some(&problem.message),
+        );
+        self.findings.push(Finding {
+            rule: Arc::from(problem.rule),
+            pack: Arc::from(INPUT_CATEGORY),
+            category: Arc::from(INPUT_CATEGORY),
+            severity: Severity::Error,
+            message: problem.message.clone(),
+            help: Some(Arc::from(
+                "fix the record in the export; the fields that could be read were still checked",
+            )),
+            suggestion: None,
+            file: listing.file.clone(),
+            line: listing.line,
+            record: listing.record,
+            listing_id: listing.id().map(str::to_owned),
+            field: problem.field.clone(),
+            start: None,
+            end: None,
+            text: None,
+            fingerprint,
+            source: None,
+        });
     }
 }
 
@@ -178,32 +429,6 @@ fn char_slice(value: &str, start: usize, end: usize) -> &str {
         from
     };
     &value[from..to]
-}
-
-/// The finding for a record that could not be (fully) read.
-fn input_finding(listing: &Listing, key: &str, problem: &InputProblem) -> Finding {
-    let field = problem.field.as_deref();
-    Finding {
-        rule: Arc::from(problem.rule),
-        pack: Arc::from(INPUT_CATEGORY),
-        category: Arc::from(INPUT_CATEGORY),
-        severity: Severity::Error,
-        message: problem.message.clone(),
-        help: Some(Arc::from(
-            "fix the record in the export; the fields that could be read were still checked",
-        )),
-        suggestion: None,
-        file: listing.file.clone(),
-        line: listing.line,
-        record: listing.record,
-        listing_id: listing.id().map(str::to_owned),
-        field: problem.field.clone(),
-        start: None,
-        end: None,
-        text: None,
-        fingerprint: fingerprint(problem.rule, key, field, Some(&problem.message)),
-        source: None,
-    }
 }
 
 #[cfg(test)]

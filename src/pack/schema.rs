@@ -32,6 +32,10 @@ pub struct PackDef {
     /// Allow phrases shared by every lexicon rule of the pack.
     #[serde(default)]
     pub allow: Vec<String>,
+    /// Named conditions rules can `use` (this pack's by name, another
+    /// pack's as `pack-name/condition-name`).
+    #[serde(default)]
+    pub conditions: BTreeMap<String, ConditionDef>,
     /// The rules.
     #[serde(default)]
     pub rules: Vec<RuleDef>,
@@ -65,6 +69,9 @@ pub struct RuleDef {
     /// Fields the rule scans; default `title, subtitle, description, promo_text`.
     #[serde(default)]
     pub fields: Option<Vec<String>>,
+    /// When the rule applies; absent means always.
+    #[serde(default)]
+    pub when: Option<ConditionDef>,
     /// Legal basis and sources of this rule.
     #[serde(default)]
     pub references: Vec<Reference>,
@@ -77,9 +84,134 @@ pub struct RuleDef {
     /// `lexicon`: replacement wording per term.
     #[serde(default)]
     pub suggest: BTreeMap<String, String>,
+    /// `pattern`: the regular expression, matched against normalised text.
+    #[serde(default)]
+    pub pattern: Option<Spanned<String>>,
+    /// `pattern`: literals one of which must occur for the regex to run
+    /// (default: drawn from the regex).
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// `pattern`: replacement wording for every match.
+    #[serde(default)]
+    pub suggestion: Option<String>,
+    /// `require`: what must be present, and in what format.
+    #[serde(default)]
+    pub require: Option<Spanned<RequireDef>>,
     /// Examples, run by `cargo test` and by the pack test runner.
     #[serde(default)]
     pub examples: Vec<ExampleDef>,
+}
+
+/// An applicability condition: a map with exactly one key naming the
+/// predicate or combinator.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ConditionDef {
+    /// Every condition holds.
+    All(Vec<ConditionDef>),
+    /// At least one condition holds.
+    Any(Vec<ConditionDef>),
+    /// The condition does not hold.
+    Not(Box<ConditionDef>),
+    /// The category path matches.
+    Category(CategoryDef),
+    /// The field exists and is not blank.
+    FieldPresent(String),
+    /// The field is missing or blank.
+    FieldEmpty(String),
+    /// The field's value matches a regular expression.
+    FieldMatches(FieldMatchesDef),
+    /// One of the fields' normalised text contains one of the terms.
+    Contains(ContainsDef),
+    /// A numeric comparison of a field's value.
+    Number(NumberDef),
+    /// A named condition (`name` of this pack, or `pack/name`).
+    Use(Spanned<String>),
+}
+
+/// `category:` — any of the given tests matches.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryDef {
+    /// The path starts with one of these paths (segment by segment).
+    #[serde(default)]
+    pub prefix: Vec<String>,
+    /// One of the path's segments is one of these names.
+    #[serde(default)]
+    pub any: Vec<String>,
+    /// A regex over the path, segments joined with `/`.
+    #[serde(default)]
+    pub regex: Option<Spanned<String>>,
+}
+
+/// `field_matches:`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FieldMatchesDef {
+    /// Field name.
+    pub field: String,
+    /// Regular expression (unanchored; use `^…$` for the whole value).
+    pub regex: Spanned<String>,
+}
+
+/// `contains:`
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ContainsDef {
+    /// Fields to look in (default: title, subtitle, description, promo_text).
+    #[serde(default)]
+    pub fields: Option<Vec<String>>,
+    /// Terms, matched like lexicon terms (normalised, in the same automaton).
+    pub terms: Spanned<Vec<String>>,
+}
+
+/// `number:` — every comparison given must hold; a value that is not a
+/// number makes the condition false.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct NumberDef {
+    /// Field name.
+    pub field: String,
+    /// Greater than.
+    #[serde(default)]
+    pub gt: Option<f64>,
+    /// Greater than or equal.
+    #[serde(default)]
+    pub ge: Option<f64>,
+    /// Less than.
+    #[serde(default)]
+    pub lt: Option<f64>,
+    /// Less than or equal.
+    #[serde(default)]
+    pub le: Option<f64>,
+    /// Equal.
+    #[serde(default)]
+    pub eq: Option<f64>,
+}
+
+/// `require:` of a `require` rule.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RequireDef {
+    /// What is required, for messages (e.g. `食品生产许可证`).
+    pub name: String,
+    /// Fields any one of which may carry the value.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// Text fields in which a value matching `format` also satisfies the
+    /// requirement (e.g. a licence number written in the description).
+    #[serde(default)]
+    pub in_text: Vec<String>,
+    /// The format the value must match (a regex; the whole value must match).
+    #[serde(default)]
+    pub format: Option<Spanned<String>>,
+    /// A validator beyond the regex (`uscc`).
+    #[serde(default)]
+    pub validator: Option<Spanned<String>>,
+    /// A field holding the expiry date (YYYY-MM-DD …); a date before
+    /// `--as-of` is a finding.
+    #[serde(default)]
+    pub expiry_field: Option<String>,
 }
 
 /// A legal basis or source: a plain string or a title with a link.

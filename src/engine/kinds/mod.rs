@@ -1,13 +1,18 @@
-//! Rule kinds: one module per kind, each turning matcher occurrences (and
-//! later, listing fields) into hits for its rules.
+//! Rule kinds: one module per kind.
 
 pub mod lexicon;
+pub mod pattern;
+pub mod require;
 
 /// What a rule of each kind needs at run time.
 #[derive(Debug, Clone)]
 pub enum RuleKind {
     /// Banned wording from a term list with allow phrases.
     Lexicon(lexicon::Lexicon),
+    /// A regular expression over normalised text.
+    Pattern(pattern::Pattern),
+    /// A value that must be shown, in a format.
+    Require(require::Require),
 }
 
 impl RuleKind {
@@ -15,9 +20,11 @@ impl RuleKind {
     pub fn name(&self) -> &'static str {
         match self {
             RuleKind::Lexicon(_) => "lexicon",
+            RuleKind::Pattern(_) => "pattern",
+            RuleKind::Require(_) => "require",
         }
     }
 }
 
 /// Every kind name packs may use.
-pub const KIND_NAMES: &[&str] = &["lexicon"];
+pub const KIND_NAMES: &[&str] = &["lexicon", "pattern", "require"];

@@ -1,0 +1,278 @@
+//! Kind `require`: when the rule applies, a value must be shown, in the
+//! right format, and not expired.
+//!
+//! The value may be in any of `fields` or, failing that, written in one of
+//! the `in_text` fields (e.g. "食品生产许可证编号：SC10644030600123" in the
+//! description). Problems found:
+//! - nothing found anywhere: one finding about the listing;
+//! - a value that does not match `format`, or fails the validator: a finding
+//!   on that value, its span covering the value;
+//! - an expiry date before `--as-of`, or one that cannot be read: a finding
+//!   on the expiry field.
+
+use regex::Regex;
+
+use crate::date::Date;
+use crate::listing::Listing;
+use crate::validate::Validator;
+
+/// Run-time data of a require rule.
+#[derive(Debug, Clone)]
+pub struct Require {
+    /// What is required, for messages.
+    pub name: String,
+    /// Fields any one of which may carry the value.
+    pub fields: Vec<String>,
+    /// Text fields searched for a value matching the format.
+    pub in_text: Vec<String>,
+    /// The whole value must match this (anchored).
+    pub format: Option<Regex>,
+    /// The same format, unanchored, for searching text.
+    pub search: Option<Regex>,
+    /// Extra validation.
+    pub validator: Option<Validator>,
+    /// Field with the expiry date.
+    pub expiry_field: Option<String>,
+}
+
+/// One problem with a requirement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The field concerned (`None`: the listing as a whole).
+    pub field: Option<String>,
+    /// Character span of the offending value in the field.
+    pub span: Option<(usize, usize)>,
+    /// The offending value as written.
+    pub value: Option<String>,
+    /// What is wrong, in words.
+    pub description: String,
+}
+
+/// The span `[start, end)` in characters of `value` without surrounding
+/// whitespace, and that trimmed text.
+fn trimmed_span(value: &str) -> (usize, usize, &str) {
+    let trimmed_start = value.len() - value.trim_start().len();
+    let trimmed = value.trim();
+    let start = value[..trimmed_start].chars().count();
+    (start, start + trimmed.chars().count(), trimmed)
+}
+
+/// Full-width digits and letters to half-width, as certificates are often
+/// typed with a Chinese input method.
+fn half_width(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+impl Require {
+    /// Checks the requirement on a listing.
+    pub fn check(&self, listing: &Listing, as_of: Date) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let mut satisfied = false;
+        for field in &self.fields {
+            let Some(value) = listing.get(field) else {
+                continue;
+            };
+            if value.trim().is_empty() {
+                continue;
+            }
+            match self.validate(value) {
+                Ok(()) => satisfied = true,
+                Err(description) => {
+                    let (start, end, text) = trimmed_span(value);
+                    problems.push(Problem {
+                        field: Some(field.clone()),
+                        span: Some((start, end)),
+                        value: Some(text.to_owned()),
+                        description,
+                    });
+                }
+            }
+        }
+        if !satisfied && problems.is_empty() {
+            satisfied = self.found_in_text(listing, &mut problems);
+        }
+        if !satisfied && problems.is_empty() {
+            problems.push(Problem {
+                field: None,
+                span: None,
+                value: None,
+                description: format!("未展示{}", self.name),
+            });
+        }
+        if satisfied {
+            problems.extend(self.check_expiry(listing, as_of));
+        }
+        problems
+    }
+
+    /// Whether the value's format and validator pass; otherwise why not.
+    fn validate(&self, value: &str) -> Result<(), String> {
+        let normalized = half_width(value.trim());
+        if let Some(format) = &self.format {
+            if !format.is_match(&normalized) {
+                return Err(format!("「{}」不符合{}的编号格式", value.trim(), self.name));
+            }
+        }
+        if let Some(validator) = self.validator {
+            validator
+                .check(&normalized)
+                .map_err(|why| format!("{}「{}」无效：{why}", self.name, value.trim()))?;
+        }
+        Ok(())
+    }
+
+    /// Looks for a well-formed value in the `in_text` fields. A value that
+    /// matches the format but fails the validator is reported.
+    fn found_in_text(&self, listing: &Listing, problems: &mut Vec<Problem>) -> bool {
+        let Some(search) = &self.search else {
+            return false;
+        };
+        for field in &self.in_text {
+            let Some(text) = listing.get(field) else {
+                continue;
+            };
+            let normalized = half_width(text);
+            // Half-width conversion keeps one character for one, so
+            // character offsets carry over to the original text.
+            for m in search.find_iter(&normalized) {
+                let start = normalized[..m.start()].chars().count();
+                let end = start + m.as_str().chars().count();
+                match self.validator.map_or(Ok(()), |v| v.check(m.as_str())) {
+                    Ok(()) => return true,
+                    Err(why) => problems.push(Problem {
+                        field: Some(field.clone()),
+                        span: Some((start, end)),
+                        value: Some(m.as_str().to_owned()),
+                        description: format!("{}「{}」无效：{why}", self.name, m.as_str()),
+                    }),
+                }
+            }
+        }
+        false
+    }
+
+    fn check_expiry(&self, listing: &Listing, as_of: Date) -> Option<Problem> {
+        let field = self.expiry_field.as_ref()?;
+        let value = listing.get(field)?;
+        if value.trim().is_empty() {
+            return None;
+        }
+        let (start, end, text) = trimmed_span(value);
+        let problem = |description| Problem {
+            field: Some(field.clone()),
+            span: Some((start, end)),
+            value: Some(text.to_owned()),
+            description,
+        };
+        if ["长期", "永久"].iter().any(|w| text.contains(w)) {
+            return None;
+        }
+        match Date::parse(text) {
+            None => Some(problem(format!(
+                "{}有效期「{text}」无法识别为日期（应为 YYYY-MM-DD）",
+                self.name
+            ))),
+            Some(date) if date < as_of => Some(problem(format!(
+                "{}已于{date}过期（检查日期 {as_of}）",
+                self.name
+            ))),
+            Some(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn listing(fields: &[(&str, &str)]) -> Listing {
+        Listing {
+            fields: fields
+                .iter()
+                .map(|(k, v)| (Arc::from(*k), (*v).to_owned()))
+                .collect(),
+            ..Listing::default()
+        }
+    }
+
+    fn require() -> Require {
+        Require {
+            name: "食品生产许可证".into(),
+            fields: vec!["cert.food_production".into()],
+            in_text: vec!["description".into()],
+            format: Some(Regex::new(r"^(?:SC[12]\d{13})$").unwrap()),
+            search: Some(Regex::new(r"SC[12]\d{13}").unwrap()),
+            validator: None,
+            expiry_field: Some("cert.food_production_expiry".into()),
+        }
+    }
+
+    fn as_of() -> Date {
+        Date::new(2026, 11, 27).unwrap()
+    }
+
+    #[test]
+    fn present_and_well_formed_passes() {
+        let l = listing(&[("cert.food_production", " SC10644030600123 ")]);
+        assert!(require().check(&l, as_of()).is_empty());
+        let l = listing(&[("cert.food_production", "ＳＣ10644030600123")]);
+        assert!(require().check(&l, as_of()).is_empty());
+    }
+
+    #[test]
+    fn missing_is_one_listing_level_problem() {
+        let p = require().check(&listing(&[("title", "坚果")]), as_of());
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].field, None);
+        assert!(p[0].description.contains("未展示食品生产许可证"));
+    }
+
+    #[test]
+    fn found_in_description_text_satisfies() {
+        let l = listing(&[("description", "生产许可证编号：SC10644030600123，产地浙江")]);
+        assert!(require().check(&l, as_of()).is_empty());
+    }
+
+    #[test]
+    fn malformed_value_has_a_span_on_the_trimmed_value() {
+        let l = listing(&[("cert.food_production", "  QS1234 ")]);
+        let p = require().check(&l, as_of());
+        assert_eq!(p[0].span, Some((2, 8)));
+        assert_eq!(p[0].value.as_deref(), Some("QS1234"));
+    }
+
+    #[test]
+    fn expiry_before_as_of_and_unreadable_dates() {
+        let l = listing(&[
+            ("cert.food_production", "SC10644030600123"),
+            ("cert.food_production_expiry", "2026-11-26"),
+        ]);
+        let p = require().check(&l, as_of());
+        assert!(p[0].description.contains("已于2026-11-26过期"), "{p:?}");
+        let l = listing(&[
+            ("cert.food_production", "SC10644030600123"),
+            ("cert.food_production_expiry", "2026-11-27"),
+        ]);
+        assert!(require().check(&l, as_of()).is_empty());
+        let l = listing(&[
+            ("cert.food_production", "SC10644030600123"),
+            ("cert.food_production_expiry", "下个月"),
+        ]);
+        assert!(require().check(&l, as_of())[0]
+            .description
+            .contains("无法识别"));
+        let l = listing(&[
+            ("cert.food_production", "SC10644030600123"),
+            ("cert.food_production_expiry", "长期有效"),
+        ]);
+        assert!(require().check(&l, as_of()).is_empty());
+    }
+}
