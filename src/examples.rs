@@ -1,14 +1,15 @@
 //! Running the examples embedded in rule packs.
 //!
 //! Each example is a listing (or the `text` shorthand for a listing whose
-//! title is the text) and the set of rule ids expected to fire on it. An
-//! example runs with only its own pack loaded: the expected ids must fire,
-//! and no other rule of the pack may.
+//! title is the text) and the set of rule ids expected to fire on it. The
+//! expected ids must fire, and no other rule of the example's pack may. Only
+//! the example's own pack's rules run; the other loaded packs are there so
+//! that `use: pack/condition` references resolve.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::engine::{compile, RuleFilter, Scratch};
+use crate::engine::{compile, RuleFilter, Ruleset, Scratch};
 use crate::listing::profile::FieldMapper;
 use crate::listing::Listing;
 use crate::pack::schema::ExampleDef;
@@ -62,21 +63,40 @@ impl ExampleOutcome {
     }
 }
 
-/// Runs every example of every rule in `pack`, with only that pack loaded.
-pub fn run_pack_examples(pack: &LoadedPack) -> Result<Vec<ExampleOutcome>, PackError> {
-    let ruleset = compile(std::slice::from_ref(pack), &RuleFilter::default())?;
+/// Runs every example of every rule in the packs at `tested` (indices into
+/// `packs`), each pack with only its own rules enabled.
+pub fn run_pack_examples(
+    packs: &[LoadedPack],
+    tested: &[usize],
+) -> Result<Vec<ExampleOutcome>, PackError> {
+    // Validate the whole set together once (duplicate ids, references …).
+    compile(packs, &RuleFilter::default())?;
     let mut scratch = Scratch::default();
+    let mut outcomes = Vec::new();
+    for pack in tested.iter().filter_map(|&i| packs.get(i)) {
+        let ruleset = compile(packs, &RuleFilter::only_pack(&pack.def.pack.value))?;
+        outcomes.extend(pack_examples(&ruleset, pack, &mut scratch));
+    }
+    Ok(outcomes)
+}
+
+fn pack_examples(
+    ruleset: &Ruleset,
+    pack: &LoadedPack,
+    scratch: &mut Scratch,
+) -> Vec<ExampleOutcome> {
+    let pack_name = pack.def.pack.value.as_str();
     let mut outcomes = Vec::new();
     for rule in &pack.def.rules {
         for (i, example) in rule.examples.iter().enumerate() {
             let listing = example_listing(&pack.source.name, example);
             let actual = ruleset
-                .check(&listing, &mut scratch)
+                .check(&listing, scratch)
                 .into_iter()
                 .map(|f| (f.rule.to_string(), f.text.unwrap_or_default()))
                 .collect();
             outcomes.push(ExampleOutcome {
-                pack: pack.def.pack.value.clone(),
+                pack: pack_name.to_owned(),
                 rule: rule.id.value.clone(),
                 number: i + 1,
                 title: listing.get("title").unwrap_or("").to_owned(),
@@ -85,7 +105,7 @@ pub fn run_pack_examples(pack: &LoadedPack) -> Result<Vec<ExampleOutcome>, PackE
             });
         }
     }
-    Ok(outcomes)
+    outcomes
 }
 
 /// The listing an example describes.

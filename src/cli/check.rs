@@ -9,6 +9,7 @@ use miette::{IntoDiagnostic, WrapErr};
 
 use super::packs::{load_ruleset, PackArgs};
 use super::ColorChoice;
+use crate::date::Date;
 use crate::engine::RuleFilter;
 use crate::exit::ExitStatus;
 use crate::pack::schema::Severity;
@@ -46,10 +47,19 @@ pub struct CheckArgs {
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
 
+    /// The date time-based checks treat as today, e.g. certificate expiry
+    /// (YYYY-MM-DD; default: today, UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+
     /// Read inputs as this format regardless of their extension (standard
     /// input defaults to jsonl).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date (expected YYYY-MM-DD)"))
 }
 
 /// The `--fail-on` threshold.
@@ -80,6 +90,9 @@ impl FailOn {
 pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     let mut ruleset = load_ruleset(&args.packs)?;
     ruleset.settings.keep_sources = args.format == OutputFormat::Human;
+    if let Some(as_of) = args.as_of {
+        ruleset.settings.as_of = as_of;
+    }
     let inputs = expand_inputs(&args.paths)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))

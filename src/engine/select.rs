@@ -10,6 +10,7 @@
 pub struct RuleFilter {
     select: Vec<String>,
     ignore: Vec<String>,
+    only_pack: Option<String>,
 }
 
 impl RuleFilter {
@@ -18,12 +19,23 @@ impl RuleFilter {
         Self {
             select: split_tokens(select),
             ignore: split_tokens(ignore),
+            only_pack: None,
+        }
+    }
+
+    /// A filter that enables only the rules of one pack.
+    pub fn only_pack(pack: &str) -> Self {
+        Self {
+            only_pack: Some(pack.to_owned()),
+            ..Self::default()
         }
     }
 
     /// Whether a rule with this id, category and pack runs.
     pub fn enabled(&self, id: &str, category: &str, pack: &str) -> bool {
-        (self.select.is_empty() || self.select.iter().any(|t| matches(t, id, category, pack)))
+        self.only_pack.as_deref().is_none_or(|only| only == pack)
+            && (self.select.is_empty()
+                || self.select.iter().any(|t| matches(t, id, category, pack)))
             && !self.ignored(id, category, pack)
     }
 
