@@ -164,3 +164,59 @@ fn every_example_in_the_shipped_packs_passes() {
     assert!(!stdout.contains("FAIL"), "{stdout}");
     assert!(!stdout.starts_with("0 passed"), "{stdout}");
 }
+
+#[test]
+fn condition_and_kind_errors_point_at_the_place() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "  - id: a/b\n    kind: lexicon\n    severity: error\n    message: m\n    terms: [x]\n    when: {use: nowhere}\n",
+            "pack.yaml:10:17",
+            "unknown condition `p/nowhere`",
+        ),
+        (
+            "  - id: a/b\n    kind: lexicon\n    severity: error\n    message: m\n    terms: [x]\n    when: {field_matches: {field: title, regex: \"(\"}}\n",
+            "pack.yaml:10:49",
+            "invalid regular expression",
+        ),
+        (
+            "  - id: a/b\n    kind: pattern\n    severity: error\n    message: m\n    pattern: '\\d+'\n",
+            "pack.yaml:9:14",
+            "no literal text to look for",
+        ),
+        (
+            "  - id: a/b\n    kind: require\n    severity: error\n    message: m\n    terms: [x]\n",
+            "pack.yaml:6:11",
+            "kind `require` does not take `terms`",
+        ),
+        (
+            "  - id: a/b\n    kind: require\n    severity: error\n    message: m\n    require: {name: n, fields: [f], validator: usc}\n",
+            "did you mean `uscc`",
+            "unknown validator `usc`",
+        ),
+        (
+            "  - id: a/b\n    kind: require\n    severity: error\n    message: m\n    require: {name: n, in_text: [description]}\n",
+            "pack.yaml:9:14",
+            "`in_text` needs a `format`",
+        ),
+        (
+            "  - id: a/b\n    kind: pattern\n    severity: error\n    message: \"{term}\"\n    pattern: abc\n",
+            "pack.yaml:8:14",
+            "`{term}` is not provided by kind `pattern`",
+        ),
+    ];
+    for (rule, place, message) in cases {
+        let (code, _, stderr, _d) = check_with_pack(&format!("{HEADER}{rule}"));
+        assert_eq!(code, 2, "{rule}");
+        assert!(stderr.contains(place), "{place} not in {stderr}");
+        assert!(stderr.contains(message), "{message} not in {stderr}");
+    }
+}
+
+#[test]
+fn circular_named_conditions_are_reported() {
+    let (code, _, stderr, _d) = check_with_pack(
+        "pack: p\nversion: \"1\"\ncategory: c\nconditions:\n  a: {use: b}\n  b: {not: {use: a}}\nrules:\n  - id: a/b\n    kind: lexicon\n    severity: error\n    message: m\n    terms: [x]\n    when: {use: a}\n",
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("uses itself"), "{stderr}");
+}
