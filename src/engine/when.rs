@@ -95,8 +95,7 @@ pub fn category_segments(path: &str) -> Vec<String> {
 }
 
 impl CategoryTest {
-    fn matches(&self, path: &str) -> bool {
-        let segments = category_segments(path);
+    fn matches(&self, segments: &[String]) -> bool {
         if segments.is_empty() {
             return false;
         }
@@ -133,6 +132,8 @@ pub struct Evaluator<'a> {
     conditions: &'a Conditions,
     contains_hits: &'a [bool],
     named: Vec<Option<bool>>,
+    /// The listing's category segments, split on first use.
+    category: Option<Vec<String>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -148,6 +149,7 @@ impl<'a> Evaluator<'a> {
             conditions,
             contains_hits,
             named: vec![None; conditions.named.len()],
+            category: None,
         }
     }
 
@@ -163,7 +165,16 @@ impl<'a> Evaluator<'a> {
             Condition::All(all) => all.iter().all(|c| self.holds(c)),
             Condition::Any(any) => any.iter().any(|c| self.holds(c)),
             Condition::Not(c) => !self.holds(c),
-            Condition::Category(test) => value("category").is_some_and(|p| test.matches(p)),
+            Condition::Category(test) => {
+                let listing = self.listing;
+                let segments = self.category.get_or_insert_with(|| {
+                    listing
+                        .get("category")
+                        .map(category_segments)
+                        .unwrap_or_default()
+                });
+                test.matches(segments)
+            }
             Condition::FieldPresent(f) => value(f).is_some(),
             Condition::FieldEmpty(f) => value(f).is_none(),
             Condition::FieldMatches { field, regex } => {
@@ -446,12 +457,13 @@ mod tests {
             any: vec!["医疗器械".into()],
             regex: Some(Regex::new("^家用电器/").unwrap()),
         };
-        assert!(test.matches("食品/零食/坚果"));
-        assert!(!test.matches("食品用具/碗"));
-        assert!(test.matches("个护健康>医疗器械>血压计"));
-        assert!(test.matches("家用电器 > 电吹风"));
-        assert!(!test.matches("服饰/T恤"));
-        assert!(!test.matches(""));
+        let matches = |path: &str| test.matches(&category_segments(path));
+        assert!(matches("食品/零食/坚果"));
+        assert!(!matches("食品用具/碗"));
+        assert!(matches("个护健康>医疗器械>血压计"));
+        assert!(matches("家用电器 > 电吹风"));
+        assert!(!matches("服饰/T恤"));
+        assert!(!matches(""));
     }
 
     #[test]

@@ -108,16 +108,34 @@ const GENERIC_ALIASES: &[(&str, &[&str])] = &[
     ("cert.drug_approval", &["药品批准文号"]),
     ("cert.ccc", &["ccc证书编号", "3c证书编号", "ccc", "3c"]),
     ("cert.uscc", &["统一社会信用代码"]),
-    ("cert.food_license_expiry", &["食品经营许可证有效期", "食品经营许可证有效期至"]),
-    ("cert.food_production_expiry", &["食品生产许可证有效期", "食品生产许可证有效期至"]),
-    ("cert.health_food_expiry", &["保健食品注册证有效期", "保健食品注册证有效期至"]),
+    (
+        "cert.food_license_expiry",
+        &["食品经营许可证有效期", "食品经营许可证有效期至"],
+    ),
+    (
+        "cert.food_production_expiry",
+        &["食品生产许可证有效期", "食品生产许可证有效期至"],
+    ),
+    (
+        "cert.health_food_expiry",
+        &["保健食品注册证有效期", "保健食品注册证有效期至"],
+    ),
     (
         "cert.medical_device_expiry",
         &["医疗器械注册证有效期", "医疗器械注册证有效期至"],
     ),
-    ("cert.cosmetics_expiry", &["特殊化妆品注册证有效期", "特殊化妆品注册证有效期至"]),
-    ("cert.drug_approval_expiry", &["药品批准文号有效期", "药品批准文号有效期至"]),
-    ("cert.ccc_expiry", &["ccc证书有效期", "ccc证书有效期至", "3c证书有效期"]),
+    (
+        "cert.cosmetics_expiry",
+        &["特殊化妆品注册证有效期", "特殊化妆品注册证有效期至"],
+    ),
+    (
+        "cert.drug_approval_expiry",
+        &["药品批准文号有效期", "药品批准文号有效期至"],
+    ),
+    (
+        "cert.ccc_expiry",
+        &["ccc证书有效期", "ccc证书有效期至", "3c证书有效期"],
+    ),
 ];
 
 /// Maps input headers to field names, sharing one allocation per name.
