@@ -249,18 +249,29 @@ fn stdin_and_output_file() {
 }
 
 #[test]
-fn folders_are_walked_in_sorted_order() {
-    let (_, stdout, _) = run(check_with_test_pack().args(["--format", "json", "tests/data"]));
+fn folders_are_walked_in_sorted_order_skipping_hidden_and_vendored() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for sub in ["b", ".git", "node_modules", "a/nested"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    let line = |id: &str| format!("{{\"id\": \"{id}\", \"title\": \"最好\"}}\n");
+    std::fs::write(root.join("b/2.jsonl"), line("B2")).unwrap();
+    std::fs::write(root.join("b/1.jsonl"), line("B1")).unwrap();
+    std::fs::write(root.join("a/nested/x.jsonl"), line("AX")).unwrap();
+    std::fs::write(root.join("a/notes.txt"), "最好").unwrap();
+    std::fs::write(root.join(".git/h.jsonl"), line("GIT")).unwrap();
+    std::fs::write(root.join("node_modules/n.jsonl"), line("NODE")).unwrap();
+    let (_, stdout, _) = run(check_with_test_pack().args(["--format", "json"]).arg(root));
     let doc: Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(doc["summary"]["files"], 2);
-    let files: Vec<&str> = doc["findings"]
+    assert_eq!(doc["summary"]["files"], 3);
+    let ids: Vec<&str> = doc["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["file"].as_str().unwrap())
+        .map(|f| f["listing_id"].as_str().unwrap())
         .collect();
-    let first_jsonl = files.iter().position(|f| f.ends_with(".jsonl")).unwrap();
-    assert!(files[..first_jsonl].iter().all(|f| f.ends_with(".csv")));
+    assert_eq!(ids, ["AX", "B1", "B2"]);
 }
 
 #[test]
