@@ -120,12 +120,13 @@ fn example_listing(pack_name: &str, example: &ExampleDef) -> Listing {
     if let Some(object) = &example.listing {
         let mut flat = Vec::new();
         flatten_json_object(object.clone(), &mut flat);
-        for (key, value) in flat {
-            listing.push_field(mapper.field_for(&key), &key, value);
+        let mapped = mapper.map_headers(flat.iter().map(|(k, _)| k.as_str()));
+        for (name, (_, value)) in mapped.names.into_iter().zip(flat) {
+            listing.push_field(name, value);
         }
     }
     if let Some(text) = &example.text {
-        listing.push_field(Arc::from("title"), "title", text.clone());
+        listing.push_field(Arc::from("title"), text.clone());
     }
     listing
 }

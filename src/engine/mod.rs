@@ -399,10 +399,10 @@ impl Findings<'_> {
             rule: Arc::from(problem.rule),
             pack: Arc::from(INPUT_CATEGORY),
             category: Arc::from(INPUT_CATEGORY),
-            severity: Severity::Error,
+            severity: problem.severity,
             message: problem.message.clone(),
             help: Some(Arc::from(
-                "fix the record in the export; the fields that could be read were still checked",
+                "fix the export; everything that could be read was still checked",
             )),
             suggestion: None,
             file: listing.file.clone(),

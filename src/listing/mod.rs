@@ -4,6 +4,8 @@ pub mod profile;
 
 use std::sync::Arc;
 
+use crate::pack::schema::Severity;
+
 /// A field name shared between the records of one file.
 pub type FieldName = Arc<str>;
 
@@ -29,10 +31,35 @@ pub struct Listing {
 pub struct InputProblem {
     /// Rule id of the resulting finding, e.g. `input/invalid-json`.
     pub rule: &'static str,
+    /// Error for records that could not be (fully) read; warning for
+    /// readable data that needs attention (columns that collide).
+    pub severity: Severity,
     /// What is wrong, naming the place (line, column, field) where known.
     pub message: String,
     /// The field concerned, if any.
     pub field: Option<FieldName>,
+}
+
+impl InputProblem {
+    /// A record that could not be (fully) read.
+    pub fn error(rule: &'static str, message: String, field: Option<FieldName>) -> Self {
+        Self {
+            rule,
+            severity: Severity::Error,
+            message,
+            field,
+        }
+    }
+
+    /// Readable data that needs attention.
+    pub fn warning(rule: &'static str, message: String) -> Self {
+        Self {
+            rule,
+            severity: Severity::Warning,
+            message,
+            field: None,
+        }
+    }
 }
 
 impl Listing {
@@ -58,15 +85,10 @@ impl Listing {
         }
     }
 
-    /// Adds a field, keeping the first value when the name repeats (a
-    /// second column mapping to the same canonical field keeps its header).
-    pub fn push_field(&mut self, name: FieldName, raw_header: &str, value: String) {
-        if self.get(&name).is_some() {
-            if &*name != raw_header && self.get(raw_header).is_none() {
-                self.fields.push((Arc::from(raw_header), value));
-            }
-            return;
-        }
+    /// Adds a field. Names come from [`profile::FieldMapper::map_headers`],
+    /// which keeps them unique; should one repeat anyway, [`Self::get`]
+    /// sees the first.
+    pub fn push_field(&mut self, name: FieldName, value: String) {
         self.fields.push((name, value));
     }
 }

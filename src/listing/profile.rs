@@ -138,6 +138,15 @@ const GENERIC_ALIASES: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The field names of a record's headers, and any collisions found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MappedHeaders {
+    /// One field name per header, unique.
+    pub names: Vec<FieldName>,
+    /// One message per field that several headers mapped to.
+    pub collisions: Vec<String>,
+}
+
 /// Maps input headers to field names, sharing one allocation per name.
 #[derive(Debug, Clone)]
 pub struct FieldMapper {
@@ -175,6 +184,49 @@ impl FieldMapper {
             cache: HashMap::new(),
             by_position: Vec::new(),
         }
+    }
+
+    /// Maps a record's headers (or keys) to field names, keeping names
+    /// unique. When several headers map to one field, a header that is the
+    /// field's own name (`title`) wins over an alias (`name`, `商品标题`),
+    /// else the first one; the others keep their own header as their name
+    /// and are described in the returned messages.
+    pub fn map_headers<'h>(&mut self, headers: impl IntoIterator<Item = &'h str>) -> MappedHeaders {
+        let raw: Vec<&str> = headers.into_iter().collect();
+        let mut names: Vec<FieldName> = raw
+            .iter()
+            .enumerate()
+            .map(|(i, h)| self.field_for_at(i, h))
+            .collect();
+        let mut collisions = Vec::new();
+        for i in 0..names.len() {
+            let same: Vec<usize> = (0..names.len()).filter(|&j| names[j] == names[i]).collect();
+            if same.len() < 2 || same[0] != i {
+                continue;
+            }
+            let field = names[i].clone();
+            let winner = same
+                .iter()
+                .copied()
+                .find(|&j| raw[j].trim().eq_ignore_ascii_case(&field))
+                .unwrap_or(i);
+            for &j in same.iter().filter(|&&j| j != winner) {
+                names[j] = Arc::from(raw[j].trim());
+            }
+            let others: Vec<String> = same
+                .iter()
+                .filter(|&&j| j != winner)
+                .map(|&j| format!("`{}`", raw[j].trim()))
+                .collect();
+            collisions.push(format!(
+                "columns `{}` and {} all mean field `{field}`: `{}` is used; {} keep their own names and are not scanned as `{field}`",
+                raw[winner].trim(),
+                others.join(", "),
+                raw[winner].trim(),
+                others.join(", "),
+            ));
+        }
+        MappedHeaders { names, collisions }
     }
 
     /// Like [`Self::field_for`], for the header at `position` of a record.
@@ -233,6 +285,20 @@ mod tests {
         assert_eq!(&*m.field_for_at(0, "sku"), "id");
         assert_eq!(&*m.field_for_at(0, "name"), "title");
         assert_eq!(&*m.field_for_at(5, "卖点"), "subtitle");
+    }
+
+    #[test]
+    fn colliding_headers_prefer_the_exact_field_name() {
+        let mut m = FieldMapper::generic();
+        let mapped = m.map_headers(["name", "title", "sku"]);
+        let names: Vec<&str> = mapped.names.iter().map(|n| &**n).collect();
+        assert_eq!(names, ["name", "title", "id"]);
+        assert_eq!(mapped.collisions.len(), 1);
+        assert!(mapped.collisions[0].contains("`title` is used"));
+        let mapped = m.map_headers(["商品标题", "宝贝名称"]);
+        let names: Vec<&str> = mapped.names.iter().map(|n| &**n).collect();
+        assert_eq!(names, ["title", "宝贝名称"]);
+        assert!(m.map_headers(["id", "title"]).collisions.is_empty());
     }
 
     #[test]

@@ -3,17 +3,26 @@
 use std::io::{BufRead, Read};
 use std::sync::Arc;
 
+use super::line_index::LineTracker;
 use crate::listing::profile::FieldMapper;
 use crate::listing::{FieldName, InputProblem, Listing};
 
 /// Reads listings from CSV or TSV.
+///
+/// A record is yielded once the next one has been read (or the file has
+/// ended), so that a quote left open at the end of the file, which makes the
+/// rest of the file one field, can be reported on the record it swallowed
+/// the rest of the file into.
 pub struct CsvListings<R: Read> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<LineTracker<R>>,
     file: Arc<str>,
     /// Raw header text and the field name it maps to; `None` until read.
     headers: Option<Vec<(String, FieldName)>>,
     record: csv::ByteRecord,
     count: u64,
+    pending: Option<Listing>,
+    /// Problems with the header, reported on the first record.
+    header_problems: Vec<InputProblem>,
     done: bool,
 }
 
@@ -25,15 +34,37 @@ impl<R: BufRead> CsvListings<R> {
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
-            .from_reader(input);
+            .from_reader(LineTracker::new(input));
         CsvListings {
             reader,
             file,
             headers: None,
             record: csv::ByteRecord::new(),
             count: 0,
+            pending: None,
+            header_problems: Vec::new(),
             done: false,
         }
+    }
+}
+
+/// Flags the last record of a file when an odd number of quotes since its
+/// start and a line break inside it show that a quoted field was never
+/// closed, so the rest of the file was read as part of it.
+fn check_unterminated_quote<R>(last: &mut Listing, tracker: &LineTracker<R>) {
+    let spans_lines = last.fields.iter().any(|(_, v)| v.contains('\n'));
+    if tracker.quotes_since_last_record() % 2 == 1 && spans_lines {
+        last.problems.push(InputProblem::error(
+            "input/unterminated-quote",
+            format!(
+                "line {}: a quoted field opened in this record is never closed, so lines {}–{} \
+                 were read as part of it",
+                last.line,
+                last.line,
+                tracker.last_line()
+            ),
+            None,
+        ));
     }
 }
 
@@ -52,26 +83,54 @@ impl<R: Read> CsvListings<R> {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => Ok(false),
             Ok(true) => {
-                let mut mapper = FieldMapper::generic();
-                let headers = self
+                let texts: Vec<String> = self
                     .record
                     .iter()
                     .enumerate()
                     .map(|(i, raw)| {
                         let text = String::from_utf8_lossy(raw).trim().to_owned();
-                        let text = if text.is_empty() {
+                        if text.is_empty() {
                             format!("column_{}", i + 1)
                         } else {
                             text
-                        };
-                        let name = mapper.field_for(&text);
-                        (text, name)
+                        }
                     })
                     .collect();
-                self.headers = Some(headers);
+                let mapped = FieldMapper::generic().map_headers(texts.iter().map(String::as_str));
+                self.header_problems = mapped
+                    .collisions
+                    .into_iter()
+                    .map(|c| {
+                        InputProblem::warning("input/column-collision", format!("header: {c}"))
+                    })
+                    .collect();
+                self.headers = Some(texts.into_iter().zip(mapped.names).collect());
                 Ok(true)
             }
             Err(err) => Err(self.problem_listing(err)),
+        }
+    }
+
+    /// Reads the next record (after the header) into a listing.
+    fn read_next(&mut self) -> Option<Listing> {
+        if self.headers.is_none() {
+            match self.read_headers() {
+                Ok(true) => {}
+                Ok(false) => return None,
+                Err(problem) => {
+                    self.done = true;
+                    return Some(problem);
+                }
+            }
+        }
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(true) => Some(self.listing_from_record()),
+            Ok(false) => None,
+            Err(err) => {
+                // The csv reader cannot resynchronise after an I/O error.
+                self.done = true;
+                Some(self.problem_listing(err))
+            }
         }
     }
 
@@ -82,62 +141,64 @@ impl<R: Read> CsvListings<R> {
             file: self.file.clone(),
             line,
             record: self.count,
-            problems: vec![InputProblem {
-                rule: "input/unreadable-record",
-                message: format!("line {line}: cannot read CSV record: {err}"),
-                field: None,
-            }],
+            problems: vec![InputProblem::error(
+                "input/unreadable-record",
+                format!("line {line}: cannot read CSV record: {err}"),
+                None,
+            )],
             ..Listing::default()
         }
     }
 
     fn listing_from_record(&mut self) -> Listing {
         self.count += 1;
+        let start = self.record.position().map_or(0, |p| p.byte());
+        let (line, _) = self.reader.get_mut().locate(start);
         let headers = self.headers.as_deref().unwrap_or_default();
-        let line = self.record.position().map_or(0, |p| p.line());
         let mut listing = Listing {
             file: self.file.clone(),
             line,
             record: self.count,
             fields: Vec::with_capacity(headers.len()),
-            problems: Vec::new(),
+            problems: std::mem::take(&mut self.header_problems),
         };
         if self.record.len() != headers.len() {
-            listing.problems.push(InputProblem {
-                rule: "input/field-count",
-                message: format!(
+            listing.problems.push(InputProblem::error(
+                "input/field-count",
+                format!(
                     "line {line}: record has {} fields but the header has {} \
                      (an unbalanced quote or an unquoted delimiter?)",
                     self.record.len(),
                     headers.len()
                 ),
-                field: None,
-            });
+                None,
+            ));
         }
         for (i, raw) in self.record.iter().enumerate() {
+            let extra;
             let (header, name) = match headers.get(i) {
-                Some((h, n)) => (h.clone(), n.clone()),
+                Some((h, n)) => (h.as_str(), n.clone()),
                 None => {
-                    let h = format!("column_{}", i + 1);
-                    (h.clone(), Arc::from(h.as_str()))
+                    extra = format!("column_{}", i + 1);
+                    (extra.as_str(), Arc::from(extra.as_str()))
                 }
             };
             let value = match std::str::from_utf8(raw) {
                 Ok(s) => s.to_owned(),
                 Err(e) => {
-                    listing.problems.push(InputProblem {
-                        rule: "input/invalid-utf8",
-                        message: format!(
+                    listing.problems.push(InputProblem::error(
+                        "input/invalid-utf8",
+                        format!(
                             "line {line}, field `{header}`: invalid UTF-8 at byte {} \
                              (read with replacement characters)",
                             e.valid_up_to()
                         ),
-                        field: Some(name.clone()),
-                    });
+                        Some(name.clone()),
+                    ));
                     String::from_utf8_lossy(raw).into_owned()
                 }
             };
-            listing.push_field(name, &header, value);
+            listing.push_field(name, value);
         }
         listing
     }
@@ -147,32 +208,21 @@ impl<R: Read> Iterator for CsvListings<R> {
     type Item = Listing;
 
     fn next(&mut self) -> Option<Listing> {
-        if self.done {
-            return None;
-        }
-        if self.headers.is_none() {
-            match self.read_headers() {
-                Ok(true) => {}
-                Ok(false) => {
-                    self.done = true;
-                    return None;
-                }
-                Err(problem) => {
-                    self.done = true;
-                    return Some(problem);
+        loop {
+            if self.done {
+                return self.pending.take();
+            }
+            let next = self.read_next();
+            if next.is_none() {
+                self.done = true;
+                if let Some(last) = &mut self.pending {
+                    let tracker = self.reader.get_ref();
+                    check_unterminated_quote(last, tracker);
                 }
             }
-        }
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(true) => Some(self.listing_from_record()),
-            Ok(false) => {
-                self.done = true;
-                None
-            }
-            Err(err) => {
-                // The csv reader cannot resynchronise after an I/O error.
-                self.done = true;
-                Some(self.problem_listing(err))
+            let previous = std::mem::replace(&mut self.pending, next);
+            if previous.is_some() {
+                return previous;
             }
         }
     }
@@ -193,6 +243,31 @@ mod tests {
         assert_eq!(rows[0].id(), Some("A"));
         assert_eq!(rows[0].get("title"), Some("多\n行"));
         assert_eq!((rows[1].line, rows[1].record), (4, 2));
+    }
+
+    #[test]
+    fn lines_are_right_for_crlf_and_blank_lines() {
+        let rows = read("id,title\r\nA,x\r\nB,\"多\r\n行\"\r\n\r\nC,y\r\n");
+        let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 3, 6]);
+        let rows = read("id,title\n\nA,x\n");
+        assert_eq!(rows[0].line, 3);
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_reported_on_the_record_that_swallowed_the_rest() {
+        let rows = read("id,title\nA,\"最好\nB,第一\nC,唯一\n");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].problems[0].rule, "input/unterminated-quote");
+        assert!(
+            rows[0].problems[0].message.contains("lines 2–5"),
+            "{:?}",
+            rows[0].problems
+        );
+        let fine = read("id,title\nA,\"多\n行\"\nB,\"x\"\"y\"\n");
+        assert!(fine.iter().all(|r| r.problems.is_empty()));
+        let inch = read("id,title\nA,5\"屏\n");
+        assert!(inch[0].problems.is_empty());
     }
 
     #[test]

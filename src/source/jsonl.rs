@@ -91,11 +91,7 @@ fn problem(
         file: file.clone(),
         line,
         record,
-        problems: vec![InputProblem {
-            rule,
-            message,
-            field: None,
-        }],
+        problems: vec![InputProblem::error(rule, message, None)],
         ..Listing::default()
     }
 }
@@ -109,32 +105,29 @@ pub fn parse_json_line(
     bytes: &[u8],
     mapper: &mut FieldMapper,
 ) -> Listing {
+    let mut problems = Vec::new();
     // serde_json validates UTF-8 as it parses; only a failed parse needs
-    // telling apart an encoding problem from a syntax one.
-    let parsed: JsonRecord = match serde_json::from_slice(bytes) {
-        Ok(v) => v,
-        Err(e) => {
-            return match std::str::from_utf8(bytes) {
-                Err(utf8) => problem(
-                    file,
-                    line,
-                    record,
-                    "input/invalid-utf8",
-                    format!("line {line}: invalid UTF-8 at byte {}", utf8.valid_up_to()),
+    // telling apart an encoding problem from a syntax one. Invalid UTF-8 is
+    // read with replacement characters, so the rest of the record is checked.
+    let parsed: Result<JsonRecord, serde_json::Error> = match serde_json::from_slice(bytes) {
+        Err(_) if std::str::from_utf8(bytes).is_err() => {
+            let valid_up_to = std::str::from_utf8(bytes)
+                .err()
+                .map_or(0, |e| e.valid_up_to());
+            problems.push(InputProblem::error(
+                "input/invalid-utf8",
+                format!(
+                    "line {line}: invalid UTF-8 at byte {valid_up_to} (read with replacement characters)"
                 ),
-                Ok(_) => problem(
-                    file,
-                    line,
-                    record,
-                    "input/invalid-json",
-                    format!("line {line}, column {}: invalid JSON: {e}", e.column()),
-                ),
-            }
+                None,
+            ));
+            serde_json::from_str(&String::from_utf8_lossy(bytes))
         }
+        other => other,
     };
     let entries = match parsed {
-        JsonRecord::Object(entries) => entries,
-        JsonRecord::Other(value) => {
+        Ok(JsonRecord::Object(entries)) => entries,
+        Ok(JsonRecord::Other(value)) => {
             return problem(
                 file,
                 line,
@@ -146,21 +139,36 @@ pub fn parse_json_line(
                 ),
             )
         }
+        Err(e) => {
+            return problem(
+                file,
+                line,
+                record,
+                "input/invalid-json",
+                format!("line {line}, column {}: invalid JSON: {e}", e.column()),
+            )
+        }
     };
     let mut flat = Vec::with_capacity(entries.len());
     JsonRecord::flatten_entries(entries, &mut flat);
-    let mut listing = Listing {
+    let mapped = mapper.map_headers(flat.iter().map(|(k, _)| k.as_str()));
+    problems.extend(
+        mapped
+            .collisions
+            .into_iter()
+            .map(|c| InputProblem::warning("input/column-collision", format!("line {line}: {c}"))),
+    );
+    Listing {
         file: file.clone(),
         line,
         record,
-        fields: Vec::with_capacity(flat.len()),
-        problems: Vec::new(),
-    };
-    for (i, (key, value)) in flat.into_iter().enumerate() {
-        let name = mapper.field_for_at(i, &key);
-        listing.push_field(name, &key, value);
+        fields: mapped
+            .names
+            .into_iter()
+            .zip(flat.into_iter().map(|(_, v)| v))
+            .collect(),
+        problems,
     }
-    listing
 }
 
 fn json_kind(value: &Value) -> &'static str {
@@ -191,5 +199,17 @@ mod tests {
         assert_eq!((rows[1].line, rows[1].record), (3, 2));
         assert_eq!(rows[2].problems[0].rule, "input/not-an-object");
         assert_eq!(rows[3].id(), Some("B"));
+    }
+
+    #[test]
+    fn invalid_utf8_keeps_the_readable_fields() {
+        let data = b"{\"id\":\"g\",\"title\":\"\xb0\xa1\",\"subtitle\":\"\xe6\x9c\x80\"}\n";
+        let mut mapper = FieldMapper::generic();
+        let rows: Vec<Listing> = JsonlLines::new(&data[..], Arc::from("t"))
+            .map(|r| r.into_listing(&mut mapper))
+            .collect();
+        assert_eq!(rows[0].problems[0].rule, "input/invalid-utf8");
+        assert_eq!(rows[0].id(), Some("g"));
+        assert_eq!(rows[0].get("subtitle"), Some("最"));
     }
 }

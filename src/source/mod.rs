@@ -8,6 +8,7 @@
 mod csv;
 mod flatten;
 mod jsonl;
+mod line_index;
 mod walk;
 
 use std::fs::File;
