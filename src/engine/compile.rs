@@ -14,7 +14,7 @@ use super::kinds::require::Require;
 use super::kinds::{RuleKind, KIND_NAMES};
 use super::matcher::{MatcherBuilder, PatternUse};
 use super::message::MessageTemplate;
-use super::normalize::normalize_term;
+use super::normalize::{normalize_term, term_problem};
 use super::select::RuleFilter;
 use super::when::{compile_regex, CompileTarget, ConditionCompiler};
 use super::{Rule, Ruleset, RunSettings, DEFAULT_FIELDS};
@@ -277,14 +277,11 @@ fn allow_phrases(pack: &LoadedPack, def: &RuleDef) -> Result<Vec<String>, PackEr
     let mut allow = def.allow.clone();
     allow.extend(pack.def.allow.iter().cloned());
     for phrase in &allow {
-        if normalize_term(phrase).is_empty() {
+        if let Some(problem) = term_problem(phrase) {
             return Err(error_at(
                 &pack.source,
                 &def.id,
-                format!(
-                    "rule `{}`: allow phrase `{phrase}` is empty once normalised",
-                    def.id.value
-                ),
+                format!("rule `{}`: allow phrase {phrase:?} {problem}", def.id.value),
                 None,
             ));
         }
@@ -312,13 +309,11 @@ fn compile_lexicon(pack: &LoadedPack, def: &RuleDef) -> Result<Lexicon, PackErro
         ));
     }
     for term in &terms.value {
-        if normalize_term(term).is_empty() {
+        if let Some(problem) = term_problem(term) {
             return Err(error_at(
                 source,
                 terms,
-                format!(
-                    "lexicon rule `{id}`: `{term}` is empty once normalised (only spaces or separators)"
-                ),
+                format!("lexicon rule `{id}`: term {term:?} {problem}"),
                 None,
             ));
         }
@@ -375,15 +370,18 @@ fn compile_pattern(pack: &LoadedPack, def: &RuleDef) -> Result<Pattern, PackErro
     } else {
         def.keywords.clone()
     };
-    let keywords: Vec<String> = keywords.iter().map(|k| normalize_term(k)).collect();
-    if keywords.iter().any(String::is_empty) {
+    if let Some((keyword, problem)) = keywords
+        .iter()
+        .find_map(|k| term_problem(k).map(|p| (k, p)))
+    {
         return Err(error_at(
             source,
             pattern,
-            format!("pattern rule `{id}`: a keyword is empty once normalised"),
+            format!("pattern rule `{id}`: keyword {keyword:?} {problem}"),
             None,
         ));
     }
+    let keywords: Vec<String> = keywords.iter().map(|k| normalize_term(k)).collect();
     Ok(Pattern {
         regex,
         keywords,

@@ -7,8 +7,11 @@
 //! map back into the original value.
 //!
 //! The extractor is deliberately forgiving: a `<` that does not open a tag
-//! (`价格<100元`) or a tag that never closes is ordinary text, and an unknown
-//! entity is kept literally. It never fails and never panics.
+//! (`价格<100元`), or a tag that does not close within a kilobyte or so, is
+//! ordinary text, and an unknown entity is kept literally. As in a browser,
+//! a comment or `<script>`/`<style>` element that is never closed hides the
+//! rest of the value. It never fails, never panics, and reads each
+//! character a bounded number of times.
 
 /// One unit of visible text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +33,9 @@ const INLINE_ELEMENTS: &[&str] = &[
     "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
     "time", "tt", "u", "var", "wbr",
 ];
+
+/// Longest tag, in characters, before a `<` is taken as text.
+const MAX_TAG_CHARS: usize = 1024;
 
 /// Attributes whose values are visible (or read out) to shoppers.
 const VISIBLE_ATTRIBUTES: &[&str] = &["alt", "title"];
@@ -83,6 +89,12 @@ fn push_char(out: &mut Vec<Visible>, ch: char, start: usize, end: usize) {
 /// Returns the index after it, or `None` when the `<` is plain text.
 fn parse_markup(chars: &[char], at: usize, out: &mut Vec<Visible>) -> Option<usize> {
     let next = *chars.get(at + 1)?;
+    // `<!-->` and `<!--->` are complete (empty) comments.
+    for empty in ["<!-->", "<!--->"] {
+        if starts_with(chars, at, empty) {
+            return Some(at + empty.chars().count());
+        }
+    }
     if starts_with(chars, at, "<!--") {
         let end = find(chars, at + 4, "-->").map_or(chars.len(), |e| e + 3);
         return Some(end);
@@ -123,6 +135,7 @@ struct Tag {
 }
 
 fn parse_tag(chars: &[char], at: usize) -> Option<Tag> {
+    let chars = &chars[..chars.len().min(at + MAX_TAG_CHARS)];
     let mut i = at + 1;
     let closing = chars.get(i) == Some(&'/');
     if closing {
@@ -240,6 +253,11 @@ fn named_entity(name: &str) -> Option<char> {
         "rdquo" => '”',
         "lsquo" => '‘',
         "rsquo" => '’',
+        "zwj" => '\u{200D}',
+        "zwnj" => '\u{200C}',
+        "lrm" => '\u{200E}',
+        "rlm" => '\u{200F}',
+        "shy" => '\u{AD}',
         "copy" => '©',
         "reg" => '®',
         "trade" => '™',
@@ -329,6 +347,21 @@ mod tests {
             }
         );
         assert_eq!(visible("AT&T &bogus; &#26368;"), "AT&T &bogus; 最");
+    }
+
+    #[test]
+    fn empty_comments_hide_nothing() {
+        assert_eq!(visible("<!-->最好"), "最好");
+        assert_eq!(visible("<!--->最好"), "最好");
+        assert_eq!(visible("a<!-- 最好"), "a");
+    }
+
+    #[test]
+    fn runaway_tags_are_text_and_cost_linear_time() {
+        let many = "<a ".repeat(20_000);
+        assert_eq!(visible(&many).chars().count(), many.chars().count());
+        let long_attr = format!("<img alt=\"{}\">", "长".repeat(2_000));
+        assert!(visible(&long_attr).starts_with("<img"));
     }
 
     #[test]

@@ -12,9 +12,10 @@
 //! 2. ASCII letters fold to lower case;
 //! 3. traditional characters become simplified ones (one character for one,
 //!    so offsets stay exact);
-//! 4. a few unambiguous look-alike characters used to dodge filters map back
-//!    (`蕞` → `最`);
-//! 5. zero-width characters are dropped; whitespace and separator symbols are
+//! 4. `蕞`, a look-alike used to dodge filters, reads as `最`;
+//! 5. invisible characters (zero-width spaces and joiners, direction marks,
+//!    variation selectors such as the emoji selector U+FE0F, tag characters)
+//!    are dropped; whitespace and separator symbols are
 //!    skipped and remembered as a boundary (`sep_before`). A `.` between two
 //!    digits is a decimal point and is kept, so `1.00%` never reads as `100%`.
 //!
@@ -79,10 +80,19 @@ impl Normalized {
             || first == 0
             || self.chars[first].sep_before
             || !self.chars[first - 1].ch.is_ascii_alphanumeric();
+        let continues_number = self.chars[last - 1].ch.is_ascii_digit()
+            && self
+                .chars
+                .get(last)
+                .is_some_and(|c| c.ch == '.' && !c.sep_before)
+            && self
+                .chars
+                .get(last + 1)
+                .is_some_and(|c| c.ch.is_ascii_digit());
         let after_ok = !ends_alnum
             || last == self.chars.len()
-            || self.chars[last].sep_before
-            || !self.chars[last].ch.is_ascii_alphanumeric();
+            || (self.chars[last].sep_before && !continues_number)
+            || (!self.chars[last].ch.is_ascii_alphanumeric() && !continues_number);
         before_ok && after_ok
     }
 }
@@ -191,9 +201,14 @@ fn fold(c: char) -> Folded {
             let half = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
             fold(half)
         }
-        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}' => {
-            Folded::Invisible
-        }
+        '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FEFF}'
+        | '\u{00AD}'
+        | '\u{180E}'
+        | '\u{E0000}'..='\u{E007F}' => Folded::Invisible,
         c if c.is_whitespace() => Folded::Separator,
         'A'..='Z' => Folded::Keep(c.to_ascii_lowercase()),
         c if c.is_ascii() => Folded::Keep(c),
@@ -215,6 +230,17 @@ fn is_separator(c: char) -> bool {
             | '\u{2B00}'..='\u{2BFF}'
             | '\u{1F300}'..='\u{1FAFF}'
     )
+}
+
+/// Why a pack term, allow phrase or keyword can never match, if it cannot.
+pub fn term_problem(term: &str) -> Option<&'static str> {
+    if term.contains(['\n', '\r']) {
+        Some("contains a line break, and no match crosses one")
+    } else if normalize_term(term).is_empty() {
+        Some("is empty once normalised (only spaces, separators or invisible characters)")
+    } else {
+        None
+    }
 }
 
 /// Normalises a pack term or allow phrase the way field text is normalised.
@@ -303,5 +329,10 @@ mod tests {
         let n = norm("NO.1 2023款");
         let (first, last) = n.char_range(0, 3);
         assert!(n.has_word_boundaries(first, last));
+        // A kept decimal point continues the number: TOP1.5寸 is not TOP1.
+        let n = norm("TOP1.5寸");
+        let (first, last) = n.char_range(0, 4);
+        assert_eq!(&n.text[..4], "top1");
+        assert!(!n.has_word_boundaries(first, last));
     }
 }

@@ -12,7 +12,7 @@ use regex::Regex;
 use serde_saphyr::Spanned;
 
 use super::matcher::{MatcherBuilder, PatternUse};
-use super::normalize::normalize_term;
+use super::normalize::{normalize_term, term_problem};
 use super::DEFAULT_FIELDS;
 use crate::listing::Listing;
 use crate::pack::schema::{CategoryDef, ConditionDef};
@@ -303,18 +303,18 @@ impl<'a> ConditionCompiler<'a> {
                 let id = self.conditions.contains.len();
                 self.conditions.contains.push(indices);
                 for term in &c.terms.value {
-                    let normalized = normalize_term(term);
-                    if normalized.is_empty() {
+                    if let Some(problem) = term_problem(term) {
                         return Err(PackError::at_location(
                             source,
                             c.terms.referenced,
-                            format!("`contains` term `{term}` is empty once normalised"),
+                            format!("`contains` term {term:?} {problem}"),
                             None,
                         ));
                     }
-                    target
-                        .matcher
-                        .add(&normalized, PatternUse::Contains { test: id as u32 });
+                    target.matcher.add(
+                        &normalize_term(term),
+                        PatternUse::Contains { test: id as u32 },
+                    );
                 }
                 Condition::Contains(id)
             }
