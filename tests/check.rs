@@ -181,7 +181,12 @@ fn select_and_ignore_by_id_prefix_and_category() {
     };
     assert_eq!(ids(&["--select", "claims"]), ["test/claims"]);
     assert_eq!(
-        ids(&["--select", "test/n,style"]),
+        ids(&["--select", "test"]).len(),
+        4,
+        "a whole-segment prefix"
+    );
+    assert_eq!(
+        ids(&["--select", "test/number-one,style"]),
         ["test/info", "test/number-one"]
     );
     assert_eq!(
@@ -315,6 +320,30 @@ fn usage_errors_exit_2() {
     let (code, _, stderr) = run(listlint().args(["check", "--no-default-rules", "x.csv"]));
     assert_eq!(code, 2);
     assert!(stderr.contains("no rule packs"), "{stderr}");
+    // A bad input named after a good one fails before any output.
+    let (code, stdout, stderr) =
+        run(check_with_test_pack().args(["tests/data/listings.csv", "README.md"]));
+    assert_eq!(code, 2);
+    assert!(
+        stdout.is_empty() && stderr.contains("README.md"),
+        "{stdout}{stderr}"
+    );
+    // A folder with nothing to check is a usage error, not a silent pass.
+    let empty = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(check_with_test_pack().arg(empty.path()));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no listing files found"), "{stderr}");
+    // A --select / --ignore token matching nothing is a typo, with a hint.
+    let (code, _, stderr) = run(check_with_test_pack().args([
+        "--select",
+        "test/superlativ",
+        "tests/data/listings.csv",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("did you mean `test/superlative`"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -356,4 +385,48 @@ rules:
     let (code, stdout, _) = run(listlint().args(["rules", "test"]).arg(&pack));
     assert_eq!(code, 0, "{stdout}");
     assert!(stdout.contains("2 passed, 0 failed"));
+}
+
+#[test]
+fn csv_quirks_crlf_lines_unterminated_quotes_and_colliding_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let crlf = dir.path().join("crlf.csv");
+    std::fs::write(&crlf, "id,title\r\nA,x\r\n\r\nB,最好\r\n").unwrap();
+    let (_, stdout, _) = run(check_with_test_pack()
+        .args(["--format", "jsonl"])
+        .arg(&crlf));
+    let f = jsonl(&stdout);
+    assert_eq!(
+        (f[0]["listing_id"].as_str(), f[0]["line"].as_u64()),
+        (Some("B"), Some(4))
+    );
+
+    let open_quote = dir.path().join("quote.csv");
+    std::fs::write(&open_quote, "id,title\nA,\"最好\nB,第一\nC,x\n").unwrap();
+    let (code, stdout, _) = run(check_with_test_pack()
+        .args(["--format", "jsonl"])
+        .arg(&open_quote));
+    assert_eq!(code, 1);
+    let f = jsonl(&stdout);
+    assert_eq!(f[0]["rule"], "input/unterminated-quote");
+    assert!(
+        f[0]["message"].as_str().unwrap().contains("lines 2–5"),
+        "{}",
+        f[0]
+    );
+
+    let collide = dir.path().join("collide.csv");
+    std::fs::write(&collide, "name,title\n最好,第一\n好,好\n").unwrap();
+    let (_, stdout, _) = run(check_with_test_pack()
+        .args(["--format", "jsonl"])
+        .arg(&collide));
+    let f = jsonl(&stdout);
+    assert_eq!(f[0]["rule"], "input/column-collision");
+    assert_eq!(f[0]["severity"], "warning");
+    assert_eq!(f[0]["record"], 1, "reported once, on the first record");
+    assert_eq!(
+        f[1]["text"], "第一",
+        "the exact `title` column is the title"
+    );
+    assert_eq!(f.len(), 2);
 }

@@ -43,7 +43,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
 
-    /// Worker threads (default: all cores).
+    /// Worker threads (default, or 0: all cores).
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
 
@@ -93,7 +93,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     if let Some(as_of) = args.as_of {
         ruleset.settings.as_of = as_of;
     }
-    let inputs = expand_inputs(&args.paths)?;
+    let inputs = expand_inputs(&args.paths, args.input_format)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()

@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::ColorChoice;
-use crate::engine::{compile, RuleFilter, Ruleset};
+use crate::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
 use crate::examples::{run_pack_examples, ExampleOutcome};
 use crate::exit::ExitStatus;
+use crate::listing::INPUT_RULES;
 use crate::pack::{builtin_sources, parse_pack, read_pack_sources, LoadedPack, PackSource};
 
 /// Which rule packs to load and which of their rules to run.
@@ -53,10 +54,37 @@ pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
         .collect()
 }
 
-/// Loads and compiles the packs the arguments name.
+/// Loads and compiles the packs the arguments name. A `--select` or
+/// `--ignore` token that matches no loaded rule is a usage error: a typo
+/// there would otherwise silently run nothing.
 pub fn load_ruleset(args: &PackArgs) -> miette::Result<Ruleset> {
     let packs = load_packs(args)?;
     let filter = RuleFilter::new(&args.select, &args.ignore);
+    let known: Vec<(&str, &str, &str)> = packs
+        .iter()
+        .flat_map(|p| {
+            let pack = p.def.pack.value.as_str();
+            p.def.rules.iter().map(move |r| {
+                let category = r.category.as_deref().or(p.def.category.as_deref());
+                (r.id.value.as_str(), category.unwrap_or(""), pack)
+            })
+        })
+        .chain(
+            INPUT_RULES
+                .iter()
+                .map(|id| (*id, INPUT_CATEGORY, INPUT_CATEGORY)),
+        )
+        .collect();
+    if let Some((token, suggestion)) = filter.unmatched(&known).into_iter().next() {
+        let help = match suggestion {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "give rule ids, whole-segment id prefixes, categories or pack names".to_owned(),
+        };
+        miette::bail!(
+            help = help,
+            "`{token}` (in --select or --ignore) matches no loaded rule"
+        );
+    }
     Ok(compile(&packs, &filter)?)
 }
 

@@ -2,9 +2,10 @@
 
 /// Which rules are enabled, from `--select` and `--ignore` tokens.
 ///
-/// A token matches a rule when it equals the rule id, is a prefix of it
-/// (`absolute/` or `absolute` selects every `absolute/…` rule), or equals the
-/// rule's category or pack name. With no select tokens every rule is
+/// A token matches a rule when it equals the rule id, is a prefix of it made
+/// of whole `/`-separated segments (`absolute` or `absolute/` selects every
+/// `absolute/…` rule; `absolute/super` selects nothing), or equals the rule's
+/// category or pack name. With no select tokens every rule is
 /// selected; ignore wins over select.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RuleFilter {
@@ -48,7 +49,30 @@ impl RuleFilter {
 }
 
 fn matches(token: &str, id: &str, category: &str, pack: &str) -> bool {
-    id.starts_with(token) || token == category || token == pack
+    let id_prefix = id
+        .strip_prefix(token)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/') || token.ends_with('/'));
+    id_prefix || token == category || token == pack
+}
+
+impl RuleFilter {
+    /// The `--select` / `--ignore` tokens that match none of `known`
+    /// (`(id, category, pack)` of every loaded rule), each with the closest
+    /// known id, category or pack name if one is close.
+    pub fn unmatched<'k>(
+        &self,
+        known: &[(&'k str, &'k str, &'k str)],
+    ) -> Vec<(String, Option<&'k str>)> {
+        self.select
+            .iter()
+            .chain(&self.ignore)
+            .filter(|t| !known.iter().any(|(id, c, p)| matches(t, id, c, p)))
+            .map(|t| {
+                let names = known.iter().flat_map(|(id, c, p)| [*id, *c, *p]);
+                (t.clone(), crate::suggest::did_you_mean(t, names))
+            })
+            .collect()
+    }
 }
 
 fn split_tokens<S: AsRef<str>>(lists: &[S]) -> Vec<String> {
@@ -64,6 +88,23 @@ fn split_tokens<S: AsRef<str>>(lists: &[S]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefixes_are_whole_segments() {
+        let f = RuleFilter::new(&["claims/a"], &[] as &[&str]);
+        assert!(!f.enabled("claims/authority", "claims", "p"));
+        let f = RuleFilter::new(&["claims"], &[] as &[&str]);
+        assert!(f.enabled("claims/authority", "c", "p"));
+        let known = [("claims/authority", "claims", "cn-claims")];
+        let unmatched = RuleFilter::new(&["claims/authorty", "claims"], &["x"]).unmatched(&known);
+        assert_eq!(
+            unmatched,
+            [
+                ("claims/authorty".to_owned(), Some("claims/authority")),
+                ("x".to_owned(), None)
+            ]
+        );
+    }
 
     #[test]
     fn select_by_prefix_category_and_pack_ignore_wins() {

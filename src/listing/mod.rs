@@ -26,6 +26,17 @@ pub struct Listing {
     pub problems: Vec<InputProblem>,
 }
 
+/// Rule ids of findings about input, for `--select` / `--ignore`.
+pub const INPUT_RULES: &[&str] = &[
+    "input/column-collision",
+    "input/field-count",
+    "input/invalid-json",
+    "input/invalid-utf8",
+    "input/not-an-object",
+    "input/unreadable-record",
+    "input/unterminated-quote",
+];
+
 /// Something wrong with a record as read from the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputProblem {

@@ -47,7 +47,7 @@ pub struct LoadedPack {
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum PackError {
     /// The file or folder could not be read.
-    #[error("cannot read rule pack {path}: {source}")]
+    #[error("cannot read rule pack {path}")]
     #[diagnostic(code(listlint::pack::unreadable))]
     Io {
         /// The path as given.

@@ -111,13 +111,23 @@ impl Input {
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum SourceError {
     /// The file could not be opened or read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     #[diagnostic(code(listlint::input::unreadable))]
     Io {
         /// The path as given.
         path: String,
         /// The underlying error.
         source: io::Error,
+    },
+    /// Nothing to check: the paths hold no file of a known format.
+    #[error("no listing files found in {paths}")]
+    #[diagnostic(
+        code(listlint::input::nothing_found),
+        help("folders are searched for .csv, .tsv, .tab, .jsonl and .ndjson files (hidden folders, node_modules and target are skipped)")
+    )]
+    NothingFound {
+        /// The paths as given.
+        paths: String,
     },
     /// The format could not be told from the file name.
     #[error("cannot tell the format of {path}")]

@@ -9,8 +9,13 @@ use super::{Input, InputFormat, SourceError};
 const SKIPPED_DIRS: &[&str] = &["node_modules", "target"];
 
 /// Expands files, directories (recursively, in sorted order, keeping files
-/// of a known format and skipping hidden folders) and `-`.
-pub fn expand_inputs(paths: &[String]) -> Result<Vec<Input>, SourceError> {
+/// of a known format and skipping hidden folders) and `-`. Every file named
+/// directly must have a known format unless `forced` gives one, and the
+/// result must not be empty, so that a typo fails before any output.
+pub fn expand_inputs(
+    paths: &[String],
+    forced: Option<InputFormat>,
+) -> Result<Vec<Input>, SourceError> {
     let mut inputs = Vec::new();
     for raw in paths {
         if raw == "-" {
@@ -24,9 +29,16 @@ pub fn expand_inputs(paths: &[String]) -> Result<Vec<Input>, SourceError> {
         })?;
         if meta.is_dir() {
             walk_dir(path, &mut inputs)?;
+        } else if forced.is_none() && InputFormat::from_path(path).is_none() {
+            return Err(SourceError::UnknownFormat { path: raw.clone() });
         } else {
             inputs.push(Input::File(path.to_path_buf()));
         }
+    }
+    if inputs.is_empty() {
+        return Err(SourceError::NothingFound {
+            paths: paths.join(", "),
+        });
     }
     Ok(inputs)
 }
