@@ -139,11 +139,20 @@ impl Matcher {
             if self.bounded[id] && !text.has_word_boundaries(first, last) {
                 continue;
             }
-            out.extend(self.uses[id].iter().map(|&used_by| Occurrence {
-                used_by,
-                first,
-                last,
-            }));
+            let straddles = text.straddles_words(first, last);
+            out.extend(
+                self.uses[id]
+                    .iter()
+                    // A deny term read across two words is not the term;
+                    // allow phrases, keywords and condition terms stay
+                    // lenient.
+                    .filter(|u| !(straddles && matches!(u, PatternUse::Deny { .. })))
+                    .map(|&used_by| Occurrence {
+                        used_by,
+                        first,
+                        last,
+                    }),
+            );
         }
     }
 }

@@ -38,6 +38,8 @@ pub struct NormChar {
     pub end: u32,
     /// Whether whitespace or a separator symbol was skipped just before it.
     pub sep_before: bool,
+    /// Whether whitespace (not only a symbol) was skipped just before it.
+    pub space_before: bool,
 }
 
 /// The normalised form of one field value.
@@ -69,6 +71,31 @@ impl Normalized {
         let start = self.chars[first].start as usize;
         let end = self.chars[last - 1].end as usize;
         (start, end)
+    }
+
+    /// Whether a match over `chars[first..last]` straddles word boundaries:
+    /// whitespace falls at some of its character boundaries but not all, and
+    /// the match starts or ends inside a word. Sellers who space out a term
+    /// space every character (`最 好 用`), and a term written as two words
+    /// stands on its own (`机关 专供 茶叶`); but in a keyword-style title a
+    /// term can also appear by accident across two words, and then it begins
+    /// or ends inside one of them (`最新 鲜花` read as `最新鲜`).
+    pub fn straddles_words(&self, first: usize, last: usize) -> bool {
+        let inner = &self.chars[first + 1..last];
+        let gaps = inner.iter().filter(|c| c.space_before).count();
+        if gaps == 0 || gaps == inner.len() {
+            return false;
+        }
+        let in_word = |c: &NormChar| c.ch.is_alphanumeric();
+        let starts_inside = first > 0
+            && !self.chars[first].space_before
+            && in_word(&self.chars[first - 1])
+            && in_word(&self.chars[first]);
+        let ends_inside = last < self.chars.len()
+            && !self.chars[last].space_before
+            && in_word(&self.chars[last])
+            && in_word(&self.chars[last - 1]);
+        starts_inside || ends_inside
     }
 
     /// Whether a match over `chars[first..last]` stands apart from ASCII
@@ -147,26 +174,27 @@ fn normalize_visible(visible: impl Iterator<Item = Visible>, out: &mut Normalize
     out.chars.clear();
     let mut visible = visible.peekable();
     let mut sep_before = false;
+    let mut space_before = false;
     while let Some(v) = visible.next() {
         let (raw, start, end) = match v {
             Visible::Char { ch, start, end } => (ch, start, end),
             Visible::Break => {
-                push(out, '\n', 0, 0, false);
-                sep_before = false;
+                push(out, '\n', 0, 0, (false, false));
+                (sep_before, space_before) = (false, false);
                 continue;
             }
         };
         match fold(raw) {
             Folded::Keep('.') if is_decimal_point(out, visible.peek()) => {
-                push(out, '.', start, end, sep_before);
-                sep_before = false;
+                push(out, '.', start, end, (sep_before, space_before));
+                (sep_before, space_before) = (false, false);
             }
             Folded::Keep(c) if is_separator(c) => sep_before = true,
             Folded::Keep(c) => {
-                push(out, c, start, end, sep_before);
-                sep_before = false;
+                push(out, c, start, end, (sep_before, space_before));
+                (sep_before, space_before) = (false, false);
             }
-            Folded::Separator => sep_before = true,
+            Folded::Separator => (sep_before, space_before) = (true, true),
             Folded::Invisible => {}
         }
     }
@@ -184,13 +212,17 @@ fn is_decimal_point(out: &Normalized, next: Option<&Visible>) -> bool {
     prev_digit && next_digit
 }
 
-fn push(out: &mut Normalized, ch: char, start: u32, end: u32, sep_before: bool) {
+/// Appends a character; `gaps` says whether a separator, and whether
+/// whitespace, was skipped before it.
+fn push(out: &mut Normalized, ch: char, start: u32, end: u32, gaps: (bool, bool)) {
+    let (sep_before, space_before) = gaps;
     out.chars.push(NormChar {
         ch,
         byte: out.text.len() as u32,
         start,
         end,
         sep_before,
+        space_before,
     });
     out.text.push(ch);
 }
@@ -318,6 +350,23 @@ mod tests {
         let start = html.text.find("最好").unwrap();
         let (first, last) = html.char_range(start, start + "最好".len());
         assert_eq!(html.original_range(first, last), (3, 15));
+    }
+
+    #[test]
+    fn matches_straddling_words_are_told_from_spaced_out_terms() {
+        let straddles = |value: &str, term: &str| {
+            let n = norm(value);
+            let start = n.text.find(term).unwrap();
+            let (first, last) = n.char_range(start, start + term.len());
+            n.straddles_words(first, last)
+        };
+        assert!(straddles("最新 鲜花礼盒", "最新鲜"));
+        assert!(straddles("国潮 中国 最新款", "中国最"));
+        assert!(!straddles("机关 专供 明前绿茶", "机关专供"));
+        assert!(!straddles("全网 第一", "全网第一"));
+        assert!(!straddles("最 好 用", "最好用"));
+        assert!(!straddles("最*好用", "最好用"), "symbols are not word gaps");
+        assert!(!straddles("最好用", "最好用"));
     }
 
     #[test]
