@@ -73,29 +73,33 @@ impl Normalized {
         (start, end)
     }
 
-    /// Whether a match over `chars[first..last]` straddles word boundaries:
-    /// whitespace falls at some of its character boundaries but not all, and
-    /// the match starts or ends inside a word. Sellers who space out a term
-    /// space every character (`最 好 用`), and a term written as two words
-    /// stands on its own (`机关 专供 茶叶`); but in a keyword-style title a
-    /// term can also appear by accident across two words, and then it begins
-    /// or ends inside one of them (`最新 鲜花` read as `最新鲜`).
+    /// Whether a match over `chars[first..last]` is an accident of two
+    /// adjacent words rather than the term. Sellers who space out a term to
+    /// dodge a filter space every character (`最 好 用`), and a term written
+    /// as two words is still the term (`机关 专供`, `史上 最强吸尘器`). But in a
+    /// keyword-style title a term also turns up across two words by chance,
+    /// and then one end of it is a single character cut out of a longer word:
+    /// `最新 鲜花` read as `最新鲜`, `中国 最新款` read as `中国最`. Such a
+    /// match — whitespace at some of its boundaries but not all, and a
+    /// one-character piece at an end that lies inside a word — is dropped.
     pub fn straddles_words(&self, first: usize, last: usize) -> bool {
-        let inner = &self.chars[first + 1..last];
-        let gaps = inner.iter().filter(|c| c.space_before).count();
-        if gaps == 0 || gaps == inner.len() {
+        let gaps: Vec<usize> = (first + 1..last)
+            .filter(|&i| self.chars[i].space_before)
+            .collect();
+        let (Some(&first_gap), Some(&last_gap)) = (gaps.first(), gaps.last()) else {
+            return false;
+        };
+        if gaps.len() == last - first - 1 {
             return false;
         }
-        let in_word = |c: &NormChar| c.ch.is_alphanumeric();
-        let starts_inside = first > 0
-            && !self.chars[first].space_before
-            && in_word(&self.chars[first - 1])
-            && in_word(&self.chars[first]);
+        let in_word = |i: usize| self.chars[i].ch.is_alphanumeric();
+        let starts_inside =
+            first > 0 && !self.chars[first].space_before && in_word(first - 1) && in_word(first);
         let ends_inside = last < self.chars.len()
             && !self.chars[last].space_before
-            && in_word(&self.chars[last])
-            && in_word(&self.chars[last - 1]);
-        starts_inside || ends_inside
+            && in_word(last)
+            && in_word(last - 1);
+        (starts_inside && first_gap - first == 1) || (ends_inside && last - last_gap == 1)
     }
 
     /// Whether a match over `chars[first..last]` stands apart from ASCII
@@ -364,6 +368,7 @@ mod tests {
         assert!(straddles("国潮 中国 最新款", "中国最"));
         assert!(!straddles("机关 专供 明前绿茶", "机关专供"));
         assert!(!straddles("全网 第一", "全网第一"));
+        assert!(!straddles("史上 最强吸尘器", "史上最强"));
         assert!(!straddles("最 好 用", "最好用"));
         assert!(!straddles("最*好用", "最好用"), "symbols are not word gaps");
         assert!(!straddles("最好用", "最好用"));
