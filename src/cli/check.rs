@@ -1,7 +1,7 @@
 //! `listlint check`.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -113,7 +113,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
     let human = HumanOptions {
-        color: color.enabled(args.output.is_some()),
+        color: color.enabled(args.output.is_none() && io::stdout().is_terminal()),
         ..HumanOptions::default()
     };
     let mut reporter = reporter(args.format, out, human);

@@ -38,16 +38,13 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
-    /// Whether to colour output going to stdout (or a file when `to_file`).
-    pub fn enabled(self, to_file: bool) -> bool {
+    /// Whether to colour output going to a stream that is (or is not) a
+    /// terminal.
+    pub fn enabled(self, to_terminal: bool) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                !to_file
-                    && std::env::var_os("NO_COLOR").is_none()
-                    && std::io::stdout().is_terminal()
-            }
+            ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
         }
     }
 }
@@ -86,14 +83,7 @@ pub fn main() -> ExitStatus {
 
 /// Prints a usage error to stderr with miette.
 fn print_error(report: &miette::Report, color: ColorChoice) {
-    let colored = match color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
-        }
-    };
-    let theme = if colored {
+    let theme = if color.enabled(std::io::stderr().is_terminal()) {
         miette::GraphicalTheme::unicode()
     } else {
         miette::GraphicalTheme::unicode_nocolor()

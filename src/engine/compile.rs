@@ -85,10 +85,9 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
     for rule in &mut rules {
         rule.scans.resize(scan_fields.len(), false);
     }
-    let matcher = matcher.build().map_err(|e| PackError::Io {
-        path: "<rules>".into(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
+    let matcher = matcher
+        .build()
+        .map_err(|e| PackError::TooLarge(e.to_string()))?;
     Ok(Ruleset {
         rules,
         scan_fields,

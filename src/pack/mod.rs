@@ -55,6 +55,13 @@ pub enum PackError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The terms of all loaded packs do not fit in one automaton.
+    #[error("cannot build the matcher for the loaded packs: {0}")]
+    #[diagnostic(
+        code(listlint::pack::too_large),
+        help("load fewer packs, or split very large term lists across runs")
+    )]
+    TooLarge(String),
     /// The pack is not valid: bad YAML, a wrong type, an unknown key, or a
     /// rule that does not make sense.
     #[error(transparent)]

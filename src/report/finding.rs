@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::engine::normalize::{Normalized, Normalizer};
 use crate::pack::schema::Severity;
 
 /// One reported problem (SPEC §4).
@@ -49,7 +50,8 @@ pub struct Finding {
 
 /// Computes a finding's fingerprint from what identifies it across
 /// re-exports: the rule, the listing key (id, or file and record when the
-/// listing has no id), the field and the matched text. Line and record
+/// listing has no id), the field and the matched text, normalised as rules
+/// see it (so `最<b>好</b>` and `最好` are one finding). Line and record
 /// number are deliberately left out.
 pub fn fingerprint(
     rule: &str,
@@ -57,8 +59,12 @@ pub fn fingerprint(
     field: Option<&str>,
     text: Option<&str>,
 ) -> String {
+    let mut normalized = Normalized::default();
+    if let Some(text) = text {
+        Normalizer::new().normalize_into(text, &mut normalized);
+    }
     let mut hasher = Sha256::new();
-    for part in [rule, listing_key, field.unwrap_or(""), text.unwrap_or("")] {
+    for part in [rule, listing_key, field.unwrap_or(""), &normalized.text] {
         hasher.update(part.as_bytes());
         hasher.update([0u8]);
     }
@@ -82,5 +88,9 @@ mod tests {
         assert_eq!(a, fingerprint("r", "SKU-1", Some("title"), Some("最好")));
         assert_eq!(a.len(), 32);
         assert_ne!(a, fingerprint("r", "SKU-1", Some("titl"), Some("e最好")));
+        assert_eq!(
+            a,
+            fingerprint("r", "SKU-1", Some("title"), Some("最<b>好</b>"))
+        );
     }
 }
