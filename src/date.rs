@@ -63,6 +63,23 @@ impl Date {
         Self::from_days_since_epoch((secs / 86_400) as i64)
     }
 
+    /// Days since 1970-01-01 (negative before).
+    pub fn days_since_epoch(self) -> i64 {
+        // Days-from-civil (Howard Hinnant's algorithm).
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` days later (earlier if negative).
+    pub fn add_days(self, days: i64) -> Self {
+        Self::from_days_since_epoch(self.days_since_epoch() + days)
+    }
+
     /// The date `days` days after 1970-01-01.
     pub fn from_days_since_epoch(days: i64) -> Self {
         // Civil-from-days (Howard Hinnant's algorithm).

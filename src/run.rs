@@ -12,6 +12,7 @@ use rayon::prelude::*;
 
 use crate::engine::{RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
 use crate::listing::profile::FieldMapper;
+use crate::listing::Listing;
 use crate::report::{Reporter, Summary};
 use crate::source::{self, Input, InputFormat, RawRecord, SourceError};
 
@@ -30,6 +31,8 @@ pub struct CheckPlan {
     /// Which findings are reported: `--ignore` applies to input findings
     /// here; rule findings were filtered when the ruleset was compiled.
     pub filter: RuleFilter,
+    /// Unreadable rows of the price-history file, reported first.
+    pub history_problems: Vec<Listing>,
 }
 
 /// Why a check could not complete.
@@ -53,6 +56,16 @@ pub fn run_check(
     reporter: &mut dyn Reporter,
 ) -> Result<Summary, CheckError> {
     let mut summary = Summary::new();
+    if !plan.history_problems.is_empty() {
+        let findings: Vec<_> = plan
+            .history_problems
+            .iter()
+            .flat_map(|row| ruleset.input_findings(row))
+            .filter(|f| !plan.filter.ignored(&f.rule, &f.category, &f.pack))
+            .collect();
+        findings.iter().for_each(|f| summary.count(f));
+        reporter.findings(&findings)?;
+    }
     for input in &plan.inputs {
         let records = source::open(input, plan.input_format)?;
         summary.files += 1;

@@ -3,6 +3,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use miette::{IntoDiagnostic, WrapErr};
@@ -12,6 +13,7 @@ use super::ColorChoice;
 use crate::date::Date;
 use crate::engine::RuleFilter;
 use crate::exit::ExitStatus;
+use crate::history::PriceHistory;
 use crate::pack::schema::Severity;
 use crate::report::{reporter, HumanOptions, OutputFormat};
 use crate::run::{run_check, CheckError, CheckPlan};
@@ -51,6 +53,11 @@ pub struct CheckArgs {
     /// (YYYY-MM-DD; default: today, UTC).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<Date>,
+
+    /// Transaction prices for original-price checks: CSV or JSON Lines with
+    /// `id`, `date` (YYYY-MM-DD or RFC 3339) and `price`.
+    #[arg(long, value_name = "FILE")]
+    pub price_history: Option<PathBuf>,
 
     /// Read inputs as this format regardless of their extension (standard
     /// input defaults to jsonl).
@@ -93,6 +100,12 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     if let Some(as_of) = args.as_of {
         ruleset.settings.as_of = as_of;
     }
+    let mut history_problems = Vec::new();
+    if let Some(path) = &args.price_history {
+        let loaded = PriceHistory::load(path)?;
+        ruleset.settings.history = Some(Arc::new(loaded.history));
+        history_problems = loaded.problems;
+    }
     let inputs = expand_inputs(&args.paths, args.input_format)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -103,6 +116,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         inputs,
         input_format: args.input_format,
         filter: RuleFilter::new(&args.packs.select, &args.packs.ignore),
+        history_problems,
     };
     let out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(BufWriter::new(

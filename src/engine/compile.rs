@@ -10,6 +10,7 @@ use serde_saphyr::Spanned;
 
 use super::kinds::lexicon::Lexicon;
 use super::kinds::pattern::{literal_keywords, Pattern};
+use super::kinds::price::{PriceCheck, PriceRule, CHECK_NAMES};
 use super::kinds::require::Require;
 use super::kinds::{RuleKind, KIND_NAMES};
 use super::matcher::{MatcherBuilder, PatternUse};
@@ -18,6 +19,7 @@ use super::normalize::{normalize_term, term_problem};
 use super::select::RuleFilter;
 use super::when::{compile_regex, CompileTarget, ConditionCompiler};
 use super::{Rule, Ruleset, RunSettings, DEFAULT_FIELDS};
+use crate::money::Money;
 use crate::pack::schema::RuleDef;
 use crate::pack::{LoadedPack, PackError, PackSource};
 use crate::suggest::did_you_mean;
@@ -88,9 +90,20 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
     let matcher = matcher
         .build()
         .map_err(|e| PackError::TooLarge(e.to_string()))?;
+    let mut price_fields: Vec<String> = Vec::new();
+    for rule in &rules {
+        if let RuleKind::Price(price) = &rule.kind {
+            for field in [&price.price_field, &price.original_field] {
+                if !price_fields.contains(field) {
+                    price_fields.push(field.clone());
+                }
+            }
+        }
+    }
     Ok(Ruleset {
         rules,
         scan_fields,
+        price_fields,
         packs: packs
             .iter()
             .map(|p| (Arc::from(p.def.pack.value.as_str()), p.def.version.clone()))
@@ -120,7 +133,7 @@ fn register_patterns(matcher: &mut MatcherBuilder, rule: u32, kind: &RuleKind) {
             }
             &pattern.allow
         }
-        RuleKind::Require(_) => return,
+        RuleKind::Require(_) | RuleKind::Price(_) => return,
     };
     for phrase in allow {
         matcher.add(&normalize_term(phrase), PatternUse::Allow { rule });
@@ -175,7 +188,7 @@ fn error_at<T>(
 
 /// Keys that only some kinds take, whether this rule sets each, and the
 /// kinds that take it.
-fn kind_specific_keys(def: &RuleDef) -> [(&'static str, bool, &'static [&'static str]); 8] {
+fn kind_specific_keys(def: &RuleDef) -> [(&'static str, bool, &'static [&'static str]); 9] {
     [
         ("terms", def.terms.is_some(), &["lexicon"]),
         ("suggest", !def.suggest.is_empty(), &["lexicon"]),
@@ -184,7 +197,12 @@ fn kind_specific_keys(def: &RuleDef) -> [(&'static str, bool, &'static [&'static
         ("keywords", !def.keywords.is_empty(), &["pattern"]),
         ("suggestion", def.suggestion.is_some(), &["pattern"]),
         ("require", def.require.is_some(), &["require"]),
-        ("fields", def.fields.is_some(), &["lexicon", "pattern"]),
+        ("price", def.price.is_some(), &["price"]),
+        (
+            "fields",
+            def.fields.is_some(),
+            &["lexicon", "pattern", "price"],
+        ),
     ]
 }
 
@@ -247,9 +265,13 @@ fn compile_rule(pack: &LoadedPack, def: &RuleDef) -> Result<Rule, PackError> {
             RuleKind::Pattern(compile_pattern(pack, def)?),
             &["match", "field"],
         ),
-        _ => (
+        "require" => (
             RuleKind::Require(compile_require(source, def)?),
             &["certificate", "field", "value", "problem"],
+        ),
+        _ => (
+            RuleKind::Price(compile_price(source, def)?),
+            &["detail", "field"],
         ),
     };
     let message = MessageTemplate::parse(&def.message.value);
@@ -456,6 +478,93 @@ fn compile_require(source: &PackSource, def: &RuleDef) -> Result<Require, PackEr
         search,
         validator,
         expiry_field: spec.expiry_field.clone(),
+    })
+}
+
+fn compile_price(source: &PackSource, def: &RuleDef) -> Result<PriceRule, PackError> {
+    let id = &def.id.value;
+    let Some(spec) = &def.price else {
+        return Err(error_at(
+            source,
+            &def.id,
+            format!("price rule `{id}` has no `price`"),
+            Some(format!(
+                "say which check under `price: {{check: …}}` ({})",
+                CHECK_NAMES.join(", ")
+            )),
+        ));
+    };
+    let p = &spec.value;
+    let days = |v: Option<u32>, default: i64| v.map_or(default, i64::from);
+    let check = match p.check.value.as_str() {
+        "original-above-price" => PriceCheck::OriginalAbovePrice,
+        "original-vs-history" => PriceCheck::OriginalVsHistory {
+            window_days: days(p.window_days, 7),
+            report_missing: p.report_missing_history.unwrap_or(true),
+        },
+        "raise-then-discount" => {
+            let raise_window_days = days(p.raise_window_days, 14);
+            let lookback_days = days(p.lookback_days, 30);
+            if lookback_days <= raise_window_days {
+                return Err(error_at(
+                    source,
+                    spec,
+                    format!("price rule `{id}`: `lookback_days` ({lookback_days}) must be longer than `raise_window_days` ({raise_window_days})"),
+                    None,
+                ));
+            }
+            PriceCheck::RaiseThenDiscount {
+                raise_window_days,
+                lookback_days,
+                raise_percent: p.raise_percent.unwrap_or(10.0),
+            }
+        }
+        "discount-claim" => PriceCheck::DiscountClaim,
+        "original-basis" => {
+            if p.basis_fields.is_empty() {
+                return Err(error_at(
+                    source,
+                    spec,
+                    format!("price rule `{id}`: `original-basis` needs `basis_fields`"),
+                    None,
+                ));
+            }
+            PriceCheck::OriginalBasis {
+                basis_fields: p.basis_fields.clone(),
+            }
+        }
+        other => {
+            return Err(error_at(
+                source,
+                &p.check,
+                format!("price rule `{id}`: unknown check `{other}`"),
+                Some(
+                    did_you_mean(other, CHECK_NAMES.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| format!("checks: {}", CHECK_NAMES.join(", "))),
+                ),
+            ))
+        }
+    };
+    let non_negative = |v: Option<f64>, default: f64, name: &str| match v {
+        Some(x) if !(x >= 0.0 && x.is_finite()) => Err(error_at(
+            source,
+            spec,
+            format!("price rule `{id}`: `{name}` must be a non-negative number"),
+            None,
+        )),
+        Some(x) => Ok(x),
+        None => Ok(default),
+    };
+    Ok(PriceRule {
+        check,
+        price_field: p.price_field.clone().unwrap_or_else(|| "price".to_owned()),
+        original_field: p
+            .original_field
+            .clone()
+            .unwrap_or_else(|| "original_price".to_owned()),
+        tolerance: Money::from_yuan(non_negative(p.tolerance_yuan, 1.0, "tolerance_yuan")?),
+        tolerance_percent: non_negative(p.tolerance_percent, 1.0, "tolerance_percent")?,
     })
 }
 

@@ -21,10 +21,12 @@ pub mod when;
 use std::sync::Arc;
 
 use crate::date::Date;
+use crate::history::PriceHistory;
 use crate::listing::{InputProblem, Listing};
 use crate::pack::schema::{Reference, Severity};
 use crate::report::finding::{fingerprint, Finding};
 use hits::Hit;
+use kinds::price::{Place, PriceContext};
 use kinds::RuleKind;
 use matcher::{Matcher, Occurrence, PatternUse};
 use message::MessageTemplate;
@@ -72,13 +74,15 @@ pub struct Rule {
 }
 
 /// Settings of a run that rules read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct RunSettings {
     /// Whether findings carry the whole field value (for renderers that
     /// show context); off by default to save a copy per field.
     pub keep_sources: bool,
     /// The date time-based checks treat as today (`--as-of`).
     pub as_of: Date,
+    /// Transaction prices (`--price-history`), if given.
+    pub history: Option<Arc<PriceHistory>>,
 }
 
 impl Default for RunSettings {
@@ -86,6 +90,7 @@ impl Default for RunSettings {
         Self {
             keep_sources: false,
             as_of: Date::today_utc(),
+            history: None,
         }
     }
 }
@@ -97,6 +102,8 @@ pub struct Ruleset {
     pub rules: Vec<Rule>,
     /// Every field some rule or condition scans, defaults first.
     pub scan_fields: Vec<Arc<str>>,
+    /// Fields price rules read as prices (checked once per listing).
+    pub price_fields: Vec<String>,
     /// Loaded pack names and versions.
     pub packs: Vec<(Arc<str>, String)>,
     /// Run settings.
@@ -252,6 +259,7 @@ impl Ruleset {
                 );
             }
         }
+        self.check_prices(listing, fields, &mut out, &mut applies_to);
         let mut findings = out.findings;
         findings.sort_by_cached_key(|f| {
             let rank = match &f.field {
@@ -264,6 +272,95 @@ impl Ruleset {
             (rank, f.start, f.rule.clone())
         });
         findings
+    }
+
+    /// Findings for a record's input problems only (e.g. an unreadable row
+    /// of a price-history file, which is not a listing to check).
+    pub fn input_findings(&self, record: &Listing) -> Vec<Finding> {
+        let mut out = Findings {
+            listing: record,
+            key: None,
+            findings: Vec::new(),
+        };
+        for problem in &record.problems {
+            out.push_input(problem);
+        }
+        out.findings
+    }
+
+    /// Price fields that are not prices, then every applicable price rule.
+    fn check_prices(
+        &self,
+        listing: &Listing,
+        fields: &[FieldScan],
+        out: &mut Findings<'_>,
+        applies_to: &mut dyn FnMut(u32) -> bool,
+    ) {
+        if self.price_fields.is_empty() {
+            return;
+        }
+        for field in &self.price_fields {
+            let Some(value) = listing.get(field) else {
+                continue;
+            };
+            if let Err(why) = crate::money::parse_price(value) {
+                out.push_input(&InputProblem::error(
+                    "input/invalid-price",
+                    format!("line {}, field `{field}`: {why}", listing.line),
+                    Some(Arc::from(field.as_str())),
+                ));
+            }
+        }
+        for (index, rule) in self.rules.iter().enumerate() {
+            let RuleKind::Price(price) = &rule.kind else {
+                continue;
+            };
+            if !applies_to(index as u32) {
+                continue;
+            }
+            let texts: Vec<(Option<&Normalized>, bool)> = fields
+                .iter()
+                .zip(&rule.scans)
+                .map(|(scan, &scanned)| (scan.present.then_some(&scan.normalized), scanned))
+                .collect();
+            let ctx = PriceContext {
+                listing,
+                history: self.settings.history.as_deref(),
+                as_of: self.settings.as_of,
+                texts: &texts,
+            };
+            for problem in price.check(&ctx) {
+                let (field, span) = match &problem.place {
+                    Place::Listing => (None, None),
+                    Place::Field(name) => {
+                        let value = listing.get(name).unwrap_or_default();
+                        (Some(Arc::from(name.as_str())), Some(trimmed_span(value)))
+                    }
+                    Place::Text {
+                        field_index,
+                        first,
+                        last,
+                    } => (
+                        Some(self.scan_fields[*field_index].clone()),
+                        Some(
+                            fields[*field_index]
+                                .normalized
+                                .original_range(*first, *last),
+                        ),
+                    ),
+                };
+                let message = rule.message.render(|name| match name {
+                    "detail" => problem.detail.as_str(),
+                    "field" => field.as_deref().unwrap_or(""),
+                    _ => "",
+                });
+                let source = match &field {
+                    Some(f) if self.settings.keep_sources => listing.get(f).map(Arc::from),
+                    _ => None,
+                };
+                out.push(rule, message, None, field, span, source);
+            }
+        }
     }
 
     /// Pass one: normalise and scan every scanned field once.
@@ -417,6 +514,13 @@ impl Findings<'_> {
             source: None,
         });
     }
+}
+
+/// The character span of `value` without surrounding whitespace.
+fn trimmed_span(value: &str) -> (usize, usize) {
+    let leading = value.chars().take_while(|c| c.is_whitespace()).count();
+    let len = value.trim().chars().count();
+    (leading, leading + len)
 }
 
 /// The characters `[start, end)` of `value`.

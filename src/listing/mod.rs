@@ -30,7 +30,9 @@ pub struct Listing {
 pub const INPUT_RULES: &[&str] = &[
     "input/column-collision",
     "input/field-count",
+    "input/invalid-history-row",
     "input/invalid-json",
+    "input/invalid-price",
     "input/invalid-utf8",
     "input/not-an-object",
     "input/unreadable-record",

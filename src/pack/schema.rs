@@ -97,6 +97,9 @@ pub struct RuleDef {
     /// `require`: what must be present, and in what format.
     #[serde(default)]
     pub require: Option<Spanned<RequireDef>>,
+    /// `price`: which price check, and its parameters.
+    #[serde(default)]
+    pub price: Option<Spanned<PriceDef>>,
     /// Examples, run by `cargo test` and by the pack test runner.
     #[serde(default)]
     pub examples: Vec<ExampleDef>,
@@ -212,6 +215,48 @@ pub struct RequireDef {
     /// `--as-of` is a finding.
     #[serde(default)]
     pub expiry_field: Option<String>,
+}
+
+/// `price:` of a `price` rule.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PriceDef {
+    /// `original-above-price`, `original-vs-history`, `raise-then-discount`,
+    /// `discount-claim` or `original-basis`.
+    pub check: Spanned<String>,
+    /// Field with the selling price (default `price`).
+    #[serde(default)]
+    pub price_field: Option<String>,
+    /// Field with the original price (default `original_price`).
+    #[serde(default)]
+    pub original_field: Option<String>,
+    /// `original-vs-history`: days before the promotion (default 7).
+    #[serde(default)]
+    pub window_days: Option<u32>,
+    /// `original-vs-history`: report an original price with no trade at all
+    /// in a loaded history (default true).
+    #[serde(default)]
+    pub report_missing_history: Option<bool>,
+    /// `raise-then-discount`: days before the start in which a raise counts.
+    #[serde(default)]
+    pub raise_window_days: Option<u32>,
+    /// `raise-then-discount`: days before the start that make the level
+    /// before the raise.
+    #[serde(default)]
+    pub lookback_days: Option<u32>,
+    /// `raise-then-discount`: how much higher, in percent, is a raise.
+    #[serde(default)]
+    pub raise_percent: Option<f64>,
+    /// Tolerance in yuan (舍零取整; default 1).
+    #[serde(default)]
+    pub tolerance_yuan: Option<f64>,
+    /// `discount-claim`: tolerance on a 折 ratio in percentage points
+    /// (default 1).
+    #[serde(default)]
+    pub tolerance_percent: Option<f64>,
+    /// `original-basis`: fields that explain an original price.
+    #[serde(default)]
+    pub basis_fields: Vec<String>,
 }
 
 /// A legal basis or source: a plain string or a title with a link.

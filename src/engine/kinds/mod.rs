@@ -2,6 +2,7 @@
 
 pub mod lexicon;
 pub mod pattern;
+pub mod price;
 pub mod require;
 
 /// What a rule of each kind needs at run time.
@@ -13,6 +14,8 @@ pub enum RuleKind {
     Pattern(pattern::Pattern),
     /// A value that must be shown, in a format.
     Require(require::Require),
+    /// Prices against each other, the history and the wording.
+    Price(price::PriceRule),
 }
 
 impl RuleKind {
@@ -22,9 +25,10 @@ impl RuleKind {
             RuleKind::Lexicon(_) => "lexicon",
             RuleKind::Pattern(_) => "pattern",
             RuleKind::Require(_) => "require",
+            RuleKind::Price(_) => "price",
         }
     }
 }
 
 /// Every kind name packs may use.
-pub const KIND_NAMES: &[&str] = &["lexicon", "pattern", "require"];
+pub const KIND_NAMES: &[&str] = &["lexicon", "pattern", "require", "price"];
