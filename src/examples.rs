@@ -9,11 +9,14 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::engine::{compile, RuleFilter, Ruleset, Scratch};
+use crate::date::Date;
+use crate::engine::{compile, RuleFilter, Ruleset, RunSettings, Scratch};
+use crate::history::{PriceHistory, Sale};
 use crate::listing::profile::FieldMapper;
 use crate::listing::Listing;
+use crate::money::parse_amount;
 use crate::pack::schema::ExampleDef;
-use crate::pack::{LoadedPack, PackError};
+use crate::pack::{LoadedPack, PackError, PackSource};
 use crate::source::flatten_json_object;
 
 /// The result of one example.
@@ -74,25 +77,36 @@ pub fn run_pack_examples(
     let mut scratch = Scratch::default();
     let mut outcomes = Vec::new();
     for pack in tested.iter().filter_map(|&i| packs.get(i)) {
-        let ruleset = compile(packs, &RuleFilter::only_pack(&pack.def.pack.value))?;
-        outcomes.extend(pack_examples(&ruleset, pack, &mut scratch));
+        let mut ruleset = compile(packs, &RuleFilter::only_pack(&pack.def.pack.value))?;
+        outcomes.extend(pack_examples(&mut ruleset, pack, &mut scratch)?);
     }
     Ok(outcomes)
 }
 
 fn pack_examples(
-    ruleset: &Ruleset,
+    ruleset: &mut Ruleset,
     pack: &LoadedPack,
     scratch: &mut Scratch,
-) -> Vec<ExampleOutcome> {
+) -> Result<Vec<ExampleOutcome>, PackError> {
     let pack_name = pack.def.pack.value.as_str();
+    let defaults = ruleset.settings.clone();
+    // Rules that are off by default run for their own examples only.
+    let off_by_default: Vec<&str> = pack
+        .def
+        .rules
+        .iter()
+        .filter(|r| !r.enabled)
+        .map(|r| r.id.value.as_str())
+        .collect();
     let mut outcomes = Vec::new();
     for rule in &pack.def.rules {
         for (i, example) in rule.examples.iter().enumerate() {
-            let listing = example_listing(&pack.source.name, example);
+            let listing = example_listing(&pack.source.name, example, i + 1);
+            ruleset.settings = example_settings(&pack.source, example, &listing, &defaults)?;
             let actual = ruleset
                 .check(&listing, scratch)
                 .into_iter()
+                .filter(|f| *f.rule == *rule.id.value || !off_by_default.contains(&&*f.rule))
                 .map(|f| (f.rule.to_string(), f.text.unwrap_or_default()))
                 .collect();
             outcomes.push(ExampleOutcome {
@@ -105,11 +119,62 @@ fn pack_examples(
             });
         }
     }
-    outcomes
+    ruleset.settings = defaults;
+    Ok(outcomes)
 }
 
-/// The listing an example describes.
-fn example_listing(pack_name: &str, example: &ExampleDef) -> Listing {
+/// The run settings an example asks for: its `as_of` and `history`.
+fn example_settings(
+    source: &PackSource,
+    example: &ExampleDef,
+    listing: &Listing,
+    defaults: &RunSettings,
+) -> Result<RunSettings, PackError> {
+    let mut settings = defaults.clone();
+    if let Some(as_of) = &example.as_of {
+        settings.as_of = Date::parse(&as_of.value).ok_or_else(|| {
+            PackError::at_location(
+                source,
+                as_of.referenced,
+                format!("`{}` is not a date (YYYY-MM-DD)", as_of.value),
+                None,
+            )
+        })?;
+    }
+    if !example.history.is_empty() {
+        let id = listing.id().unwrap_or_default().to_owned();
+        let mut sales = Vec::new();
+        for entry in &example.history {
+            let date = Date::parse(&entry.date.value).ok_or_else(|| {
+                PackError::at_location(
+                    source,
+                    entry.date.referenced,
+                    format!("`{}` is not a date (YYYY-MM-DD)", entry.date.value),
+                    None,
+                )
+            })?;
+            let text = match &entry.price.value {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let price = parse_amount(&text).ok_or_else(|| {
+                PackError::at_location(
+                    source,
+                    entry.price.referenced,
+                    format!("`{text}` is not a price"),
+                    None,
+                )
+            })?;
+            sales.push((id.clone(), Sale { date, price }));
+        }
+        settings.history = Some(Arc::new(PriceHistory::from_sales(sales)));
+    }
+    Ok(settings)
+}
+
+/// The listing an example describes. A listing without an id gets
+/// `example-N`, so that an example's price history has something to attach to.
+fn example_listing(pack_name: &str, example: &ExampleDef, number: usize) -> Listing {
     let mut listing = Listing {
         file: Arc::from(pack_name),
         line: 0,
@@ -127,6 +192,9 @@ fn example_listing(pack_name: &str, example: &ExampleDef) -> Listing {
     }
     if let Some(text) = &example.text {
         listing.push_field(Arc::from("title"), text.clone());
+    }
+    if listing.id().is_none() {
+        listing.push_field(Arc::from("id"), format!("example-{number}"));
     }
     listing
 }

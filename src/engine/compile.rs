@@ -51,7 +51,8 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
                 .map(|w| conditions.compile(pack_name, &pack.source, w, &mut target))
                 .transpose()?;
             let rule = compile_rule(pack, def)?;
-            if !filter.enabled(&rule.id, &rule.category, &rule.pack) {
+            let opted_in = def.enabled || filter.opts_in(&rule.id);
+            if !opted_in || !filter.enabled(&rule.id, &rule.category, &rule.pack) {
                 continue;
             }
             let fields = def

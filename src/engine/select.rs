@@ -32,6 +32,13 @@ impl RuleFilter {
         }
     }
 
+    /// Whether a rule that is off by default (`enabled: false`) runs: when
+    /// `--select` names it by id or id prefix (a category or pack name is
+    /// not enough), or when the filter runs one pack's examples.
+    pub fn opts_in(&self, id: &str) -> bool {
+        self.only_pack.is_some() || self.select.iter().any(|t| matches(t, id, "", ""))
+    }
+
     /// Whether a rule with this id, category and pack runs.
     pub fn enabled(&self, id: &str, category: &str, pack: &str) -> bool {
         self.only_pack.as_deref().is_none_or(|only| only == pack)

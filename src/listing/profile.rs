@@ -77,6 +77,10 @@ const GENERIC_ALIASES: &[(&str, &[&str])] = &[
         ],
     ),
     ("promo_text", &["promotion", "促销", "促销信息", "活动说明"]),
+    (
+        "price_basis",
+        &["划线价说明", "原价说明", "价格说明", "划线价依据"],
+    ),
     ("promo_start", &["活动开始时间"]),
     ("promo_end", &["活动结束时间"]),
     ("tags", &["标签"]),

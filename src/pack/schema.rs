@@ -52,6 +52,10 @@ pub struct RuleDef {
     pub kind: Spanned<String>,
     /// Severity of its findings.
     pub severity: Severity,
+    /// Whether the rule runs by default; a rule with `enabled: false` runs
+    /// only when `--select` names it by id or id prefix.
+    #[serde(default = "default_true")]
+    pub enabled: bool,
     /// Category; defaults to the pack's.
     #[serde(default)]
     pub category: Option<String>,
@@ -259,6 +263,10 @@ pub struct PriceDef {
     pub basis_fields: Vec<String>,
 }
 
+fn default_true() -> bool {
+    true
+}
+
 /// A legal basis or source: a plain string or a title with a link.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(untagged)]
@@ -298,6 +306,22 @@ pub struct ExampleDef {
     /// Rule ids (of the same pack) that must fire; no other may.
     #[serde(default)]
     pub expect: Vec<String>,
+    /// The date the example is checked on (`--as-of`; default today).
+    #[serde(default)]
+    pub as_of: Option<Spanned<String>>,
+    /// Transaction prices of the example listing (`--price-history`).
+    #[serde(default)]
+    pub history: Vec<HistoryEntryDef>,
+}
+
+/// One transaction of an example's price history.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryEntryDef {
+    /// `YYYY-MM-DD`.
+    pub date: Spanned<String>,
+    /// The price paid (a number or a price string).
+    pub price: Spanned<serde_json::Value>,
 }
 
 /// How serious a finding is.
