@@ -225,3 +225,41 @@ fn price_pack_errors() {
         "{stderr}"
     );
 }
+
+#[test]
+fn history_in_json_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("h.jsonl");
+    std::fs::write(
+        &history,
+        "{\"id\": \"PR-001\", \"date\": \"2026-11-05T20:00:00+08:00\", \"price\": 429}\n{\"id\": \"PR-001\", \"date\": \"2026-11-08\", \"price\": \"¥459\"}\n{\"id\": \"PR-001\"}\n",
+    )
+    .unwrap();
+    let (_, stdout, _) = run(listlint()
+        .args([
+            "check",
+            "--no-default-rules",
+            "--rules",
+            "rules/cn-pricing.yaml",
+            "--select",
+            "pricing/original-above-history-low,input",
+            "--as-of",
+            "2026-11-27",
+            "--format",
+            "jsonl",
+            "--price-history",
+        ])
+        .arg(&history)
+        .arg("fixtures/pricing.csv"));
+    let f = jsonl(&stdout);
+    assert!(
+        f[0]["message"].as_str().unwrap().contains("no `date`"),
+        "{}",
+        f[0]
+    );
+    let pr001 = f.iter().find(|x| x["listing_id"] == "PR-001").unwrap();
+    assert!(pr001["message"]
+        .as_str()
+        .unwrap()
+        .contains("最低成交价 ¥429（2026-11-05）"));
+}
