@@ -23,7 +23,11 @@
 //!     ..Listing::default()
 //! };
 //! let findings = ruleset.check(&listing, &mut Scratch::default());
-//! let texts: Vec<_> = findings.iter().map(|f| f.text.as_deref().unwrap()).collect();
+//! let texts: Vec<_> = findings
+//!     .iter()
+//!     .filter(|f| &*f.category == "absolute-terms")
+//!     .map(|f| f.text.as_deref().unwrap_or_default())
+//!     .collect();
 //! assert_eq!(texts, ["全网第一", "最 好用"]);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -37,6 +41,7 @@ pub mod history;
 pub mod listing;
 pub mod money;
 pub mod pack;
+pub mod recognize;
 pub mod report;
 pub mod run;
 pub mod source;

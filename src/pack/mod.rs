@@ -21,6 +21,18 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "rules/cn-claims.yaml",
         include_str!("../../rules/cn-claims.yaml"),
     ),
+    (
+        "rules/cn-categories.yaml",
+        include_str!("../../rules/cn-categories.yaml"),
+    ),
+    (
+        "rules/cn-certificates.yaml",
+        include_str!("../../rules/cn-certificates.yaml"),
+    ),
+    (
+        "rules/cn-pricing.yaml",
+        include_str!("../../rules/cn-pricing.yaml"),
+    ),
 ];
 
 /// The text of a pack and where it came from.

@@ -414,6 +414,7 @@ pub enum ClaimKind {
 
 struct ClaimPatterns {
     ratio: Regex,
+    nth_item_before: Regex,
     cut: Regex,
     low: Regex,
     was_now: Regex,
@@ -425,6 +426,8 @@ fn patterns() -> &'static ClaimPatterns {
         let amount = r"[¥￥]?(\d+(?:\.\d{1,2})?)";
         ClaimPatterns {
             ratio: Regex::new(r"打?(\d{1,2}(?:\.\d)?|[一二三四五六七八九]{1,2}|对)折|半价")
+                .expect("valid"),
+            nth_item_before: Regex::new(r"第[\d一二三四五六七八九十两]+件(?:享|仅需|只要|可享)?$")
                 .expect("valid"),
             cut: Regex::new(&format!("(?:直降|立减|直减|立省|降价|省){amount}元?")).expect("valid"),
             low: Regex::new(&format!("低至{amount}元?")).expect("valid"),
@@ -496,6 +499,10 @@ pub fn find_claims(text: &Normalized) -> Vec<Claim> {
     for m in p.ratio.captures_iter(s) {
         let whole = m.get(0).expect("group 0");
         if s[whole.end()..].starts_with(NOT_DISCOUNT_AFTER_ZHE) {
+            continue;
+        }
+        // 第二件半价 / 第2件5折 is a multi-buy offer on another item.
+        if p.nth_item_before.is_match(&s[..whole.start()]) {
             continue;
         }
         let claimed = match m.get(1) {
@@ -585,6 +592,7 @@ mod tests {
     #[test]
     fn leaves_look_alikes_alone() {
         assert!(claims("三折叠雨伞 折合人民币 满300立减50 每满200减20 低至3折").len() == 1);
+        assert!(claims("第二件半价 第2件5折 第3件享7折").is_empty());
         assert!(claims("２折").len() == 1, "full-width digits");
     }
 }

@@ -1,0 +1,405 @@
+//! Recognisers for what promotion wording discloses: dates, times, windows,
+//! thresholds, quantity limits and amounts, in the forms real listings use.
+//!
+//! They read a field with full-width characters made half-width (one
+//! character for one, so offsets stay exact) and spaces kept.
+//!
+//! **What counts as a disclosed time.** Only absolute dates do:
+//! `2026-11-11`, `2026/11/11`, `2026.11.11`, `2026年11月11日`, `11月11日`,
+//! `11月11号`, optionally followed by a time (`20:00`, `20点`, `20点30分`,
+//! `20时`, `0点`, `24点`). A range joins two of them with `至`, `到`, `~`, `-`
+//! or `—` (`11月11日0点-11月12日24点`, `2026-11-11 至 2026-11-13`); the second
+//! may be a bare day (`11月11日至13日`) or a bare time (`11月11日20:00-24:00`).
+//! A single date is an end when `截至`/`截止`/`止` marks it (`截至11月30日`,
+//! `11月30日截止`) and a start when `起`/`开始` follows it. Relative words
+//! (`今天`, `今晚`, `本周末`, `明天`) are not a disclosure: a listing outlives
+//! the day it was written. A date without a year takes the year of
+//! `--as-of`; an end month before the start month rolls into the next year.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::date::Date;
+use crate::money::{parse_amount, Money};
+
+/// A point in time as written: a date and, if given, minutes after midnight
+/// (`24点` is 1440, the end of the day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Moment {
+    /// The day.
+    pub date: Date,
+    /// Minutes after midnight, if a time was given.
+    pub minutes: Option<u32>,
+}
+
+/// A character span `[start, end)` in the field.
+pub type Span = (usize, usize);
+
+/// A promotion window found in text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// Start, if stated.
+    pub start: Option<Moment>,
+    /// End, if stated.
+    pub end: Option<Moment>,
+    /// Where the whole expression is.
+    pub span: Span,
+}
+
+/// Everything recognised in one text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recognized {
+    /// Every absolute date, with its span.
+    pub dates: Vec<(Moment, Span)>,
+    /// Windows: ranges, and single dates marked as start or end.
+    pub windows: Vec<Window>,
+    /// Thresholds (`满300元`, `满2件`).
+    pub thresholds: Vec<Span>,
+    /// Quantity limits (`限量500件`, `每人限购2件`, `前100名`, `仅剩3件`).
+    pub quantity_limits: Vec<Span>,
+    /// Money amounts (`99元`, `¥99`, `5万元`).
+    pub amounts: Vec<(Money, Span)>,
+    /// Amounts that follow a 奖 within ten characters with no other amount
+    /// in between (`一等奖奖金5万元`, `奖品价值6000元`): prize values.
+    pub prize_amounts: Vec<(Money, Span)>,
+}
+
+impl Recognized {
+    /// Whether something of the named kind was found: `time-window` (a
+    /// start and an end), `end`, `start`, `date`, `threshold`,
+    /// `quantity-limit`, `amount`.
+    pub fn has(&self, kind: &str) -> bool {
+        match kind {
+            "time-window" => self
+                .windows
+                .iter()
+                .any(|w| w.start.is_some() && w.end.is_some()),
+            "end" => self.windows.iter().any(|w| w.end.is_some()),
+            "start" => self.windows.iter().any(|w| w.start.is_some()),
+            "date" => !self.dates.is_empty(),
+            "threshold" => !self.thresholds.is_empty(),
+            "quantity-limit" => !self.quantity_limits.is_empty(),
+            "amount" => !self.amounts.is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// Recogniser names packs may use.
+pub const RECOGNIZERS: &[&str] = &[
+    "time-window",
+    "end",
+    "start",
+    "date",
+    "threshold",
+    "quantity-limit",
+    "amount",
+];
+
+struct Patterns {
+    date: Regex,
+    time_after: Regex,
+    connector_after: Regex,
+    day_after: Regex,
+    end_before: Regex,
+    end_after: Regex,
+    start_after: Regex,
+    threshold: Regex,
+    quantity: Regex,
+    amount: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| {
+        let r = |p: &str| Regex::new(p).expect("valid recogniser regex");
+        Patterns {
+            date: r(r"(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?|(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]"),
+            time_after: r(r"^\s*(?:(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*\d{2})?|(\d{1,2})\s*[点时](?:\s*(\d{1,2})\s*分|\s*半)?|(零)\s*点)"),
+            connector_after: r(r"^\s*(?:至|到|~|～|-|—|–|－)\s*"),
+            day_after: r(r"^(\d{1,2})\s*[日号]"),
+            end_before: r(r"(?:截至|截止到|截止至|截止|活动至|持续至|至)\s*$"),
+            end_after: r(r"^\s*(?:截止|结束|止)"),
+            start_after: r(r"^\s*(?:起|开始|开抢|开启)"),
+            threshold: r(r"满\s*\d+(?:\.\d+)?\s*(?:元|件|个|份|单|台)?"),
+            quantity: r(r"(?:限量|限购|每人限购?|每人仅限|每个?账号限购?|每单限购?|仅剩|仅限|仅有|前)\s*\d+\s*(?:件|份|个|台|名|套|单|盒|瓶|次)?"),
+            amount: r(r"(?:[¥￥]\s*(\d+(?:\.\d{1,2})?)(万)?|(\d+(?:\.\d{1,2})?)\s*(万)?\s*元)"),
+        }
+    })
+}
+
+/// Converts full-width ASCII to half-width, one character for one.
+pub fn half_width(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// Character offset of byte `at` in `s`.
+fn chars_before(s: &str, at: usize) -> usize {
+    s[..at].chars().count()
+}
+
+fn time_at(s: &str, at: usize) -> Option<(u32, usize)> {
+    let m = patterns().time_after.captures(&s[at..])?;
+    let whole = m.get(0)?;
+    let minutes = if let (Some(h), Some(mm)) = (m.get(1), m.get(2)) {
+        h.as_str().parse::<u32>().ok()? * 60 + mm.as_str().parse::<u32>().ok()?
+    } else if let Some(h) = m.get(3) {
+        let extra = match (m.get(4), whole.as_str().ends_with('半')) {
+            (Some(mm), _) => mm.as_str().parse::<u32>().ok()?,
+            (None, true) => 30,
+            _ => 0,
+        };
+        h.as_str().parse::<u32>().ok()? * 60 + extra
+    } else {
+        0
+    };
+    (minutes <= 24 * 60).then_some((minutes, at + whole.end()))
+}
+
+/// Finds everything in `text`. `year` fills dates written without one.
+pub fn recognize(text: &str, year: i32) -> Recognized {
+    let s = half_width(text);
+    let p = patterns();
+    let mut out = Recognized::default();
+    // Dates, each with a following time if there is one: (moment, byte range).
+    let mut moments: Vec<(Moment, usize, usize)> = Vec::new();
+    for m in p.date.captures_iter(&s) {
+        let whole = m.get(0).expect("group 0");
+        let (y, mo, d) = match (m.get(2), m.get(4)) {
+            (Some(mo), _) => (m.get(1), mo, m.get(3)),
+            (None, Some(mo)) => (None, mo, m.get(5)),
+            _ => continue,
+        };
+        // `11.11` or `3-5` alone are too ambiguous without a year or 月.
+        let has_marker = y.is_some() || whole.as_str().contains('月');
+        if !has_marker {
+            continue;
+        }
+        let year = y.and_then(|y| y.as_str().parse().ok()).unwrap_or(year);
+        let (Some(month), Some(day)) = (
+            mo.as_str().parse().ok(),
+            d.and_then(|d| d.as_str().parse().ok()),
+        ) else {
+            continue;
+        };
+        let Some(date) = Date::new(year, month, day) else {
+            continue;
+        };
+        let (minutes, end) = match time_at(&s, whole.end()) {
+            Some((minutes, end)) => (Some(minutes), end),
+            None => (None, whole.end()),
+        };
+        moments.push((Moment { date, minutes }, whole.start(), end));
+    }
+    let span = |a: usize, b: usize| (chars_before(&s, a), chars_before(&s, b));
+    let mut used_as_end = vec![false; moments.len()];
+    for i in 0..moments.len() {
+        let (start_moment, a, b) = moments[i];
+        out.dates.push((start_moment, span(a, b)));
+        if used_as_end[i] {
+            continue;
+        }
+        if let Some(conn) = p.connector_after.find(&s[b..]) {
+            let after = b + conn.end();
+            // Another full date right after the connector.
+            if let Some(j) = (i + 1..moments.len()).find(|&j| moments[j].1 == after) {
+                let (mut end_moment, _, end_at) = moments[j];
+                if end_moment.date < start_moment.date
+                    && end_moment.date.month < start_moment.date.month
+                {
+                    end_moment.date = Date::new(
+                        end_moment.date.year + 1,
+                        end_moment.date.month,
+                        end_moment.date.day,
+                    )
+                    .unwrap_or(end_moment.date);
+                }
+                used_as_end[j] = true;
+                out.windows.push(Window {
+                    start: Some(start_moment),
+                    end: Some(end_moment),
+                    span: span(a, end_at),
+                });
+                continue;
+            }
+            // A bare day (`至13日`) or a bare time (`-24:00`).
+            if let Some(day) = p.day_after.captures(&s[after..]) {
+                let d: u8 = day[1].parse().unwrap_or(0);
+                if let Some(date) = Date::new(start_moment.date.year, start_moment.date.month, d) {
+                    let day_end = after + day.get(0).expect("group 0").end();
+                    let (minutes, end_at) = match time_at(&s, day_end) {
+                        Some((minutes, e)) => (Some(minutes), e),
+                        None => (None, day_end),
+                    };
+                    let end_moment = Moment { date, minutes };
+                    out.windows.push(Window {
+                        start: Some(start_moment),
+                        end: Some(end_moment),
+                        span: span(a, end_at),
+                    });
+                    continue;
+                }
+            }
+            if let Some((minutes, end_at)) = time_at(&s, after) {
+                let end_moment = Moment {
+                    date: start_moment.date,
+                    minutes: Some(minutes),
+                };
+                out.windows.push(Window {
+                    start: Some(start_moment),
+                    end: Some(end_moment),
+                    span: span(a, end_at),
+                });
+                continue;
+            }
+        }
+        if p.end_before.is_match(&s[..a]) || p.end_after.is_match(&s[b..]) {
+            out.windows.push(Window {
+                start: None,
+                end: Some(start_moment),
+                span: span(a, b),
+            });
+        } else if p.start_after.is_match(&s[b..]) {
+            out.windows.push(Window {
+                start: Some(start_moment),
+                end: None,
+                span: span(a, b),
+            });
+        }
+    }
+    out.thresholds = p
+        .threshold
+        .find_iter(&s)
+        .map(|m| span(m.start(), m.end()))
+        .collect();
+    out.quantity_limits = p
+        .quantity
+        .find_iter(&s)
+        .map(|m| span(m.start(), m.end()))
+        .collect();
+    let mut previous_end = 0;
+    for m in p.amount.captures_iter(&s) {
+        let whole = m.get(0).expect("group 0");
+        let (number, wan) = match m.get(1) {
+            Some(n) => (n.as_str(), m.get(2).is_some()),
+            None => (m.get(3).map_or("", |n| n.as_str()), m.get(4).is_some()),
+        };
+        if let Some(money) = parse_amount(number) {
+            let money = if wan { Money(money.0 * 10_000) } else { money };
+            let at = span(whole.start(), whole.end());
+            out.amounts.push((money, at));
+            // A prize amount follows 奖 with no other amount in between.
+            let before: String = s[previous_end..whole.start()]
+                .chars()
+                .rev()
+                .take(10)
+                .collect();
+            if before.contains('奖') {
+                out.prize_amounts.push((money, at));
+            }
+        }
+        previous_end = whole.end();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u8, day: u8) -> Date {
+        Date::new(y, m, day).unwrap()
+    }
+
+    fn window(text: &str) -> Option<(Option<Moment>, Option<Moment>)> {
+        recognize(text, 2026)
+            .windows
+            .first()
+            .map(|w| (w.start, w.end))
+    }
+
+    fn at(date: Date, minutes: Option<u32>) -> Option<Moment> {
+        Some(Moment { date, minutes })
+    }
+
+    #[test]
+    fn ranges_as_listings_write_them() {
+        assert_eq!(
+            window("活动时间：11月11日0点-11月12日24点"),
+            Some((
+                at(d(2026, 11, 11), Some(0)),
+                at(d(2026, 11, 12), Some(1440))
+            ))
+        );
+        assert_eq!(
+            window("2026-11-11 至 2026-11-13"),
+            Some((at(d(2026, 11, 11), None), at(d(2026, 11, 13), None)))
+        );
+        assert_eq!(
+            window("２０２６年１１月１１日～１１月１３日"),
+            Some((at(d(2026, 11, 11), None), at(d(2026, 11, 13), None)))
+        );
+        assert_eq!(
+            window("11月11日至13日"),
+            Some((at(d(2026, 11, 11), None), at(d(2026, 11, 13), None)))
+        );
+        assert_eq!(
+            window("11月11日20:00-24:00"),
+            Some((
+                at(d(2026, 11, 11), Some(1200)),
+                at(d(2026, 11, 11), Some(1440))
+            ))
+        );
+        assert_eq!(
+            window("2026/12/30 20点30分 到 2027/1/2"),
+            Some((at(d(2026, 12, 30), Some(1230)), at(d(2027, 1, 2), None)))
+        );
+        assert_eq!(
+            window("12月30日至1月2日"),
+            Some((at(d(2026, 12, 30), None), at(d(2027, 1, 2), None)))
+        );
+    }
+
+    #[test]
+    fn deadlines_and_starts() {
+        assert_eq!(
+            window("活动截至11月30日"),
+            Some((None, at(d(2026, 11, 30), None)))
+        );
+        assert_eq!(
+            window("11月30日24点截止"),
+            Some((None, at(d(2026, 11, 30), Some(1440))))
+        );
+        assert_eq!(
+            window("2026.12.01 10:00 开抢"),
+            Some((at(d(2026, 12, 1), Some(600)), None))
+        );
+        assert!(recognize("今晚8点 本周末 明天", 2026).windows.is_empty());
+        assert!(recognize("尺码11.11 3-5天发货", 2026).dates.is_empty());
+    }
+
+    #[test]
+    fn thresholds_limits_and_amounts() {
+        let r = recognize(
+            "满300元减50 每人限购2件 限量500份 前100名 最高奖金5万元 ¥99",
+            2026,
+        );
+        assert_eq!(
+            r.prize_amounts.iter().map(|(m, _)| *m).collect::<Vec<_>>(),
+            [Money(5_000_000)]
+        );
+        assert_eq!(r.thresholds.len(), 1);
+        assert_eq!(r.quantity_limits.len(), 3);
+        let amounts: Vec<Money> = r.amounts.iter().map(|(m, _)| *m).collect();
+        assert!(amounts.contains(&Money(5_000_000)) && amounts.contains(&Money(9_900)));
+        assert!(r.has("threshold") && r.has("quantity-limit") && r.has("amount"));
+        assert!(!recognize("满意 前台", 2026).has("threshold"));
+    }
+}
