@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde_saphyr::Spanned;
 
+use super::kinds::disclosure::{Disclosure, Item as DisclosureItem};
 use super::kinds::lexicon::Lexicon;
 use super::kinds::pattern::{literal_keywords, Pattern};
 use super::kinds::price::{PriceCheck, PriceRule, CHECK_NAMES};
@@ -22,6 +23,7 @@ use super::{Rule, Ruleset, RunSettings, DEFAULT_FIELDS};
 use crate::money::Money;
 use crate::pack::schema::RuleDef;
 use crate::pack::{LoadedPack, PackError, PackSource};
+use crate::recognize::RECOGNIZERS;
 use crate::suggest::did_you_mean;
 use crate::validate::Validator;
 
@@ -134,6 +136,25 @@ fn register_patterns(matcher: &mut MatcherBuilder, rule: u32, kind: &RuleKind) {
             }
             &pattern.allow
         }
+        RuleKind::Disclosure(disclosure) => {
+            for (t, term) in disclosure.triggers.iter().enumerate() {
+                let term_use = PatternUse::Trigger {
+                    rule,
+                    term: t as u32,
+                };
+                matcher.add(&normalize_term(term), term_use);
+            }
+            for (i, terms) in disclosure.item_terms.iter().enumerate() {
+                for term in terms {
+                    let item_use = PatternUse::ItemTerm {
+                        rule,
+                        item: i as u32,
+                    };
+                    matcher.add(&normalize_term(term), item_use);
+                }
+            }
+            &disclosure.allow
+        }
         RuleKind::Require(_) | RuleKind::Price(_) => return,
     };
     for phrase in allow {
@@ -189,20 +210,32 @@ fn error_at<T>(
 
 /// Keys that only some kinds take, whether this rule sets each, and the
 /// kinds that take it.
-fn kind_specific_keys(def: &RuleDef) -> [(&'static str, bool, &'static [&'static str]); 9] {
+fn kind_specific_keys(def: &RuleDef) -> [(&'static str, bool, &'static [&'static str]); 13] {
     [
         ("terms", def.terms.is_some(), &["lexicon"]),
         ("suggest", !def.suggest.is_empty(), &["lexicon"]),
-        ("allow", !def.allow.is_empty(), &["lexicon", "pattern"]),
+        (
+            "allow",
+            !def.allow.is_empty(),
+            &["lexicon", "pattern", "disclosure"],
+        ),
         ("pattern", def.pattern.is_some(), &["pattern"]),
         ("keywords", !def.keywords.is_empty(), &["pattern"]),
         ("suggestion", def.suggestion.is_some(), &["pattern"]),
         ("require", def.require.is_some(), &["require"]),
         ("price", def.price.is_some(), &["price"]),
+        ("triggers", def.triggers.is_some(), &["disclosure"]),
+        ("disclose", !def.disclose.is_empty(), &["disclosure"]),
+        ("window", def.window.is_some(), &["disclosure"]),
+        (
+            "prize_cap_yuan",
+            def.prize_cap_yuan.is_some(),
+            &["disclosure"],
+        ),
         (
             "fields",
             def.fields.is_some(),
-            &["lexicon", "pattern", "price"],
+            &["lexicon", "pattern", "price", "disclosure"],
         ),
     ]
 }
@@ -270,9 +303,13 @@ fn compile_rule(pack: &LoadedPack, def: &RuleDef) -> Result<Rule, PackError> {
             RuleKind::Require(compile_require(source, def)?),
             &["certificate", "field", "value", "problem"],
         ),
-        _ => (
+        "price" => (
             RuleKind::Price(compile_price(source, def)?),
             &["detail", "field"],
+        ),
+        _ => (
+            RuleKind::Disclosure(compile_disclosure(pack, def)?),
+            &["trigger", "item", "detail", "field"],
         ),
     };
     let message = MessageTemplate::parse(&def.message.value);
@@ -479,6 +516,101 @@ fn compile_require(source: &PackSource, def: &RuleDef) -> Result<Require, PackEr
         search,
         validator,
         expiry_field: spec.expiry_field.clone(),
+    })
+}
+
+fn compile_disclosure(pack: &LoadedPack, def: &RuleDef) -> Result<Disclosure, PackError> {
+    let source = &pack.source;
+    let id = &def.id.value;
+    let Some(triggers) = def.triggers.as_ref().filter(|t| !t.value.is_empty()) else {
+        return Err(error_at(
+            source,
+            &def.id,
+            format!("disclosure rule `{id}` needs `triggers`"),
+            Some("list the promotion wording that makes the disclosures necessary".into()),
+        ));
+    };
+    for term in &triggers.value {
+        if let Some(problem) = term_problem(term) {
+            return Err(error_at(
+                source,
+                triggers,
+                format!("disclosure rule `{id}`: trigger {term:?} {problem}"),
+                None,
+            ));
+        }
+    }
+    let mut items = Vec::new();
+    let mut item_terms = Vec::new();
+    for item in &def.disclose {
+        for r in &item.recognizers {
+            if !RECOGNIZERS.contains(&r.value.as_str()) {
+                return Err(error_at(
+                    source,
+                    r,
+                    format!("unknown recogniser `{}`", r.value),
+                    Some(
+                        did_you_mean(&r.value, RECOGNIZERS.iter().copied())
+                            .map(|s| format!("did you mean `{s}`?"))
+                            .unwrap_or_else(|| format!("recognisers: {}", RECOGNIZERS.join(", "))),
+                    ),
+                ));
+            }
+        }
+        if item.fields.is_empty() && item.recognizers.is_empty() && item.terms.is_empty() {
+            return Err(error_at(
+                source,
+                &def.id,
+                format!(
+                    "disclosure rule `{id}`: item `{}` has no `fields`, `recognizers` or `terms` to find it by",
+                    item.item
+                ),
+                None,
+            ));
+        }
+        if let Some((term, problem)) = item
+            .terms
+            .iter()
+            .find_map(|t| term_problem(t).map(|p| (t, p)))
+        {
+            return Err(error_at(
+                source,
+                &def.id,
+                format!(
+                    "disclosure rule `{id}`: term {term:?} of item `{}` {problem}",
+                    item.item
+                ),
+                None,
+            ));
+        }
+        items.push(DisclosureItem {
+            name: item.item.clone(),
+            fields: item.fields.clone(),
+            recognizers: item.recognizers.iter().map(|r| r.value.clone()).collect(),
+            has_terms: !item.terms.is_empty(),
+        });
+        item_terms.push(item.terms.clone());
+    }
+    let window = def.window.as_ref();
+    let prize_cap = match def.prize_cap_yuan {
+        Some(cap) if !(cap >= 0.0 && cap.is_finite()) => {
+            return Err(error_at(
+                source,
+                &def.id,
+                format!("disclosure rule `{id}`: `prize_cap_yuan` must be a non-negative number"),
+                None,
+            ))
+        }
+        cap => cap.map(Money::from_yuan),
+    };
+    Ok(Disclosure {
+        triggers: triggers.value.clone(),
+        allow: allow_phrases(pack, def)?,
+        item_terms,
+        items,
+        past_end: window.is_some_and(|w| w.past_end.unwrap_or(true)),
+        end_before_start: window.is_some_and(|w| w.end_before_start.unwrap_or(true)),
+        prize_cap,
     })
 }
 

@@ -29,7 +29,7 @@ pub struct Hit {
 /// Filters candidates of one field, returning hits ordered by position.
 pub fn select(rules: &[Rule], mut candidates: Vec<Hit>, occurrences: &[Occurrence]) -> Vec<Hit> {
     let allowed = AllowIndex::new(occurrences);
-    candidates.retain(|h| !allowed.covers(h));
+    candidates.retain(|h| !allowed.covers(h.rule, h.first, h.last));
     candidates.sort_by_key(|h| (h.first, std::cmp::Reverse(h.last), h.rule, h.term));
     candidates.dedup();
     // The furthest end reached so far by a kept hit, per category.
@@ -55,13 +55,13 @@ pub fn select(rules: &[Rule], mut candidates: Vec<Hit>, occurrences: &[Occurrenc
 
 /// Allow-phrase spans per rule, sorted by start, with the furthest end seen
 /// up to each one, so "is this span covered" is a binary search.
-struct AllowIndex {
+pub(crate) struct AllowIndex {
     /// `(rule, first, furthest last among allows of the rule up to here)`.
     spans: Vec<(u32, usize, usize)>,
 }
 
 impl AllowIndex {
-    fn new(occurrences: &[Occurrence]) -> Self {
+    pub(crate) fn new(occurrences: &[Occurrence]) -> Self {
         let mut spans: Vec<(u32, usize, usize)> = occurrences
             .iter()
             .filter_map(|o| match o.used_by {
@@ -78,19 +78,19 @@ impl AllowIndex {
         Self { spans }
     }
 
-    /// Whether an allow phrase of the hit's rule starts at or before it and
-    /// ends at or after it.
-    fn covers(&self, hit: &Hit) -> bool {
+    /// Whether an allow phrase of `rule` starts at or before `first` and
+    /// ends at or after `last`.
+    pub(crate) fn covers(&self, rule: u32, first: usize, last: usize) -> bool {
         if self.spans.is_empty() {
             return false;
         }
-        // Last allow of this rule starting at or before the hit.
+        // Last allow of this rule starting at or before the span.
         let upto = self
             .spans
-            .partition_point(|&(rule, first, _)| (rule, first) <= (hit.rule, hit.first));
+            .partition_point(|&(r, f, _)| (r, f) <= (rule, first));
         upto > 0 && {
-            let (rule, _, reach) = self.spans[upto - 1];
-            rule == hit.rule && reach >= hit.last
+            let (r, _, reach) = self.spans[upto - 1];
+            r == rule && reach >= last
         }
     }
 }

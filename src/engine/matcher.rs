@@ -31,6 +31,20 @@ pub enum PatternUse {
         /// Rule index in the ruleset.
         rule: u32,
     },
+    /// A trigger of a disclosure rule.
+    Trigger {
+        /// Rule index in the ruleset.
+        rule: u32,
+        /// Index into the rule's triggers.
+        term: u32,
+    },
+    /// A disclosure term of one of a disclosure rule's items.
+    ItemTerm {
+        /// Rule index in the ruleset.
+        rule: u32,
+        /// Index of the item.
+        item: u32,
+    },
     /// A term of a `contains` condition.
     Contains {
         /// Index of the `contains` test.
@@ -146,7 +160,10 @@ impl Matcher {
                     // A deny term read across two words is not the term;
                     // allow phrases, keywords and condition terms stay
                     // lenient.
-                    .filter(|u| !(straddles && matches!(u, PatternUse::Deny { .. })))
+                    .filter(|u| {
+                        !(straddles
+                            && matches!(u, PatternUse::Deny { .. } | PatternUse::Trigger { .. }))
+                    })
                     .map(|&used_by| Occurrence {
                         used_by,
                         first,

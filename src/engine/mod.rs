@@ -24,8 +24,11 @@ use crate::date::Date;
 use crate::history::PriceHistory;
 use crate::listing::{InputProblem, Listing};
 use crate::pack::schema::{Reference, Severity};
+use crate::recognize::{recognize, Recognized};
 use crate::report::finding::{fingerprint, Finding};
+use hits::AllowIndex;
 use hits::Hit;
+use kinds::disclosure::{At, Found};
 use kinds::price::{Place, PriceContext};
 use kinds::RuleKind;
 use matcher::{Matcher, Occurrence, PatternUse};
@@ -130,6 +133,12 @@ pub struct Scratch {
     candidates: Vec<Hit>,
     keyword_rules: Vec<u32>,
     matches: Vec<(usize, usize)>,
+    /// First trigger per disclosure rule: field index, span, term.
+    triggers: Vec<Option<(usize, usize, usize, u32)>>,
+    /// Disclosure item terms found: (rule, item).
+    item_terms: Vec<(u32, u32)>,
+    /// Recognised text per scanned field, computed on demand.
+    recognized: Vec<Option<Recognized>>,
 }
 
 impl Ruleset {
@@ -163,8 +172,16 @@ impl Ruleset {
             candidates,
             keyword_rules,
             matches,
+            triggers,
+            item_terms,
+            recognized,
             ..
         } = scratch;
+        triggers.clear();
+        triggers.resize(self.rules.len(), None);
+        item_terms.clear();
+        recognized.clear();
+        recognized.resize_with(self.scan_fields.len(), || None);
         let mut evaluator = Evaluator::new(listing, &self.conditions, contains_hits);
         applies.clear();
         applies.resize(self.rules.len(), None);
@@ -197,6 +214,22 @@ impl Ruleset {
                     PatternUse::Keyword { rule } => {
                         if !keyword_rules.contains(&rule) {
                             keyword_rules.push(rule);
+                        }
+                    }
+                    PatternUse::Trigger { rule, term } => {
+                        let first_seen = triggers[rule as usize].is_none();
+                        if first_seen
+                            && self.rules[rule as usize].scans[field_index]
+                            && applies_to(rule)
+                            && !AllowIndex::new(&scan.occurrences).covers(rule, occ.first, occ.last)
+                        {
+                            triggers[rule as usize] =
+                                Some((field_index, occ.first, occ.last, term));
+                        }
+                    }
+                    PatternUse::ItemTerm { rule, item } => {
+                        if self.rules[rule as usize].scans[field_index] {
+                            item_terms.push((rule, item));
                         }
                     }
                     PatternUse::Allow { .. } | PatternUse::Contains { .. } => {}
@@ -260,6 +293,7 @@ impl Ruleset {
             }
         }
         self.check_prices(listing, fields, &mut out, &mut applies_to);
+        self.check_disclosures(listing, fields, triggers, item_terms, recognized, &mut out);
         let mut findings = out.findings;
         findings.sort_by_cached_key(|f| {
             let rank = match &f.field {
@@ -286,6 +320,78 @@ impl Ruleset {
             out.push_input(problem);
         }
         out.findings
+    }
+
+    /// Disclosure rules whose triggers occurred: missing items, window
+    /// dates, prize caps.
+    fn check_disclosures(
+        &self,
+        listing: &Listing,
+        fields: &[FieldScan],
+        triggers: &[Option<(usize, usize, usize, u32)>],
+        item_terms: &[(u32, u32)],
+        recognized: &mut [Option<Recognized>],
+        out: &mut Findings<'_>,
+    ) {
+        for (index, rule) in self.rules.iter().enumerate() {
+            let (RuleKind::Disclosure(disclosure), Some(trigger)) = (&rule.kind, triggers[index])
+            else {
+                continue;
+            };
+            for (field_index, scanned) in rule.scans.iter().enumerate() {
+                if *scanned && fields[field_index].present && recognized[field_index].is_none() {
+                    let value = listing
+                        .get(&self.scan_fields[field_index])
+                        .unwrap_or_default();
+                    recognized[field_index] = Some(recognize(value, self.settings.as_of.year));
+                }
+            }
+            let texts: Vec<Option<&Recognized>> = recognized
+                .iter()
+                .zip(&rule.scans)
+                .map(|(r, &scanned)| r.as_ref().filter(|_| scanned))
+                .collect();
+            let found_terms: Vec<bool> = (0..disclosure.items.len())
+                .map(|item| item_terms.contains(&(index as u32, item as u32)))
+                .collect();
+            let (trigger_field, first, last, term) = trigger;
+            let trigger_text = disclosure.triggers[term as usize].as_str();
+            let found = Found {
+                listing,
+                texts: &texts,
+                item_terms_found: &found_terms,
+                as_of: self.settings.as_of,
+                trigger: trigger_text,
+            };
+            for problem in disclosure.check(&found) {
+                let (field, span): (Arc<str>, (usize, usize)) = match &problem.at {
+                    At::Trigger => (
+                        self.scan_fields[trigger_field].clone(),
+                        fields[trigger_field].normalized.original_range(first, last),
+                    ),
+                    At::Field(name) => (
+                        Arc::from(name.as_str()),
+                        trimmed_span(listing.get(name).unwrap_or_default()),
+                    ),
+                    At::Text { field_index, span } => {
+                        (self.scan_fields[*field_index].clone(), *span)
+                    }
+                };
+                let message = rule.message.render(|name| match name {
+                    "trigger" => trigger_text,
+                    "item" => problem.item.as_deref().unwrap_or(""),
+                    "detail" => problem.detail.as_str(),
+                    "field" => &field,
+                    _ => "",
+                });
+                let source = self
+                    .settings
+                    .keep_sources
+                    .then(|| listing.get(&field).map(Arc::from))
+                    .flatten();
+                out.push(rule, message, None, Some(field), Some(span), source);
+            }
+        }
     }
 
     /// Price fields that are not prices, then every applicable price rule.

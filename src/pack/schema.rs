@@ -104,6 +104,18 @@ pub struct RuleDef {
     /// `price`: which price check, and its parameters.
     #[serde(default)]
     pub price: Option<Spanned<PriceDef>>,
+    /// `disclosure`: wording that makes the disclosures necessary.
+    #[serde(default)]
+    pub triggers: Option<Spanned<Vec<String>>>,
+    /// `disclosure`: what must be disclosed.
+    #[serde(default)]
+    pub disclose: Vec<DiscloseDef>,
+    /// `disclosure`: date checks of the promotion window against `--as-of`.
+    #[serde(default)]
+    pub window: Option<WindowDef>,
+    /// `disclosure`: the largest prize value allowed, in yuan.
+    #[serde(default)]
+    pub prize_cap_yuan: Option<f64>,
     /// Examples, run by `cargo test` and by the pack test runner.
     #[serde(default)]
     pub examples: Vec<ExampleDef>,
@@ -219,6 +231,36 @@ pub struct RequireDef {
     /// `--as-of` is a finding.
     #[serde(default)]
     pub expiry_field: Option<String>,
+}
+
+/// One item a `disclosure` rule requires.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DiscloseDef {
+    /// Its name, for messages (`活动时间`).
+    pub item: String,
+    /// Fields any of which discloses it (`promo_end`).
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// Recognisers any of which discloses it: `time-window`, `end`,
+    /// `start`, `date`, `threshold`, `quantity-limit`, `amount`.
+    #[serde(default)]
+    pub recognizers: Vec<Spanned<String>>,
+    /// Words whose presence discloses it (`中奖概率`).
+    #[serde(default)]
+    pub terms: Vec<String>,
+}
+
+/// `window:` of a `disclosure` rule.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WindowDef {
+    /// Report an end before `--as-of` (default true).
+    #[serde(default)]
+    pub past_end: Option<bool>,
+    /// Report an end before the start (default true).
+    #[serde(default)]
+    pub end_before_start: Option<bool>,
 }
 
 /// `price:` of a `price` rule.

@@ -1,5 +1,6 @@
 //! Rule kinds: one module per kind.
 
+pub mod disclosure;
 pub mod lexicon;
 pub mod pattern;
 pub mod price;
@@ -16,6 +17,8 @@ pub enum RuleKind {
     Require(require::Require),
     /// Prices against each other, the history and the wording.
     Price(price::PriceRule),
+    /// Promotion wording that must come with disclosures.
+    Disclosure(disclosure::Disclosure),
 }
 
 impl RuleKind {
@@ -26,9 +29,10 @@ impl RuleKind {
             RuleKind::Pattern(_) => "pattern",
             RuleKind::Require(_) => "require",
             RuleKind::Price(_) => "price",
+            RuleKind::Disclosure(_) => "disclosure",
         }
     }
 }
 
 /// Every kind name packs may use.
-pub const KIND_NAMES: &[&str] = &["lexicon", "pattern", "require", "price"];
+pub const KIND_NAMES: &[&str] = &["lexicon", "pattern", "require", "price", "disclosure"];
