@@ -377,13 +377,18 @@ impl Ruleset {
                         (self.scan_fields[*field_index].clone(), *span)
                     }
                 };
-                let message = rule.message.render(|name| match name {
-                    "trigger" => trigger_text,
-                    "item" => problem.item.as_deref().unwrap_or(""),
-                    "detail" => problem.detail.as_str(),
-                    "field" => &field,
-                    _ => "",
-                });
+                // The rule's message speaks of a missing item; window and
+                // prize findings say what they found in their own words.
+                let message = match &problem.item {
+                    Some(item) => rule.message.render(|name| match name {
+                        "trigger" => trigger_text,
+                        "item" => item.as_str(),
+                        "detail" => problem.detail.as_str(),
+                        "field" => &field,
+                        _ => "",
+                    }),
+                    None => problem.detail.clone(),
+                };
                 let source = self
                     .settings
                     .keep_sources
