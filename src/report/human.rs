@@ -136,7 +136,19 @@ impl<'a> FindingDiagnostic<'a> {
         let headline = if label.is_some() {
             finding.message.clone()
         } else {
-            format!("{}:{}: {}", finding.file, finding.line, finding.message)
+            let listing = finding
+                .listing_id
+                .clone()
+                .unwrap_or_else(|| format!("record {}", finding.record));
+            let field = finding
+                .field
+                .as_deref()
+                .map(|f| format!(" · {f}"))
+                .unwrap_or_default();
+            format!(
+                "{}:{} · {listing}{field}: {}",
+                finding.file, finding.line, finding.message
+            )
         };
         Self {
             finding,
