@@ -36,6 +36,16 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
             .iter()
             .map(|p| (p.def.pack.value.as_str(), &p.source, &p.def.conditions)),
     );
+    // Conditions of rules that do not run are still compiled, to validate
+    // them, but into a separate compiler whose terms never reach the
+    // automaton the run uses.
+    let mut unused_conditions = ConditionCompiler::new(
+        packs
+            .iter()
+            .map(|p| (p.def.pack.value.as_str(), &p.source, &p.def.conditions)),
+    );
+    let mut unused_matcher = MatcherBuilder::default();
+    let mut unused_fields: Vec<Arc<str>> = Vec::new();
     let mut rules: Vec<Rule> = Vec::new();
     let mut categories: Vec<Arc<str>> = Vec::new();
     let mut scan_fields: Vec<Arc<str>> = DEFAULT_FIELDS.iter().map(|f| Arc::from(*f)).collect();
@@ -43,18 +53,32 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
     for pack in packs {
         let pack_name = pack.def.pack.value.as_str();
         for def in &pack.def.rules {
-            let mut target = CompileTarget {
-                matcher: &mut matcher,
-                scan_fields: &mut scan_fields,
+            let rule = compile_rule(pack, def)?;
+            let opted_in = def.enabled || filter.opts_in(&rule.id);
+            let runs = opted_in && filter.enabled(&rule.id, &rule.category, &rule.pack);
+            let (compiler, mut target) = if runs {
+                (
+                    &mut conditions,
+                    CompileTarget {
+                        matcher: &mut matcher,
+                        scan_fields: &mut scan_fields,
+                    },
+                )
+            } else {
+                (
+                    &mut unused_conditions,
+                    CompileTarget {
+                        matcher: &mut unused_matcher,
+                        scan_fields: &mut unused_fields,
+                    },
+                )
             };
             let when = def
                 .when
                 .as_ref()
-                .map(|w| conditions.compile(pack_name, &pack.source, w, &mut target))
+                .map(|w| compiler.compile(pack_name, &pack.source, w, &mut target))
                 .transpose()?;
-            let rule = compile_rule(pack, def)?;
-            let opted_in = def.enabled || filter.opts_in(&rule.id);
-            if !opted_in || !filter.enabled(&rule.id, &rule.category, &rule.pack) {
+            if !runs {
                 continue;
             }
             let fields = def
