@@ -14,7 +14,7 @@ use crate::engine::{RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
 use crate::listing::profile::FieldMapper;
 use crate::listing::Listing;
 use crate::report::{Reporter, Summary};
-use crate::source::{self, Input, InputFormat, RawRecord, SourceError};
+use crate::source::{self, Input, InputEncoding, InputFormat, RawRecord, SourceError};
 
 /// Listings per batch handed to the thread pool.
 const BATCH_SIZE: usize = 512;
@@ -28,6 +28,8 @@ pub struct CheckPlan {
     pub inputs: Vec<Input>,
     /// Format forced with `--input-format`.
     pub input_format: Option<InputFormat>,
+    /// `--encoding`.
+    pub encoding: InputEncoding,
     /// Which findings are reported: `--ignore` applies to input findings
     /// here; rule findings were filtered when the ruleset was compiled.
     pub filter: RuleFilter,
@@ -67,7 +69,7 @@ pub fn run_check(
         reporter.findings(&findings)?;
     }
     for input in &plan.inputs {
-        let records = source::open(input, plan.input_format)?;
+        let records = source::open(input, plan.input_format, plan.encoding)?;
         summary.files += 1;
         check_stream(ruleset, plan, pool, records, reporter, &mut summary)?;
     }

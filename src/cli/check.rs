@@ -17,7 +17,7 @@ use crate::history::PriceHistory;
 use crate::pack::schema::Severity;
 use crate::report::{reporter, HumanOptions, OutputFormat};
 use crate::run::{run_check, CheckError, CheckPlan};
-use crate::source::{expand_inputs, InputFormat};
+use crate::source::{expand_inputs, InputEncoding, InputFormat};
 
 /// Arguments of `listlint check`.
 #[derive(Debug, Args)]
@@ -58,6 +58,11 @@ pub struct CheckArgs {
     /// `id`, `date` (YYYY-MM-DD or RFC 3339) and `price`.
     #[arg(long, value_name = "FILE")]
     pub price_history: Option<PathBuf>,
+
+    /// Text encoding of the inputs: detected from a byte-order mark, else
+    /// UTF-8 when valid, else GB18030 (which reads GBK); or forced.
+    #[arg(long, value_enum, default_value_t = InputEncoding::Auto)]
+    pub encoding: InputEncoding,
 
     /// Read inputs as this format regardless of their extension (standard
     /// input defaults to jsonl).
@@ -115,6 +120,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     let plan = CheckPlan {
         inputs,
         input_format: args.input_format,
+        encoding: args.encoding,
         filter: RuleFilter::new(&args.packs.select, &args.packs.ignore),
         history_problems,
     };

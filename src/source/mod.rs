@@ -6,16 +6,18 @@
 //! so that nothing is silently dropped and output order follows the file.
 
 mod csv;
+mod encoding;
 mod flatten;
 mod jsonl;
 mod line_index;
 mod walk;
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use encoding::InputEncoding;
 pub use flatten::flatten_json_object;
 pub use walk::expand_inputs;
 
@@ -141,8 +143,13 @@ pub enum SourceError {
     },
 }
 
-/// Opens an input and returns its raw records.
-pub fn open(input: &Input, forced: Option<InputFormat>) -> Result<RawRecords, SourceError> {
+/// Opens an input, decoding it to UTF-8 (see [`encoding`]), and returns
+/// its raw records.
+pub fn open(
+    input: &Input,
+    forced: Option<InputFormat>,
+    encoding: InputEncoding,
+) -> Result<RawRecords, SourceError> {
     let name = input.display_name();
     let format = match (forced, input) {
         (Some(f), _) => f,
@@ -157,7 +164,10 @@ pub fn open(input: &Input, forced: Option<InputFormat>) -> Result<RawRecords, So
         })?),
         Input::Stdin => Box::new(io::stdin()),
     };
-    let reader = BufReader::with_capacity(256 * 1024, reader);
+    let (reader, _) = encoding::to_utf8(reader, encoding).map_err(|source| SourceError::Io {
+        path: name.clone(),
+        source,
+    })?;
     Ok(read_raw_records(reader, Arc::from(name), format))
 }
 

@@ -1,0 +1,132 @@
+//! Text encodings of input files: detection and transcoding to UTF-8.
+//!
+//! Exports from Chinese tools are often GB18030/GBK (淘宝助理-style CSVs) or
+//! UTF-16 with a byte-order mark (Excel's "Unicode text"). Detection, unless
+//! `--encoding` forces one: a UTF-8 or UTF-16 BOM decides; otherwise the
+//! first 256 KiB are UTF-8 if they are valid UTF-8 (a character cut at the
+//! end of the sample does not count against it), else GB18030 (a superset
+//! of GBK and GB2312) if they decode as GB18030 without errors, else UTF-8,
+//! whose invalid bytes then become `input/invalid-utf8` findings. Transcoding
+//! streams, so memory stays bounded, and keeps line breaks, so line numbers
+//! are those of the original file.
+
+use std::io::{self, BufRead, BufReader, Read};
+
+use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs_io::DecodeReaderBytesBuilder;
+
+/// `--encoding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputEncoding {
+    /// Detect (BOM, then UTF-8 validity, then GB18030).
+    Auto,
+    /// UTF-8, with or without BOM.
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// UTF-16 little-endian.
+    #[value(name = "utf-16le")]
+    Utf16le,
+    /// UTF-16 big-endian.
+    #[value(name = "utf-16be")]
+    Utf16be,
+    /// GB18030, which also reads GBK and GB2312.
+    #[value(name = "gb18030", alias = "gbk", alias = "gb2312")]
+    Gb18030,
+}
+
+/// How much of a file detection looks at.
+const SAMPLE: usize = 256 * 1024;
+
+/// Picks the encoding of a buffered input from its first bytes.
+pub fn detect(sample: &[u8]) -> &'static Encoding {
+    if let Some((encoding, _)) = Encoding::for_bom(sample) {
+        return encoding;
+    }
+    match std::str::from_utf8(sample) {
+        Ok(_) => UTF_8,
+        Err(e) if e.error_len().is_none() => UTF_8,
+        Err(_) => {
+            let (_, had_errors) = GB18030.decode_without_bom_handling(sample);
+            if had_errors {
+                UTF_8
+            } else {
+                GB18030
+            }
+        }
+    }
+}
+
+/// Wraps `input` so that it yields UTF-8. Returns the reader and the
+/// encoding read (UTF-8 input is passed through untouched).
+pub fn to_utf8<R: Read + Send + 'static>(
+    input: R,
+    forced: InputEncoding,
+) -> io::Result<(Box<dyn BufRead + Send>, &'static Encoding)> {
+    let mut buffered = BufReader::with_capacity(SAMPLE, input);
+    let encoding = match forced {
+        InputEncoding::Auto => detect(buffered.fill_buf()?),
+        InputEncoding::Utf8 => UTF_8,
+        InputEncoding::Utf16le => UTF_16LE,
+        InputEncoding::Utf16be => UTF_16BE,
+        InputEncoding::Gb18030 => GB18030,
+    };
+    if encoding == UTF_8 {
+        return Ok((Box::new(buffered), encoding));
+    }
+    let decoded = DecodeReaderBytesBuilder::new()
+        .encoding(Some(encoding))
+        .bom_override(true)
+        .build(buffered);
+    Ok((
+        Box::new(BufReader::with_capacity(SAMPLE, decoded)),
+        encoding,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(bytes: Vec<u8>, forced: InputEncoding) -> (String, &'static str) {
+        let (mut reader, encoding) = to_utf8(io::Cursor::new(bytes), forced).unwrap();
+        let mut text = String::new();
+        reader.read_to_string(&mut text).unwrap();
+        (text, encoding.name())
+    }
+
+    #[test]
+    fn detects_gbk_utf16_and_utf8() {
+        let text = "商品标题,价格\n最好的坚果,99\n";
+        let (gbk, _, _) = GB18030.encode(text);
+        assert_eq!(
+            read_all(gbk.into_owned(), InputEncoding::Auto),
+            (text.to_owned(), "gb18030")
+        );
+        let mut utf16: Vec<u8> = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        assert_eq!(
+            read_all(utf16, InputEncoding::Auto),
+            (text.to_owned(), "UTF-16LE")
+        );
+        let mut utf16be: Vec<u8> = vec![0xFE, 0xFF];
+        utf16be.extend(text.encode_utf16().flat_map(|u| u.to_be_bytes()));
+        assert_eq!(read_all(utf16be, InputEncoding::Auto).0, text);
+        assert_eq!(
+            read_all(text.as_bytes().to_vec(), InputEncoding::Auto).1,
+            "UTF-8"
+        );
+    }
+
+    #[test]
+    fn a_character_cut_by_the_sample_is_still_utf8() {
+        let mut bytes = "a".repeat(SAMPLE - 1).into_bytes();
+        bytes.extend("最".as_bytes());
+        assert_eq!(detect(&bytes[..SAMPLE]), UTF_8);
+    }
+
+    #[test]
+    fn forcing_an_encoding_wins() {
+        let (gbk, _, _) = GB18030.encode("最好");
+        assert_eq!(read_all(gbk.into_owned(), InputEncoding::Gb18030).0, "最好");
+    }
+}
