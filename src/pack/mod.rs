@@ -33,6 +33,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "rules/cn-pricing.yaml",
         include_str!("../../rules/cn-pricing.yaml"),
     ),
+    (
+        "rules/cn-promotions.yaml",
+        include_str!("../../rules/cn-promotions.yaml"),
+    ),
 ];
 
 /// The text of a pack and where it came from.
