@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{jsonl, listlint, run};
+use common::{jsonl, listing_rules, listlint, owned_pairs, run};
 use serde_json::Value;
 
 fn findings() -> Vec<Value> {
@@ -23,21 +23,9 @@ fn findings() -> Vec<Value> {
     jsonl(&stdout)
 }
 
-fn pairs(found: &[Value]) -> Vec<(String, String)> {
-    found
-        .iter()
-        .map(|f| {
-            (
-                f["listing_id"].as_str().unwrap().to_owned(),
-                f["rule"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn each_family_present_missing_malformed_expired() {
-    let found = pairs(&findings());
+    let found = listing_rules(&findings());
     let expected: Vec<(&str, &str)> = vec![
         ("CF-03", "cert/food-licence"),
         ("CF-04", "cert/food-licence"),
@@ -66,16 +54,16 @@ fn each_family_present_missing_malformed_expired() {
         ("CJ-08", "cert/food-business-licence-expiry"),
         ("CJ-10", "cert/fsmp-online-sale-banned"),
     ];
-    let expected: Vec<(String, String)> = expected
-        .into_iter()
-        .map(|(a, b)| (a.to_owned(), b.to_owned()))
-        .collect();
+    let expected = owned_pairs(&expected);
     assert_eq!(found, expected);
 }
 
 #[test]
 fn valid_and_unregulated_listings_pass() {
-    let flagged: BTreeSet<String> = pairs(&findings()).into_iter().map(|(id, _)| id).collect();
+    let flagged: BTreeSet<String> = listing_rules(&findings())
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     for clean in [
         "CF-01", "CF-02", "CF-05", "CF-08", "CF-09", "CF-13", "CF-15", "CF-18", "CF-21", "CF-22",
         "CF-25", "CF-28", "CF-30", "CJ-02", "CJ-05", "CJ-06", "CJ-09",

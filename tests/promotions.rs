@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{jsonl, listlint, run};
+use common::{jsonl, listing_rules, listlint, owned_pairs, run};
 use serde_json::Value;
 
 fn findings(as_of: &str) -> Vec<Value> {
@@ -24,21 +24,9 @@ fn findings(as_of: &str) -> Vec<Value> {
     jsonl(&stdout)
 }
 
-fn pairs(found: &[Value]) -> Vec<(String, String)> {
-    found
-        .iter()
-        .map(|f| {
-            (
-                f["listing_id"].as_str().unwrap().to_owned(),
-                f["rule"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn each_trigger_family_both_ways() {
-    let found = pairs(&findings("2026-11-27"));
+    let found = listing_rules(&findings("2026-11-27"));
     let expected: Vec<(&str, &str)> = vec![
         ("PM-03", "promo/time-limited-without-end"),
         ("PM-04", "promo/window-dates"),
@@ -58,16 +46,13 @@ fn each_trigger_family_both_ways() {
         ("PM-19", "promo/time-pressure"),
         ("PM-21", "promo/time-limited-without-end"),
     ];
-    let expected: Vec<(String, String)> = expected
-        .into_iter()
-        .map(|(a, b)| (a.to_owned(), b.to_owned()))
-        .collect();
+    let expected = owned_pairs(&expected);
     assert_eq!(found, expected);
 }
 
 #[test]
 fn disclosed_promotions_and_look_alikes_pass() {
-    let flagged: BTreeSet<String> = pairs(&findings("2026-11-27"))
+    let flagged: BTreeSet<String> = listing_rules(&findings("2026-11-27"))
         .into_iter()
         .map(|(id, _)| id)
         .collect();
@@ -106,6 +91,6 @@ fn messages_name_what_is_missing_and_the_dates() {
 
 #[test]
 fn a_window_is_past_only_once_its_end_has_passed() {
-    let found = pairs(&findings("2026-11-10"));
+    let found = listing_rules(&findings("2026-11-10"));
     assert!(!found.contains(&("PM-04".to_owned(), "promo/window-dates".to_owned())));
 }

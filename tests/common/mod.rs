@@ -42,3 +42,24 @@ pub fn jsonl(stdout: &str) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).expect("valid JSON line"))
         .collect()
 }
+
+/// `(listing_id, rule)` of each finding, in output order.
+pub fn listing_rules(findings: &[serde_json::Value]) -> Vec<(String, String)> {
+    findings
+        .iter()
+        .map(|f| {
+            (
+                f["listing_id"].as_str().unwrap_or("-").to_owned(),
+                f["rule"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Owned pairs from string pairs, for comparing with [`listing_rules`].
+pub fn owned_pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect()
+}
