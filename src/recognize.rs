@@ -115,9 +115,13 @@ fn patterns() -> &'static Patterns {
     P.get_or_init(|| {
         let r = |p: &str| Regex::new(p).expect("valid recogniser regex");
         Patterns {
-            date: r(r"(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?|(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]"),
+            // A year, or 月: `3-5` and `11.11` alone are not dates.
+            date: r(concat!(
+                r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?",
+                r"|(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?",
+            )),
             time_after: r(r"^\s*(?:(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*\d{2})?|(\d{1,2})\s*[点时](?:\s*(\d{1,2})\s*分|\s*半)?|(零)\s*点)"),
-            connector_after: r(r"^\s*(?:至|到|~|～|-|—|–|－)\s*"),
+            connector_after: r(r"^\s*(?:起|开始)?\s*(?:至|到|~|～|-|—|–|－)\s*"),
             day_after: r(r"^(\d{1,2})\s*[日号]"),
             end_before: r(r"(?:截至|截止到|截止至|截止|活动至|持续至|至)\s*$"),
             end_after: r(r"^\s*(?:截止|结束|止)"),
@@ -372,6 +376,43 @@ mod tests {
             window("12月30日至1月2日"),
             Some((at(d(2026, 12, 30), None), at(d(2027, 1, 2), None)))
         );
+    }
+
+    #[test]
+    fn more_real_phrasings() {
+        let cases: &[(&str, Option<(Option<Moment>, Option<Moment>)>)] = &[
+            (
+                "活动时间 2026年11月11日 20:00 - 2026年11月11日 23:59",
+                Some((
+                    at(d(2026, 11, 11), Some(1200)),
+                    at(d(2026, 11, 11), Some(1439)),
+                )),
+            ),
+            (
+                "11月1日起至11月11日止",
+                Some((at(d(2026, 11, 1), None), at(d(2026, 11, 11), None))),
+            ),
+            (
+                "１２月１２日２４点截止",
+                Some((None, at(d(2026, 12, 12), Some(1440)))),
+            ),
+            (
+                "12.1-12.12 年终大促",
+                None, // M.D without 月 or a year is not read as a date
+            ),
+            (
+                "2026.12.01-2026.12.03 限时",
+                Some((at(d(2026, 12, 1), None), at(d(2026, 12, 3), None))),
+            ),
+            (
+                "11月11号零点开抢",
+                Some((at(d(2026, 11, 11), Some(0)), None)),
+            ),
+            ("今晚8点开抢 仅限今天", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(window(text), *expected, "{text}");
+        }
     }
 
     #[test]
