@@ -329,7 +329,10 @@ mod tests {
         Date::new(y, m, day).unwrap()
     }
 
-    fn window(text: &str) -> Option<(Option<Moment>, Option<Moment>)> {
+    /// A window's start and end.
+    type Bounds = (Option<Moment>, Option<Moment>);
+
+    fn window(text: &str) -> Option<Bounds> {
         recognize(text, 2026)
             .windows
             .first()
@@ -380,7 +383,7 @@ mod tests {
 
     #[test]
     fn more_real_phrasings() {
-        let cases: &[(&str, Option<(Option<Moment>, Option<Moment>)>)] = &[
+        let cases: &[(&str, Option<Bounds>)] = &[
             (
                 "活动时间 2026年11月11日 20:00 - 2026年11月11日 23:59",
                 Some((
