@@ -71,7 +71,8 @@ impl PriceHistory {
             Some(InputFormat::Csv) => InputFormat::Csv,
             Some(InputFormat::Tsv) => InputFormat::Tsv,
             Some(InputFormat::Jsonl) => InputFormat::Jsonl,
-            None => return Err(SourceError::UnknownFormat { path: name }),
+            Some(InputFormat::Json) => InputFormat::Json,
+            _ => return Err(SourceError::UnknownFormat { path: name }),
         };
         let file = File::open(path).map_err(|source| SourceError::Io {
             path: name.clone(),

@@ -115,7 +115,14 @@ proptest! {
     /// Arbitrary bytes never panic a reader, and every record is yielded.
     #[test]
     fn readers_never_panic_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
-        for format in [InputFormat::Csv, InputFormat::Tsv, InputFormat::Jsonl] {
+        for format in [
+            InputFormat::Csv,
+            InputFormat::Tsv,
+            InputFormat::Jsonl,
+            InputFormat::Json,
+            InputFormat::Yaml,
+            InputFormat::Markdown,
+        ] {
             let listings = read_listings(std::io::Cursor::new(bytes.clone()), Arc::from("fuzz"), format);
             let ruleset = ruleset();
             let mut scratch = Scratch::default();

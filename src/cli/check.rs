@@ -17,7 +17,7 @@ use crate::history::PriceHistory;
 use crate::pack::schema::Severity;
 use crate::report::{reporter, HumanOptions, OutputFormat};
 use crate::run::{run_check, CheckError, CheckPlan};
-use crate::source::{expand_inputs, InputEncoding, InputFormat};
+use crate::source::{expand_inputs, InputEncoding, InputFormat, WalkFilter};
 
 /// Arguments of `listlint check`.
 #[derive(Debug, Args)]
@@ -58,6 +58,17 @@ pub struct CheckArgs {
     /// `id`, `date` (YYYY-MM-DD or RFC 3339) and `price`.
     #[arg(long, value_name = "FILE")]
     pub price_history: Option<PathBuf>,
+
+    /// In folders, check only files matching this glob (repeatable;
+    /// matched against the path below the folder and the file name).
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// In folders, skip files and folders matching this glob (repeatable).
+    /// README*, CHANGELOG*, CONTRIBUTING*, LICENSE*, listlint.yaml and
+    /// *.test.yaml are skipped unless --include names them.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
 
     /// Text encoding of the inputs: detected from a byte-order mark, else
     /// UTF-8 when valid, else GB18030 (which reads GBK); or forced.
@@ -111,7 +122,8 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         ruleset.settings.history = Some(Arc::new(loaded.history));
         history_problems = loaded.problems;
     }
-    let inputs = expand_inputs(&args.paths, args.input_format)?;
+    let walk = WalkFilter::new(&args.include, &args.exclude)?;
+    let inputs = expand_inputs(&args.paths, args.input_format, &walk)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()

@@ -11,10 +11,11 @@ use crate::exit::ExitStatus;
 
 /// Policy-as-code compliance linter for e-commerce product listings.
 ///
-/// listlint checks listing exports (CSV, TSV, JSON Lines) against rule packs:
-/// absolute wording banned by 《广告法》第九条, authority, superstition,
-/// guarantee and medical claims, and whatever your own packs add. The default
-/// packs ship inside the binary.
+/// listlint checks listing exports and catalog files against rule packs:
+/// absolute wording banned by 《广告法》第九条; authority, superstition,
+/// guarantee and medical claims; qualification numbers of regulated goods;
+/// original prices and discount wording; promotions that hide their terms;
+/// and whatever your own packs add. The default packs ship inside the binary.
 #[derive(Debug, Parser)]
 #[command(name = "listlint", version, max_term_width = 100)]
 pub struct Cli {
@@ -54,9 +55,10 @@ impl ColorChoice {
 pub enum Command {
     /// Lint listing files (the main job).
     ///
-    /// Reads CSV, TSV or JSON Lines (by extension, or `--input-format`),
-    /// folders recursively, and `-` for standard input, and reports every
-    /// finding of the loaded rule packs. Exit status: 0 when no finding is at
+    /// Reads CSV, TSV, JSON Lines, JSON and catalog files (YAML, Markdown
+    /// front matter) by extension or `--input-format`, in UTF-8, UTF-16 or
+    /// GB18030, folders recursively, and `-` for standard input, and reports
+    /// every finding of the loaded rule packs. Exit status: 0 when no finding is at
     /// or above `--fail-on`, 1 when one is, 2 on a usage error (bad flag,
     /// unreadable file, invalid rule pack).
     Check(check::CheckArgs),

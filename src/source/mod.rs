@@ -5,9 +5,11 @@
 //! still yielded, carrying an [`InputProblem`](crate::listing::InputProblem),
 //! so that nothing is silently dropped and output order follows the file.
 
+mod catalog;
 mod csv;
 mod encoding;
 mod flatten;
+mod json;
 mod jsonl;
 mod line_index;
 mod walk;
@@ -19,7 +21,7 @@ use std::sync::Arc;
 
 pub use encoding::InputEncoding;
 pub use flatten::flatten_json_object;
-pub use walk::expand_inputs;
+pub use walk::{expand_inputs, WalkFilter};
 
 use crate::listing::profile::FieldMapper;
 use crate::listing::Listing;
@@ -75,6 +77,12 @@ pub enum InputFormat {
     Tsv,
     /// One JSON object per line (JSON Lines / NDJSON).
     Jsonl,
+    /// A JSON array of listing objects, or one object.
+    Json,
+    /// One listing per YAML file (a catalog repository).
+    Yaml,
+    /// One listing per Markdown file, in its YAML front matter.
+    Markdown,
 }
 
 impl InputFormat {
@@ -85,6 +93,9 @@ impl InputFormat {
             "csv" => Some(Self::Csv),
             "tsv" | "tab" => Some(Self::Tsv),
             "jsonl" | "ndjson" => Some(Self::Jsonl),
+            "json" => Some(Self::Json),
+            "yaml" | "yml" => Some(Self::Yaml),
+            "md" | "markdown" => Some(Self::Markdown),
             _ => None,
         }
     }
@@ -131,11 +142,20 @@ pub enum SourceError {
         /// The paths as given.
         paths: String,
     },
+    /// An `--include` / `--exclude` pattern is not a glob.
+    #[error("invalid glob `{pattern}`: {message}")]
+    #[diagnostic(code(listlint::input::bad_glob))]
+    BadGlob {
+        /// The pattern.
+        pattern: String,
+        /// Why.
+        message: String,
+    },
     /// The format could not be told from the file name.
     #[error("cannot tell the format of {path}")]
     #[diagnostic(
         code(listlint::input::unknown_format),
-        help("name the file .csv, .tsv, .jsonl or .ndjson, or pass --input-format")
+        help("name the file .csv, .tsv, .jsonl, .ndjson, .json, .yaml, .yml or .md, or pass --input-format")
     )]
     UnknownFormat {
         /// The path as given.
@@ -186,6 +206,13 @@ pub fn read_raw_records<R: BufRead + Send + 'static>(
             Box::new(csv::CsvListings::new(reader, file, b'\t').map(RawRecord::Parsed))
         }
         InputFormat::Jsonl => Box::new(jsonl::JsonlLines::new(reader, file)),
+        InputFormat::Json => Box::new(json::json_records(reader, file).into_iter()),
+        InputFormat::Yaml => {
+            Box::new(catalog::catalog_record(reader, file, catalog::CatalogKind::Yaml).into_iter())
+        }
+        InputFormat::Markdown => Box::new(
+            catalog::catalog_record(reader, file, catalog::CatalogKind::Markdown).into_iter(),
+        ),
     }
 }
 

@@ -3,18 +3,96 @@
 use std::fs;
 use std::path::Path;
 
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
 use super::{Input, InputFormat, SourceError};
 
 /// Folders never descended into.
 const SKIPPED_DIRS: &[&str] = &["node_modules", "target"];
 
+/// Files a folder walk leaves out unless `--include` names them: project
+/// documents and listlint's own configuration, which share extensions with
+/// catalog files.
+const DEFAULT_EXCLUDES: &[&str] = &[
+    "README*",
+    "CHANGELOG*",
+    "CONTRIBUTING*",
+    "LICENSE*",
+    "listlint.yaml",
+    ".listlint.yaml",
+    "*.test.yaml",
+];
+
+/// Which files a folder walk keeps (`--include` / `--exclude`).
+#[derive(Debug, Clone, Default)]
+pub struct WalkFilter {
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+    defaults: Option<GlobSet>,
+}
+
+fn glob_set(patterns: &[String]) -> Result<Option<GlobSet>, SourceError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = Glob::new(pattern).map_err(|e| SourceError::BadGlob {
+            pattern: pattern.clone(),
+            message: e.kind().to_string(),
+        })?;
+        builder.add(glob);
+    }
+    builder.build().map(Some).map_err(|e| SourceError::BadGlob {
+        pattern: patterns.join(", "),
+        message: e.to_string(),
+    })
+}
+
+impl WalkFilter {
+    /// Globs are matched against the path below the walked folder and
+    /// against the file name (`*.csv`, `exports/**/2026-*.jsonl`).
+    pub fn new(include: &[String], exclude: &[String]) -> Result<Self, SourceError> {
+        let defaults: Vec<String> = DEFAULT_EXCLUDES.iter().map(|s| (*s).to_owned()).collect();
+        Ok(Self {
+            include: glob_set(include)?,
+            exclude: glob_set(exclude)?,
+            defaults: glob_set(&defaults)?,
+        })
+    }
+
+    fn matches(set: &Option<GlobSet>, relative: &Path) -> bool {
+        set.as_ref().is_some_and(|s| {
+            s.is_match(relative) || relative.file_name().is_some_and(|n| s.is_match(n))
+        })
+    }
+
+    fn keeps_file(&self, relative: &Path) -> bool {
+        let included = Self::matches(&self.include, relative);
+        if Self::matches(&self.exclude, relative) {
+            return false;
+        }
+        match &self.include {
+            Some(_) => included,
+            None => !Self::matches(&self.defaults, relative),
+        }
+    }
+
+    fn keeps_dir(&self, relative: &Path) -> bool {
+        !Self::matches(&self.exclude, relative)
+    }
+}
+
 /// Expands files, directories (recursively, in sorted order, keeping files
-/// of a known format and skipping hidden folders) and `-`. Every file named
-/// directly must have a known format unless `forced` gives one, and the
-/// result must not be empty, so that a typo fails before any output.
+/// of a known format that the filter keeps, skipping hidden folders,
+/// `node_modules` and `target`, and never following symlinked folders, so
+/// a link loop cannot hang the walk) and `-`. Every file named directly
+/// must have a known format unless `forced` gives one, and the result must
+/// not be empty, so that a typo fails before any output.
 pub fn expand_inputs(
     paths: &[String],
     forced: Option<InputFormat>,
+    filter: &WalkFilter,
 ) -> Result<Vec<Input>, SourceError> {
     let mut inputs = Vec::new();
     for raw in paths {
@@ -28,7 +106,7 @@ pub fn expand_inputs(
             source,
         })?;
         if meta.is_dir() {
-            walk_dir(path, &mut inputs)?;
+            walk_dir(path, path, filter, &mut inputs)?;
         } else if forced.is_none() && InputFormat::from_path(path).is_none() {
             return Err(SourceError::UnknownFormat { path: raw.clone() });
         } else {
@@ -43,7 +121,12 @@ pub fn expand_inputs(
     Ok(inputs)
 }
 
-fn walk_dir(dir: &Path, inputs: &mut Vec<Input>) -> Result<(), SourceError> {
+fn walk_dir(
+    root: &Path,
+    dir: &Path,
+    filter: &WalkFilter,
+    inputs: &mut Vec<Input>,
+) -> Result<(), SourceError> {
     let io_err = |source| SourceError::Io {
         path: dir.display().to_string(),
         source,
@@ -57,13 +140,14 @@ fn walk_dir(dir: &Path, inputs: &mut Vec<Input>) -> Result<(), SourceError> {
         let path = entry.path();
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        // Symlinked folders are not followed, so a link loop cannot hang the walk.
+        let relative = path.strip_prefix(root).unwrap_or(&path);
         let file_type = entry.file_type().map_err(io_err)?;
         if file_type.is_dir() {
-            if !name.starts_with('.') && !SKIPPED_DIRS.contains(&name.as_ref()) {
-                walk_dir(&path, inputs)?;
+            let hidden = name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref());
+            if !hidden && filter.keeps_dir(relative) {
+                walk_dir(root, &path, filter, inputs)?;
             }
-        } else if InputFormat::from_path(&path).is_some() {
+        } else if InputFormat::from_path(&path).is_some() && filter.keeps_file(relative) {
             inputs.push(Input::File(path));
         }
     }
