@@ -314,7 +314,7 @@ fn usage_errors_exit_2() {
     let (code, _, stderr) = run(listlint().args(["check", "--format", "xml", "x.csv"]));
     assert_eq!(code, 2);
     assert!(stderr.contains("xml"));
-    let (code, _, stderr) = run(check_with_test_pack().arg("README.md"));
+    let (code, _, stderr) = run(check_with_test_pack().arg("Cargo.toml"));
     assert_eq!(code, 2);
     assert!(stderr.contains("cannot tell the format"), "{stderr}");
     let (code, _, stderr) = run(listlint().args(["check", "--no-default-rules", "x.csv"]));
@@ -322,10 +322,10 @@ fn usage_errors_exit_2() {
     assert!(stderr.contains("no rule packs"), "{stderr}");
     // A bad input named after a good one fails before any output.
     let (code, stdout, stderr) =
-        run(check_with_test_pack().args(["tests/data/listings.csv", "README.md"]));
+        run(check_with_test_pack().args(["tests/data/listings.csv", "Cargo.toml"]));
     assert_eq!(code, 2);
     assert!(
-        stdout.is_empty() && stderr.contains("README.md"),
+        stdout.is_empty() && stderr.contains("Cargo.toml"),
         "{stdout}{stderr}"
     );
     // A folder with nothing to check is a usage error, not a silent pass.

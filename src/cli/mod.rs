@@ -61,7 +61,7 @@ pub enum Command {
     /// every finding of the loaded rule packs. Exit status: 0 when no finding is at
     /// or above `--fail-on`, 1 when one is, 2 on a usage error (bad flag,
     /// unreadable file, invalid rule pack).
-    Check(check::CheckArgs),
+    Check(Box<check::CheckArgs>),
     /// Work with rule packs.
     #[command(subcommand)]
     Rules(packs::RulesCommand),
