@@ -7,11 +7,12 @@
 //! not the input.
 
 use std::sync::mpsc::sync_channel;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::engine::{RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
-use crate::listing::profile::FieldMapper;
+use crate::listing::profile::{FieldMapper, Profile};
 use crate::listing::Listing;
 use crate::report::{Reporter, Summary};
 use crate::source::{self, Input, InputEncoding, InputFormat, RawRecord, SourceError};
@@ -30,6 +31,8 @@ pub struct CheckPlan {
     pub input_format: Option<InputFormat>,
     /// `--encoding`.
     pub encoding: InputEncoding,
+    /// The field-mapping profile (`--profile`, `--map`).
+    pub profile: Arc<Profile>,
     /// Which findings are reported: `--ignore` applies to input findings
     /// here; rule findings were filtered when the ruleset was compiled.
     pub filter: RuleFilter,
@@ -69,7 +72,7 @@ pub fn run_check(
         reporter.findings(&findings)?;
     }
     for input in &plan.inputs {
-        let records = source::open(input, plan.input_format, plan.encoding)?;
+        let records = source::open(input, plan.input_format, plan.encoding, &plan.profile)?;
         summary.files += 1;
         check_stream(ruleset, plan, pool, records, reporter, &mut summary)?;
     }
@@ -102,7 +105,7 @@ fn check_stream(
                 batch
                     .into_par_iter()
                     .map_init(
-                        || (Scratch::default(), FieldMapper::generic()),
+                        || (Scratch::default(), FieldMapper::new(plan.profile.clone())),
                         |(scratch, mapper), record| {
                             ruleset.check(&record.into_listing(mapper), scratch)
                         },

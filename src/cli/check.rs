@@ -14,6 +14,7 @@ use crate::date::Date;
 use crate::engine::RuleFilter;
 use crate::exit::ExitStatus;
 use crate::history::PriceHistory;
+use crate::listing::profile::Profile;
 use crate::pack::schema::Severity;
 use crate::report::{reporter, HumanOptions, OutputFormat};
 use crate::run::{run_check, CheckError, CheckPlan};
@@ -59,6 +60,20 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub price_history: Option<PathBuf>,
 
+    /// Field-mapping profile: generic (SPEC aliases), shopify (product CSV;
+    /// variant rows grouped by Handle) or taobao (淘宝助理 data package).
+    #[arg(long, value_name = "NAME", default_value = "generic", value_parser = ["generic", "shopify", "taobao"])]
+    pub profile: String,
+
+    /// Map an input header to a field: `--map title=商品名` (repeatable;
+    /// wins over the profile's aliases).
+    #[arg(long = "map", value_name = "FIELD=HEADER", value_parser = parse_map)]
+    pub maps: Vec<(String, String)>,
+
+    /// Print how each CSV/TSV file's headers map to fields (to stderr).
+    #[arg(short, long)]
+    pub verbose: bool,
+
     /// In folders, check only files matching this glob (repeatable;
     /// matched against the path below the folder and the file name).
     #[arg(long, value_name = "GLOB")]
@@ -79,6 +94,15 @@ pub struct CheckArgs {
     /// input defaults to jsonl).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
+}
+
+fn parse_map(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((field, header)) if !field.trim().is_empty() && !header.trim().is_empty() => {
+            Ok((field.trim().to_owned(), header.trim().to_owned()))
+        }
+        _ => Err(format!("`{text}` is not FIELD=HEADER (e.g. title=商品名)")),
+    }
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
@@ -122,6 +146,15 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         ruleset.settings.history = Some(Arc::new(loaded.history));
         history_problems = loaded.problems;
     }
+    let mut profile =
+        Profile::named(&args.profile).unwrap_or_else(|| (*Profile::generic()).clone());
+    for (field, header) in &args.maps {
+        profile.map(field, header);
+    }
+    profile.verbose = args.verbose;
+    if args.verbose {
+        eprintln!("profile: {}", profile.name);
+    }
     let walk = WalkFilter::new(&args.include, &args.exclude)?;
     let inputs = expand_inputs(&args.paths, args.input_format, &walk)?;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -132,6 +165,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     let plan = CheckPlan {
         inputs,
         input_format: args.input_format,
+        profile: Arc::new(profile),
         encoding: args.encoding,
         filter: RuleFilter::new(&args.packs.select, &args.packs.ignore),
         history_problems,

@@ -151,10 +151,94 @@ pub struct MappedHeaders {
     pub collisions: Vec<String>,
 }
 
+/// Extra aliases of the `shopify` profile (Shopify's product CSV).
+const SHOPIFY_ALIASES: &[(&str, &[&str])] = &[
+    ("id", &["handle"]),
+    ("description", &["body (html)"]),
+    ("brand", &["vendor"]),
+    ("category", &["product category"]),
+    ("product_type", &["type"]),
+    ("price", &["variant price"]),
+    ("original_price", &["variant compare at price"]),
+    ("variant_sku", &["variant sku"]),
+    ("seo_title", &["seo title"]),
+    ("seo_description", &["seo description"]),
+    ("image_alt", &["image alt text"]),
+];
+
+/// Extra aliases of the `taobao` profile (淘宝助理-style data packages,
+/// whose second line holds English column names).
+const TAOBAO_ALIASES: &[(&str, &[&str])] = &[
+    ("id", &["outer_id", "商家编码", "num_id"]),
+    ("category_id", &["cid", "宝贝类目"]),
+    ("subtitle", &["subtitle"]),
+    ("cert.qualification", &["qualification", "商品资质"]),
+];
+
+/// A field-mapping profile: which header means which field.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// `generic`, `shopify` or `taobao`.
+    pub name: &'static str,
+    aliases: HashMap<String, FieldName>,
+    /// Whether readers describe their mapping on standard error (`-v`).
+    pub verbose: bool,
+}
+
+/// Names of the built-in profiles.
+pub const PROFILE_NAMES: &[&str] = &["generic", "shopify", "taobao"];
+
+impl Profile {
+    fn build(name: &'static str, extra: &[(&str, &[&str])]) -> Self {
+        let mut aliases = HashMap::new();
+        for (canonical, names) in GENERIC_ALIASES.iter().chain(extra) {
+            let canonical: FieldName = Arc::from(*canonical);
+            aliases.insert(canonical.to_string(), canonical.clone());
+            for name in *names {
+                aliases.insert(name.to_lowercase(), canonical.clone());
+            }
+        }
+        Self {
+            name,
+            aliases,
+            verbose: false,
+        }
+    }
+
+    /// The `generic` profile (SPEC §1), shared.
+    pub fn generic() -> Arc<Profile> {
+        static GENERIC: OnceLock<Arc<Profile>> = OnceLock::new();
+        GENERIC
+            .get_or_init(|| Arc::new(Self::build("generic", &[])))
+            .clone()
+    }
+
+    /// A built-in profile by name.
+    pub fn named(name: &str) -> Option<Profile> {
+        match name {
+            "generic" => Some(Self::build("generic", &[])),
+            "shopify" => Some(Self::build("shopify", SHOPIFY_ALIASES)),
+            "taobao" => Some(Self::build("taobao", TAOBAO_ALIASES)),
+            _ => None,
+        }
+    }
+
+    /// Adds `--map FIELD=HEADER` overrides: the header means the field.
+    pub fn map(&mut self, field: &str, header: &str) {
+        self.aliases
+            .insert(header.trim().to_lowercase(), Arc::from(field.trim()));
+    }
+
+    /// The field a header maps to, if the profile knows it.
+    pub fn field_of(&self, header: &str) -> Option<&FieldName> {
+        self.aliases.get(&header.trim().to_lowercase())
+    }
+}
+
 /// Maps input headers to field names, sharing one allocation per name.
 #[derive(Debug, Clone)]
 pub struct FieldMapper {
-    aliases: &'static HashMap<String, FieldName>,
+    profile: Arc<Profile>,
     cache: HashMap<String, FieldName>,
     /// The key seen at each position of the previous record, for
     /// [`Self::field_for_at`].
@@ -168,26 +252,24 @@ impl Default for FieldMapper {
 }
 
 impl FieldMapper {
-    /// The `generic` profile. Cheap: the alias table is built once per
-    /// process and shared.
+    /// A mapper for the `generic` profile. Cheap: the profile is built once
+    /// per process and shared.
     pub fn generic() -> Self {
-        static ALIASES: OnceLock<HashMap<String, FieldName>> = OnceLock::new();
-        let aliases = ALIASES.get_or_init(|| {
-            let mut aliases = HashMap::new();
-            for (canonical, names) in GENERIC_ALIASES {
-                let canonical: FieldName = Arc::from(*canonical);
-                aliases.insert(canonical.to_string(), canonical.clone());
-                for name in *names {
-                    aliases.insert(name.to_lowercase(), canonical.clone());
-                }
-            }
-            aliases
-        });
+        Self::new(Profile::generic())
+    }
+
+    /// A mapper for a profile.
+    pub fn new(profile: Arc<Profile>) -> Self {
         Self {
-            aliases,
+            profile,
             cache: HashMap::new(),
             by_position: Vec::new(),
         }
+    }
+
+    /// The profile.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
     }
 
     /// Maps a record's headers (or keys) to field names, keeping names
@@ -257,10 +339,9 @@ impl FieldMapper {
         if let Some(name) = self.cache.get(header) {
             return name.clone();
         }
-        let key = header.trim().to_lowercase();
         let name = self
-            .aliases
-            .get(&key)
+            .profile
+            .field_of(header)
             .cloned()
             .unwrap_or_else(|| Arc::from(header.trim()));
         self.cache.insert(header.to_owned(), name.clone());
@@ -303,6 +384,29 @@ mod tests {
         let names: Vec<&str> = mapped.names.iter().map(|n| &**n).collect();
         assert_eq!(names, ["title", "宝贝名称"]);
         assert!(m.map_headers(["id", "title"]).collisions.is_empty());
+    }
+
+    #[test]
+    fn shopify_and_taobao_profiles_and_overrides() {
+        let mut shopify = FieldMapper::new(Arc::new(Profile::named("shopify").unwrap()));
+        let names = shopify.map_headers([
+            "Handle",
+            "Title",
+            "Product Category",
+            "Type",
+            "Variant Compare At Price",
+        ]);
+        let names: Vec<&str> = names.names.iter().map(|n| &**n).collect();
+        assert_eq!(
+            names,
+            ["id", "title", "category", "product_type", "original_price"]
+        );
+        let mut taobao = Profile::named("taobao").unwrap();
+        taobao.map("promo_text", "活动文案");
+        let mut mapper = FieldMapper::new(Arc::new(taobao));
+        assert_eq!(&*mapper.field_for("outer_id"), "id");
+        assert_eq!(&*mapper.field_for("活动文案"), "promo_text");
+        assert!(Profile::named("amazon").is_none());
     }
 
     #[test]

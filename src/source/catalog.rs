@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use super::flatten::flatten_json_object;
 use super::RawRecord;
-use crate::listing::profile::FieldMapper;
+use crate::listing::profile::{FieldMapper, Profile};
 use crate::listing::{InputProblem, Listing};
 
 /// Which catalog file.
@@ -31,7 +31,12 @@ pub enum CatalogKind {
 }
 
 /// Reads one catalog file as one record.
-pub fn catalog_record<R: Read>(mut input: R, file: Arc<str>, kind: CatalogKind) -> Vec<RawRecord> {
+pub fn catalog_record<R: Read>(
+    mut input: R,
+    file: Arc<str>,
+    kind: CatalogKind,
+    profile: &Arc<Profile>,
+) -> Vec<RawRecord> {
     let mut text = String::new();
     let mut bytes = Vec::new();
     if let Err(e) = input.read_to_end(&mut bytes) {
@@ -102,7 +107,8 @@ pub fn catalog_record<R: Read>(mut input: R, file: Arc<str>, kind: CatalogKind) 
     }
     let mut flat = Vec::new();
     flatten_json_object(object, &mut flat);
-    let mapped = FieldMapper::generic().map_headers(flat.iter().map(|(k, _)| k.as_str()));
+    let mapped =
+        FieldMapper::new(profile.clone()).map_headers(flat.iter().map(|(k, _)| k.as_str()));
     problems.extend(
         mapped
             .collisions
@@ -155,7 +161,7 @@ mod tests {
     use super::*;
 
     fn listing(text: &str, kind: CatalogKind) -> Listing {
-        match catalog_record(text.as_bytes(), Arc::from("p"), kind).remove(0) {
+        match catalog_record(text.as_bytes(), Arc::from("p"), kind, &Profile::generic()).remove(0) {
             RawRecord::Parsed(l) => l,
             RawRecord::JsonLine { .. } => unreachable!(),
         }

@@ -4,7 +4,7 @@ use std::io::{BufRead, Read};
 use std::sync::Arc;
 
 use super::line_index::LineTracker;
-use crate::listing::profile::FieldMapper;
+use crate::listing::profile::{FieldMapper, Profile};
 use crate::listing::{FieldName, InputProblem, Listing};
 
 /// Reads listings from CSV or TSV.
@@ -23,10 +23,19 @@ pub struct CsvListings<R: Read> {
     pending: Option<Listing>,
     /// Problems with the header, reported on the first record.
     header_problems: Vec<InputProblem>,
+    profile: Arc<Profile>,
+    /// A data record read while looking for a second header row.
+    pending_first: Option<csv::ByteRecord>,
     done: bool,
 }
 
 impl<R: BufRead> CsvListings<R> {
+    /// Maps headers with `profile` instead of the generic one.
+    pub fn with_profile(mut self, profile: Arc<Profile>) -> Self {
+        self.profile = profile;
+        self
+    }
+
     /// Wraps a reader; `delimiter` is `b','` or `b'\t'`.
     pub fn new(mut input: R, file: Arc<str>, delimiter: u8) -> CsvListings<R> {
         skip_utf8_bom(&mut input);
@@ -43,6 +52,8 @@ impl<R: BufRead> CsvListings<R> {
             count: 0,
             pending: None,
             header_problems: Vec::new(),
+            profile: Profile::generic(),
+            pending_first: None,
             done: false,
         }
     }
@@ -80,7 +91,7 @@ fn skip_utf8_bom<R: BufRead>(input: &mut R) {
 impl<R: Read> CsvListings<R> {
     /// Reads the header row. Returns a problem listing if it is unreadable.
     fn read_headers(&mut self) -> Result<bool, Listing> {
-        match self.reader.read_byte_record(&mut self.record) {
+        match self.read_header_record() {
             Ok(false) => Ok(false),
             Ok(true) => {
                 let texts: Vec<String> = self
@@ -96,7 +107,27 @@ impl<R: Read> CsvListings<R> {
                         }
                     })
                     .collect();
-                let mapped = FieldMapper::generic().map_headers(texts.iter().map(String::as_str));
+                let mapped = FieldMapper::new(self.profile.clone())
+                    .map_headers(texts.iter().map(String::as_str));
+                if self.profile.verbose {
+                    let pairs: Vec<String> = texts
+                        .iter()
+                        .zip(&mapped.names)
+                        .map(|(h, n)| {
+                            if **h == **n {
+                                h.clone()
+                            } else {
+                                format!("{h} → {n}")
+                            }
+                        })
+                        .collect();
+                    eprintln!(
+                        "{} ({} profile): {}",
+                        self.file,
+                        self.profile.name,
+                        pairs.join(", ")
+                    );
+                }
                 self.header_problems = mapped
                     .collisions
                     .into_iter()
@@ -111,6 +142,37 @@ impl<R: Read> CsvListings<R> {
         }
     }
 
+    /// Reads the header row into `self.record`. A 淘宝助理 data package
+    /// starts with a `version …` line, then English column names, then
+    /// Chinese ones: the English row is the header and the Chinese row is
+    /// skipped.
+    fn read_header_record(&mut self) -> csv::Result<bool> {
+        if !self.reader.read_byte_record(&mut self.record)? {
+            return Ok(false);
+        }
+        let first = self.record.get(0).unwrap_or_default();
+        if !first.starts_with(b"version ") {
+            return Ok(true);
+        }
+        if !self.reader.read_byte_record(&mut self.record)? {
+            return Ok(false);
+        }
+        let header = self.record.clone();
+        let mut next = csv::ByteRecord::new();
+        if self.reader.read_byte_record(&mut next)? {
+            if next
+                .get(0)
+                .is_some_and(|f| f.starts_with("宝贝名称".as_bytes()))
+            {
+                // The Chinese header row: skipped.
+            } else {
+                self.pending_first = Some(next);
+            }
+        }
+        self.record = header;
+        Ok(true)
+    }
+
     /// Reads the next record (after the header) into a listing.
     fn read_next(&mut self) -> Option<Listing> {
         if self.headers.is_none() {
@@ -122,6 +184,10 @@ impl<R: Read> CsvListings<R> {
                     return Some(problem);
                 }
             }
+        }
+        if let Some(first) = self.pending_first.take() {
+            self.record = first;
+            return Some(self.listing_from_record());
         }
         match self.reader.read_byte_record(&mut self.record) {
             Ok(true) => Some(self.listing_from_record()),
@@ -268,6 +334,19 @@ mod tests {
         assert!(fine.iter().all(|r| r.problems.is_empty()));
         let inch = read("id,title\nA,5\"屏\n");
         assert!(inch[0].problems.is_empty());
+    }
+
+    #[test]
+    fn taobao_data_packages_skip_the_version_and_chinese_header_rows() {
+        let data = "version 1.00\ntitle\tprice\touter_id\n宝贝名称\t宝贝价格\t商家编码\n最好的茶\t99\tTB-1\n";
+        let rows: Vec<Listing> = CsvListings::new(data.as_bytes(), Arc::from("t.csv"), b'\t')
+            .with_profile(Arc::new(Profile::named("taobao").unwrap()))
+            .collect();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].id(), rows[0].get("title"), rows[0].line),
+            (Some("TB-1"), Some("最好的茶"), 4)
+        );
     }
 
     #[test]

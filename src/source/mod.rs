@@ -12,6 +12,7 @@ mod flatten;
 mod json;
 mod jsonl;
 mod line_index;
+mod shopify;
 mod walk;
 
 use std::fs::File;
@@ -23,7 +24,7 @@ pub use encoding::InputEncoding;
 pub use flatten::flatten_json_object;
 pub use walk::{expand_inputs, WalkFilter};
 
-use crate::listing::profile::FieldMapper;
+use crate::listing::profile::{FieldMapper, Profile};
 use crate::listing::Listing;
 
 /// A stream of listings from one input.
@@ -169,6 +170,7 @@ pub fn open(
     input: &Input,
     forced: Option<InputFormat>,
     encoding: InputEncoding,
+    profile: &Arc<Profile>,
 ) -> Result<RawRecords, SourceError> {
     let name = input.display_name();
     let format = match (forced, input) {
@@ -188,31 +190,63 @@ pub fn open(
         path: name.clone(),
         source,
     })?;
-    Ok(read_raw_records(reader, Arc::from(name), format))
+    let records = read_raw_records(reader, Arc::from(name), format, profile);
+    Ok(if profile.name == "shopify" {
+        Box::new(shopify::GroupVariants::new(records))
+    } else {
+        records
+    })
 }
 
 /// Reads raw records of a known format from any buffered reader; `file` is
 /// the name findings will carry.
 pub fn read_raw_records<R: BufRead + Send + 'static>(
-    reader: R,
+    mut reader: R,
     file: Arc<str>,
     format: InputFormat,
+    profile: &Arc<Profile>,
 ) -> RawRecords {
+    // A `.csv` that is really tab-separated (淘宝助理 data packages, Excel's
+    // "Unicode text") is read as such: the header line decides.
+    let header_line = first_header_line(&mut reader);
+    let catalog =
+        |reader, kind| catalog::catalog_record(reader, file.clone(), kind, profile).into_iter();
     match format {
-        InputFormat::Csv => {
-            Box::new(csv::CsvListings::new(reader, file, b',').map(RawRecord::Parsed))
-        }
-        InputFormat::Tsv => {
-            Box::new(csv::CsvListings::new(reader, file, b'\t').map(RawRecord::Parsed))
-        }
+        InputFormat::Csv => Box::new(
+            csv::CsvListings::new(reader, file.clone(), sniff_delimiter(&header_line))
+                .with_profile(profile.clone())
+                .map(RawRecord::Parsed),
+        ),
+        InputFormat::Tsv => Box::new(
+            csv::CsvListings::new(reader, file.clone(), b'\t')
+                .with_profile(profile.clone())
+                .map(RawRecord::Parsed),
+        ),
         InputFormat::Jsonl => Box::new(jsonl::JsonlLines::new(reader, file)),
         InputFormat::Json => Box::new(json::json_records(reader, file).into_iter()),
-        InputFormat::Yaml => {
-            Box::new(catalog::catalog_record(reader, file, catalog::CatalogKind::Yaml).into_iter())
-        }
-        InputFormat::Markdown => Box::new(
-            catalog::catalog_record(reader, file, catalog::CatalogKind::Markdown).into_iter(),
-        ),
+        InputFormat::Yaml => Box::new(catalog(reader, catalog::CatalogKind::Yaml)),
+        InputFormat::Markdown => Box::new(catalog(reader, catalog::CatalogKind::Markdown)),
+    }
+}
+
+/// The first line that is not a `version …` line, for delimiter sniffing.
+fn first_header_line<R: BufRead>(reader: &mut R) -> String {
+    let buf = reader.fill_buf().unwrap_or_default();
+    let text = String::from_utf8_lossy(&buf[..buf.len().min(64 * 1024)]);
+    text.lines()
+        .find(|l| !l.trim_start_matches('\u{feff}').starts_with("version "))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Tab when the header line has more tabs than commas, else comma.
+fn sniff_delimiter(header: &str) -> u8 {
+    let tabs = header.matches('\t').count();
+    let commas = header.matches(',').count();
+    if tabs > commas {
+        b'\t'
+    } else {
+        b','
     }
 }
 
@@ -224,5 +258,8 @@ pub fn read_listings<R: BufRead + Send + 'static>(
     format: InputFormat,
 ) -> Listings {
     let mut mapper = FieldMapper::generic();
-    Box::new(read_raw_records(reader, file, format).map(move |r| r.into_listing(&mut mapper)))
+    Box::new(
+        read_raw_records(reader, file, format, &Profile::generic())
+            .map(move |r| r.into_listing(&mut mapper)),
+    )
 }

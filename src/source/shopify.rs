@@ -1,0 +1,94 @@
+//! Shopify product CSVs: one row per variant, the product's own fields only
+//! on its first row. Consecutive rows with the same `Handle` whose title is
+//! empty are variants of the product above and are merged into it.
+//!
+//! The merged listing keeps the first row's fields and line; its `price` and
+//! `original_price` become the range of the variants' prices (`99-129`,
+//! compared by its low end) when they differ, and `variants` counts the
+//! rows. Input problems of any row are kept.
+
+use std::iter::Peekable;
+
+use super::{RawRecord, RawRecords};
+use crate::listing::Listing;
+use crate::money::{parse_price, Money};
+
+/// Groups variant rows into their product.
+pub struct GroupVariants {
+    inner: Peekable<RawRecords>,
+}
+
+impl GroupVariants {
+    /// Wraps raw records of a Shopify CSV.
+    pub fn new(inner: RawRecords) -> Self {
+        Self {
+            inner: inner.peekable(),
+        }
+    }
+}
+
+fn is_variant_of(product: &Listing, row: &RawRecord) -> bool {
+    let RawRecord::Parsed(row) = row else {
+        return false;
+    };
+    row.id().is_some()
+        && row.id() == product.id()
+        && row.get("title").is_none_or(|t| t.trim().is_empty())
+}
+
+/// The range of the prices found in `field` of the product and its variants.
+fn price_range(rows: &[&Listing], field: &str) -> Option<String> {
+    let prices: Vec<Money> = rows
+        .iter()
+        .filter_map(|r| r.get(field))
+        .filter_map(|v| parse_price(v).ok()?.amount())
+        .collect();
+    let (low, high) = (prices.iter().min()?, prices.iter().max()?);
+    let yuan = |m: &Money| m.to_string().trim_start_matches('¥').to_owned();
+    Some(if low == high {
+        yuan(low)
+    } else {
+        format!("{}-{}", yuan(low), yuan(high))
+    })
+}
+
+impl Iterator for GroupVariants {
+    type Item = RawRecord;
+
+    fn next(&mut self) -> Option<RawRecord> {
+        let first = self.inner.next()?;
+        let RawRecord::Parsed(mut product) = first else {
+            return Some(first);
+        };
+        let mut variants = Vec::new();
+        while self
+            .inner
+            .peek()
+            .is_some_and(|r| is_variant_of(&product, r))
+        {
+            if let Some(RawRecord::Parsed(v)) = self.inner.next() {
+                variants.push(v);
+            }
+        }
+        if variants.is_empty() {
+            return Some(RawRecord::Parsed(product));
+        }
+        let rows: Vec<&Listing> = std::iter::once(&product).chain(&variants).collect();
+        let price = price_range(&rows, "price");
+        let original = price_range(&rows, "original_price");
+        let count = rows.len();
+        for (field, value) in [("price", price), ("original_price", original)] {
+            if let Some(value) = value {
+                match product.fields.iter_mut().find(|(n, _)| &**n == field) {
+                    Some((_, v)) => *v = value,
+                    None => product.push_field(field.into(), value),
+                }
+            }
+        }
+        product.push_field("variants".into(), count.to_string());
+        for variant in variants {
+            product.problems.extend(variant.problems);
+        }
+        Some(RawRecord::Parsed(product))
+    }
+}
