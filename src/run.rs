@@ -7,15 +7,14 @@
 //! not the input.
 
 use std::sync::mpsc::sync_channel;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::engine::{RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
-use crate::listing::profile::{FieldMapper, Profile};
+use crate::listing::profile::FieldMapper;
 use crate::listing::Listing;
 use crate::report::{Reporter, Summary};
-use crate::source::{self, Input, InputEncoding, InputFormat, RawRecord, SourceError};
+use crate::source::{self, Input, RawRecord, ReadOptions, SourceError};
 
 /// Listings per batch handed to the thread pool.
 const BATCH_SIZE: usize = 512;
@@ -27,12 +26,8 @@ const BATCHES_AHEAD: usize = 4;
 pub struct CheckPlan {
     /// Inputs in command-line order (folders already expanded).
     pub inputs: Vec<Input>,
-    /// Format forced with `--input-format`.
-    pub input_format: Option<InputFormat>,
-    /// `--encoding`.
-    pub encoding: InputEncoding,
-    /// The field-mapping profile (`--profile`, `--map`).
-    pub profile: Arc<Profile>,
+    /// How inputs are read.
+    pub read: ReadOptions,
     /// Which findings are reported: `--ignore` applies to input findings
     /// here; rule findings were filtered when the ruleset was compiled.
     pub filter: RuleFilter,
@@ -72,7 +67,7 @@ pub fn run_check(
         reporter.findings(&findings)?;
     }
     for input in &plan.inputs {
-        let records = source::open(input, plan.input_format, plan.encoding, &plan.profile)?;
+        let records = source::open(input, &plan.read)?;
         summary.files += 1;
         check_stream(ruleset, plan, pool, records, reporter, &mut summary)?;
     }
@@ -105,7 +100,12 @@ fn check_stream(
                 batch
                     .into_par_iter()
                     .map_init(
-                        || (Scratch::default(), FieldMapper::new(plan.profile.clone())),
+                        || {
+                            (
+                                Scratch::default(),
+                                FieldMapper::new(plan.read.profile.clone()),
+                            )
+                        },
                         |(scratch, mapper), record| {
                             ruleset.check(&record.into_listing(mapper), scratch)
                         },

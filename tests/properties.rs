@@ -122,6 +122,7 @@ proptest! {
             InputFormat::Json,
             InputFormat::Yaml,
             InputFormat::Markdown,
+            InputFormat::Xlsx,
         ] {
             let listings = read_listings(std::io::Cursor::new(bytes.clone()), Arc::from("fuzz"), format);
             let ruleset = ruleset();

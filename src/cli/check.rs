@@ -18,7 +18,7 @@ use crate::listing::profile::Profile;
 use crate::pack::schema::Severity;
 use crate::report::{reporter, HumanOptions, OutputFormat};
 use crate::run::{run_check, CheckError, CheckPlan};
-use crate::source::{expand_inputs, InputEncoding, InputFormat, WalkFilter};
+use crate::source::{expand_inputs, InputEncoding, InputFormat, ReadOptions, WalkFilter};
 
 /// Arguments of `listlint check`.
 #[derive(Debug, Args)]
@@ -84,6 +84,10 @@ pub struct CheckArgs {
     /// *.test.yaml are skipped unless --include names them.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+
+    /// Read only this sheet of XLSX workbooks (default: every sheet).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 
     /// Text encoding of the inputs: detected from a byte-order mark, else
     /// UTF-8 when valid, else GB18030 (which reads GBK); or forced.
@@ -164,9 +168,12 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         .wrap_err("cannot start worker threads")?;
     let plan = CheckPlan {
         inputs,
-        input_format: args.input_format,
-        profile: Arc::new(profile),
-        encoding: args.encoding,
+        read: ReadOptions {
+            format: args.input_format,
+            encoding: args.encoding,
+            profile: Arc::new(profile),
+            sheet: args.sheet.clone(),
+        },
         filter: RuleFilter::new(&args.packs.select, &args.packs.ignore),
         history_problems,
     };

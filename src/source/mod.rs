@@ -14,6 +14,7 @@ mod jsonl;
 mod line_index;
 mod shopify;
 mod walk;
+mod xlsx;
 
 use std::fs::File;
 use std::io::{self, BufRead, Read};
@@ -84,6 +85,8 @@ pub enum InputFormat {
     Yaml,
     /// One listing per Markdown file, in its YAML front matter.
     Markdown,
+    /// An XLSX workbook: every sheet a table with a header row.
+    Xlsx,
 }
 
 impl InputFormat {
@@ -97,6 +100,7 @@ impl InputFormat {
             "json" => Some(Self::Json),
             "yaml" | "yml" => Some(Self::Yaml),
             "md" | "markdown" => Some(Self::Markdown),
+            "xlsx" | "xlsm" => Some(Self::Xlsx),
             _ => None,
         }
     }
@@ -164,14 +168,36 @@ pub enum SourceError {
     },
 }
 
-/// Opens an input, decoding it to UTF-8 (see [`encoding`]), and returns
+/// How inputs are read: `--input-format`, `--encoding`, `--profile` and
+/// `--map`, `--sheet`.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Format forced for every input.
+    pub format: Option<InputFormat>,
+    /// Text encoding.
+    pub encoding: InputEncoding,
+    /// Field mapping.
+    pub profile: Arc<Profile>,
+    /// The one XLSX sheet to read (default: all).
+    pub sheet: Option<String>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self {
+            format: None,
+            encoding: InputEncoding::Auto,
+            profile: Profile::generic(),
+            sheet: None,
+        }
+    }
+}
+
+/// Opens an input, decoding text to UTF-8 (see [`encoding`]), and returns
 /// its raw records.
-pub fn open(
-    input: &Input,
-    forced: Option<InputFormat>,
-    encoding: InputEncoding,
-    profile: &Arc<Profile>,
-) -> Result<RawRecords, SourceError> {
+pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceError> {
+    let forced = options.format;
+    let profile = &options.profile;
     let name = input.display_name();
     let format = match (forced, input) {
         (Some(f), _) => f,
@@ -186,11 +212,17 @@ pub fn open(
         })?),
         Input::Stdin => Box::new(io::stdin()),
     };
-    let (reader, _) = encoding::to_utf8(reader, encoding).map_err(|source| SourceError::Io {
-        path: name.clone(),
-        source,
-    })?;
-    let records = read_raw_records(reader, Arc::from(name), format, profile);
+    let file: Arc<str> = Arc::from(name.as_str());
+    if format == InputFormat::Xlsx {
+        let records = xlsx::xlsx_records(reader, file, options.sheet.as_deref(), profile);
+        return Ok(Box::new(records.into_iter()));
+    }
+    let (reader, _) =
+        encoding::to_utf8(reader, options.encoding).map_err(|source| SourceError::Io {
+            path: name.clone(),
+            source,
+        })?;
+    let records = read_raw_records(reader, file, format, profile);
     Ok(if profile.name == "shopify" {
         Box::new(shopify::GroupVariants::new(records))
     } else {
@@ -226,6 +258,7 @@ pub fn read_raw_records<R: BufRead + Send + 'static>(
         InputFormat::Json => Box::new(json::json_records(reader, file).into_iter()),
         InputFormat::Yaml => Box::new(catalog(reader, catalog::CatalogKind::Yaml)),
         InputFormat::Markdown => Box::new(catalog(reader, catalog::CatalogKind::Markdown)),
+        InputFormat::Xlsx => Box::new(xlsx::xlsx_records(reader, file, None, profile).into_iter()),
     }
 }
 
