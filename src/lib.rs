@@ -41,6 +41,7 @@ pub mod history;
 pub mod listing;
 pub mod money;
 pub mod pack;
+pub mod progress;
 pub mod recognize;
 pub mod report;
 pub mod run;

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use crate::engine::{RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
 use crate::listing::profile::FieldMapper;
 use crate::listing::Listing;
+use crate::progress::Progress;
 use crate::report::{Reporter, Summary};
 use crate::source::{self, Input, RawRecord, ReadOptions, SourceError};
 
@@ -33,6 +34,8 @@ pub struct CheckPlan {
     pub filter: RuleFilter,
     /// Unreadable rows of the price-history file, reported first.
     pub history_problems: Vec<Listing>,
+    /// Whether a progress bar may be drawn (a terminal, not `--quiet`).
+    pub progress: bool,
 }
 
 /// Why a check could not complete.
@@ -66,11 +69,29 @@ pub fn run_check(
         findings.iter().for_each(|f| summary.count(f));
         reporter.findings(&findings)?;
     }
+    let total_bytes = plan
+        .inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+            Input::Stdin => None,
+        })
+        .sum();
+    let progress = Progress::new(total_bytes, plan.progress, plan.read.bytes_read.clone());
     for input in &plan.inputs {
         let records = source::open(input, &plan.read)?;
         summary.files += 1;
-        check_stream(ruleset, plan, pool, records, reporter, &mut summary)?;
+        check_stream(
+            ruleset,
+            plan,
+            pool,
+            records,
+            reporter,
+            &mut summary,
+            &progress,
+        )?;
     }
+    progress.finish();
     reporter.finish(&summary)?;
     Ok(summary)
 }
@@ -82,6 +103,7 @@ fn check_stream(
     records: source::RawRecords,
     reporter: &mut dyn Reporter,
     summary: &mut Summary,
+    progress: &Progress,
 ) -> Result<(), CheckError> {
     std::thread::scope(|scope| {
         let (tx, rx) = sync_channel::<Vec<RawRecord>>(BATCHES_AHEAD);
@@ -120,6 +142,7 @@ fn check_stream(
             findings.iter().for_each(|f| summary.count(f));
             // Returning drops `rx`, which stops the reader thread.
             reporter.findings(&findings)?;
+            progress.update(summary.listings);
         }
         Ok(())
     })

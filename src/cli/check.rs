@@ -16,6 +16,7 @@ use crate::exit::ExitStatus;
 use crate::history::PriceHistory;
 use crate::listing::profile::Profile;
 use crate::pack::schema::Severity;
+use crate::progress::BytesRead;
 use crate::report::{reporter, HumanOptions, OutputFormat};
 use crate::run::{run_check, CheckError, CheckPlan};
 use crate::source::{expand_inputs, InputEncoding, InputFormat, ReadOptions, WalkFilter};
@@ -73,6 +74,11 @@ pub struct CheckArgs {
     /// Print how each CSV/TSV file's headers map to fields (to stderr).
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// No progress bar (it is drawn only on a terminal, for inputs of 8 MB
+    /// or more).
+    #[arg(short, long)]
+    pub quiet: bool,
 
     /// In folders, check only files matching this glob (repeatable;
     /// matched against the path below the folder and the file name).
@@ -173,7 +179,9 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             encoding: args.encoding,
             profile: Arc::new(profile),
             sheet: args.sheet.clone(),
+            bytes_read: BytesRead::default(),
         },
+        progress: !args.quiet && io::stderr().is_terminal(),
         filter: RuleFilter::new(&args.packs.select, &args.packs.ignore),
         history_problems,
     };

@@ -27,6 +27,7 @@ pub use walk::{expand_inputs, WalkFilter};
 
 use crate::listing::profile::{FieldMapper, Profile};
 use crate::listing::Listing;
+use crate::progress::BytesRead;
 
 /// A stream of listings from one input.
 pub type Listings = Box<dyn Iterator<Item = Listing> + Send>;
@@ -180,6 +181,8 @@ pub struct ReadOptions {
     pub profile: Arc<Profile>,
     /// The one XLSX sheet to read (default: all).
     pub sheet: Option<String>,
+    /// Where to count bytes read, for progress.
+    pub bytes_read: BytesRead,
 }
 
 impl Default for ReadOptions {
@@ -189,6 +192,7 @@ impl Default for ReadOptions {
             encoding: InputEncoding::Auto,
             profile: Profile::generic(),
             sheet: None,
+            bytes_read: BytesRead::default(),
         }
     }
 }
@@ -206,10 +210,12 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceEr
         (None, Input::Stdin) => InputFormat::Jsonl,
     };
     let reader: Box<dyn Read + Send> = match input {
-        Input::File(path) => Box::new(File::open(path).map_err(|source| SourceError::Io {
-            path: name.clone(),
-            source,
-        })?),
+        Input::File(path) => Box::new(options.bytes_read.counting(File::open(path).map_err(
+            |source| SourceError::Io {
+                path: name.clone(),
+                source,
+            },
+        )?)),
         Input::Stdin => Box::new(io::stdin()),
     };
     let file: Arc<str> = Arc::from(name.as_str());
