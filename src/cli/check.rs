@@ -17,7 +17,7 @@ use crate::history::PriceHistory;
 use crate::listing::profile::Profile;
 use crate::pack::schema::Severity;
 use crate::progress::BytesRead;
-use crate::report::{reporter, HumanOptions, OutputFormat};
+use crate::report::{reporter, HumanOptions, OutputFormat, ReportOptions, RuleInfo};
 use crate::run::{run_check, CheckError, CheckPlan};
 use crate::source::{expand_inputs, InputEncoding, InputFormat, ReadOptions, WalkFilter};
 
@@ -193,11 +193,27 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
-    let human = HumanOptions {
-        color: color.enabled(args.output.is_none() && io::stdout().is_terminal()),
-        ..HumanOptions::default()
+    let options = ReportOptions {
+        human: HumanOptions {
+            color: color.enabled(args.output.is_none() && io::stdout().is_terminal()),
+            ..HumanOptions::default()
+        },
+        rules: ruleset
+            .rules
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.id.to_string(),
+                summary: r.summary.clone(),
+                help: match (&r.help, &r.docs) {
+                    (Some(h), Some(d)) => Some(format!("{h}\n\n{d}")),
+                    (h, d) => h.as_deref().map(str::to_owned).or_else(|| d.clone()),
+                },
+                severity: r.severity,
+            })
+            .collect(),
+        fail_threshold: args.fail_on.threshold(),
     };
-    let mut reporter = reporter(args.format, out, human);
+    let mut reporter = reporter(args.format, out, options);
     let summary = match run_check(&ruleset, &plan, &pool, reporter.as_mut()) {
         Ok(summary) => summary,
         Err(CheckError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {

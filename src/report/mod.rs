@@ -2,9 +2,12 @@
 //! format.
 
 pub mod finding;
+mod github;
 mod human;
 mod json;
 mod jsonl;
+mod junit;
+mod sarif;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -13,6 +16,7 @@ use serde::Serialize;
 
 pub use finding::Finding;
 pub use human::HumanOptions;
+pub use sarif::RuleInfo;
 
 use crate::pack::schema::Severity;
 
@@ -25,6 +29,12 @@ pub enum OutputFormat {
     Json,
     /// One JSON finding per line, streamed.
     Jsonl,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+    /// JUnit XML: a suite per file, a case per listing with findings.
+    Junit,
 }
 
 /// Counts for the end of a run (SPEC §4 `summary`).
@@ -84,11 +94,25 @@ pub trait Reporter {
 pub fn reporter<'a>(
     format: OutputFormat,
     out: Box<dyn Write + 'a>,
-    human: HumanOptions,
+    options: ReportOptions,
 ) -> Box<dyn Reporter + 'a> {
     match format {
-        OutputFormat::Human => Box::new(human::HumanReporter::new(out, human)),
+        OutputFormat::Human => Box::new(human::HumanReporter::new(out, options.human)),
         OutputFormat::Json => Box::new(json::JsonReporter::new(out)),
         OutputFormat::Jsonl => Box::new(jsonl::JsonlReporter::new(out)),
+        OutputFormat::Sarif => Box::new(sarif::SarifReporter::new(out, options.rules)),
+        OutputFormat::Github => Box::new(github::GithubReporter::new(out)),
+        OutputFormat::Junit => Box::new(junit::JunitReporter::new(out, options.fail_threshold)),
     }
+}
+
+/// What renderers need beyond the findings.
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// For `human`.
+    pub human: HumanOptions,
+    /// The enabled rules, for `sarif`.
+    pub rules: Vec<RuleInfo>,
+    /// The `--fail-on` severity, for `junit` (failures vs. output).
+    pub fail_threshold: Option<Severity>,
 }

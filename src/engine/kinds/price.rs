@@ -477,7 +477,8 @@ fn ratio_of(number: &str) -> Option<f64> {
 pub fn find_claims(text: &Normalized) -> Vec<Claim> {
     let s = text.text.as_str();
     // Every claim contains one of these; most text contains none.
-    if !s.contains(['折', '降', '减', '省', '低']) && !s.contains("半价") && !s.contains("原价") {
+    if !s.contains(['折', '降', '减', '省', '低']) && !s.contains("半价") && !s.contains("原价")
+    {
         return Vec::new();
     }
     let p = patterns();

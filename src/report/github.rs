@@ -1,0 +1,77 @@
+//! `--format github`: GitHub Actions workflow commands, one per finding, so
+//! findings show as annotations on the pull request.
+//!
+//! `::error file=…,line=…,title=…::message`; warnings become `::warning`
+//! and info `::notice`. Values are escaped as the runner expects.
+
+use std::io::{self, Write};
+
+use super::{Finding, Reporter, Summary};
+use crate::pack::schema::Severity;
+
+/// Writes workflow commands.
+pub struct GithubReporter<W: Write> {
+    out: W,
+}
+
+impl<W: Write> GithubReporter<W> {
+    /// Writes to `out`.
+    pub fn new(out: W) -> Self {
+        Self { out }
+    }
+}
+
+/// Escapes a message (data) part.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+impl<W: Write> Reporter for GithubReporter<W> {
+    fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
+        for f in findings {
+            let command = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "notice",
+            };
+            let place = match (&f.listing_id, &f.field, &f.text) {
+                (id, Some(field), Some(text)) => {
+                    format!(" [{} · {field} · 「{text}」]", id.as_deref().unwrap_or("-"))
+                }
+                (id, Some(field), None) => format!(" [{} · {field}]", id.as_deref().unwrap_or("-")),
+                (id, None, _) => format!(" [{}]", id.as_deref().unwrap_or("-")),
+            };
+            writeln!(
+                self.out,
+                "::{command} file={},line={},title={}::{}",
+                escape_property(&f.file),
+                f.line.max(1),
+                escape_property(&f.rule),
+                escape_data(&format!("{}{place}", f.message)),
+            )?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_as_the_runner_expects() {
+        assert_eq!(escape_data("50%\nnext"), "50%25%0Anext");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

@@ -1,0 +1,131 @@
+//! `--format sarif`, `github` and `junit` through the binary: SARIF valid
+//! against the official 2.1.0 schema, workflow commands as GitHub parses
+//! them, JUnit well-formed with the expected counts.
+
+mod common;
+
+use common::{listlint, run};
+
+fn output(format: &str) -> String {
+    let (code, stdout, stderr) = run(listlint().args([
+        "check",
+        "--as-of",
+        "2026-11-27",
+        "--format",
+        format,
+        "fixtures/listings.jsonl",
+        "fixtures/bad/malformed.jsonl",
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    stdout
+}
+
+#[test]
+fn sarif_is_valid_against_the_official_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/data/sarif/sarif-schema-2.1.0.json").unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft4::new(&schema).expect("the SARIF schema compiles");
+    let log: serde_json::Value = serde_json::from_str(&output("sarif")).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            rules[index]["id"], r["ruleId"],
+            "ruleIndex points at the rule"
+        );
+        assert!(
+            r["partialFingerprints"]["listlint/v1"]
+                .as_str()
+                .unwrap()
+                .len()
+                == 32
+        );
+        assert!(
+            r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+                >= 1
+        );
+    }
+    let nested = results
+        .iter()
+        .find(|r| r["ruleId"] == "absolute/number-one")
+        .unwrap();
+    assert_eq!(
+        nested["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "fixtures/listings.jsonl"
+    );
+    assert_eq!(
+        nested["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "JX-002.subtitle"
+    );
+    assert!(
+        rules.iter().any(|r| r["id"] == "input/invalid-json"),
+        "input rules that fired are described"
+    );
+}
+
+#[test]
+fn github_workflow_commands() {
+    let out = output("github");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(!lines.is_empty());
+    for line in &lines {
+        let ok = ["::error file=", "::warning file=", "::notice file="]
+            .iter()
+            .any(|p| line.starts_with(p));
+        assert!(ok, "{line}");
+        let (properties, message) = line
+            .split_once("::")
+            .and_then(|(_, rest)| rest.split_once("::"))
+            .unwrap();
+        assert!(
+            properties.contains(",line=") && properties.contains(",title="),
+            "{line}"
+        );
+        assert!(!message.is_empty());
+    }
+    assert!(out.contains("::error file=fixtures/listings.jsonl,line=2,title=absolute/number-one::"));
+    assert!(
+        out.contains("::error file=fixtures/bad/malformed.jsonl,line=2,title=input/invalid-json::")
+    );
+}
+
+#[test]
+fn junit_is_well_formed_with_suites_cases_and_failures() {
+    let xml = output("junit");
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let (mut suites, mut cases, mut failures) = (0, 0, 0);
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            quick_xml::events::Event::Start(e) => match e.name().as_ref() {
+                "testsuite" => suites += 1,
+                "testcase" => cases += 1,
+                "failure" => failures += 1,
+                _ => {}
+            },
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert_eq!(suites, 2, "one suite per file");
+    assert!(
+        cases >= 5 && failures >= cases,
+        "{cases} cases, {failures} failures"
+    );
+    assert!(
+        xml.contains("<testsuites name=\"listlint\" tests=\"14\""),
+        "{}",
+        &xml[..200]
+    );
+}
