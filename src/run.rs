@@ -10,11 +10,12 @@ use std::sync::mpsc::sync_channel;
 
 use rayon::prelude::*;
 
+use crate::baseline::{Baseline, Entry};
 use crate::engine::{RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
 use crate::listing::profile::FieldMapper;
 use crate::listing::Listing;
 use crate::progress::Progress;
-use crate::report::{Reporter, Summary};
+use crate::report::{BaselineSummary, Finding, Reporter, Summary};
 use crate::source::{self, Input, RawRecord, ReadOptions, SourceError};
 
 /// Listings per batch handed to the thread pool.
@@ -51,11 +52,44 @@ pub enum CheckError {
     Output(#[from] std::io::Error),
 }
 
+/// What happens to findings between the engine and the reporter: the
+/// baseline drops known ones, `--write-baseline` records them all, and the
+/// summary counts what is reported.
+#[derive(Debug, Default)]
+pub struct Gate {
+    /// `--baseline`.
+    pub baseline: Option<Baseline>,
+    /// `--write-baseline`: every finding's entry.
+    pub recorded: Option<Vec<Entry>>,
+    /// `--statistics`: count per rule too.
+    pub statistics: bool,
+}
+
+impl Gate {
+    /// Records, filters and counts a batch; returns what is reported.
+    pub fn pass(&mut self, mut findings: Vec<Finding>, summary: &mut Summary) -> Vec<Finding> {
+        if let Some(recorded) = &mut self.recorded {
+            recorded.extend(findings.iter().map(Entry::of));
+        }
+        if let Some(baseline) = &mut self.baseline {
+            findings.retain(|f| !baseline.suppresses(f));
+        }
+        for f in &findings {
+            summary.count(f);
+            if self.statistics {
+                summary.count_rule(f);
+            }
+        }
+        findings
+    }
+}
+
 /// Runs the ruleset over every input and feeds the findings to `reporter`.
 pub fn run_check(
     ruleset: &Ruleset,
     plan: &CheckPlan,
     pool: &rayon::ThreadPool,
+    gate: &mut Gate,
     reporter: &mut dyn Reporter,
 ) -> Result<Summary, CheckError> {
     let mut summary = Summary::new();
@@ -66,7 +100,7 @@ pub fn run_check(
             .flat_map(|row| ruleset.input_findings(row))
             .filter(|f| !plan.filter.ignored(&f.rule, &f.category, &f.pack))
             .collect();
-        findings.iter().for_each(|f| summary.count(f));
+        let findings = gate.pass(findings, &mut summary);
         reporter.findings(&findings)?;
     }
     let total_bytes = plan
@@ -81,30 +115,44 @@ pub fn run_check(
     for input in &plan.inputs {
         let records = source::open(input, &plan.read)?;
         summary.files += 1;
-        check_stream(
+        let context = StreamContext {
             ruleset,
             plan,
             pool,
-            records,
-            reporter,
-            &mut summary,
-            &progress,
-        )?;
+            progress: &progress,
+        };
+        check_stream(&context, records, gate, reporter, &mut summary)?;
     }
     progress.finish();
+    summary.baseline = gate.baseline.as_ref().map(|b| BaselineSummary {
+        suppressed: b.suppressed(),
+        stale: b.stale(),
+    });
     reporter.finish(&summary)?;
     Ok(summary)
 }
 
+/// What checking one input needs besides its records.
+struct StreamContext<'a> {
+    ruleset: &'a Ruleset,
+    plan: &'a CheckPlan,
+    pool: &'a rayon::ThreadPool,
+    progress: &'a Progress,
+}
+
 fn check_stream(
-    ruleset: &Ruleset,
-    plan: &CheckPlan,
-    pool: &rayon::ThreadPool,
+    context: &StreamContext<'_>,
     records: source::RawRecords,
+    gate: &mut Gate,
     reporter: &mut dyn Reporter,
     summary: &mut Summary,
-    progress: &Progress,
 ) -> Result<(), CheckError> {
+    let StreamContext {
+        ruleset,
+        plan,
+        pool,
+        progress,
+    } = *context;
     std::thread::scope(|scope| {
         let (tx, rx) = sync_channel::<Vec<RawRecord>>(BATCHES_AHEAD);
         scope.spawn(move || {
@@ -139,7 +187,7 @@ fn check_stream(
                 &*f.category != INPUT_CATEGORY
                     || !plan.filter.ignored(&f.rule, &f.category, &f.pack)
             });
-            findings.iter().for_each(|f| summary.count(f));
+            let findings = gate.pass(findings, summary);
             // Returning drops `rx`, which stops the reader thread.
             reporter.findings(&findings)?;
             progress.update(summary.listings);

@@ -10,6 +10,7 @@ use miette::{IntoDiagnostic, WrapErr};
 
 use super::packs::{load_ruleset, PackArgs};
 use super::ColorChoice;
+use crate::baseline::{self, Baseline};
 use crate::date::Date;
 use crate::engine::RuleFilter;
 use crate::exit::ExitStatus;
@@ -18,7 +19,7 @@ use crate::listing::profile::Profile;
 use crate::pack::schema::Severity;
 use crate::progress::BytesRead;
 use crate::report::{reporter, HumanOptions, OutputFormat, ReportOptions, RuleInfo};
-use crate::run::{run_check, CheckError, CheckPlan};
+use crate::run::{run_check, CheckError, CheckPlan, Gate};
 use crate::source::{expand_inputs, InputEncoding, InputFormat, ReadOptions, WalkFilter};
 
 /// Arguments of `listlint check`.
@@ -70,6 +71,20 @@ pub struct CheckArgs {
     /// wins over the profile's aliases).
     #[arg(long = "map", value_name = "FIELD=HEADER", value_parser = parse_map)]
     pub maps: Vec<(String, String)>,
+
+    /// Report (and fail on) only findings not in this baseline file; say
+    /// how many of its entries no longer occur.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record this run's findings as a baseline file (by fingerprint).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Count findings per rule and category (after the summary; in JSON,
+    /// `summary.by_rule`).
+    #[arg(long)]
+    pub statistics: bool,
 
     /// Print how each CSV/TSV file's headers map to fields (to stderr).
     #[arg(short, long)]
@@ -214,13 +229,30 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         fail_threshold: args.fail_on.threshold(),
     };
     let mut reporter = reporter(args.format, out, options);
-    let summary = match run_check(&ruleset, &plan, &pool, reporter.as_mut()) {
+    let mut gate = Gate {
+        baseline: args.baseline.as_deref().map(Baseline::load).transpose()?,
+        recorded: args.write_baseline.as_ref().map(|_| Vec::new()),
+        statistics: args.statistics,
+    };
+    let summary = match run_check(&ruleset, &plan, &pool, &mut gate, reporter.as_mut()) {
         Ok(summary) => summary,
         Err(CheckError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
             return Ok(ExitStatus::Success)
         }
         Err(e) => return Err(e.into()),
     };
+    if let (Some(path), Some(entries)) = (&args.write_baseline, gate.recorded.take()) {
+        let count = baseline::write(path, entries)?;
+        eprintln!("wrote {count} findings to the baseline {}", path.display());
+    }
+    if let Some(b) = &summary.baseline {
+        if b.stale > 0 && args.format != OutputFormat::Human {
+            eprintln!(
+                "{} baseline entries no longer occur (fixed since the baseline was written)",
+                b.stale
+            );
+        }
+    }
     let failed = args.fail_on.threshold().is_some_and(|threshold| {
         summary
             .by_severity

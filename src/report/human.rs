@@ -70,9 +70,36 @@ impl<W: Write> Reporter for HumanReporter<W> {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        if !summary.by_rule.is_empty() {
+            writeln!(self.out, "{}", statistics_table(summary))?;
+        }
         writeln!(self.out, "{}", summary_line(summary))?;
+        if let Some(b) = &summary.baseline {
+            writeln!(
+                self.out,
+                "Baseline: {} known findings not shown; {} baseline entries no longer occur.",
+                b.suppressed, b.stale
+            )?;
+        }
         self.out.flush()
     }
+}
+
+/// Counts per rule and per category, largest first.
+pub fn statistics_table(summary: &Summary) -> String {
+    let mut rules: Vec<(&String, &u64)> = summary.by_rule.iter().collect();
+    rules.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let mut categories: Vec<(&String, &u64)> = summary.by_category.iter().collect();
+    categories.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let mut out = String::from("Findings per rule:\n");
+    for (rule, n) in rules {
+        out.push_str(&format!("  {n:>7}  {rule}\n"));
+    }
+    out.push_str("Findings per category:\n");
+    for (category, n) in categories {
+        out.push_str(&format!("  {n:>7}  {category}\n"));
+    }
+    out
 }
 
 /// The last line of human output.

@@ -50,6 +50,22 @@ pub struct Summary {
     pub by_severity: BTreeMap<Severity, u64>,
     /// Findings per category.
     pub by_category: BTreeMap<String, u64>,
+    /// Findings per rule (with `--statistics`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_rule: BTreeMap<String, u64>,
+    /// With `--baseline`: findings suppressed because the baseline has them,
+    /// and baseline entries that no longer occur.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineSummary>,
+}
+
+/// The baseline part of a summary.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct BaselineSummary {
+    /// Findings the baseline suppressed.
+    pub suppressed: u64,
+    /// Baseline entries that matched no finding.
+    pub stale: u64,
 }
 
 impl Summary {
@@ -73,6 +89,11 @@ impl Summary {
             .by_category
             .entry(finding.category.to_string())
             .or_default() += 1;
+    }
+
+    /// Counts one finding per rule too (`--statistics`).
+    pub fn count_rule(&mut self, finding: &Finding) {
+        *self.by_rule.entry(finding.rule.to_string()).or_default() += 1;
     }
 
     /// Number of findings at this severity.
