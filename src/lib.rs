@@ -34,6 +34,7 @@
 
 pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod date;
 pub mod engine;
 pub mod examples;

@@ -2,15 +2,16 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use miette::{IntoDiagnostic, WrapErr};
 
-use super::packs::{load_ruleset, PackArgs};
+use super::packs::{load_ruleset_with_ids, PackArgs};
 use super::ColorChoice;
 use crate::baseline::{self, Baseline};
+use crate::config::{self, LoadedConfig};
 use crate::date::Date;
 use crate::engine::RuleFilter;
 use crate::exit::ExitStatus;
@@ -19,7 +20,7 @@ use crate::listing::profile::Profile;
 use crate::pack::schema::Severity;
 use crate::progress::BytesRead;
 use crate::report::{reporter, HumanOptions, OutputFormat, ReportOptions, RuleInfo};
-use crate::run::{run_check, CheckError, CheckPlan, Gate};
+use crate::run::{run_check, CheckError, CheckPlan, Gate, PathIgnores, Waivers};
 use crate::source::{expand_inputs, InputEncoding, InputFormat, ReadOptions, WalkFilter};
 
 /// Arguments of `listlint check`.
@@ -44,9 +45,15 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub packs: PackArgs,
 
-    /// Fail (exit 1) when a finding has at least this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// Fail (exit 1) when a finding has at least this severity (default:
+    /// the config file's `fail_on`, else error).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Use this config file instead of the nearest `listlint.yaml` upwards
+    /// from the working directory.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// Worker threads (default, or 0: all cores).
     #[arg(short, long, value_name = "N")]
@@ -64,8 +71,8 @@ pub struct CheckArgs {
 
     /// Field-mapping profile: generic (SPEC aliases), shopify (product CSV;
     /// variant rows grouped by Handle) or taobao (淘宝助理 data package).
-    #[arg(long, value_name = "NAME", default_value = "generic", value_parser = ["generic", "shopify", "taobao"])]
-    pub profile: String,
+    #[arg(long, value_name = "NAME", value_parser = ["generic", "shopify", "taobao"])]
+    pub profile: Option<String>,
 
     /// Map an input header to a field: `--map title=商品名` (repeatable;
     /// wins over the profile's aliases).
@@ -158,9 +165,101 @@ impl FailOn {
     }
 }
 
+/// The effective settings: the config file's, overridden by flags.
+struct Effective {
+    packs: PackArgs,
+    profile: String,
+    maps: Vec<(String, String)>,
+    include: Vec<String>,
+    exclude: Vec<String>,
+    fail_on: FailOn,
+    config: Option<LoadedConfig>,
+}
+
+fn effective(args: &CheckArgs) -> miette::Result<Effective> {
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|cwd| config::find_upwards(&cwd)),
+    };
+    let loaded = path.as_deref().map(config::load).transpose()?;
+    let Some(loaded) = loaded else {
+        return Ok(Effective {
+            packs: args.packs.clone(),
+            profile: args.profile.clone().unwrap_or_else(|| "generic".into()),
+            maps: args.maps.clone(),
+            include: args.include.clone(),
+            exclude: args.exclude.clone(),
+            fail_on: args.fail_on.unwrap_or(FailOn::Error),
+            config: None,
+        });
+    };
+    let c = &loaded.config;
+    let base = loaded.path.parent().unwrap_or(Path::new("."));
+    let either = |cli: &Vec<String>, file: &Vec<String>| {
+        if cli.is_empty() {
+            file.clone()
+        } else {
+            cli.clone()
+        }
+    };
+    let mut rules: Vec<PathBuf> = c.rules.iter().map(|r| base.join(r)).collect();
+    rules.extend(args.packs.rules.iter().cloned());
+    let mut ignore = args.packs.ignore.clone();
+    ignore.extend(c.ignore.iter().cloned());
+    ignore.extend(c.disable.iter().cloned());
+    let fail_on = match (args.fail_on, c.fail_on.as_deref()) {
+        (Some(f), _) => f,
+        (None, None) => FailOn::Error,
+        (None, Some(text)) => FailOn::from_str(text, true).map_err(|_| {
+            miette::miette!(
+                help = "one of error, warning, info, never",
+                "{}: `fail_on: {text}` is not a severity",
+                loaded.path.display()
+            )
+        })?,
+    };
+    let mut maps: Vec<(String, String)> =
+        c.map.iter().map(|(f, h)| (f.clone(), h.clone())).collect();
+    maps.extend(args.maps.iter().cloned());
+    Ok(Effective {
+        packs: PackArgs {
+            rules,
+            no_default_rules: args.packs.no_default_rules || c.no_default_rules,
+            select: either(&args.packs.select, &c.select),
+            ignore,
+        },
+        profile: args
+            .profile
+            .clone()
+            .or_else(|| c.profile.clone())
+            .unwrap_or_else(|| "generic".into()),
+        maps,
+        include: either(&args.include, &c.include),
+        exclude: either(&args.exclude, &c.exclude),
+        fail_on,
+        config: Some(loaded),
+    })
+}
+
 /// Runs `listlint check`.
 pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
-    let mut ruleset = load_ruleset(&args.packs)?;
+    let settings = effective(args)?;
+    let (mut ruleset, all_ids) = load_ruleset_with_ids(&settings.packs)?;
+    if let Some(loaded) = &settings.config {
+        for (id, severity) in &loaded.config.severity {
+            if !all_ids.contains(id) {
+                miette::bail!(
+                    "{}: `severity` names `{id}`, which is not a loaded rule",
+                    loaded.path.display()
+                );
+            }
+            if let Some(rule) = ruleset.rules.iter_mut().find(|r| *r.id == **id) {
+                rule.severity = *severity;
+            }
+        }
+    }
     ruleset.settings.keep_sources = args.format == OutputFormat::Human;
     if let Some(as_of) = args.as_of {
         ruleset.settings.as_of = as_of;
@@ -171,16 +270,21 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         ruleset.settings.history = Some(Arc::new(loaded.history));
         history_problems = loaded.problems;
     }
-    let mut profile =
-        Profile::named(&args.profile).unwrap_or_else(|| (*Profile::generic()).clone());
-    for (field, header) in &args.maps {
+    let Some(mut profile) = Profile::named(&settings.profile) else {
+        miette::bail!(
+            help = "generic, shopify or taobao",
+            "unknown profile `{}`",
+            settings.profile
+        );
+    };
+    for (field, header) in &settings.maps {
         profile.map(field, header);
     }
     profile.verbose = args.verbose;
     if args.verbose {
         eprintln!("profile: {}", profile.name);
     }
-    let walk = WalkFilter::new(&args.include, &args.exclude)?;
+    let walk = WalkFilter::new(&settings.include, &settings.exclude)?;
     let inputs = expand_inputs(&args.paths, args.input_format, &walk)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -197,7 +301,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             bytes_read: BytesRead::default(),
         },
         progress: !args.quiet && io::stderr().is_terminal(),
-        filter: RuleFilter::new(&args.packs.select, &args.packs.ignore),
+        filter: RuleFilter::new(&settings.packs.select, &settings.packs.ignore),
         history_problems,
     };
     let out: Box<dyn Write> = match &args.output {
@@ -226,13 +330,24 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
                 severity: r.severity,
             })
             .collect(),
-        fail_threshold: args.fail_on.threshold(),
+        fail_threshold: settings.fail_on.threshold(),
     };
     let mut reporter = reporter(args.format, out, options);
     let mut gate = Gate {
         baseline: args.baseline.as_deref().map(Baseline::load).transpose()?,
         recorded: args.write_baseline.as_ref().map(|_| Vec::new()),
         statistics: args.statistics,
+        waivers: settings
+            .config
+            .as_ref()
+            .map(|c| Waivers::new(c, ruleset.settings.as_of))
+            .unwrap_or_default(),
+        per_path: settings
+            .config
+            .as_ref()
+            .map(|c| PathIgnores::new(&c.config.per_path_ignores))
+            .transpose()?
+            .unwrap_or_default(),
     };
     let summary = match run_check(&ruleset, &plan, &pool, &mut gate, reporter.as_mut()) {
         Ok(summary) => summary,
@@ -253,7 +368,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             );
         }
     }
-    let failed = args.fail_on.threshold().is_some_and(|threshold| {
+    let failed = settings.fail_on.threshold().is_some_and(|threshold| {
         summary
             .by_severity
             .iter()

@@ -65,6 +65,12 @@ pub enum Command {
     /// Work with rule packs.
     #[command(subcommand)]
     Rules(packs::RulesCommand),
+    /// Write a commented starter `listlint.yaml` in the working directory.
+    Init {
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Parses the command line and runs it.
@@ -73,6 +79,7 @@ pub fn main() -> ExitStatus {
     let result = match &cli.command {
         Command::Check(args) => check::run(args, cli.color),
         Command::Rules(cmd) => packs::run(cmd, cli.color),
+        Command::Init { force } => init(*force),
     };
     match result {
         Ok(status) => status,
@@ -81,6 +88,22 @@ pub fn main() -> ExitStatus {
             ExitStatus::Error
         }
     }
+}
+
+/// `listlint init`.
+fn init(force: bool) -> miette::Result<ExitStatus> {
+    let path = std::path::Path::new(crate::config::CONFIG_FILE);
+    if path.exists() && !force {
+        miette::bail!(
+            help = "pass --force to overwrite it",
+            "{} already exists",
+            path.display()
+        );
+    }
+    std::fs::write(path, crate::config::STARTER)
+        .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(ExitStatus::Success)
 }
 
 /// Prints a usage error to stderr with miette.

@@ -54,10 +54,11 @@ pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
         .collect()
 }
 
-/// Loads and compiles the packs the arguments name. A `--select` or
-/// `--ignore` token that matches no loaded rule is a usage error: a typo
-/// there would otherwise silently run nothing.
-pub fn load_ruleset(args: &PackArgs) -> miette::Result<Ruleset> {
+/// Loads and compiles the packs the arguments name, and returns the id of
+/// every loaded rule, enabled or not. A `--select` or `--ignore` token that
+/// matches no loaded rule is a usage error: a typo there would otherwise
+/// silently run nothing.
+pub fn load_ruleset_with_ids(args: &PackArgs) -> miette::Result<(Ruleset, Vec<String>)> {
     let packs = load_packs(args)?;
     let filter = RuleFilter::new(&args.select, &args.ignore);
     let known: Vec<(&str, &str, &str)> = packs
@@ -85,7 +86,11 @@ pub fn load_ruleset(args: &PackArgs) -> miette::Result<Ruleset> {
             "`{token}` (in --select or --ignore) matches no loaded rule"
         );
     }
-    Ok(compile(&packs, &filter)?)
+    let ids = packs
+        .iter()
+        .flat_map(|p| p.def.rules.iter().map(|r| r.id.value.clone()))
+        .collect();
+    Ok((compile(&packs, &filter)?, ids))
 }
 
 /// `listlint rules …`

@@ -163,22 +163,26 @@ fn byte_offset(text: &str, line: u64, column: u64) -> Option<usize> {
 
 /// Parses one pack.
 pub fn parse_pack(source: PackSource) -> Result<LoadedPack, PackError> {
-    match serde_saphyr::from_str::<PackDef>(&source.text) {
-        Ok(def) => Ok(LoadedPack { source, def }),
-        Err(err) => {
-            let rendered = err.without_snippet().to_string();
-            let first_line = rendered.lines().next().unwrap_or("invalid YAML");
-            let message = match first_line.rfind(" at line ") {
-                Some(i) => &first_line[..i],
-                None => first_line,
-            };
-            let help = unknown_key_help(message);
-            Err(match err.location() {
-                Some(loc) => PackError::at_location(&source, loc, message, help),
-                None => PackError::at(&source, 1, 1, message, help),
-            })
+    let def = parse_yaml::<PackDef>(&source)?;
+    Ok(LoadedPack { source, def })
+}
+
+/// Parses a YAML document (a pack, a config file) into `T`; errors name
+/// the file, line and column, with a "did you mean" for unknown keys.
+pub fn parse_yaml<T: serde::de::DeserializeOwned>(source: &PackSource) -> Result<T, PackError> {
+    serde_saphyr::from_str::<T>(&source.text).map_err(|err| {
+        let rendered = err.without_snippet().to_string();
+        let first_line = rendered.lines().next().unwrap_or("invalid YAML");
+        let message = match first_line.rfind(" at line ") {
+            Some(i) => &first_line[..i],
+            None => first_line,
+        };
+        let help = unknown_key_help(message);
+        match err.location() {
+            Some(loc) => PackError::at_location(source, loc, message, help),
+            None => PackError::at(source, 1, 1, message, help),
         }
-    }
+    })
 }
 
 /// A "did you mean" for serde's "unknown field `x`, expected one of …".

@@ -74,6 +74,13 @@ impl<W: Write> Reporter for HumanReporter<W> {
             writeln!(self.out, "{}", statistics_table(summary))?;
         }
         writeln!(self.out, "{}", summary_line(summary))?;
+        if summary.waived > 0 {
+            writeln!(
+                self.out,
+                "Waived: {} findings (see listlint.yaml).",
+                summary.waived
+            )?;
+        }
         if let Some(b) = &summary.baseline {
             writeln!(
                 self.out,

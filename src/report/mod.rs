@@ -57,6 +57,13 @@ pub struct Summary {
     /// and baseline entries that no longer occur.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineSummary>,
+    /// Findings suppressed by active waivers.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub waived: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The baseline part of a summary.
