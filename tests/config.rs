@@ -174,3 +174,42 @@ fn init_writes_a_starter_that_loads() {
     let (code, _, _) = run(listlint_in(dir.path()).arg("init"));
     assert_eq!(code, 2, "no overwrite without --force");
 }
+
+#[test]
+fn waivers_list_shows_each_with_its_status() {
+    let dir = setup(concat!(
+        "waivers:\n",
+        "  - rule: absolute/number-one\n",
+        "    listing: \"A\"\n",
+        "    reason: 赛事名称\n",
+        "    approved_by: 法务部 王律师\n",
+        "    expires: 2027-06-30\n",
+        "  - rule: \"*\"\n",
+        "    reason: 旧审批\n",
+        "    approved_by: 法务部\n",
+        "    expires: 2026-01-31\n",
+    ));
+    let (code, stdout, _) =
+        run(listlint_in(dir.path()).args(["waivers", "list", "--as-of", "2026-11-27"]));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("active  absolute/number-one · listing A"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("EXPIRED * · listing *"), "{stdout}");
+    assert!(
+        stdout.contains("approved by 法务部 王律师 · expires 2027-06-30 · listlint.yaml:4"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2 waivers, 1 active, 1 expired (as of 2026-11-27)."));
+    let (_, stdout, _) = run(listlint_in(dir.path()).args([
+        "waivers",
+        "list",
+        "--as-of",
+        "2026-11-27",
+        "--format",
+        "json",
+    ]));
+    let list: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(list[1]["status"], "expired");
+}

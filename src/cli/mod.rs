@@ -2,6 +2,7 @@
 
 mod check;
 mod packs;
+mod waivers;
 
 use std::io::IsTerminal;
 
@@ -65,6 +66,9 @@ pub enum Command {
     /// Work with rule packs.
     #[command(subcommand)]
     Rules(packs::RulesCommand),
+    /// Inspect the waivers of the config file.
+    #[command(subcommand)]
+    Waivers(waivers::WaiversCommand),
     /// Write a commented starter `listlint.yaml` in the working directory.
     Init {
         /// Overwrite an existing file.
@@ -80,6 +84,7 @@ pub fn main() -> ExitStatus {
         Command::Check(args) => check::run(args, cli.color),
         Command::Rules(cmd) => packs::run(cmd, cli.color),
         Command::Init { force } => init(*force),
+        Command::Waivers(cmd) => waivers::run(cmd),
     };
     match result {
         Ok(status) => status,
