@@ -213,3 +213,23 @@ fn waivers_list_shows_each_with_its_status() {
     let list: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(list[1]["status"], "expired");
 }
+
+#[test]
+fn every_config_error_names_its_place() {
+    let cases: &[(&str, &str)] = &[
+        ("waivers:\n  - rule: x\n    reason: r\n    approved_by: a\n    expires: 明年\n", "`明年` is not a date"),
+        ("waivers:\n  - rule: x\n    listing: \"[\"\n    reason: r\n    approved_by: a\n    expires: 2027-01-01\n", "is not a glob"),
+        ("fail_on: sometimes\n", "`fail_on: sometimes` is not a severity"),
+        ("severity:\n  absolute/nope: error\n", "`severity` names `absolute/nope`"),
+        ("per_path_ignores:\n  \"[\": [claims]\n", "invalid glob"),
+        ("select: [claimz]\n", "did you mean `claims`"),
+        ("profile: amazon\n", "unknown profile `amazon`"),
+        ("severity:\n  absolute/superlative: fatal\n", "listlint.yaml:2:25"),
+    ];
+    for (config, expected) in cases {
+        let dir = setup(config);
+        let (code, _, stderr) = run(listlint_in(dir.path()).args(["check", "exports"]));
+        assert_eq!(code, 2, "{config}");
+        assert!(stderr.contains(expected), "{config}: {stderr}");
+    }
+}
