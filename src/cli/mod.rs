@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions, one file per subcommand.
 
 mod check;
+mod describe;
 mod packs;
 mod waivers;
 
@@ -66,6 +67,14 @@ pub enum Command {
     /// Work with rule packs.
     #[command(subcommand)]
     Rules(packs::RulesCommand),
+    /// What a rule checks, why, its legal basis, terms and examples.
+    Explain {
+        /// The rule id.
+        #[arg(value_name = "RULE_ID")]
+        id: String,
+        #[command(flatten)]
+        packs: packs::PackArgs,
+    },
     /// Inspect the waivers of the config file.
     #[command(subcommand)]
     Waivers(waivers::WaiversCommand),
@@ -84,6 +93,7 @@ pub fn main() -> ExitStatus {
         Command::Check(args) => check::run(args, cli.color),
         Command::Rules(cmd) => packs::run(cmd, cli.color),
         Command::Init { force } => init(*force),
+        Command::Explain { id, packs } => describe::explain(packs, id),
         Command::Waivers(cmd) => waivers::run(cmd),
     };
     match result {

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use super::describe::{self, ListFormat};
 use super::ColorChoice;
 use crate::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
 use crate::examples::{run_pack_examples, ExampleOutcome};
@@ -106,11 +107,31 @@ pub enum RulesCommand {
         #[arg(value_name = "PACK")]
         packs: Vec<PathBuf>,
     },
+    /// List the rules of the loaded packs.
+    List {
+        #[command(flatten)]
+        packs: PackArgs,
+        /// Only this pack.
+        #[arg(long, value_name = "NAME")]
+        pack: Option<String>,
+        /// Only this category.
+        #[arg(long, value_name = "NAME")]
+        category: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
 }
 
 /// Runs `listlint rules …`.
 pub fn run(cmd: &RulesCommand, _color: ColorChoice) -> miette::Result<ExitStatus> {
     match cmd {
+        RulesCommand::List {
+            packs,
+            pack,
+            category,
+            format,
+        } => describe::list(packs, pack.as_deref(), category.as_deref(), *format),
         RulesCommand::Test { packs } => {
             let (loaded, tested) = packs_for_testing(packs)?;
             let outcomes = run_pack_examples(&loaded, &tested)?;

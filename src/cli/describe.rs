@@ -1,0 +1,308 @@
+//! `listlint rules list` and `listlint explain RULE_ID`: what the loaded
+//! packs contain, read from the same YAML the engine compiles.
+
+use std::fmt::Write as _;
+
+use clap::ValueEnum;
+use serde_json::json;
+
+use super::packs::{load_packs, PackArgs};
+use crate::config;
+use crate::exit::ExitStatus;
+use crate::pack::schema::{ConditionDef, Reference, RuleDef};
+use crate::pack::LoadedPack;
+
+/// Output of `rules list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A line per rule.
+    Text,
+    /// A JSON array.
+    Json,
+}
+
+/// Adds the config file's `rules` and `no_default_rules`, as `check` does.
+fn with_config(args: &PackArgs) -> miette::Result<PackArgs> {
+    let mut args = args.clone();
+    let found = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| config::find_upwards(&cwd));
+    if let Some(path) = found {
+        let loaded = config::load(&path)?;
+        let base = loaded
+            .path
+            .parent()
+            .map(|p| p.to_path_buf())
+            .unwrap_or_default();
+        let mut rules: Vec<_> = loaded.config.rules.iter().map(|r| base.join(r)).collect();
+        rules.extend(args.rules);
+        args.rules = rules;
+        args.no_default_rules |= loaded.config.no_default_rules;
+    }
+    Ok(args)
+}
+
+fn category<'a>(pack: &'a LoadedPack, rule: &'a RuleDef) -> &'a str {
+    rule.category
+        .as_deref()
+        .or(pack.def.category.as_deref())
+        .unwrap_or("")
+}
+
+/// `listlint rules list`.
+pub fn list(
+    args: &PackArgs,
+    pack_filter: Option<&str>,
+    category_filter: Option<&str>,
+    format: ListFormat,
+) -> miette::Result<ExitStatus> {
+    let packs = load_packs(&with_config(args)?)?;
+    let filter = crate::engine::RuleFilter::new(&args.select, &args.ignore);
+    let mut rows = Vec::new();
+    for pack in &packs {
+        for rule in &pack.def.rules {
+            let cat = category(pack, rule);
+            let keep = pack_filter.is_none_or(|p| p == pack.def.pack.value)
+                && category_filter.is_none_or(|c| c == cat)
+                && filter.enabled(&rule.id.value, cat, &pack.def.pack.value);
+            if keep {
+                rows.push((pack, rule, cat));
+            }
+        }
+    }
+    match format {
+        ListFormat::Json => {
+            let list: Vec<_> = rows
+                .iter()
+                .map(|(pack, rule, cat)| {
+                    json!({
+                        "id": rule.id.value,
+                        "pack": pack.def.pack.value,
+                        "pack_version": pack.def.version,
+                        "kind": rule.kind.value,
+                        "category": cat,
+                        "severity": rule.severity,
+                        "enabled": rule.enabled,
+                        "summary": rule.summary,
+                        "references": rule.references.iter().map(Reference::title).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&list).unwrap_or_default()
+            );
+        }
+        ListFormat::Text => {
+            for (pack, rule, cat) in &rows {
+                let opt_in = if rule.enabled { "" } else { " (opt-in)" };
+                println!(
+                    "{:<40} {:<8} {:<10} {:<16} {}{opt_in}  [{}]",
+                    rule.id.value,
+                    rule.severity.as_str(),
+                    rule.kind.value,
+                    cat,
+                    rule.summary.as_deref().unwrap_or(""),
+                    pack.def.pack.value
+                );
+            }
+            println!("{} rules in {} packs", rows.len(), packs.len());
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn list_line(out: &mut String, label: &str, items: &[String]) {
+    if !items.is_empty() {
+        let _ = writeln!(out, "{label} ({}): {}", items.len(), items.join(", "));
+    }
+}
+
+/// A condition in one line, as a reviewer would write it.
+fn condition(c: &ConditionDef) -> String {
+    let list = |items: &[ConditionDef]| items.iter().map(condition).collect::<Vec<_>>().join(", ");
+    match c {
+        ConditionDef::All(items) => format!("all of ({})", list(items)),
+        ConditionDef::Any(items) => format!("any of ({})", list(items)),
+        ConditionDef::Not(inner) => format!("not ({})", condition(inner)),
+        ConditionDef::Category(cat) => {
+            let mut parts = Vec::new();
+            if !cat.prefix.is_empty() {
+                parts.push(format!("prefix {}", cat.prefix.join("|")));
+            }
+            if !cat.any.is_empty() {
+                parts.push(format!("segment {}", cat.any.join("|")));
+            }
+            if let Some(r) = &cat.regex {
+                parts.push(format!("regex /{}/", r.value));
+            }
+            format!("category {}", parts.join(" or "))
+        }
+        ConditionDef::FieldPresent(f) => format!("{f} present"),
+        ConditionDef::FieldEmpty(f) => format!("{f} empty"),
+        ConditionDef::FieldMatches(m) => format!("{} matches /{}/", m.field, m.regex.value),
+        ConditionDef::Contains(c) => format!(
+            "[{}] contain {}",
+            c.fields
+                .as_deref()
+                .map(|f| f.join(", "))
+                .unwrap_or_else(|| "text fields".into()),
+            c.terms.value.join("|")
+        ),
+        ConditionDef::Number(n) => {
+            let tests: Vec<String> = [
+                ("> ", n.gt),
+                (">= ", n.ge),
+                ("< ", n.lt),
+                ("<= ", n.le),
+                ("= ", n.eq),
+            ]
+            .iter()
+            .filter_map(|(op, v)| v.map(|v| format!("{op}{v}")))
+            .collect();
+            format!("{} {}", n.field, tests.join(" and "))
+        }
+        ConditionDef::Use(name) => format!("use {}", name.value),
+    }
+}
+
+/// `listlint explain RULE_ID`.
+pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
+    let packs = load_packs(&with_config(args)?)?;
+    let found = packs.iter().find_map(|p| {
+        p.def
+            .rules
+            .iter()
+            .find(|r| r.id.value == id)
+            .map(|r| (p, r))
+    });
+    let Some((pack, rule)) = found else {
+        let ids: Vec<&str> = packs
+            .iter()
+            .flat_map(|p| p.def.rules.iter().map(|r| r.id.value.as_str()))
+            .collect();
+        let help = crate::suggest::did_you_mean(id, ids.iter().copied())
+            .map(|s| format!("did you mean `{s}`?"))
+            .unwrap_or_else(|| "`listlint rules list` shows every rule".into());
+        miette::bail!(help = help, "no rule `{id}` in the loaded packs");
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — {}",
+        rule.id.value,
+        rule.summary.as_deref().unwrap_or("")
+    );
+    let _ = writeln!(
+        out,
+        "pack {} {} ({}) · kind {} · severity {} · category {}{}",
+        pack.def.pack.value,
+        pack.def.version,
+        pack.source.name,
+        rule.kind.value,
+        rule.severity,
+        category(pack, rule),
+        if rule.enabled {
+            ""
+        } else {
+            " · opt-in (enabled: false)"
+        }
+    );
+    let _ = writeln!(out, "message: {}", rule.message.value);
+    if let Some(help) = &rule.help {
+        let _ = writeln!(out, "help: {help}");
+    }
+    if let Some(fields) = &rule.fields {
+        let _ = writeln!(out, "fields: {}", fields.join(", "));
+    }
+    if let Some(when) = &rule.when {
+        let _ = writeln!(out, "when: {}", condition(when));
+    }
+    if let Some(terms) = &rule.terms {
+        list_line(&mut out, "terms", &terms.value);
+    }
+    list_line(&mut out, "allow", &rule.allow);
+    list_line(&mut out, "pack-level allow", &pack.def.allow);
+    if !rule.suggest.is_empty() {
+        let pairs: Vec<String> = rule
+            .suggest
+            .iter()
+            .map(|(t, s)| format!("{t} → {s}"))
+            .collect();
+        list_line(&mut out, "suggest", &pairs);
+    }
+    if let Some(pattern) = &rule.pattern {
+        let _ = writeln!(out, "pattern: {}", pattern.value);
+    }
+    list_line(&mut out, "keywords", &rule.keywords);
+    if let Some(require) = &rule.require {
+        let r = &require.value;
+        let _ = writeln!(
+            out,
+            "require: {} in [{}] or text of [{}], format {}, validator {}, expiry {}",
+            r.name,
+            r.fields.join(", "),
+            r.in_text.join(", "),
+            r.format.as_ref().map_or("-", |f| f.value.as_str()),
+            r.validator.as_ref().map_or("-", |v| v.value.as_str()),
+            r.expiry_field.as_deref().unwrap_or("-"),
+        );
+    }
+    if let Some(price) = &rule.price {
+        let p = &price.value;
+        let mut params = vec![format!("check {}", p.check.value)];
+        let numbers = [
+            ("window_days", p.window_days.map(f64::from)),
+            ("raise_window_days", p.raise_window_days.map(f64::from)),
+            ("lookback_days", p.lookback_days.map(f64::from)),
+            ("raise_percent", p.raise_percent),
+            ("tolerance_yuan", p.tolerance_yuan),
+            ("tolerance_percent", p.tolerance_percent),
+        ];
+        params.extend(
+            numbers
+                .iter()
+                .filter_map(|(k, v)| v.map(|v| format!("{k} {v}"))),
+        );
+        if !p.basis_fields.is_empty() {
+            params.push(format!("basis_fields [{}]", p.basis_fields.join(", ")));
+        }
+        let _ = writeln!(out, "price: {}", params.join(", "));
+    }
+    if let Some(triggers) = &rule.triggers {
+        list_line(&mut out, "triggers", &triggers.value);
+    }
+    for item in &rule.disclose {
+        let recognizers: Vec<&str> = item.recognizers.iter().map(|r| r.value.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "discloses {}: fields [{}], recognizers [{}], terms [{}]",
+            item.item,
+            item.fields.join(", "),
+            recognizers.join(", "),
+            item.terms.join(", ")
+        );
+    }
+    if !rule.references.is_empty() {
+        let _ = writeln!(out, "references:");
+        for r in &rule.references {
+            let _ = writeln!(out, "  - {}", r.title());
+        }
+    }
+    if !rule.examples.is_empty() {
+        let _ = writeln!(out, "examples:");
+        for e in &rule.examples {
+            let shown = match (&e.text, &e.listing) {
+                (Some(t), _) => t.clone(),
+                (None, Some(l)) => serde_json::to_string(l).unwrap_or_default(),
+                (None, None) => String::new(),
+            };
+            let _ = writeln!(out, "  - {shown} → [{}]", e.expect.join(", "));
+        }
+    }
+    if let Some(docs) = &rule.docs {
+        let _ = writeln!(out, "\n{}", docs.trim_end());
+    }
+    print!("{out}");
+    Ok(ExitStatus::Success)
+}
