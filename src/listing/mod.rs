@@ -76,6 +76,23 @@ impl InputProblem {
 }
 
 impl Listing {
+    /// A record that could not be read: no fields, one `input` error.
+    pub fn unreadable(
+        file: &Arc<str>,
+        line: u64,
+        record: u64,
+        rule: &'static str,
+        message: String,
+    ) -> Self {
+        Self {
+            file: file.clone(),
+            line,
+            record,
+            problems: vec![InputProblem::error(rule, message, None)],
+            ..Self::default()
+        }
+    }
+
     /// The value of a field, if present.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.fields

@@ -147,13 +147,7 @@ fn split_front_matter(text: &str) -> Option<(&str, &str)> {
 }
 
 fn problem(file: &Arc<str>, line: u64, rule: &'static str, message: String) -> RawRecord {
-    RawRecord::Parsed(Listing {
-        file: file.clone(),
-        line,
-        record: 1,
-        problems: vec![InputProblem::error(rule, message, None)],
-        ..Listing::default()
-    })
+    RawRecord::Parsed(Listing::unreadable(file, line, 1, rule, message))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use super::RawRecord;
-use crate::listing::{InputProblem, Listing};
+use crate::listing::Listing;
 
 /// Splits a JSON document into raw records.
 pub fn json_records<R: Read>(mut input: R, file: Arc<str>) -> Vec<RawRecord> {
@@ -123,13 +123,7 @@ fn problem(
     rule: &'static str,
     message: String,
 ) -> RawRecord {
-    RawRecord::Parsed(Listing {
-        file: file.clone(),
-        line,
-        record,
-        problems: vec![InputProblem::error(rule, message, None)],
-        ..Listing::default()
-    })
+    RawRecord::Parsed(Listing::unreadable(file, line, record, rule, message))
 }
 
 #[cfg(test)]

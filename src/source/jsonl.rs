@@ -53,7 +53,7 @@ impl<R: BufRead> Iterator for JsonlLines<R> {
                     self.failed = true;
                     self.line += 1;
                     self.count += 1;
-                    return Some(RawRecord::Parsed(problem(
+                    return Some(RawRecord::Parsed(Listing::unreadable(
                         &self.file,
                         self.line,
                         self.count,
@@ -77,22 +77,6 @@ impl<R: BufRead> Iterator for JsonlLines<R> {
                 bytes,
             });
         }
-    }
-}
-
-fn problem(
-    file: &Arc<str>,
-    line: u64,
-    record: u64,
-    rule: &'static str,
-    message: String,
-) -> Listing {
-    Listing {
-        file: file.clone(),
-        line,
-        record,
-        problems: vec![InputProblem::error(rule, message, None)],
-        ..Listing::default()
     }
 }
 
@@ -128,7 +112,7 @@ pub fn parse_json_line(
     let entries = match parsed {
         Ok(JsonRecord::Object(entries)) => entries,
         Ok(JsonRecord::Other(value)) => {
-            return problem(
+            return Listing::unreadable(
                 file,
                 line,
                 record,
@@ -140,7 +124,7 @@ pub fn parse_json_line(
             )
         }
         Err(e) => {
-            return problem(
+            return Listing::unreadable(
                 file,
                 line,
                 record,

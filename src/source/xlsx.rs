@@ -150,13 +150,7 @@ fn column_name(mut col: u32) -> String {
 }
 
 fn problem(file: &Arc<str>, line: u64, rule: &'static str, message: String) -> RawRecord {
-    RawRecord::Parsed(Listing {
-        file: file.clone(),
-        line,
-        record: 1,
-        problems: vec![InputProblem::error(rule, message, None)],
-        ..Listing::default()
-    })
+    RawRecord::Parsed(Listing::unreadable(file, line, 1, rule, message))
 }
 
 #[cfg(test)]
