@@ -3,6 +3,7 @@
 mod check;
 mod describe;
 mod packs;
+mod validate;
 mod waivers;
 
 use std::io::IsTerminal;

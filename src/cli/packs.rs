@@ -107,6 +107,14 @@ pub enum RulesCommand {
         #[arg(value_name = "PACK")]
         packs: Vec<PathBuf>,
     },
+    /// Check packs without linting anything: errors (exit 2) and lint
+    /// warnings (repeated terms, terms shared across rules of a category,
+    /// allow phrases that hide a term or allow nothing).
+    Validate {
+        /// Pack files or folders (default: the built-in packs).
+        #[arg(value_name = "PACK")]
+        packs: Vec<PathBuf>,
+    },
     /// List the rules of the loaded packs.
     List {
         #[command(flatten)]
@@ -126,6 +134,7 @@ pub enum RulesCommand {
 /// Runs `listlint rules …`.
 pub fn run(cmd: &RulesCommand, _color: ColorChoice) -> miette::Result<ExitStatus> {
     match cmd {
+        RulesCommand::Validate { packs } => super::validate::run(packs),
         RulesCommand::List {
             packs,
             pack,
@@ -160,7 +169,9 @@ pub fn run(cmd: &RulesCommand, _color: ColorChoice) -> miette::Result<ExitStatus
 /// packs (all tested) plus the built-in ones they do not replace, so that
 /// references to built-in conditions resolve; with no packs given, the
 /// built-in packs, all tested.
-fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<(Vec<LoadedPack>, Vec<usize>)> {
+pub(super) fn packs_for_testing(
+    paths: &[PathBuf],
+) -> miette::Result<(Vec<LoadedPack>, Vec<usize>)> {
     let mut given = Vec::new();
     for path in paths {
         for source in read_pack_sources(path)? {

@@ -1,0 +1,120 @@
+//! `listlint rules validate`: check packs without linting anything. Errors
+//! (which also stop `check`) exit 2; lint warnings about terms and allow
+//! phrases that cannot do what their author meant are printed, exit 0.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::packs::packs_for_testing;
+use crate::engine::normalize::normalize_term;
+use crate::engine::{compile, RuleFilter};
+use crate::exit::ExitStatus;
+use crate::pack::LoadedPack;
+
+/// A lint warning with its place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// `file:line:col`.
+    pub place: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Lint warnings for the lexicon rules of `pack`.
+pub fn lint(pack: &LoadedPack) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    // Normalised term → (rule id, category) of its first use.
+    let mut seen: HashMap<(String, String), String> = HashMap::new();
+    for rule in &pack.def.rules {
+        let Some(terms) = &rule.terms else { continue };
+        let place = format!(
+            "{}:{}:{}",
+            pack.source.name,
+            terms.referenced.line(),
+            terms.referenced.column()
+        );
+        let category = rule
+            .category
+            .clone()
+            .or_else(|| pack.def.category.clone())
+            .unwrap_or_default();
+        let normalized: Vec<String> = terms.value.iter().map(|t| normalize_term(t)).collect();
+        let mut in_rule: HashMap<&str, &str> = HashMap::new();
+        for (term, norm) in terms.value.iter().zip(&normalized) {
+            if let Some(first) = in_rule.insert(norm, term) {
+                warnings.push(Warning {
+                    place: place.clone(),
+                    message: format!(
+                        "`{}`: term `{term}` repeats `{first}` (same once normalised)",
+                        rule.id.value
+                    ),
+                });
+                continue;
+            }
+            // Rules with conditions may share terms on purpose: they apply
+            // to different listings (medical vs ordinary goods).
+            if rule.when.is_some() {
+                continue;
+            }
+            let key = (category.clone(), norm.clone());
+            match seen.get(&key) {
+                Some(other) if *other != rule.id.value => warnings.push(Warning {
+                    place: place.clone(),
+                    message: format!(
+                        "`{}`: term `{term}` is also a term of `{other}` in category `{category}`",
+                        rule.id.value
+                    ),
+                }),
+                _ => {
+                    seen.insert(key, rule.id.value.clone());
+                }
+            }
+        }
+        for phrase in rule.allow.iter().chain(&pack.def.allow) {
+            let allow = normalize_term(phrase);
+            if normalized.contains(&allow) {
+                warnings.push(Warning {
+                    place: place.clone(),
+                    message: format!(
+                        "`{}`: allow phrase `{phrase}` is one of the rule's terms, so that term can never be reported",
+                        rule.id.value
+                    ),
+                });
+            } else if rule.allow.contains(phrase)
+                && !normalized.iter().any(|t| allow.contains(t.as_str()))
+            {
+                warnings.push(Warning {
+                    place: place.clone(),
+                    message: format!(
+                        "`{}`: allow phrase `{phrase}` contains none of the rule's terms, so it never allows anything",
+                        rule.id.value
+                    ),
+                });
+            }
+        }
+    }
+    warnings
+}
+
+/// Runs `listlint rules validate`.
+pub fn run(paths: &[PathBuf]) -> miette::Result<ExitStatus> {
+    let (packs, tested) = packs_for_testing(paths)?;
+    compile(&packs, &RuleFilter::default())?;
+    let mut count = 0;
+    for pack in tested.iter().filter_map(|&i| packs.get(i)) {
+        for w in lint(pack) {
+            count += 1;
+            println!("warning: {}: {}", w.place, w.message);
+        }
+    }
+    let rules: usize = tested
+        .iter()
+        .filter_map(|&i| packs.get(i))
+        .map(|p| p.def.rules.len())
+        .sum();
+    println!(
+        "{} packs, {rules} rules: valid, {count} warnings",
+        tested.len()
+    );
+    Ok(ExitStatus::Success)
+}
