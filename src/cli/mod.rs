@@ -1,5 +1,6 @@
 //! Command-line interface: clap definitions, one file per subcommand.
 
+pub mod catalog;
 mod check;
 mod describe;
 mod packs;

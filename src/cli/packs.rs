@@ -115,6 +115,13 @@ pub enum RulesCommand {
         #[arg(value_name = "PACK")]
         packs: Vec<PathBuf>,
     },
+    /// Write the rule catalog of the built-in packs: one Markdown page per
+    /// pack.
+    Doc {
+        /// Folder to write to.
+        #[arg(long, value_name = "DIR", default_value = "docs/rules")]
+        output: PathBuf,
+    },
     /// List the rules of the loaded packs.
     List {
         #[command(flatten)]
@@ -135,6 +142,7 @@ pub enum RulesCommand {
 pub fn run(cmd: &RulesCommand, _color: ColorChoice) -> miette::Result<ExitStatus> {
     match cmd {
         RulesCommand::Validate { packs } => super::validate::run(packs),
+        RulesCommand::Doc { output } => super::catalog::run(output),
         RulesCommand::List {
             packs,
             pack,
