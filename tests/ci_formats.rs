@@ -37,6 +37,22 @@ fn sarif_is_valid_against_the_official_schema() {
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let results = run["results"].as_array().unwrap();
     assert!(!results.is_empty());
+    let superlative = rules
+        .iter()
+        .find(|r| r["id"] == "absolute/superlative")
+        .expect("enabled rules are listed");
+    let markdown = superlative["help"]["markdown"].as_str().unwrap();
+    assert!(
+        markdown.contains("**Legal basis**") && markdown.contains("《中华人民共和国广告法》第九条"),
+        "{markdown}"
+    );
+    let tags: Vec<&str> = superlative["properties"]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(tags, ["cn-ad-absolutes", "absolute-terms"]);
     for r in results {
         let index = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(

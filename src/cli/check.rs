@@ -328,6 +328,8 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
                     (h, d) => h.as_deref().map(str::to_owned).or_else(|| d.clone()),
                 },
                 severity: r.severity,
+                references: r.references.iter().map(|x| x.title().to_owned()).collect(),
+                tags: vec![r.pack.to_string(), r.category.to_string()],
             })
             .collect(),
         fail_threshold: settings.fail_on.threshold(),

@@ -1,8 +1,9 @@
 //! `--format sarif`: SARIF 2.1.0 for code-scanning tools (GitHub code
 //! scanning, Azure DevOps …), valid against the OASIS schema.
 //!
-//! The driver lists every enabled rule (id, name, short description, help,
-//! default level) plus the `input/…` rules that fired. Each result names its
+//! The driver lists every enabled rule (id, name, short description, help as
+//! text and as Markdown with the rule's legal basis, default level, pack and
+//! category as tags) plus the `input/…` rules that fired. Each result names its
 //! rule, level and message; its physical location is the input file
 //! (relative to the working directory when possible) and the record's line;
 //! a logical location names the listing and field; `partialFingerprints`
@@ -27,6 +28,10 @@ pub struct RuleInfo {
     pub help: Option<String>,
     /// Default severity.
     pub severity: Severity,
+    /// Legal basis, one citation each.
+    pub references: Vec<String>,
+    /// Pack and category, shown as tags by code-scanning tools.
+    pub tags: Vec<String>,
 }
 
 /// Collects results and writes the log at the end.
@@ -55,9 +60,23 @@ impl<W: Write> SarifReporter<W> {
             summary: Some("Input that could not be (fully) read".into()),
             help: finding.help.as_deref().map(str::to_owned),
             severity: finding.severity,
+            references: Vec::new(),
+            tags: vec![finding.category.to_string()],
         });
         self.rules.len() - 1
     }
+}
+
+/// The rule's help as Markdown: help text, then its legal basis as a list.
+fn help_markdown(rule: &RuleInfo, fallback: &str) -> String {
+    let mut markdown = rule.help.clone().unwrap_or_else(|| fallback.to_owned());
+    if !rule.references.is_empty() {
+        markdown.push_str("\n\n**Legal basis**\n");
+        for reference in &rule.references {
+            markdown.push_str(&format!("\n- {reference}"));
+        }
+    }
+    markdown
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -139,8 +158,12 @@ impl<W: Write> Reporter for SarifReporter<W> {
                     "id": r.id,
                     "name": r.id.replace('/', "-"),
                     "shortDescription": {"text": summary},
-                    "help": {"text": r.help.clone().unwrap_or_else(|| summary.clone())},
+                    "help": {
+                        "text": r.help.clone().unwrap_or_else(|| summary.clone()),
+                        "markdown": help_markdown(r, &summary),
+                    },
                     "defaultConfiguration": {"level": level(r.severity)},
+                    "properties": {"tags": r.tags},
                 })
             })
             .collect();
