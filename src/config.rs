@@ -62,6 +62,11 @@ pub struct Config {
     /// Accepted findings, with who approved them and until when.
     #[serde(default)]
     pub waivers: Vec<WaiverDef>,
+    /// Where the rule catalog (docs/rules/) is published, e.g.
+    /// `https://github.com/ORG/REPO/blob/main/docs/rules/`; SARIF links each
+    /// built-in rule to its section there.
+    #[serde(default)]
+    pub docs_url: Option<String>,
 }
 
 /// A waiver as written.
@@ -265,6 +270,9 @@ ignore: []
 
 # Fail on: error | warning | info | never
 fail_on: error
+
+# Where the rule catalog is published; SARIF links built-in rules to it.
+# docs_url: https://github.com/ORG/REPO/blob/main/docs/rules/
 
 # Accepted findings: each needs a reason, an approver and an expiry date.
 # An expired waiver stops waiving and is reported.

@@ -20,19 +20,24 @@ fn output(format: &str) -> String {
     stdout
 }
 
-#[test]
-fn sarif_is_valid_against_the_official_schema() {
+/// Fails with every violation when `log` is not valid SARIF 2.1.0.
+fn assert_valid_sarif(log: &serde_json::Value) {
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string("tests/data/sarif/sarif-schema-2.1.0.json").unwrap(),
     )
     .unwrap();
     let validator = jsonschema::draft4::new(&schema).expect("the SARIF schema compiles");
-    let log: serde_json::Value = serde_json::from_str(&output("sarif")).unwrap();
     let errors: Vec<String> = validator
-        .iter_errors(&log)
+        .iter_errors(log)
         .map(|e| format!("{e} at {}", e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn sarif_is_valid_against_the_official_schema() {
+    let log: serde_json::Value = serde_json::from_str(&output("sarif")).unwrap();
+    assert_valid_sarif(&log);
     let run = &log["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let results = run["results"].as_array().unwrap();
@@ -143,5 +148,50 @@ fn junit_is_well_formed_with_suites_cases_and_failures() {
         xml.contains("<testsuites name=\"listlint\" tests=\"14\""),
         "{}",
         &xml[..200]
+    );
+}
+
+#[test]
+fn sarif_links_builtin_rules_to_the_published_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("listlint.yaml");
+    std::fs::write(
+        &config,
+        "docs_url: https://example.com/listlint/docs/rules\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(listlint()
+        .args([
+            "check",
+            "--as-of",
+            "2026-11-27",
+            "--format",
+            "sarif",
+            "--config",
+        ])
+        .arg(&config)
+        .arg("fixtures/listings.jsonl"));
+    assert_eq!(code, 1, "{stderr}");
+    let log: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_valid_sarif(&log);
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let superlative = rules
+        .iter()
+        .find(|r| r["id"] == "absolute/superlative")
+        .unwrap();
+    assert_eq!(
+        superlative["helpUri"],
+        "https://example.com/listlint/docs/rules/cn-ad-absolutes.md#absolutesuperlative"
+    );
+    let page = std::fs::read_to_string("docs/rules/cn-ad-absolutes.md").unwrap();
+    assert!(
+        page.contains("## absolute/superlative\n"),
+        "the anchor exists"
+    );
+    assert!(
+        rules.iter().all(|r| r["helpUri"].as_str().is_some()),
+        "every rule of a built-in pack gets a link"
     );
 }

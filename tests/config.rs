@@ -224,6 +224,7 @@ fn every_config_error_names_its_place() {
         ("per_path_ignores:\n  \"[\": [claims]\n", "invalid glob"),
         ("select: [claimz]\n", "did you mean `claims`"),
         ("profile: amazon\n", "unknown profile `amazon`"),
+        ("docs_url: docs/rules\n", "`docs_url: docs/rules` is not an http(s) URL"),
         ("severity:\n  absolute/superlative: fatal\n", "listlint.yaml:2:25"),
     ];
     for (config, expected) in cases {

@@ -176,6 +176,22 @@ struct Effective {
     config: Option<LoadedConfig>,
 }
 
+/// The catalog URL of a built-in rule: `docs_url` + `PACK.md#anchor`.
+fn help_uri(docs_url: Option<&str>, pack: &str, rule: &str) -> Option<String> {
+    let base = docs_url?;
+    let builtin = crate::pack::BUILTIN_PACKS
+        .iter()
+        .any(|(file, _)| *file == format!("rules/{pack}.yaml"));
+    if !builtin {
+        return None;
+    }
+    let slash = if base.ends_with('/') { "" } else { "/" };
+    Some(format!(
+        "{base}{slash}{pack}.md#{}",
+        super::catalog::anchor(rule)
+    ))
+}
+
 fn effective(args: &CheckArgs) -> miette::Result<Effective> {
     let path = match &args.config {
         Some(path) => Some(path.clone()),
@@ -220,6 +236,15 @@ fn effective(args: &CheckArgs) -> miette::Result<Effective> {
             )
         })?,
     };
+    if let Some(url) = &c.docs_url {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(miette::miette!(
+                help = "an absolute URL such as https://github.com/ORG/REPO/blob/main/docs/rules/",
+                "{}: `docs_url: {url}` is not an http(s) URL",
+                loaded.path.display()
+            ));
+        }
+    }
     let mut maps: Vec<(String, String)> =
         c.map.iter().map(|(f, h)| (f.clone(), h.clone())).collect();
     maps.extend(args.maps.iter().cloned());
@@ -312,6 +337,10 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
+    let docs_url = settings
+        .config
+        .as_ref()
+        .and_then(|c| c.config.docs_url.as_deref());
     let options = ReportOptions {
         human: HumanOptions {
             color: color.enabled(args.output.is_none() && io::stdout().is_terminal()),
@@ -330,6 +359,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
                 severity: r.severity,
                 references: r.references.iter().map(|x| x.title().to_owned()).collect(),
                 tags: vec![r.pack.to_string(), r.category.to_string()],
+                help_uri: help_uri(docs_url, &r.pack, &r.id),
             })
             .collect(),
         fail_threshold: settings.fail_on.threshold(),

@@ -32,6 +32,8 @@ pub struct RuleInfo {
     pub references: Vec<String>,
     /// Pack and category, shown as tags by code-scanning tools.
     pub tags: Vec<String>,
+    /// Absolute URL of the rule's documentation, if published.
+    pub help_uri: Option<String>,
 }
 
 /// Collects results and writes the log at the end.
@@ -62,6 +64,7 @@ impl<W: Write> SarifReporter<W> {
             severity: finding.severity,
             references: Vec::new(),
             tags: vec![finding.category.to_string()],
+            help_uri: None,
         });
         self.rules.len() - 1
     }
@@ -154,7 +157,7 @@ impl<W: Write> Reporter for SarifReporter<W> {
             .iter()
             .map(|r| {
                 let summary = r.summary.clone().unwrap_or_else(|| r.id.clone());
-                json!({
+                let mut rule = json!({
                     "id": r.id,
                     "name": r.id.replace('/', "-"),
                     "shortDescription": {"text": summary},
@@ -164,7 +167,11 @@ impl<W: Write> Reporter for SarifReporter<W> {
                     },
                     "defaultConfiguration": {"level": level(r.severity)},
                     "properties": {"tags": r.tags},
-                })
+                });
+                if let Some(uri) = &r.help_uri {
+                    rule["helpUri"] = json!(uri);
+                }
+                rule
             })
             .collect();
         let log = json!({
