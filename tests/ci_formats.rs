@@ -195,3 +195,39 @@ fn sarif_links_builtin_rules_to_the_published_catalog() {
         "every rule of a built-in pack gets a link"
     );
 }
+
+#[test]
+fn sarif_columns_point_at_the_matched_text_in_the_file() {
+    let (code, stdout, stderr) = run(listlint().args([
+        "check",
+        "--as-of",
+        "2026-11-27",
+        "--format",
+        "sarif",
+        "fixtures/listings.csv",
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    let log: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_valid_sarif(&log);
+    let file = std::fs::read_to_string("fixtures/listings.csv").unwrap();
+    let lines: Vec<&str> = file.lines().collect();
+    let mut located = 0;
+    for result in log["runs"][0]["results"].as_array().unwrap() {
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        let Some(start) = region["startColumn"].as_u64() else {
+            continue;
+        };
+        let end = region["endColumn"].as_u64().unwrap();
+        let line = lines[region["startLine"].as_u64().unwrap() as usize - 1];
+        let shown: String = line
+            .chars()
+            .skip(start as usize - 1)
+            .take((end - start) as usize)
+            .collect();
+        let message = result["message"]["text"].as_str().unwrap();
+        let quoted = message.rsplit('「').next().unwrap().trim_end_matches('」');
+        assert_eq!(shown, quoted, "columns of {message}");
+        located += 1;
+    }
+    assert!(located >= 10, "only {located} results have columns");
+}

@@ -285,7 +285,8 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             }
         }
     }
-    ruleset.settings.keep_sources = args.format == OutputFormat::Human;
+    ruleset.settings.keep_sources =
+        matches!(args.format, OutputFormat::Human | OutputFormat::Sarif);
     if let Some(as_of) = args.as_of {
         ruleset.settings.as_of = as_of;
     }

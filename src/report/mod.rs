@@ -1,6 +1,7 @@
 //! Reports: the finding model, the run summary, and one renderer per output
 //! format.
 
+mod columns;
 pub mod finding;
 mod github;
 mod human;

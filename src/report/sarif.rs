@@ -5,7 +5,8 @@
 //! text and as Markdown with the rule's legal basis, default level, pack and
 //! category as tags) plus the `input/…` rules that fired. Each result names its
 //! rule, level and message; its physical location is the input file
-//! (relative to the working directory when possible) and the record's line;
+//! (relative to the working directory when possible), the record's line and,
+//! where [`ColumnLocator`] can place the field value, the span's columns;
 //! a logical location names the listing and field; `partialFingerprints`
 //! carries listlint's fingerprint so code scanning tracks a finding across
 //! runs.
@@ -14,6 +15,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
+use super::columns::ColumnLocator;
 use super::{Finding, Reporter, Summary};
 use crate::pack::schema::Severity;
 
@@ -41,6 +43,7 @@ pub struct SarifReporter<W: Write> {
     out: W,
     rules: Vec<RuleInfo>,
     results: Vec<Value>,
+    columns: ColumnLocator,
 }
 
 impl<W: Write> SarifReporter<W> {
@@ -50,6 +53,7 @@ impl<W: Write> SarifReporter<W> {
             out,
             rules,
             results: Vec::new(),
+            columns: ColumnLocator::default(),
         }
     }
 
@@ -133,6 +137,11 @@ impl<W: Write> Reporter for SarifReporter<W> {
             if let Some(text) = &f.text {
                 message.push_str(&format!(" 「{text}」"));
             }
+            let mut region = json!({"startLine": f.line.max(1)});
+            if let Some((start, end)) = self.columns.locate(f) {
+                region["startColumn"] = json!(start);
+                region["endColumn"] = json!(end);
+            }
             self.results.push(json!({
                 "ruleId": f.rule.to_string(),
                 "ruleIndex": index,
@@ -141,7 +150,7 @@ impl<W: Write> Reporter for SarifReporter<W> {
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": artifact_uri(&f.file)},
-                        "region": {"startLine": f.line.max(1)},
+                        "region": region,
                     },
                     "logicalLocations": [logical],
                 }],
