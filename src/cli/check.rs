@@ -285,8 +285,10 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             }
         }
     }
-    ruleset.settings.keep_sources =
-        matches!(args.format, OutputFormat::Human | OutputFormat::Sarif);
+    ruleset.settings.keep_sources = matches!(
+        args.format,
+        OutputFormat::Human | OutputFormat::Sarif | OutputFormat::Github
+    );
     if let Some(as_of) = args.as_of {
         ruleset.settings.as_of = as_of;
     }

@@ -1,23 +1,29 @@
 //! `--format github`: GitHub Actions workflow commands, one per finding, so
 //! findings show as annotations on the pull request.
 //!
-//! `::error file=…,line=…,title=…::message`; warnings become `::warning`
-//! and info `::notice`. Values are escaped as the runner expects.
+//! `::error file=…,line=…,col=…,endColumn=…,title=…::message` (columns only
+//! where the field value can be located on its line, see
+//! [`ColumnLocator`]); warnings become `::warning` and info `::notice`. Values are escaped as the runner expects.
 
 use std::io::{self, Write};
 
+use super::columns::ColumnLocator;
 use super::{Finding, Reporter, Summary};
 use crate::pack::schema::Severity;
 
 /// Writes workflow commands.
 pub struct GithubReporter<W: Write> {
     out: W,
+    columns: ColumnLocator,
 }
 
 impl<W: Write> GithubReporter<W> {
     /// Writes to `out`.
     pub fn new(out: W) -> Self {
-        Self { out }
+        Self {
+            out,
+            columns: ColumnLocator::default(),
+        }
     }
 }
 
@@ -48,9 +54,13 @@ impl<W: Write> Reporter for GithubReporter<W> {
                 (id, Some(field), None) => format!(" [{} · {field}]", id.as_deref().unwrap_or("-")),
                 (id, None, _) => format!(" [{}]", id.as_deref().unwrap_or("-")),
             };
+            let columns = match self.columns.locate(f) {
+                Some((start, end)) => format!(",col={start},endColumn={end}"),
+                None => String::new(),
+            };
             writeln!(
                 self.out,
-                "::{command} file={},line={},title={}::{}",
+                "::{command} file={},line={}{columns},title={}::{}",
                 escape_property(&f.file),
                 f.line.max(1),
                 escape_property(&f.rule),
