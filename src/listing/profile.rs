@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
-use super::FieldName;
+use super::{FieldName, InputProblem};
 
 /// Canonical field names with their aliases (SPEC §1).
 const GENERIC_ALIASES: &[(&str, &[&str])] = &[
@@ -270,6 +270,32 @@ impl FieldMapper {
     /// The profile.
     pub fn profile(&self) -> &Profile {
         &self.profile
+    }
+
+    /// Maps a record's flattened `(key, value)` pairs to fields, as
+    /// [`Self::map_headers`] maps the keys; each collision becomes an
+    /// `input/column-collision` warning, naming `line` when given.
+    pub fn map_pairs(
+        &mut self,
+        pairs: Vec<(String, String)>,
+        line: Option<u64>,
+        problems: &mut Vec<InputProblem>,
+    ) -> Vec<(FieldName, String)> {
+        let mapped = self.map_headers(pairs.iter().map(|(k, _)| k.as_str()));
+        problems.extend(mapped.collisions.into_iter().map(|c| {
+            InputProblem::warning(
+                "input/column-collision",
+                match line {
+                    Some(line) => format!("line {line}: {c}"),
+                    None => c,
+                },
+            )
+        }));
+        mapped
+            .names
+            .into_iter()
+            .zip(pairs.into_iter().map(|(_, v)| v))
+            .collect()
     }
 
     /// Maps a record's headers (or keys) to field names, keeping names

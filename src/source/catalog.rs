@@ -17,7 +17,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::flatten::flatten_json_object;
-use super::RawRecord;
+use super::{read_document, unreadable_document, RawRecord};
 use crate::listing::profile::{FieldMapper, Profile};
 use crate::listing::{InputProblem, Listing};
 
@@ -32,21 +32,16 @@ pub enum CatalogKind {
 
 /// Reads one catalog file as one record.
 pub fn catalog_record<R: Read>(
-    mut input: R,
+    input: R,
     file: Arc<str>,
     kind: CatalogKind,
     profile: &Arc<Profile>,
 ) -> Vec<RawRecord> {
     let mut text = String::new();
-    let mut bytes = Vec::new();
-    if let Err(e) = input.read_to_end(&mut bytes) {
-        return vec![problem(
-            &file,
-            1,
-            "input/unreadable-record",
-            format!("cannot read: {e}"),
-        )];
-    }
+    let bytes = match read_document(input, &file) {
+        Ok(bytes) => bytes,
+        Err(records) => return records,
+    };
     let mut problems = Vec::new();
     match String::from_utf8(bytes) {
         Ok(t) => text = t,
@@ -68,7 +63,7 @@ pub fn catalog_record<R: Read>(
         CatalogKind::Markdown => match split_front_matter(text) {
             Some((front, body)) => (front, 2, Some(body)),
             None => {
-                return vec![problem(
+                return vec![unreadable_document(
                     &file,
                     1,
                     "input/no-front-matter",
@@ -84,7 +79,7 @@ pub fn catalog_record<R: Read>(
             let line = e.location().map_or(1, |l| l.line()) + first_line - 1;
             let message = e.without_snippet().to_string();
             let message = message.lines().next().unwrap_or("invalid YAML");
-            return vec![problem(
+            return vec![unreadable_document(
                 &file,
                 line,
                 "input/invalid-yaml",
@@ -93,7 +88,7 @@ pub fn catalog_record<R: Read>(
         }
     };
     let Value::Object(mut object) = value else {
-        return vec![problem(
+        return vec![unreadable_document(
             &file,
             first_line,
             "input/not-an-object",
@@ -107,23 +102,12 @@ pub fn catalog_record<R: Read>(
     }
     let mut flat = Vec::new();
     flatten_json_object(object, &mut flat);
-    let mapped =
-        FieldMapper::new(profile.clone()).map_headers(flat.iter().map(|(k, _)| k.as_str()));
-    problems.extend(
-        mapped
-            .collisions
-            .into_iter()
-            .map(|c| InputProblem::warning("input/column-collision", c)),
-    );
+    let fields = FieldMapper::new(profile.clone()).map_pairs(flat, None, &mut problems);
     vec![RawRecord::Parsed(Listing {
         file,
         line: first_line,
         record: 1,
-        fields: mapped
-            .names
-            .into_iter()
-            .zip(flat.into_iter().map(|(_, v)| v))
-            .collect(),
+        fields,
         problems,
     })]
 }
@@ -144,10 +128,6 @@ fn split_front_matter(text: &str) -> Option<(&str, &str)> {
         offset += line.len();
     }
     None
-}
-
-fn problem(file: &Arc<str>, line: u64, rule: &'static str, message: String) -> RawRecord {
-    RawRecord::Parsed(Listing::unreadable(file, line, 1, rule, message))
 }
 
 #[cfg(test)]

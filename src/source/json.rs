@@ -9,21 +9,14 @@
 use std::io::Read;
 use std::sync::Arc;
 
-use super::RawRecord;
-use crate::listing::Listing;
+use super::{read_document, unreadable_document, RawRecord};
 
 /// Splits a JSON document into raw records.
-pub fn json_records<R: Read>(mut input: R, file: Arc<str>) -> Vec<RawRecord> {
-    let mut bytes = Vec::new();
-    if let Err(e) = input.read_to_end(&mut bytes) {
-        return vec![problem(
-            &file,
-            1,
-            1,
-            "input/unreadable-record",
-            format!("cannot read: {e}"),
-        )];
-    }
+pub fn json_records<R: Read>(input: R, file: Arc<str>) -> Vec<RawRecord> {
+    let bytes = match read_document(input, &file) {
+        Ok(bytes) => bytes,
+        Err(records) => return records,
+    };
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let Some(first) = text.iter().position(|b| !b.is_ascii_whitespace()) else {
         return Vec::new();
@@ -46,10 +39,9 @@ pub fn json_records<R: Read>(mut input: R, file: Arc<str>) -> Vec<RawRecord> {
                 bytes: text[start..end].to_vec(),
             })
             .collect(),
-        _ => vec![problem(
+        _ => vec![unreadable_document(
             &file,
             line_of(first),
-            1,
             "input/not-an-object",
             format!(
                 "line {}: a JSON listing file holds an array of objects or one object",
@@ -116,20 +108,11 @@ fn trim_end(text: &[u8], start: usize, end: usize) -> usize {
     e
 }
 
-fn problem(
-    file: &Arc<str>,
-    line: u64,
-    record: u64,
-    rule: &'static str,
-    message: String,
-) -> RawRecord {
-    RawRecord::Parsed(Listing::unreadable(file, line, record, rule, message))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::listing::profile::FieldMapper;
+    use crate::listing::Listing;
 
     fn listings(text: &str) -> Vec<Listing> {
         let mut mapper = FieldMapper::generic();

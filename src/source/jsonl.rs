@@ -135,22 +135,12 @@ pub fn parse_json_line(
     };
     let mut flat = Vec::with_capacity(entries.len());
     JsonRecord::flatten_entries(entries, &mut flat);
-    let mapped = mapper.map_headers(flat.iter().map(|(k, _)| k.as_str()));
-    problems.extend(
-        mapped
-            .collisions
-            .into_iter()
-            .map(|c| InputProblem::warning("input/column-collision", format!("line {line}: {c}"))),
-    );
+    let fields = mapper.map_pairs(flat, Some(line), &mut problems);
     Listing {
         file: file.clone(),
         line,
         record,
-        fields: mapped
-            .names
-            .into_iter()
-            .zip(flat.into_iter().map(|(_, v)| v))
-            .collect(),
+        fields,
         problems,
     }
 }

@@ -55,6 +55,32 @@ pub enum RawRecord {
     },
 }
 
+/// A whole-document file's record that reports why it could not be read
+/// (record 1: documents fail as a whole).
+fn unreadable_document(
+    file: &Arc<str>,
+    line: u64,
+    rule: &'static str,
+    message: String,
+) -> RawRecord {
+    RawRecord::Parsed(Listing::unreadable(file, line, 1, rule, message))
+}
+
+/// Reads a whole-document input (JSON, XLSX, catalog file); a read error
+/// becomes the file's one `input/unreadable-record` record.
+fn read_document<R: Read>(mut input: R, file: &Arc<str>) -> Result<Vec<u8>, Vec<RawRecord>> {
+    let mut bytes = Vec::new();
+    match input.read_to_end(&mut bytes) {
+        Ok(_) => Ok(bytes),
+        Err(e) => Err(vec![unreadable_document(
+            file,
+            1,
+            "input/unreadable-record",
+            format!("cannot read: {e}"),
+        )]),
+    }
+}
+
 impl RawRecord {
     /// Parses the record into a listing. `mapper` caches header mapping
     /// and can be reused across records.

@@ -11,31 +11,26 @@ use std::sync::Arc;
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 
-use super::RawRecord;
+use super::{read_document, unreadable_document, RawRecord};
 use crate::date::Date;
 use crate::listing::profile::{FieldMapper, Profile};
 use crate::listing::{InputProblem, Listing};
 
 /// Reads a workbook's sheets into records.
 pub fn xlsx_records<R: Read>(
-    mut input: R,
+    input: R,
     file: Arc<str>,
     sheet: Option<&str>,
     profile: &Arc<Profile>,
 ) -> Vec<RawRecord> {
-    let mut bytes = Vec::new();
-    if let Err(e) = input.read_to_end(&mut bytes) {
-        return vec![problem(
-            &file,
-            1,
-            "input/unreadable-record",
-            format!("cannot read: {e}"),
-        )];
-    }
+    let bytes = match read_document(input, &file) {
+        Ok(bytes) => bytes,
+        Err(records) => return records,
+    };
     let mut workbook: Xlsx<_> = match open_workbook_from_rs(Cursor::new(bytes)) {
         Ok(w) => w,
         Err(e) => {
-            return vec![problem(
+            return vec![unreadable_document(
                 &file,
                 1,
                 "input/unreadable-record",
@@ -47,7 +42,7 @@ pub fn xlsx_records<R: Read>(
     let wanted: Vec<String> = match sheet {
         Some(s) if names.iter().any(|n| n == s) => vec![s.to_owned()],
         Some(s) => {
-            return vec![problem(
+            return vec![unreadable_document(
                 &file,
                 1,
                 "input/unreadable-record",
@@ -62,7 +57,7 @@ pub fn xlsx_records<R: Read>(
         let range = match workbook.worksheet_range(&name) {
             Ok(r) => r,
             Err(e) => {
-                records.push(problem(
+                records.push(unreadable_document(
                     &sheet_file,
                     1,
                     "input/unreadable-record",
@@ -147,10 +142,6 @@ fn column_name(mut col: u32) -> String {
     }
     name.reverse();
     String::from_utf8(name).unwrap_or_default()
-}
-
-fn problem(file: &Arc<str>, line: u64, rule: &'static str, message: String) -> RawRecord {
-    RawRecord::Parsed(Listing::unreadable(file, line, 1, rule, message))
 }
 
 #[cfg(test)]
