@@ -124,7 +124,7 @@ fn init(force: bool) -> miette::Result<ExitStatus> {
 }
 
 /// Prints a usage error to stderr with miette.
-fn print_error(report: &miette::Report, color: ColorChoice) {
+pub(super) fn print_error(report: &miette::Report, color: ColorChoice) {
     let theme = if color.enabled(std::io::stderr().is_terminal()) {
         miette::GraphicalTheme::unicode()
     } else {

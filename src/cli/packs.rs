@@ -10,7 +10,9 @@ use crate::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
 use crate::examples::{run_pack_examples, ExampleOutcome};
 use crate::exit::ExitStatus;
 use crate::listing::INPUT_RULES;
-use crate::pack::{builtin_sources, parse_pack, read_pack_sources, LoadedPack, PackSource};
+use crate::pack::{
+    builtin_sources, parse_pack, read_pack_sources, LoadedPack, PackError, PackSource,
+};
 
 /// Which rule packs to load and which of their rules to run.
 #[derive(Debug, Clone, Args)]
@@ -139,9 +141,9 @@ pub enum RulesCommand {
 }
 
 /// Runs `listlint rules …`.
-pub fn run(cmd: &RulesCommand, _color: ColorChoice) -> miette::Result<ExitStatus> {
+pub fn run(cmd: &RulesCommand, color: ColorChoice) -> miette::Result<ExitStatus> {
     match cmd {
-        RulesCommand::Validate { packs } => super::validate::run(packs),
+        RulesCommand::Validate { packs } => super::validate::run(packs, color),
         RulesCommand::Doc { output } => super::catalog::run(output),
         RulesCommand::List {
             packs,
@@ -150,8 +152,11 @@ pub fn run(cmd: &RulesCommand, _color: ColorChoice) -> miette::Result<ExitStatus
             format,
         } => describe::list(packs, pack.as_deref(), category.as_deref(), *format),
         RulesCommand::Test { packs } => {
-            let (loaded, tested) = packs_for_testing(packs)?;
-            let outcomes = run_pack_examples(&loaded, &tested)?;
+            let under_test = packs_for_testing(packs)?;
+            if let Some(error) = PackError::from_many(under_test.unparsable) {
+                return Err(error.into());
+            }
+            let outcomes = run_pack_examples(&under_test.packs, &under_test.tested)?;
             let (mut passed, mut failed) = (0usize, 0usize);
             for outcome in &outcomes {
                 if outcome.passed() {
@@ -173,26 +178,44 @@ pub fn run(cmd: &RulesCommand, _color: ColorChoice) -> miette::Result<ExitStatus
     }
 }
 
+/// The packs to load for `rules test` and `rules validate`, which of them
+/// to test, and the packs that did not parse.
+pub(super) struct PacksUnderTest {
+    /// The given packs (first) and the built-in packs they do not replace.
+    pub packs: Vec<LoadedPack>,
+    /// Indices into `packs` of the packs under test.
+    pub tested: Vec<usize>,
+    /// One error per given pack file that is not valid YAML for the schema.
+    pub unparsable: Vec<PackError>,
+}
+
 /// The packs to load for `rules test` and which of them to test: the given
 /// packs (all tested) plus the built-in ones they do not replace, so that
 /// references to built-in conditions resolve; with no packs given, the
-/// built-in packs, all tested.
-pub(super) fn packs_for_testing(
-    paths: &[PathBuf],
-) -> miette::Result<(Vec<LoadedPack>, Vec<usize>)> {
+/// built-in packs, all tested. A pack that does not parse is kept aside in
+/// `unparsable`, so that the others are still checked.
+pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderTest> {
     let mut given = Vec::new();
+    let mut unparsable = Vec::new();
     for path in paths {
         for source in read_pack_sources(path)? {
-            given.push(parse_pack(source)?);
+            match parse_pack(source) {
+                Ok(pack) => given.push(pack),
+                Err(e) => unparsable.push(e),
+            }
         }
     }
     let builtin = builtin_sources()
         .into_iter()
         .map(parse_pack)
         .collect::<Result<Vec<_>, _>>()?;
-    if given.is_empty() {
+    if given.is_empty() && unparsable.is_empty() {
         let tested = (0..builtin.len()).collect();
-        return Ok((builtin, tested));
+        return Ok(PacksUnderTest {
+            packs: builtin,
+            tested,
+            unparsable,
+        });
     }
     let tested = (0..given.len()).collect();
     let names: Vec<String> = given.iter().map(|p| p.def.pack.value.clone()).collect();
@@ -201,7 +224,11 @@ pub(super) fn packs_for_testing(
             .into_iter()
             .filter(|b| !names.contains(&b.def.pack.value)),
     );
-    Ok((given, tested))
+    Ok(PacksUnderTest {
+        packs: given,
+        tested,
+        unparsable,
+    })
 }
 
 fn print_mismatch(outcome: &ExampleOutcome) {

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::packs::packs_for_testing;
+use super::{print_error, ColorChoice};
 use crate::engine::normalize::normalize_term;
 use crate::engine::{compile, RuleFilter};
 use crate::exit::ExitStatus;
@@ -96,25 +97,38 @@ pub fn lint(pack: &LoadedPack) -> Vec<Warning> {
     warnings
 }
 
-/// Runs `listlint rules validate`.
-pub fn run(paths: &[PathBuf]) -> miette::Result<ExitStatus> {
-    let (packs, tested) = packs_for_testing(paths)?;
-    compile(&packs, &RuleFilter::default())?;
-    let mut count = 0;
-    for pack in tested.iter().filter_map(|&i| packs.get(i)) {
+/// Runs `listlint rules validate`: every error of every pack (one per pack
+/// that does not parse, every compile problem of the packs that do), then
+/// the lint warnings of the packs that compiled.
+pub fn run(paths: &[PathBuf], color: ColorChoice) -> miette::Result<ExitStatus> {
+    let under_test = packs_for_testing(paths)?;
+    let unparsable = under_test.unparsable.len();
+    let mut errors = under_test.unparsable;
+    if let Err(e) = compile(&under_test.packs, &RuleFilter::default()) {
+        errors.extend(e.into_problems());
+    }
+    let tested: Vec<&LoadedPack> = under_test
+        .tested
+        .iter()
+        .filter_map(|&i| under_test.packs.get(i))
+        .collect();
+    let mut warnings = 0;
+    for pack in &tested {
         for w in lint(pack) {
-            count += 1;
+            warnings += 1;
             println!("warning: {}: {}", w.place, w.message);
         }
     }
-    let rules: usize = tested
-        .iter()
-        .filter_map(|&i| packs.get(i))
-        .map(|p| p.def.rules.len())
-        .sum();
-    println!(
-        "{} packs, {rules} rules: valid, {count} warnings",
-        tested.len()
-    );
+    let error_count = errors.len();
+    for error in errors {
+        print_error(&miette::Report::new(error), color);
+    }
+    let packs = tested.len() + unparsable;
+    let rules: usize = tested.iter().map(|p| p.def.rules.len()).sum();
+    if error_count > 0 {
+        println!("{packs} packs, {rules} rules: {error_count} errors, {warnings} warnings");
+        return Ok(ExitStatus::Error);
+    }
+    println!("{packs} packs, {rules} rules: valid, {warnings} warnings");
     Ok(ExitStatus::Success)
 }

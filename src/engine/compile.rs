@@ -28,9 +28,10 @@ use crate::suggest::did_you_mean;
 use crate::validate::Validator;
 
 /// Compiles packs into a ruleset, keeping the rules `filter` enables.
-/// Every pack is validated in full, enabled rules or not.
+/// Every pack is validated in full, enabled rules or not, and every problem
+/// found is reported: one error, or [`PackError::Several`].
 pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, PackError> {
-    check_unique_names(packs)?;
+    let mut errors = check_unique_names(packs);
     let mut conditions = ConditionCompiler::new(
         packs
             .iter()
@@ -53,9 +54,12 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
     for pack in packs {
         let pack_name = pack.def.pack.value.as_str();
         for def in &pack.def.rules {
-            let rule = compile_rule(pack, def)?;
-            let opted_in = def.enabled || filter.opts_in(&rule.id);
-            let runs = opted_in && filter.enabled(&rule.id, &rule.category, &rule.pack);
+            let rule = compile_rule(pack, def, &mut errors);
+            // A rule that did not compile still has its condition checked.
+            let runs = rule.as_ref().is_some_and(|rule| {
+                let opted_in = def.enabled || filter.opts_in(&rule.id);
+                opted_in && filter.enabled(&rule.id, &rule.category, &rule.pack)
+            });
             let (compiler, mut target) = if runs {
                 (
                     &mut conditions,
@@ -73,14 +77,21 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
                     },
                 )
             };
-            let when = def
+            let when = match def
                 .when
                 .as_ref()
                 .map(|w| compiler.compile(pack_name, &pack.source, w, &mut target))
-                .transpose()?;
-            if !runs {
+                .transpose()
+            {
+                Ok(when) => when,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let Some(rule) = rule.filter(|_| runs) else {
                 continue;
-            }
+            };
             let fields = def
                 .fields
                 .clone()
@@ -109,6 +120,9 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
                 ..rule
             });
         }
+    }
+    if let Some(error) = PackError::from_many(errors) {
+        return Err(error);
     }
     // Fields added by later rules extend the scan list; pad earlier masks.
     for rule in &mut rules {
@@ -186,14 +200,16 @@ fn register_patterns(matcher: &mut MatcherBuilder, rule: u32, kind: &RuleKind) {
     }
 }
 
-/// Pack names and rule ids must be unique across everything loaded.
-fn check_unique_names(packs: &[LoadedPack]) -> Result<(), PackError> {
+/// Pack names and rule ids must be unique across everything loaded; one
+/// error per name or id seen again.
+fn check_unique_names(packs: &[LoadedPack]) -> Vec<PackError> {
+    let mut errors = Vec::new();
     let mut pack_names: HashMap<&str, &PackSource> = HashMap::new();
     let mut rule_ids: HashMap<&str, (&PackSource, u64)> = HashMap::new();
     for pack in packs {
         let name = &pack.def.pack;
         if let Some(first) = pack_names.insert(&name.value, &pack.source) {
-            return Err(error_at(
+            errors.push(error_at(
                 &pack.source,
                 name,
                 format!(
@@ -208,7 +224,7 @@ fn check_unique_names(packs: &[LoadedPack]) -> Result<(), PackError> {
             if let Some((first, line)) =
                 rule_ids.insert(&id.value, (&pack.source, id.referenced.line()))
             {
-                return Err(error_at(
+                errors.push(error_at(
                     &pack.source,
                     id,
                     format!(
@@ -220,7 +236,7 @@ fn check_unique_names(packs: &[LoadedPack]) -> Result<(), PackError> {
             }
         }
     }
-    Ok(())
+    errors
 }
 
 fn error_at<T>(
@@ -264,27 +280,38 @@ fn kind_specific_keys(def: &RuleDef) -> [(&'static str, bool, &'static [&'static
     ]
 }
 
-fn compile_rule(pack: &LoadedPack, def: &RuleDef) -> Result<Rule, PackError> {
+/// The message placeholders each kind provides.
+fn placeholders_of(kind_name: &str) -> &'static [&'static str] {
+    match kind_name {
+        "lexicon" => &["term", "field"],
+        "pattern" => &["match", "field"],
+        "require" => &["certificate", "field", "value", "problem"],
+        "price" => &["detail", "field"],
+        _ => &["trigger", "item", "detail", "field"],
+    }
+}
+
+/// Compiles one rule, pushing every problem found onto `errors`; `None`
+/// when there was at least one.
+fn compile_rule(pack: &LoadedPack, def: &RuleDef, errors: &mut Vec<PackError>) -> Option<Rule> {
     let source = &pack.source;
+    let before = errors.len();
     let id = def.id.value.trim();
     if id.is_empty() {
-        return Err(error_at(source, &def.id, "rule id is empty".into(), None));
+        errors.push(error_at(source, &def.id, "rule id is empty".into(), None));
     }
-    let category = def
-        .category
-        .clone()
-        .or_else(|| pack.def.category.clone())
-        .ok_or_else(|| {
-            error_at(
-                source,
-                &def.id,
-                format!("rule `{id}` has no category"),
-                Some("set `category` on the rule or on the pack".into()),
-            )
-        })?;
+    let category = def.category.clone().or_else(|| pack.def.category.clone());
+    if category.is_none() {
+        errors.push(error_at(
+            source,
+            &def.id,
+            format!("rule `{id}` has no category"),
+            Some("set `category` on the rule or on the pack".into()),
+        ));
+    }
     if let Some(fields) = &def.fields {
         if fields.is_empty() || fields.iter().any(|f| f.trim().is_empty()) {
-            return Err(error_at(
+            errors.push(error_at(
                 source,
                 &def.id,
                 format!("rule `{id}`: `fields` must list at least one non-empty field name"),
@@ -297,16 +324,17 @@ fn compile_rule(pack: &LoadedPack, def: &RuleDef) -> Result<Rule, PackError> {
         let help = did_you_mean(kind_name, KIND_NAMES.iter().copied())
             .map(|s| format!("did you mean `{s}`?"))
             .unwrap_or_else(|| format!("known kinds: {}", KIND_NAMES.join(", ")));
-        return Err(error_at(
+        errors.push(error_at(
             source,
             &def.kind,
             format!("rule `{id}`: unknown kind `{kind_name}`"),
             Some(help),
         ));
+        return None;
     }
     for (key, set, kinds) in kind_specific_keys(def) {
         if set && !kinds.contains(&kind_name) {
-            return Err(error_at(
+            errors.push(error_at(
                 source,
                 &def.kind,
                 format!("rule `{id}`: kind `{kind_name}` does not take `{key}`"),
@@ -314,31 +342,23 @@ fn compile_rule(pack: &LoadedPack, def: &RuleDef) -> Result<Rule, PackError> {
             ));
         }
     }
-    let (kind, placeholders): (RuleKind, &[&str]) = match kind_name {
-        "lexicon" => (
-            RuleKind::Lexicon(compile_lexicon(pack, def)?),
-            &["term", "field"],
-        ),
-        "pattern" => (
-            RuleKind::Pattern(compile_pattern(pack, def)?),
-            &["match", "field"],
-        ),
-        "require" => (
-            RuleKind::Require(compile_require(source, def)?),
-            &["certificate", "field", "value", "problem"],
-        ),
-        "price" => (
-            RuleKind::Price(compile_price(source, def)?),
-            &["detail", "field"],
-        ),
-        _ => (
-            RuleKind::Disclosure(compile_disclosure(pack, def)?),
-            &["trigger", "item", "detail", "field"],
-        ),
-    };
     let message = MessageTemplate::parse(&def.message.value);
-    check_placeholders(source, def, &message, placeholders)?;
-    Ok(Rule {
+    if let Err(e) = check_placeholders(source, def, &message, placeholders_of(kind_name)) {
+        errors.push(e);
+    }
+    let kind = match kind_name {
+        "lexicon" => compile_lexicon(pack, def).map(RuleKind::Lexicon),
+        "pattern" => compile_pattern(pack, def).map(RuleKind::Pattern),
+        "require" => compile_require(source, def).map(RuleKind::Require),
+        "price" => compile_price(source, def).map(RuleKind::Price),
+        _ => compile_disclosure(pack, def).map(RuleKind::Disclosure),
+    };
+    let kind = kind.map_err(|e| errors.push(e)).ok()?;
+    if errors.len() > before {
+        return None;
+    }
+    let category = category?;
+    Some(Rule {
         id: Arc::from(id),
         pack: Arc::from(pack.def.pack.value.as_str()),
         category: Arc::from(category.as_str()),

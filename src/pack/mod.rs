@@ -83,6 +83,10 @@ pub enum PackError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Invalid(Box<InvalidPack>),
+    /// More than one problem, each shown in full.
+    #[error("{} problems in the rule packs", .0.len())]
+    #[diagnostic(code(listlint::pack::invalid))]
+    Several(#[related] Vec<PackError>),
 }
 
 /// Where and why a pack is invalid.
@@ -110,6 +114,25 @@ pub struct InvalidPack {
 }
 
 impl PackError {
+    /// One error for a list of problems: `None` for none, the problem
+    /// itself for one, [`PackError::Several`] otherwise.
+    pub fn from_many(mut errors: Vec<PackError>) -> Option<PackError> {
+        match errors.len() {
+            0 => None,
+            1 => errors.pop(),
+            _ => Some(PackError::Several(errors)),
+        }
+    }
+
+    /// The individual problems: the inner list of [`PackError::Several`],
+    /// or this error alone.
+    pub fn into_problems(self) -> Vec<PackError> {
+        match self {
+            PackError::Several(errors) => errors,
+            other => vec![other],
+        }
+    }
+
     /// An error at a 1-based line and column of a pack.
     pub fn at(
         source: &PackSource,
@@ -177,7 +200,7 @@ pub fn parse_yaml<T: serde::de::DeserializeOwned>(source: &PackSource) -> Result
             Some(i) => &first_line[..i],
             None => first_line,
         };
-        let help = unknown_key_help(message);
+        let help = unknown_key_help(message).or_else(|| type_help(message));
         match err.location() {
             Some(loc) => PackError::at_location(source, loc, message, help),
             None => PackError::at(source, 1, 1, message, help),
@@ -194,6 +217,20 @@ fn unknown_key_help(message: &str) -> Option<String> {
     crate::suggest::did_you_mean(key, candidates)
         .map(|s| format!("did you mean `{s}`?"))
         .or_else(|| Some(format!("allowed keys: {expected}")))
+}
+
+/// What the parser's "expected …" messages ask for, in the pack's terms.
+fn type_help(message: &str) -> Option<String> {
+    let help = if message.contains("expected sequence") {
+        "a list is expected here: `[a, b]`, or one `- item` per line"
+    } else if message.contains("expected mapping") || message.contains("expected a map") {
+        "a map of `key: value` lines is expected here"
+    } else if message.starts_with("invalid type") {
+        "check this value's type against docs/rule-packs.md (quote text that looks like a number or a boolean)"
+    } else {
+        return None;
+    };
+    Some(help.to_owned())
 }
 
 /// The embedded default packs.
