@@ -6,7 +6,6 @@
 //! the example's own pack's rules run; the other loaded packs are there so
 //! that `use: pack/condition` references resolve.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::date::Date;
@@ -15,82 +14,138 @@ use crate::history::{PriceHistory, Sale};
 use crate::listing::profile::FieldMapper;
 use crate::listing::Listing;
 use crate::money::parse_amount;
-use crate::pack::schema::ExampleDef;
+use crate::pack::schema::{ExampleDef, ExpectDef, PackTestsDef};
 use crate::pack::{LoadedPack, PackError, PackSource};
 use crate::source::flatten_json_object;
 
-/// The result of one example.
+/// The result of one example or test case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExampleOutcome {
     /// Pack name.
     pub pack: String,
-    /// Rule the example belongs to.
-    pub rule: String,
-    /// 1-based position among the rule's examples.
-    pub number: usize,
-    /// The example's title text, for display.
+    /// Where the case is: `rule-id #N` for an example embedded in a rule,
+    /// `file:line` for a case of a test file.
+    pub label: String,
+    /// The case's name, or its title text, for display.
     pub title: String,
-    /// Rule ids expected to fire.
-    pub expected: BTreeSet<String>,
+    /// Expected findings.
+    pub expected: Vec<ExpectDef>,
     /// Rule ids that fired, with the text each matched.
     pub actual: Vec<(String, String)>,
 }
 
 impl ExampleOutcome {
-    /// Whether exactly the expected rules fired.
+    /// Whether exactly the expected findings occurred.
     pub fn passed(&self) -> bool {
         self.missing().is_empty() && self.unexpected().is_empty()
     }
 
-    /// Expected rule ids that did not fire.
-    pub fn missing(&self) -> Vec<&str> {
+    /// Expectations no finding meets.
+    pub fn missing(&self) -> Vec<&ExpectDef> {
         self.expected
             .iter()
-            .filter(|id| !self.actual.iter().any(|(a, _)| a == *id))
-            .map(String::as_str)
+            .filter(|e| {
+                !self
+                    .actual
+                    .iter()
+                    .any(|(rule, text)| rule == e.rule() && e.text().is_none_or(|t| t == text))
+            })
             .collect()
     }
 
-    /// Findings of rules that were not expected.
+    /// Findings no expectation accounts for: a rule not expected at all, or
+    /// a text not listed for a rule whose expectations give texts.
     pub fn unexpected(&self) -> Vec<(&str, &str)> {
         self.actual
             .iter()
-            .filter(|(id, _)| !self.expected.contains(id))
+            .filter(|(rule, text)| {
+                let mut of_rule = self.expected.iter().filter(|e| e.rule() == rule);
+                // Unexpected unless some expectation of the rule takes any
+                // text or names this one.
+                !of_rule.any(|e| e.text().is_none_or(|t| t == text))
+            })
             .map(|(id, text)| (id.as_str(), text.as_str()))
             .collect()
     }
 
-    /// One line naming the example.
+    /// One line naming the case.
     pub fn describe(&self) -> String {
-        format!("{} #{}: {}", self.rule, self.number, self.title)
+        format!("{}: {}", self.label, self.title)
     }
 }
 
+/// A pack's test file, parsed, with the index of its pack among the loaded
+/// packs.
+#[derive(Debug, Clone)]
+pub struct PackTests {
+    /// Index of the pack under test in the loaded packs.
+    pub pack: usize,
+    /// The file's text and name.
+    pub source: PackSource,
+    /// The cases.
+    pub def: PackTestsDef,
+}
+
+/// One case to run: an embedded example or a test-file case.
+struct Case<'a> {
+    label: String,
+    source: &'a PackSource,
+    example: &'a ExampleDef,
+    /// Rules off by default that run for this case.
+    opted_in: Vec<&'a str>,
+}
+
 /// Runs every example of every rule in the packs at `tested` (indices into
-/// `packs`), each pack with only its own rules enabled.
+/// `packs`) and every case of `test_files`, each pack with only its own
+/// rules enabled.
 pub fn run_pack_examples(
     packs: &[LoadedPack],
     tested: &[usize],
+    test_files: &[PackTests],
 ) -> Result<Vec<ExampleOutcome>, PackError> {
     // Validate the whole set together once (duplicate ids, references …).
     compile(packs, &RuleFilter::default())?;
     let mut scratch = Scratch::default();
     let mut outcomes = Vec::new();
-    for pack in tested.iter().filter_map(|&i| packs.get(i)) {
+    for &index in tested {
+        let Some(pack) = packs.get(index) else {
+            continue;
+        };
+        let mut cases: Vec<Case> = Vec::new();
+        for rule in &pack.def.rules {
+            for (i, example) in rule.examples.iter().enumerate() {
+                cases.push(Case {
+                    label: format!("{} #{}", rule.id.value, i + 1),
+                    source: &pack.source,
+                    example,
+                    opted_in: vec![rule.id.value.as_str()],
+                });
+            }
+        }
+        for file in test_files.iter().filter(|f| f.pack == index) {
+            for case in &file.def.tests {
+                cases.push(Case {
+                    label: format!("{}:{}", file.source.name, case.referenced.line()),
+                    source: &file.source,
+                    example: &case.value,
+                    opted_in: case.value.expect.iter().map(ExpectDef::rule).collect(),
+                });
+            }
+        }
         let mut ruleset = compile(packs, &RuleFilter::only_pack(&pack.def.pack.value))?;
-        outcomes.extend(pack_examples(&mut ruleset, pack, &mut scratch)?);
+        outcomes.extend(run_cases(&mut ruleset, pack, &cases, &mut scratch)?);
     }
     Ok(outcomes)
 }
 
-fn pack_examples(
+fn run_cases(
     ruleset: &mut Ruleset,
     pack: &LoadedPack,
+    cases: &[Case],
     scratch: &mut Scratch,
 ) -> Result<Vec<ExampleOutcome>, PackError> {
-    let pack_name = pack.def.pack.value.as_str();
     let defaults = ruleset.settings.clone();
-    // Rules that are off by default run for their own examples only.
+    // Rules that are off by default run only for the cases that opt in.
     let off_by_default: Vec<&str> = pack
         .def
         .rules
@@ -99,25 +154,27 @@ fn pack_examples(
         .map(|r| r.id.value.as_str())
         .collect();
     let mut outcomes = Vec::new();
-    for rule in &pack.def.rules {
-        for (i, example) in rule.examples.iter().enumerate() {
-            let listing = example_listing(&pack.source.name, example, i + 1);
-            ruleset.settings = example_settings(&pack.source, example, &listing, &defaults)?;
-            let actual = ruleset
-                .check(&listing, scratch)
-                .into_iter()
-                .filter(|f| *f.rule == *rule.id.value || !off_by_default.contains(&&*f.rule))
-                .map(|f| (f.rule.to_string(), f.text.unwrap_or_default()))
-                .collect();
-            outcomes.push(ExampleOutcome {
-                pack: pack_name.to_owned(),
-                rule: rule.id.value.clone(),
-                number: i + 1,
-                title: listing.get("title").unwrap_or("").to_owned(),
-                expected: example.expect.iter().cloned().collect(),
-                actual,
-            });
-        }
+    for (i, case) in cases.iter().enumerate() {
+        let example = case.example;
+        let listing = example_listing(&case.source.name, example, i + 1);
+        ruleset.settings = example_settings(case.source, example, &listing, &defaults)?;
+        let actual = ruleset
+            .check(&listing, scratch)
+            .into_iter()
+            .filter(|f| case.opted_in.contains(&&*f.rule) || !off_by_default.contains(&&*f.rule))
+            .map(|f| (f.rule.to_string(), f.text.unwrap_or_default()))
+            .collect();
+        let title = example
+            .name
+            .clone()
+            .unwrap_or_else(|| listing.get("title").unwrap_or("").to_owned());
+        outcomes.push(ExampleOutcome {
+            pack: pack.def.pack.value.clone(),
+            label: case.label.clone(),
+            title,
+            expected: example.expect.clone(),
+            actual,
+        });
     }
     ruleset.settings = defaults;
     Ok(outcomes)

@@ -166,6 +166,102 @@ fn every_example_in_the_shipped_packs_passes() {
 }
 
 #[test]
+fn the_shipped_test_files_pass() {
+    let (code, stdout, _) = run(listlint().args(["rules", "test", "rules/"]));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("ok   rules/cn-ad-absolutes.test.yaml:"),
+        "the test file next to the pack runs: {stdout}"
+    );
+}
+
+/// A pack with a test file next to it, for the test-file cases below.
+fn pack_with_tests(tests: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("words.yaml"),
+        format!("{HEADER}  - id: w/best\n    kind: lexicon\n    severity: error\n    message: m\n    terms: [最好, 第一]\n  - id: w/grade\n    kind: lexicon\n    severity: error\n    message: m\n    terms: [顶级]\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("words.test.yaml"), tests).unwrap();
+    dir
+}
+
+#[test]
+fn test_files_next_to_a_pack_run_with_span_expectations() {
+    let dir = pack_with_tests(
+        "tests:\n  - name: spans match\n    text: 最好的顶级茶\n    expect:\n      - {rule: w/best, text: 最好}\n      - w/grade\n  - name: wrong span\n    text: 第一 最好\n    expect:\n      - {rule: w/best, text: 最好}\n  - name: missing\n    listing: {title: 好茶, description: 顶级}\n    expect: [w/best, w/grade]\n",
+    );
+    // Given the pack, the folder or the test file: the same cases run.
+    for arg in ["words.yaml", ".", "words.test.yaml"] {
+        let (code, stdout, stderr) = run(listlint()
+            .current_dir(dir.path())
+            .args(["rules", "test", arg]));
+        assert_eq!(code, 1, "{arg}: {stdout}{stderr}");
+        assert!(
+            stdout.contains("ok   words.test.yaml:2: spans match")
+                || stdout.contains("ok   ./words.test.yaml:2: spans match"),
+            "{arg}: {stdout}"
+        );
+        assert!(
+            stdout.contains(
+                "words.test.yaml:7: wrong span\n       + w/best fired unexpectedly on 「第一」\n"
+            ),
+            "{arg}: {stdout}"
+        );
+        assert!(
+            stdout.contains(
+                "- expected w/best, which did not fire\n       (fired: w/grade 「顶级」)"
+            ),
+            "{arg}: {stdout}"
+        );
+        assert!(stdout.ends_with("1 passed, 2 failed\n"), "{arg}: {stdout}");
+    }
+}
+
+#[test]
+fn test_file_errors_name_the_place() {
+    let dir = pack_with_tests("tests:\n  - text: 最好\n    expect: [w/bset]\n");
+    let (code, _, stderr) = run(listlint()
+        .current_dir(dir.path())
+        .args(["--color", "never", "rules", "test", "."]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "./words.test.yaml:2:5: this case expects `w/bset`, which is not a rule of pack `p`"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `w/best`?"), "{stderr}");
+
+    std::fs::write(dir.path().join("words.test.yaml"), "pack: q\ntests: []\n").unwrap();
+    let (code, _, stderr) = run(listlint()
+        .current_dir(dir.path())
+        .args(["rules", "validate", "."]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("names pack `q`, but the pack next to it is `p`"),
+        "{stderr}"
+    );
+
+    std::fs::rename(
+        dir.path().join("words.test.yaml"),
+        dir.path().join("other.test.yaml"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(listlint()
+        .current_dir(dir.path())
+        .args(["rules", "test", "."]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "./other.test.yaml:1:1: test file has no pack next to it (expected other.yaml)"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn condition_and_kind_errors_point_at_the_place() {
     let cases: &[(&str, &str, &str)] = &[
         (

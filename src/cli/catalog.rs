@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::exit::ExitStatus;
-use crate::pack::schema::RuleDef;
+use crate::pack::schema::{join_expectations, RuleDef};
 use crate::pack::{builtin_sources, parse_pack, LoadedPack};
 
 /// The anchor GitHub gives a `## heading`: lower case, punctuation dropped.
@@ -96,7 +96,7 @@ fn rule_section(out: &mut String, pack: &LoadedPack, rule: &RuleDef) {
             let expect = if e.expect.is_empty() {
                 "nothing".to_owned()
             } else {
-                e.expect.join(", ")
+                join_expectations(&e.expect)
             };
             let _ = writeln!(out, "- `{}` → {expect}", shown.replace('`', "'"));
         }

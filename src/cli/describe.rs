@@ -9,7 +9,7 @@ use serde_json::json;
 use super::packs::{load_packs, PackArgs};
 use crate::config;
 use crate::exit::ExitStatus;
-use crate::pack::schema::{ConditionDef, Reference, RuleDef};
+use crate::pack::schema::{join_expectations, ConditionDef, Reference, RuleDef};
 use crate::pack::LoadedPack;
 
 /// Output of `rules list`.
@@ -297,7 +297,7 @@ pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
                 (None, Some(l)) => serde_json::to_string(l).unwrap_or_default(),
                 (None, None) => String::new(),
             };
-            let _ = writeln!(out, "  - {shown} → [{}]", e.expect.join(", "));
+            let _ = writeln!(out, "  - {shown} → [{}]", join_expectations(&e.expect));
         }
     }
     if let Some(docs) = &rule.docs {

@@ -1,17 +1,19 @@
 //! Loading rule packs from the command line, and `listlint rules`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
 use super::describe::{self, ListFormat};
 use super::ColorChoice;
 use crate::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
-use crate::examples::{run_pack_examples, ExampleOutcome};
+use crate::examples::{run_pack_examples, ExampleOutcome, PackTests};
 use crate::exit::ExitStatus;
 use crate::listing::INPUT_RULES;
+use crate::pack::schema::PackTestsDef;
 use crate::pack::{
-    builtin_sources, parse_pack, read_pack_sources, LoadedPack, PackError, PackSource,
+    builtin_sources, parse_pack, parse_yaml, read_pack_sources, read_packs_and_tests,
+    test_file_stem, LoadedPack, PackError, PackFiles, PackSource,
 };
 
 /// Which rule packs to load and which of their rules to run.
@@ -99,13 +101,15 @@ pub fn load_ruleset_with_ids(args: &PackArgs) -> miette::Result<(Ruleset, Vec<St
 /// `listlint rules …`
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
-    /// Run the examples embedded in rule packs, like a test suite.
+    /// Run the examples embedded in rule packs and the cases of their test
+    /// files (`PACK.test.yaml` next to `PACK.yaml`), like a test suite.
     ///
-    /// Each example runs with only its own pack loaded; the rule ids it
-    /// expects must fire and no other rule of the pack may. Exit 1 on any
-    /// failure.
+    /// Each case runs with only its own pack's rules; the findings it
+    /// expects (rule ids, or `{rule, text}` for the matched text) must occur
+    /// and no other rule of the pack may fire. Exit 1 on any failure, 2 on
+    /// an invalid pack or test file.
     Test {
-        /// Pack files or folders to test (default: the built-in packs).
+        /// Pack files, test files or folders (default: the built-in packs).
         #[arg(value_name = "PACK")]
         packs: Vec<PathBuf>,
     },
@@ -156,7 +160,11 @@ pub fn run(cmd: &RulesCommand, color: ColorChoice) -> miette::Result<ExitStatus>
             if let Some(error) = PackError::from_many(under_test.unparsable) {
                 return Err(error.into());
             }
-            let outcomes = run_pack_examples(&under_test.packs, &under_test.tested)?;
+            let outcomes = run_pack_examples(
+                &under_test.packs,
+                &under_test.tested,
+                &under_test.test_files,
+            )?;
             let (mut passed, mut failed) = (0usize, 0usize);
             for outcome in &outcomes {
                 if outcome.passed() {
@@ -179,32 +187,58 @@ pub fn run(cmd: &RulesCommand, color: ColorChoice) -> miette::Result<ExitStatus>
 }
 
 /// The packs to load for `rules test` and `rules validate`, which of them
-/// to test, and the packs that did not parse.
+/// to test, their test files, and the files that did not parse.
 pub(super) struct PacksUnderTest {
     /// The given packs (first) and the built-in packs they do not replace.
     pub packs: Vec<LoadedPack>,
     /// Indices into `packs` of the packs under test.
     pub tested: Vec<usize>,
-    /// One error per given pack file that is not valid YAML for the schema.
+    /// The test files of the packs under test.
+    pub test_files: Vec<PackTests>,
+    /// One error per given pack or test file that does not parse, or test
+    /// file without its pack.
     pub unparsable: Vec<PackError>,
 }
 
 /// The packs to load for `rules test` and which of them to test: the given
-/// packs (all tested) plus the built-in ones they do not replace, so that
-/// references to built-in conditions resolve; with no packs given, the
-/// built-in packs, all tested. A pack that does not parse is kept aside in
-/// `unparsable`, so that the others are still checked.
+/// packs (all tested) and their test files, plus the built-in packs they do
+/// not replace, so that references to built-in conditions resolve; with no
+/// packs given, the built-in packs, all tested. A file that does not parse
+/// is kept aside in `unparsable`, so that the others are still checked.
 pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderTest> {
-    let mut given = Vec::new();
-    let mut unparsable = Vec::new();
+    let mut files = PackFiles::default();
     for path in paths {
-        for source in read_pack_sources(path)? {
-            match parse_pack(source) {
-                Ok(pack) => given.push(pack),
-                Err(e) => unparsable.push(e),
+        let read = read_packs_and_tests(path)?;
+        for (into, found) in [
+            (&mut files.packs, read.packs),
+            (&mut files.tests, read.tests),
+        ] {
+            for source in found {
+                if !into.iter().any(|s| s.name == source.name) {
+                    into.push(source);
+                }
             }
         }
     }
+    let mut given = Vec::new();
+    let mut unparsable = Vec::new();
+    for source in files.packs {
+        match parse_pack(source) {
+            Ok(pack) => given.push(pack),
+            Err(e) => unparsable.push(e),
+        }
+    }
+    let test_files = files
+        .tests
+        .into_iter()
+        .filter_map(|source| match parse_test_file(&given, source) {
+            Ok(tests) => Some(tests),
+            Err(e) => {
+                unparsable.push(e);
+                None
+            }
+        })
+        .collect();
     let builtin = builtin_sources()
         .into_iter()
         .map(parse_pack)
@@ -214,6 +248,7 @@ pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderT
         return Ok(PacksUnderTest {
             packs: builtin,
             tested,
+            test_files,
             unparsable,
         });
     }
@@ -227,15 +262,83 @@ pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderT
     Ok(PacksUnderTest {
         packs: given,
         tested,
+        test_files,
         unparsable,
     })
 }
 
+/// Parses a test file and finds its pack: the given pack whose file is
+/// next to it with the same stem.
+fn parse_test_file(given: &[LoadedPack], source: PackSource) -> Result<PackTests, PackError> {
+    let path = Path::new(&*source.name);
+    let stem = path
+        .file_name()
+        .and_then(|n| test_file_stem(&n.to_string_lossy()).map(str::to_owned))
+        .unwrap_or_default();
+    let pack = given.iter().position(|p| {
+        let pack_path = Path::new(&*p.source.name);
+        pack_path.parent() == path.parent()
+            && pack_path
+                .file_stem()
+                .is_some_and(|s| s.to_string_lossy() == stem)
+    });
+    let Some(pack) = pack else {
+        return Err(PackError::at(
+            &source,
+            1,
+            1,
+            format!("test file has no pack next to it (expected {stem}.yaml)"),
+            Some("name a test file after its pack: `my-pack.yaml` and `my-pack.test.yaml`".into()),
+        ));
+    };
+    let def: PackTestsDef = parse_yaml(&source)?;
+    let pack_name = &given[pack].def.pack.value;
+    if let Some(named) = &def.pack {
+        if named.value != *pack_name {
+            return Err(PackError::at_location(
+                &source,
+                named.referenced,
+                format!(
+                    "this test file names pack `{}`, but the pack next to it is `{pack_name}`",
+                    named.value
+                ),
+                None,
+            ));
+        }
+    }
+    let rules = &given[pack].def.rules;
+    for case in &def.tests {
+        for expected in &case.value.expect {
+            let id = expected.rule();
+            if !rules.iter().any(|r| r.id.value == id) {
+                let help =
+                    crate::suggest::did_you_mean(id, rules.iter().map(|r| r.id.value.as_str()))
+                        .map(|s| format!("did you mean `{s}`?"));
+                return Err(PackError::at_location(
+                    &source,
+                    case.referenced,
+                    format!("this case expects `{id}`, which is not a rule of pack `{pack_name}`"),
+                    help,
+                ));
+            }
+        }
+    }
+    Ok(PackTests { pack, source, def })
+}
+
 fn print_mismatch(outcome: &ExampleOutcome) {
-    for id in outcome.missing() {
-        println!("       - expected {id}, which did not fire");
+    for expected in outcome.missing() {
+        println!("       - expected {expected}, which did not fire");
     }
     for (id, text) in outcome.unexpected() {
         println!("       + {id} fired unexpectedly on 「{text}」");
+    }
+    if !outcome.actual.is_empty() && !outcome.missing().is_empty() {
+        let fired: Vec<String> = outcome
+            .actual
+            .iter()
+            .map(|(id, text)| format!("{id} 「{text}」"))
+            .collect();
+        println!("       (fired: {})", fired.join(", "));
     }
 }

@@ -246,45 +246,102 @@ pub fn builtin_sources() -> Vec<PackSource> {
 }
 
 /// Reads pack files: a file, or every `*.yaml` / `*.yml` in a folder
-/// (recursively, sorted, skipping `*.test.yaml` example files).
+/// (recursively, sorted, skipping `*.test.yaml` test files).
 pub fn read_pack_sources(path: &Path) -> Result<Vec<PackSource>, PackError> {
+    Ok(read_packs_and_tests(path)?.packs)
+}
+
+/// Pack files and their test files, as read from one path.
+#[derive(Debug, Default)]
+pub struct PackFiles {
+    /// The packs.
+    pub packs: Vec<PackSource>,
+    /// Test files (`<pack>.test.yaml`).
+    pub tests: Vec<PackSource>,
+}
+
+/// Reads packs and their test files: for a pack file, the pack and the
+/// `.test.yaml` next to it if there is one; for a test file, the test file
+/// and the pack next to it; for a folder, every pack and test file in it
+/// (recursively, sorted, hidden folders skipped).
+pub fn read_packs_and_tests(path: &Path) -> Result<PackFiles, PackError> {
     let io_err = |source| PackError::Io {
         path: path.display().to_string(),
         source,
     };
     let meta = fs::metadata(path).map_err(io_err)?;
-    if !meta.is_dir() {
-        let text = fs::read_to_string(path).map_err(io_err)?;
-        return Ok(vec![PackSource {
-            name: Arc::from(path.display().to_string()),
-            text: Arc::from(text),
-            builtin: false,
-        }]);
+    let mut files = PackFiles::default();
+    if meta.is_dir() {
+        collect_pack_files(path, &mut files)?;
+        return Ok(files);
     }
-    let mut entries: Vec<_> = fs::read_dir(path)
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let name = name.unwrap_or_default();
+    if let Some(stem) = test_file_stem(&name) {
+        files.tests.push(read_source(path)?);
+        if let Some(pack) = sibling(path, stem, &["yaml", "yml"]) {
+            files.packs.push(read_source(&pack)?);
+        }
+    } else {
+        files.packs.push(read_source(path)?);
+        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+        if let Some(tests) = sibling(path, stem, &["test.yaml", "test.yml"]) {
+            files.tests.push(read_source(&tests)?);
+        }
+    }
+    Ok(files)
+}
+
+fn collect_pack_files(dir: &Path, files: &mut PackFiles) -> Result<(), PackError> {
+    let io_err = |source| PackError::Io {
+        path: dir.display().to_string(),
+        source,
+    };
+    let mut entries: Vec<_> = fs::read_dir(dir)
         .map_err(io_err)?
         .collect::<Result<_, _>>()
         .map_err(io_err)?;
     entries.sort_by_key(|e| e.file_name());
-    let mut sources = Vec::new();
     for entry in entries {
         let p = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         if p.is_dir() {
             if !name.starts_with('.') {
-                sources.extend(read_pack_sources(&p)?);
+                collect_pack_files(&p, files)?;
             }
-        } else if is_pack_file(&name) {
-            sources.extend(read_pack_sources(&p)?);
+        } else if test_file_stem(&name).is_some() {
+            files.tests.push(read_source(&p)?);
+        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+            files.packs.push(read_source(&p)?);
         }
     }
-    Ok(sources)
+    Ok(())
 }
 
-fn is_pack_file(name: &str) -> bool {
-    (name.ends_with(".yaml") || name.ends_with(".yml"))
-        && !name.ends_with(".test.yaml")
-        && !name.ends_with(".test.yml")
+fn read_source(path: &Path) -> Result<PackSource, PackError> {
+    let text = fs::read_to_string(path).map_err(|source| PackError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(PackSource {
+        name: Arc::from(path.display().to_string()),
+        text: Arc::from(text),
+        builtin: false,
+    })
+}
+
+/// `x` for a test file named `x.test.yaml` or `x.test.yml`.
+pub fn test_file_stem(name: &str) -> Option<&str> {
+    name.strip_suffix(".test.yaml")
+        .or_else(|| name.strip_suffix(".test.yml"))
+}
+
+/// The first existing file `stem.ext` next to `path`.
+fn sibling(path: &Path, stem: &str, extensions: &[&str]) -> Option<std::path::PathBuf> {
+    extensions
+        .iter()
+        .map(|ext| path.with_file_name(format!("{stem}.{ext}")))
+        .find(|p| p.is_file())
 }
 
 #[cfg(test)]

@@ -339,21 +339,89 @@ impl Reference {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleDef {
+    /// What the example shows (shown by the test runner).
+    #[serde(default)]
+    pub name: Option<String>,
     /// Shorthand for a listing whose title is this text.
     #[serde(default)]
     pub text: Option<String>,
     /// A full listing (field name → value; nested maps flatten with `.`).
     #[serde(default)]
     pub listing: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Rule ids (of the same pack) that must fire; no other may.
+    /// Rule ids (of the same pack) that must fire, optionally with the text
+    /// each must match; no other rule of the pack may fire.
     #[serde(default)]
-    pub expect: Vec<String>,
+    pub expect: Vec<ExpectDef>,
     /// The date the example is checked on (`--as-of`; default today).
     #[serde(default)]
     pub as_of: Option<Spanned<String>>,
     /// Transaction prices of the example listing (`--price-history`).
     #[serde(default)]
     pub history: Vec<HistoryEntryDef>,
+}
+
+/// One expected finding of an example: a rule id, or a rule id with the
+/// matched text. When any expectation of a rule gives a text, that rule's
+/// findings must match the texts given, no more and no fewer.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(untagged)]
+pub enum ExpectDef {
+    /// Just the rule id: the rule fires, on any text, any number of times.
+    Rule(String),
+    /// The rule fires on exactly this text (as written in the listing).
+    Span {
+        /// Rule id.
+        rule: String,
+        /// The matched text.
+        text: String,
+    },
+}
+
+impl ExpectDef {
+    /// The rule id.
+    pub fn rule(&self) -> &str {
+        match self {
+            ExpectDef::Rule(rule) | ExpectDef::Span { rule, .. } => rule,
+        }
+    }
+
+    /// The expected text, if given.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            ExpectDef::Rule(_) => None,
+            ExpectDef::Span { text, .. } => Some(text),
+        }
+    }
+}
+
+impl std::fmt::Display for ExpectDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExpectDef::Rule(rule) => f.write_str(rule),
+            ExpectDef::Span { rule, text } => write!(f, "{rule} 「{text}」"),
+        }
+    }
+}
+
+/// Expectations joined with commas, for display.
+pub fn join_expectations(expect: &[ExpectDef]) -> String {
+    expect
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A pack's test file (`<pack>.test.yaml` next to `<pack>.yaml`): test
+/// cases in the form of examples, kept out of the pack itself.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackTestsDef {
+    /// The pack under test; when given, it must be the pack next to the file.
+    #[serde(default)]
+    pub pack: Option<Spanned<String>>,
+    /// The cases.
+    pub tests: Vec<Spanned<ExampleDef>>,
 }
 
 /// One transaction of an example's price history.
