@@ -74,6 +74,15 @@ impl ExampleOutcome {
     }
 }
 
+/// The pack at `index` and the packs it extends: the rules its examples and
+/// tests run with.
+pub fn packs_run_with(packs: &[LoadedPack], index: usize) -> impl Iterator<Item = &LoadedPack> {
+    let pack = &packs[index];
+    packs
+        .iter()
+        .filter(move |p| p.name() == pack.name() || pack.extended.iter().any(|e| e == p.name()))
+}
+
 /// A pack's test file, parsed, with the index of its pack among the loaded
 /// packs.
 #[derive(Debug, Clone)]
@@ -132,8 +141,18 @@ pub fn run_pack_examples(
                 });
             }
         }
-        let mut ruleset = compile(packs, &RuleFilter::only_pack(&pack.def.pack.value))?;
-        outcomes.extend(run_cases(&mut ruleset, pack, &cases, &mut scratch)?);
+        let run_with: Vec<&LoadedPack> = packs_run_with(packs, index).collect();
+        let mut ruleset = compile(
+            packs,
+            &RuleFilter::only_packs(run_with.iter().map(|p| p.name())),
+        )?;
+        outcomes.extend(run_cases(
+            &mut ruleset,
+            pack,
+            &run_with,
+            &cases,
+            &mut scratch,
+        )?);
     }
     Ok(outcomes)
 }
@@ -141,15 +160,15 @@ pub fn run_pack_examples(
 fn run_cases(
     ruleset: &mut Ruleset,
     pack: &LoadedPack,
+    run_with: &[&LoadedPack],
     cases: &[Case],
     scratch: &mut Scratch,
 ) -> Result<Vec<ExampleOutcome>, PackError> {
     let defaults = ruleset.settings.clone();
     // Rules that are off by default run only for the cases that opt in.
-    let off_by_default: Vec<&str> = pack
-        .def
-        .rules
+    let off_by_default: Vec<&str> = run_with
         .iter()
+        .flat_map(|p| &p.def.rules)
         .filter(|r| !r.enabled)
         .map(|r| r.id.value.as_str())
         .collect();

@@ -166,9 +166,11 @@ fn condition(c: &ConditionDef) -> String {
     }
 }
 
-/// `listlint explain RULE_ID`.
-pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
-    let packs = load_packs(&with_config(args)?)?;
+/// The pack and rule with this id, or an error with a "did you mean".
+fn find_rule<'p>(
+    packs: &'p [LoadedPack],
+    id: &str,
+) -> miette::Result<(&'p LoadedPack, &'p RuleDef)> {
     let found = packs.iter().find_map(|p| {
         p.def
             .rules
@@ -186,6 +188,13 @@ pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
             .unwrap_or_else(|| "`listlint rules list` shows every rule".into());
         miette::bail!(help = help, "no rule `{id}` in the loaded packs");
     };
+    Ok((pack, rule))
+}
+
+/// `listlint explain RULE_ID`.
+pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
+    let packs = load_packs(&with_config(args)?)?;
+    let (pack, rule) = find_rule(&packs, id)?;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -250,7 +259,8 @@ pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
     }
     if let Some(price) = &rule.price {
         let p = &price.value;
-        let mut params = vec![format!("check {}", p.check.value)];
+        let check = p.check.as_ref().map_or("", |c| c.value.as_str());
+        let mut params = vec![format!("check {check}")];
         let numbers = [
             ("window_days", p.window_days.map(f64::from)),
             ("raise_window_days", p.raise_window_days.map(f64::from)),
@@ -300,9 +310,104 @@ pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
             let _ = writeln!(out, "  - {shown} → [{}]", join_expectations(&e.expect));
         }
     }
+    if !rule.applied.is_empty() {
+        let _ = writeln!(out, "changed by:");
+        for applied in &rule.applied {
+            let _ = writeln!(
+                out,
+                "  - {} ({}): {}",
+                applied.pack,
+                applied.place,
+                applied.changes.join("; ")
+            );
+        }
+    }
     if let Some(docs) = &rule.docs {
         let _ = writeln!(out, "\n{}", docs.trim_end());
     }
     print!("{out}");
     Ok(ExitStatus::Success)
+}
+
+/// `listlint rules show RULE_ID [--resolved]`: the rule's YAML as written
+/// in its pack, or (`resolved`) as it runs once the overrides of packs
+/// that extend its pack are applied, with each override named.
+pub fn show(args: &PackArgs, id: &str, resolved: bool) -> miette::Result<ExitStatus> {
+    let packs = load_packs(&with_config(args)?)?;
+    let (pack, rule) = find_rule(&packs, id)?;
+    let mut out = String::new();
+    let line = rule.id.referenced.line();
+    if !resolved {
+        let _ = writeln!(
+            out,
+            "# {}:{line} (pack {} {})",
+            pack.source.name,
+            pack.name(),
+            pack.def.version
+        );
+        out.push_str(&rule_yaml_as_written(&pack.source.text, line));
+        if !rule.applied.is_empty() {
+            let _ = writeln!(
+                out,
+                "# changed by {} override(s); `listlint rules show --resolved {id}` shows the result",
+                rule.applied.len()
+            );
+        }
+        print!("{out}");
+        return Ok(ExitStatus::Success);
+    }
+    let _ = writeln!(
+        out,
+        "# {} as it runs: pack {} {} ({}:{line})",
+        rule.id.value,
+        pack.name(),
+        pack.def.version,
+        pack.source.name
+    );
+    if rule.applied.is_empty() {
+        let _ = writeln!(out, "# no overrides applied");
+    }
+    for applied in &rule.applied {
+        let _ = writeln!(
+            out,
+            "# overridden by {} at {}:",
+            applied.pack, applied.place
+        );
+        for change in &applied.changes {
+            let _ = writeln!(out, "#   {change}");
+        }
+    }
+    let yaml = serde_saphyr::to_string(&[rule])
+        .map_err(|e| miette::miette!("cannot render rule `{id}` as YAML: {e}"))?;
+    out.push_str(&yaml);
+    print!("{out}");
+    Ok(ExitStatus::Success)
+}
+
+/// The lines of a pack that define the rule whose `id:` is on `line`: from
+/// the rule's `- ` item to the line before the next item or a key of the
+/// pack itself.
+fn rule_yaml_as_written(text: &str, line: u64) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = (line as usize).saturating_sub(1).min(lines.len());
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let Some(first) = lines.get(start) else {
+        return String::new();
+    };
+    // The item's dash is at the `id:` line's indentation when `- id:`.
+    let dash = indent(first);
+    let mut out = String::new();
+    out.push_str(first);
+    out.push('\n');
+    for l in &lines[start + 1..] {
+        if !l.trim().is_empty() && indent(l) <= dash {
+            break;
+        }
+        out.push_str(l);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
 }

@@ -6,8 +6,9 @@ use clap::{Args, Subcommand};
 
 use super::describe::{self, ListFormat};
 use super::ColorChoice;
+use crate::engine::compose::resolve_extends;
 use crate::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
-use crate::examples::{run_pack_examples, ExampleOutcome, PackTests};
+use crate::examples::{packs_run_with, run_pack_examples, ExampleOutcome, PackTests};
 use crate::exit::ExitStatus;
 use crate::listing::INPUT_RULES;
 use crate::pack::schema::PackTestsDef;
@@ -53,10 +54,14 @@ pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
             "no rule packs to load"
         );
     }
-    sources
+    let mut packs = sources
         .into_iter()
-        .map(|s| parse_pack(s).map_err(miette::Report::from))
-        .collect()
+        .map(parse_pack)
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(error) = PackError::from_many(resolve_extends(&mut packs)) {
+        return Err(error.into());
+    }
+    Ok(packs)
 }
 
 /// Loads and compiles the packs the arguments name, and returns the id of
@@ -128,6 +133,18 @@ pub enum RulesCommand {
         #[arg(long, value_name = "DIR", default_value = "docs/rules")]
         output: PathBuf,
     },
+    /// Show a rule's YAML: as written in its pack, or with --resolved as it
+    /// runs once the overrides of packs that extend its pack are applied.
+    Show {
+        /// The rule id.
+        #[arg(value_name = "RULE_ID")]
+        id: String,
+        /// Show the rule with every override applied, and what each changed.
+        #[arg(long)]
+        resolved: bool,
+        #[command(flatten)]
+        packs: PackArgs,
+    },
     /// List the rules of the loaded packs.
     List {
         #[command(flatten)]
@@ -149,6 +166,11 @@ pub fn run(cmd: &RulesCommand, color: ColorChoice) -> miette::Result<ExitStatus>
     match cmd {
         RulesCommand::Validate { packs } => super::validate::run(packs, color),
         RulesCommand::Doc { output } => super::catalog::run(output),
+        RulesCommand::Show {
+            id,
+            resolved,
+            packs,
+        } => describe::show(packs, id, *resolved),
         RulesCommand::List {
             packs,
             pack,
@@ -228,10 +250,28 @@ pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderT
             Err(e) => unparsable.push(e),
         }
     }
+    let builtin = builtin_sources()
+        .into_iter()
+        .map(parse_pack)
+        .collect::<Result<Vec<_>, _>>()?;
+    let tested: Vec<usize> = if given.is_empty() && unparsable.is_empty() {
+        given = builtin;
+        (0..given.len()).collect()
+    } else {
+        let names: Vec<String> = given.iter().map(|p| p.name().to_owned()).collect();
+        let tested = (0..given.len()).collect();
+        given.extend(
+            builtin
+                .into_iter()
+                .filter(|b| !names.iter().any(|n| n == b.name())),
+        );
+        tested
+    };
+    unparsable.extend(resolve_extends(&mut given));
     let test_files = files
         .tests
         .into_iter()
-        .filter_map(|source| match parse_test_file(&given, source) {
+        .filter_map(|source| match parse_test_file(&given, &tested, source) {
             Ok(tests) => Some(tests),
             Err(e) => {
                 unparsable.push(e);
@@ -239,26 +279,6 @@ pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderT
             }
         })
         .collect();
-    let builtin = builtin_sources()
-        .into_iter()
-        .map(parse_pack)
-        .collect::<Result<Vec<_>, _>>()?;
-    if given.is_empty() && unparsable.is_empty() {
-        let tested = (0..builtin.len()).collect();
-        return Ok(PacksUnderTest {
-            packs: builtin,
-            tested,
-            test_files,
-            unparsable,
-        });
-    }
-    let tested = (0..given.len()).collect();
-    let names: Vec<String> = given.iter().map(|p| p.def.pack.value.clone()).collect();
-    given.extend(
-        builtin
-            .into_iter()
-            .filter(|b| !names.contains(&b.def.pack.value)),
-    );
     Ok(PacksUnderTest {
         packs: given,
         tested,
@@ -269,14 +289,18 @@ pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderT
 
 /// Parses a test file and finds its pack: the given pack whose file is
 /// next to it with the same stem.
-fn parse_test_file(given: &[LoadedPack], source: PackSource) -> Result<PackTests, PackError> {
+fn parse_test_file(
+    packs: &[LoadedPack],
+    tested: &[usize],
+    source: PackSource,
+) -> Result<PackTests, PackError> {
     let path = Path::new(&*source.name);
     let stem = path
         .file_name()
         .and_then(|n| test_file_stem(&n.to_string_lossy()).map(str::to_owned))
         .unwrap_or_default();
-    let pack = given.iter().position(|p| {
-        let pack_path = Path::new(&*p.source.name);
+    let pack = tested.iter().copied().find(|&i| {
+        let pack_path = Path::new(&*packs[i].source.name);
         pack_path.parent() == path.parent()
             && pack_path
                 .file_stem()
@@ -292,7 +316,7 @@ fn parse_test_file(given: &[LoadedPack], source: PackSource) -> Result<PackTests
         ));
     };
     let def: PackTestsDef = parse_yaml(&source)?;
-    let pack_name = &given[pack].def.pack.value;
+    let pack_name = packs[pack].name();
     if let Some(named) = &def.pack {
         if named.value != *pack_name {
             return Err(PackError::at_location(
@@ -306,18 +330,19 @@ fn parse_test_file(given: &[LoadedPack], source: PackSource) -> Result<PackTests
             ));
         }
     }
-    let rules = &given[pack].def.rules;
+    let ids: Vec<&str> = packs_run_with(packs, pack)
+        .flat_map(|p| p.def.rules.iter().map(|r| r.id.value.as_str()))
+        .collect();
     for case in &def.tests {
         for expected in &case.value.expect {
             let id = expected.rule();
-            if !rules.iter().any(|r| r.id.value == id) {
-                let help =
-                    crate::suggest::did_you_mean(id, rules.iter().map(|r| r.id.value.as_str()))
-                        .map(|s| format!("did you mean `{s}`?"));
+            if !ids.contains(&id) {
+                let help = crate::suggest::did_you_mean(id, ids.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"));
                 return Err(PackError::at_location(
                     &source,
                     case.referenced,
-                    format!("this case expects `{id}`, which is not a rule of pack `{pack_name}`"),
+                    format!("this case expects `{id}`, which is not a rule of pack `{pack_name}` or a pack it extends"),
                     help,
                 ));
             }

@@ -155,6 +155,31 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
     })
 }
 
+/// The problems of one rule of `pack` (its condition compiled against
+/// `packs`), as messages without a place: what a change to the rule must
+/// not add.
+pub(crate) fn rule_problems(packs: &[LoadedPack], pack: &LoadedPack, def: &RuleDef) -> Vec<String> {
+    let mut errors = Vec::new();
+    compile_rule(pack, def, &mut errors);
+    if let Some(when) = &def.when {
+        let mut conditions = ConditionCompiler::new(
+            packs
+                .iter()
+                .map(|p| (p.def.pack.value.as_str(), &p.source, &p.def.conditions)),
+        );
+        let mut matcher = MatcherBuilder::default();
+        let mut scan_fields = Vec::new();
+        let mut target = CompileTarget {
+            matcher: &mut matcher,
+            scan_fields: &mut scan_fields,
+        };
+        if let Err(e) = conditions.compile(&pack.def.pack.value, &pack.source, when, &mut target) {
+            errors.push(e);
+        }
+    }
+    errors.iter().map(PackError::problem).collect()
+}
+
 /// Puts a rule's terms, allow phrases and keywords into the automaton.
 fn register_patterns(matcher: &mut MatcherBuilder, rule: u32, kind: &RuleKind) {
     let allow = match kind {
@@ -672,8 +697,16 @@ fn compile_price(source: &PackSource, def: &RuleDef) -> Result<PriceRule, PackEr
         ));
     };
     let p = &spec.value;
+    let Some(check_name) = &p.check else {
+        return Err(error_at(
+            source,
+            spec,
+            format!("price rule `{id}`: `price` has no `check`"),
+            Some(format!("one of {}", CHECK_NAMES.join(", "))),
+        ));
+    };
     let days = |v: Option<u32>, default: i64| v.map_or(default, i64::from);
-    let check = match p.check.value.as_str() {
+    let check = match check_name.value.as_str() {
         "original-above-price" => PriceCheck::OriginalAbovePrice,
         "original-vs-history" => PriceCheck::OriginalVsHistory {
             window_days: days(p.window_days, 7),
@@ -713,7 +746,7 @@ fn compile_price(source: &PackSource, def: &RuleDef) -> Result<PriceRule, PackEr
         other => {
             return Err(error_at(
                 source,
-                &p.check,
+                check_name,
                 format!("price rule `{id}`: unknown check `{other}`"),
                 Some(
                     did_you_mean(other, CHECK_NAMES.iter().copied())

@@ -8,6 +8,7 @@
 //! in the original field values.
 
 pub mod compile;
+pub mod compose;
 pub mod hits;
 pub mod html;
 pub mod kinds;

@@ -11,7 +11,7 @@
 pub struct RuleFilter {
     select: Vec<String>,
     ignore: Vec<String>,
-    only_pack: Option<String>,
+    only_packs: Option<Vec<String>>,
 }
 
 impl RuleFilter {
@@ -20,14 +20,15 @@ impl RuleFilter {
         Self {
             select: split_tokens(select),
             ignore: split_tokens(ignore),
-            only_pack: None,
+            only_packs: None,
         }
     }
 
-    /// A filter that enables only the rules of one pack.
-    pub fn only_pack(pack: &str) -> Self {
+    /// A filter that enables only the rules of these packs, opt-in rules
+    /// included (for running a pack's examples and tests).
+    pub fn only_packs<S: Into<String>>(packs: impl IntoIterator<Item = S>) -> Self {
         Self {
-            only_pack: Some(pack.to_owned()),
+            only_packs: Some(packs.into_iter().map(Into::into).collect()),
             ..Self::default()
         }
     }
@@ -36,12 +37,14 @@ impl RuleFilter {
     /// `--select` names it by id or id prefix (a category or pack name is
     /// not enough), or when the filter runs one pack's examples.
     pub fn opts_in(&self, id: &str) -> bool {
-        self.only_pack.is_some() || self.select.iter().any(|t| matches(t, id, "", ""))
+        self.only_packs.is_some() || self.select.iter().any(|t| matches(t, id, "", ""))
     }
 
     /// Whether a rule with this id, category and pack runs.
     pub fn enabled(&self, id: &str, category: &str, pack: &str) -> bool {
-        self.only_pack.as_deref().is_none_or(|only| only == pack)
+        self.only_packs
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|p| p == pack))
             && (self.select.is_empty()
                 || self.select.iter().any(|t| matches(t, id, category, pack)))
             && !self.ignored(id, category, pack)

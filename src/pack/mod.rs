@@ -57,6 +57,15 @@ pub struct LoadedPack {
     pub source: PackSource,
     /// The parsed definition.
     pub def: PackDef,
+    /// Names of the packs this one extends, once resolved.
+    pub extended: Vec<String>,
+}
+
+impl LoadedPack {
+    /// The pack's name.
+    pub fn name(&self) -> &str {
+        &self.def.pack.value
+    }
 }
 
 /// A pack that cannot be read or is invalid (a usage error, exit 2).
@@ -124,6 +133,14 @@ impl PackError {
         }
     }
 
+    /// What is wrong, without the place.
+    pub fn problem(&self) -> String {
+        match self {
+            PackError::Invalid(invalid) => invalid.message.clone(),
+            other => other.to_string(),
+        }
+    }
+
     /// The individual problems: the inner list of [`PackError::Several`],
     /// or this error alone.
     pub fn into_problems(self) -> Vec<PackError> {
@@ -187,7 +204,11 @@ fn byte_offset(text: &str, line: u64, column: u64) -> Option<usize> {
 /// Parses one pack.
 pub fn parse_pack(source: PackSource) -> Result<LoadedPack, PackError> {
     let def = parse_yaml::<PackDef>(&source)?;
-    Ok(LoadedPack { source, def })
+    Ok(LoadedPack {
+        source,
+        def,
+        extended: Vec::new(),
+    })
 }
 
 /// Parses a YAML document (a pack, a config file) into `T`; errors name
@@ -318,7 +339,8 @@ fn collect_pack_files(dir: &Path, files: &mut PackFiles) -> Result<(), PackError
     Ok(())
 }
 
-fn read_source(path: &Path) -> Result<PackSource, PackError> {
+/// Reads one pack (or test) file.
+pub fn read_source(path: &Path) -> Result<PackSource, PackError> {
     let text = fs::read_to_string(path).map_err(|source| PackError::Io {
         path: path.display().to_string(),
         source,

@@ -1,0 +1,380 @@
+//! Composing packs: `extends` loads the packs a pack builds on, and its
+//! `overrides` change their rules in place (terms and allow phrases added,
+//! severity, message or parameters replaced, rules turned off).
+//!
+//! An extended pack keeps its name and its rules keep their ids, so
+//! `--select`, waivers and baselines written against the base pack still
+//! apply. Each change is checked by compiling the changed rule: a change
+//! that would make the rule invalid is reported at the override, and the
+//! rule is left as it was.
+
+use std::path::{Path, PathBuf};
+
+use super::compile::rule_problems;
+use super::normalize::{normalize_term, term_problem};
+use crate::pack::schema::{AppliedOverride, OverrideDef, PriceDef, RuleDef};
+use crate::pack::{builtin_sources, parse_pack, read_source, LoadedPack, PackError, PackSource};
+use crate::suggest::did_you_mean;
+
+/// Loads what the packs extend and applies their overrides. Packs loaded
+/// for `extends` are appended to `packs`. Returns every problem found; a
+/// pack with problems still has its valid overrides applied.
+pub fn resolve_extends(packs: &mut Vec<LoadedPack>) -> Vec<PackError> {
+    let mut errors = Vec::new();
+    let mut i = 0;
+    // Packs appended while resolving are resolved in turn.
+    while i < packs.len() {
+        if let Some(extends) = packs[i].def.extends.clone() {
+            let mut bases = Vec::new();
+            for entry in extends.value.entries() {
+                match find_or_load_base(packs, i, entry) {
+                    Ok(base) if base == i => errors.push(PackError::at_location(
+                        &packs[i].source,
+                        extends.referenced,
+                        format!("pack `{}` extends itself", packs[i].def.pack.value),
+                        None,
+                    )),
+                    Ok(base) => bases.push(base),
+                    Err(problem) => errors.push(PackError::at_location(
+                        &packs[i].source,
+                        extends.referenced,
+                        problem.message,
+                        problem.help,
+                    )),
+                }
+            }
+            apply_overrides(packs, i, &bases, &mut errors);
+            packs[i].extended = bases.iter().map(|&b| packs[b].name().to_owned()).collect();
+        } else if let Some(first) = packs[i].def.overrides.first() {
+            errors.push(PackError::at_location(
+                &packs[i].source,
+                first.rule.referenced,
+                format!(
+                    "pack `{}` has `overrides` but extends no pack",
+                    packs[i].def.pack.value
+                ),
+                Some("name the pack whose rules it changes under `extends:`".into()),
+            ));
+        }
+        i += 1;
+    }
+    errors
+}
+
+/// Why an `extends` entry could not be resolved.
+struct Unresolved {
+    message: String,
+    help: Option<String>,
+}
+
+/// Whether an `extends` entry is a path rather than a pack name.
+fn is_path(entry: &str) -> bool {
+    entry.contains('/')
+        || entry.contains('\\')
+        || entry.ends_with(".yaml")
+        || entry.ends_with(".yml")
+}
+
+/// The index of the pack an `extends` entry of pack `from` names, loading
+/// it (from disk or the built-in packs) if it is not loaded yet.
+fn find_or_load_base(
+    packs: &mut Vec<LoadedPack>,
+    from: usize,
+    entry: &str,
+) -> Result<usize, Unresolved> {
+    if is_path(entry) {
+        let dir = Path::new(&*packs[from].source.name)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let path = dir.join(entry);
+        let wanted = path.canonicalize().map_err(|e| Unresolved {
+            message: format!("cannot read extended pack {}: {e}", path.display()),
+            help: None,
+        })?;
+        let loaded = packs.iter().position(|p| {
+            !p.source.builtin && canonical(&p.source.name).is_some_and(|c| c == wanted)
+        });
+        if let Some(index) = loaded {
+            return Ok(index);
+        }
+        let source = read_source(&path).map_err(|e| Unresolved {
+            message: format!("cannot read extended pack {}: {e}", path.display()),
+            help: None,
+        })?;
+        return push_parsed(packs, source);
+    }
+    if let Some(index) = packs.iter().position(|p| p.def.pack.value == entry) {
+        return Ok(index);
+    }
+    let builtin = builtin_sources().into_iter().find(|s| {
+        Path::new(&*s.name)
+            .file_stem()
+            .is_some_and(|stem| stem.to_string_lossy() == entry)
+    });
+    match builtin {
+        Some(source) => push_parsed(packs, source),
+        None => {
+            let known: Vec<String> = packs
+                .iter()
+                .map(|p| p.def.pack.value.clone())
+                .chain(builtin_sources().iter().filter_map(|s| {
+                    Path::new(&*s.name)
+                        .file_stem()
+                        .map(|stem| stem.to_string_lossy().into_owned())
+                }))
+                .collect();
+            Err(Unresolved {
+                message: format!(
+                    "extends `{entry}`, which is neither a loaded nor a built-in pack"
+                ),
+                help: did_you_mean(entry, known.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| Some("give a pack name, or a path ending in .yaml".into())),
+            })
+        }
+    }
+}
+
+fn canonical(name: &str) -> Option<PathBuf> {
+    Path::new(name).canonicalize().ok()
+}
+
+fn push_parsed(packs: &mut Vec<LoadedPack>, source: PackSource) -> Result<usize, Unresolved> {
+    let pack = parse_pack(source).map_err(|e| Unresolved {
+        message: format!("the extended pack is not valid: {e}"),
+        help: None,
+    })?;
+    packs.push(pack);
+    Ok(packs.len() - 1)
+}
+
+/// Applies the overrides of pack `from` to rules of the packs at `bases`.
+fn apply_overrides(
+    packs: &mut [LoadedPack],
+    from: usize,
+    bases: &[usize],
+    errors: &mut Vec<PackError>,
+) {
+    let overrides = packs[from].def.overrides.clone();
+    let source = packs[from].source.clone();
+    let pack_name = packs[from].def.pack.value.clone();
+    for ov in &overrides {
+        let id = ov.rule.value.as_str();
+        let found = bases.iter().find_map(|&b| {
+            packs[b]
+                .def
+                .rules
+                .iter()
+                .position(|r| r.id.value == id)
+                .map(|r| (b, r))
+        });
+        let Some((base, rule)) = found else {
+            let names: Vec<&str> = bases
+                .iter()
+                .flat_map(|&b| packs[b].def.rules.iter().map(|r| r.id.value.as_str()))
+                .collect();
+            let base_names: Vec<&str> = bases
+                .iter()
+                .map(|&b| packs[b].def.pack.value.as_str())
+                .collect();
+            errors.push(PackError::at_location(
+                &source,
+                ov.rule.referenced,
+                format!(
+                    "`{id}` is not a rule of the extended packs ({})",
+                    base_names.join(", ")
+                ),
+                did_you_mean(id, names.iter().copied()).map(|s| format!("did you mean `{s}`?")),
+            ));
+            continue;
+        };
+        let original = &packs[base].def.rules[rule];
+        let mut changed = original.clone();
+        let changes = match apply(&mut changed, ov) {
+            Ok(changes) => changes,
+            Err(message) => {
+                errors.push(PackError::at_location(
+                    &source,
+                    ov.rule.referenced,
+                    message,
+                    None,
+                ));
+                continue;
+            }
+        };
+        // The change must not make a valid rule invalid.
+        let before = rule_problems(packs, &packs[base], original);
+        let introduced: Vec<String> = rule_problems(packs, &packs[base], &changed)
+            .into_iter()
+            .filter(|p| !before.contains(p))
+            .collect();
+        if !introduced.is_empty() {
+            for problem in introduced {
+                errors.push(PackError::at_location(
+                    &source,
+                    ov.rule.referenced,
+                    format!("override of `{id}`: {problem}"),
+                    None,
+                ));
+            }
+            continue;
+        }
+        changed.applied.push(AppliedOverride {
+            pack: pack_name.clone(),
+            place: format!("{}:{}", source.name, ov.rule.referenced.line()),
+            changes,
+        });
+        packs[base].def.rules[rule] = changed;
+    }
+}
+
+/// Applies one override to a copy of the rule; the changes made, one line
+/// each, or why the override does not fit the rule.
+fn apply(rule: &mut RuleDef, ov: &OverrideDef) -> Result<Vec<String>, String> {
+    let id = rule.id.value.clone();
+    let kind = rule.kind.value.clone();
+    let mut changes = Vec::new();
+    if let Some(severity) = ov.severity {
+        changes.push(format!("severity {} → {severity}", rule.severity));
+        rule.severity = severity;
+    }
+    if let Some(enabled) = ov.enabled {
+        changes.push(if enabled {
+            "enabled by default".to_owned()
+        } else {
+            "off by default (runs only when --select names it)".to_owned()
+        });
+        rule.enabled = enabled;
+    }
+    if let Some(message) = &ov.message {
+        changes.push(format!("message → {}", message.value));
+        rule.message = message.clone();
+    }
+    if let Some(help) = &ov.help {
+        changes.push("help replaced".to_owned());
+        rule.help = Some(help.clone());
+    }
+    if let Some(summary) = &ov.summary {
+        changes.push(format!("summary → {summary}"));
+        rule.summary = Some(summary.clone());
+    }
+    if !ov.add_terms.is_empty() || !ov.remove_terms.is_empty() {
+        let suggest = &mut rule.suggest;
+        let terms = match kind.as_str() {
+            "lexicon" => rule.terms.as_mut(),
+            "disclosure" => rule.triggers.as_mut(),
+            _ => None,
+        }
+        .ok_or_else(|| {
+            format!("`add_terms`/`remove_terms` change lexicon terms or disclosure triggers; `{id}` is a {kind} rule")
+        })?;
+        for term in &ov.remove_terms {
+            let norm = normalize_term(term);
+            let before = terms.value.len();
+            terms.value.retain(|t| normalize_term(t) != norm);
+            if terms.value.len() == before {
+                let hint = did_you_mean(term, terms.value.iter().map(String::as_str))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                return Err(format!("`{id}` has no term `{term}` to remove{hint}"));
+            }
+            suggest.retain(|t, _| normalize_term(t) != norm);
+            changes.push(format!("term removed: {term}"));
+        }
+        for term in &ov.add_terms {
+            if let Some(problem) = term_problem(term) {
+                return Err(format!("added term {term:?} {problem}"));
+            }
+            let norm = normalize_term(term);
+            if !terms.value.iter().any(|t| normalize_term(t) == norm) {
+                terms.value.push(term.clone());
+                changes.push(format!("term added: {term}"));
+            }
+        }
+    }
+    for phrase in &ov.add_allow {
+        if let Some(problem) = term_problem(phrase) {
+            return Err(format!("added allow phrase {phrase:?} {problem}"));
+        }
+        if !rule.allow.contains(phrase) {
+            rule.allow.push(phrase.clone());
+            changes.push(format!("allow phrase added: {phrase}"));
+        }
+    }
+    for (term, suggestion) in &ov.suggest {
+        rule.suggest.insert(term.clone(), suggestion.clone());
+        changes.push(format!("suggestion for {term} → {suggestion}"));
+    }
+    if let Some(fields) = &ov.fields {
+        changes.push(format!("fields → {}", fields.join(", ")));
+        rule.fields = Some(fields.clone());
+    }
+    if let Some(when) = &ov.when {
+        changes.push("condition replaced".to_owned());
+        rule.when = Some(when.clone());
+    }
+    if let Some(price) = &ov.price {
+        let spec = rule
+            .price
+            .as_mut()
+            .ok_or_else(|| format!("`price` changes a price rule; `{id}` is a {kind} rule"))?;
+        merge_price(&mut spec.value, price, &mut changes)?;
+    }
+    if let Some(cap) = ov.prize_cap_yuan {
+        changes.push(format!("prize_cap_yuan → {cap}"));
+        rule.prize_cap_yuan = Some(cap);
+    }
+    if let Some(window) = &ov.window {
+        changes.push("window checks replaced".to_owned());
+        rule.window = Some(window.clone());
+    }
+    for reference in &ov.references {
+        changes.push(format!("reference added: {}", reference.title()));
+        rule.references.push(reference.clone());
+    }
+    Ok(changes)
+}
+
+/// Sets each price parameter the override gives.
+fn merge_price(
+    spec: &mut PriceDef,
+    ov: &PriceDef,
+    changes: &mut Vec<String>,
+) -> Result<(), String> {
+    if let (Some(wanted), Some(current)) = (&ov.check, &spec.check) {
+        if wanted.value != current.value {
+            return Err(format!(
+                "an override cannot change a price rule's check (`{}` → `{}`); write a new rule",
+                current.value, wanted.value
+            ));
+        }
+    }
+    macro_rules! set {
+        ($($field:ident),*) => {$(
+            if let Some(value) = &ov.$field {
+                changes.push(format!("price.{} → {:?}", stringify!($field), value));
+                spec.$field = Some(value.clone());
+            }
+        )*};
+    }
+    set!(
+        price_field,
+        original_field,
+        window_days,
+        report_missing_history,
+        raise_window_days,
+        lookback_days,
+        raise_percent,
+        tolerance_yuan,
+        tolerance_percent
+    );
+    if !ov.basis_fields.is_empty() {
+        changes.push(format!(
+            "price.basis_fields → {}",
+            ov.basis_fields.join(", ")
+        ));
+        spec.basis_fields = ov.basis_fields.clone();
+    }
+    Ok(())
+}
