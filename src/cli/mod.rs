@@ -3,6 +3,7 @@
 pub mod catalog;
 mod check;
 mod describe;
+mod diff;
 mod packs;
 mod validate;
 mod waivers;

@@ -145,6 +145,11 @@ pub enum RulesCommand {
         #[command(flatten)]
         packs: PackArgs,
     },
+    /// What a pack change does: packs and rules added and removed, and per
+    /// rule every key that differs (terms and allow phrases item by item);
+    /// with --corpus, the findings that appear, disappear or change
+    /// severity on those listings. Always exits 0 unless a pack is invalid.
+    Diff(super::diff::DiffArgs),
     /// List the rules of the loaded packs.
     List {
         #[command(flatten)]
@@ -166,6 +171,7 @@ pub fn run(cmd: &RulesCommand, color: ColorChoice) -> miette::Result<ExitStatus>
     match cmd {
         RulesCommand::Validate { packs } => super::validate::run(packs, color),
         RulesCommand::Doc { output } => super::catalog::run(output),
+        RulesCommand::Diff(args) => super::diff::run(args),
         RulesCommand::Show {
             id,
             resolved,

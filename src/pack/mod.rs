@@ -1,6 +1,7 @@
 //! Rule packs: the YAML schema, loading from the binary and from disk, and
 //! errors that point at the pack's file, line and column.
 
+pub mod diff;
 pub mod schema;
 
 use std::fs;

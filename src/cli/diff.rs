@@ -1,0 +1,376 @@
+//! `listlint rules diff OLD NEW [--corpus PATH]`: what a pack change does,
+//! rule by rule and, on a corpus, listing by listing.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use clap::{Args, ValueEnum};
+use serde::Serialize;
+
+use crate::engine::compose::resolve_extends;
+use crate::engine::{compile, RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
+use crate::exit::ExitStatus;
+use crate::listing::profile::FieldMapper;
+use crate::pack::diff::{diff_packs, KeyChange, PackDiff};
+use crate::pack::{builtin_sources, parse_pack, read_pack_sources, LoadedPack, PackError};
+use crate::report::Finding;
+use crate::source::{self, expand_inputs, ReadOptions, WalkFilter};
+
+/// Arguments of `listlint rules diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old packs: a pack file, a folder of packs, or a built-in pack name.
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// The new packs: a pack file, a folder of packs, or a built-in pack name.
+    #[arg(value_name = "NEW")]
+    pub new: String,
+    /// Also check these listing files or folders with both versions and
+    /// show the findings that appear, disappear or change severity
+    /// (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub corpus: Vec<String>,
+    /// At most this many listings shown per rule and direction (0: all).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_examples: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+/// Output of `rules diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For reading in a terminal or a pull request.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// Runs `listlint rules diff`.
+pub fn run(args: &DiffArgs) -> miette::Result<ExitStatus> {
+    let old = load_side(&args.old)?;
+    let new = load_side(&args.new)?;
+    let rules = diff_packs(&old, &new);
+    let corpus = if args.corpus.is_empty() {
+        None
+    } else {
+        Some(diff_corpus(&old, &new, &args.corpus)?)
+    };
+    let out = match args.format {
+        DiffFormat::Json => {
+            let json = serde_json::json!({ "rules": rules, "corpus": corpus });
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            )
+        }
+        DiffFormat::Text => render_text(args, &rules, corpus.as_ref()),
+    };
+    print!("{out}");
+    Ok(ExitStatus::Success)
+}
+
+/// One side of the diff: its packs plus the built-in packs it does not
+/// replace (so that conditions resolve), composed.
+fn load_side(arg: &str) -> miette::Result<Vec<LoadedPack>> {
+    let path = Path::new(arg);
+    let given = if path.exists() {
+        read_pack_sources(path)?
+    } else {
+        let builtin = builtin_sources().into_iter().find(|s| {
+            Path::new(&*s.name)
+                .file_stem()
+                .is_some_and(|stem| stem.to_string_lossy() == arg)
+        });
+        match builtin {
+            Some(source) => vec![source],
+            None => miette::bail!(
+                help = "give a pack file, a folder of packs, or a built-in pack name (`listlint rules list`)",
+                "`{arg}` is neither a file or folder nor a built-in pack"
+            ),
+        }
+    };
+    let mut packs = given
+        .into_iter()
+        .map(parse_pack)
+        .collect::<Result<Vec<_>, _>>()?;
+    let names: Vec<String> = packs.iter().map(|p| p.name().to_owned()).collect();
+    for source in builtin_sources() {
+        let pack = parse_pack(source)?;
+        if !names.iter().any(|n| n == pack.name()) {
+            packs.push(pack);
+        }
+    }
+    let mut errors = resolve_extends(&mut packs);
+    if let Err(e) = compile(&packs, &RuleFilter::default()) {
+        errors.extend(e.into_problems());
+    }
+    match PackError::from_many(errors) {
+        Some(error) => Err(error.into()),
+        None => Ok(packs),
+    }
+}
+
+/// Findings on the corpus that differ between the two versions.
+#[derive(Debug, Default, Serialize)]
+struct CorpusDiff {
+    /// Listings read.
+    listings: u64,
+    /// Records with input problems (the same for both versions; their
+    /// `input` findings are not compared).
+    unreadable: u64,
+    /// Findings with the old packs.
+    old_findings: usize,
+    /// Findings with the new packs.
+    new_findings: usize,
+    /// Findings only the new packs report.
+    appeared: Vec<CorpusFinding>,
+    /// Findings only the old packs report.
+    disappeared: Vec<CorpusFinding>,
+    /// Findings both report, with another severity.
+    severity_changed: Vec<CorpusFinding>,
+}
+
+/// A finding in the corpus diff.
+#[derive(Debug, Clone, Serialize)]
+struct CorpusFinding {
+    rule: String,
+    severity: String,
+    /// The old severity, for a changed one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    old_severity: Option<String>,
+    listing_id: Option<String>,
+    field: Option<String>,
+    text: Option<String>,
+    file: String,
+    line: u64,
+}
+
+impl CorpusFinding {
+    fn new(f: &Finding) -> Self {
+        Self {
+            rule: f.rule.to_string(),
+            severity: f.severity.to_string(),
+            old_severity: None,
+            listing_id: f.listing_id.clone(),
+            field: f.field.as_deref().map(str::to_owned),
+            text: f.text.clone(),
+            file: f.file.to_string(),
+            line: f.line,
+        }
+    }
+}
+
+fn diff_corpus(
+    old: &[LoadedPack],
+    new: &[LoadedPack],
+    paths: &[String],
+) -> miette::Result<CorpusDiff> {
+    let old_rules = compile(old, &RuleFilter::default())?;
+    let new_rules = compile(new, &RuleFilter::default())?;
+    let inputs = expand_inputs(paths, None, &WalkFilter::new(&[], &[])?)?;
+    let options = ReadOptions::default();
+    let mut mapper = FieldMapper::new(options.profile.clone());
+    let (mut old_scratch, mut new_scratch) = (Scratch::default(), Scratch::default());
+    let mut diff = CorpusDiff::default();
+    for input in &inputs {
+        for record in source::open(input, &options)? {
+            let listing = record.into_listing(&mut mapper);
+            diff.listings += 1;
+            if !listing.problems.is_empty() {
+                diff.unreadable += 1;
+            }
+            let before = rule_findings(&old_rules, &listing, &mut old_scratch);
+            let after = rule_findings(&new_rules, &listing, &mut new_scratch);
+            diff.old_findings += before.len();
+            diff.new_findings += after.len();
+            compare_listing(&before, &after, &mut diff);
+        }
+    }
+    Ok(diff)
+}
+
+/// The rule findings of one listing (input problems are the same for both
+/// versions and are counted, not compared).
+fn rule_findings(
+    ruleset: &Ruleset,
+    listing: &crate::listing::Listing,
+    scratch: &mut Scratch,
+) -> Vec<Finding> {
+    let mut findings = ruleset.check(listing, scratch);
+    findings.retain(|f| &*f.category != INPUT_CATEGORY);
+    findings
+}
+
+fn compare_listing(before: &[Finding], after: &[Finding], diff: &mut CorpusDiff) {
+    let by_print = |fs: &[Finding]| -> BTreeMap<String, usize> {
+        fs.iter()
+            .enumerate()
+            .map(|(i, f)| (f.fingerprint.clone(), i))
+            .collect()
+    };
+    let (old, new) = (by_print(before), by_print(after));
+    for (print, &i) in &new {
+        match old.get(print) {
+            None => diff.appeared.push(CorpusFinding::new(&after[i])),
+            Some(&j) if before[j].severity != after[i].severity => {
+                let mut f = CorpusFinding::new(&after[i]);
+                f.old_severity = Some(before[j].severity.to_string());
+                diff.severity_changed.push(f);
+            }
+            Some(_) => {}
+        }
+    }
+    for (print, &j) in &old {
+        if !new.contains_key(print) {
+            diff.disappeared.push(CorpusFinding::new(&before[j]));
+        }
+    }
+}
+
+fn render_text(args: &DiffArgs, rules: &PackDiff, corpus: Option<&CorpusDiff>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "rules diff {} → {}", args.old, args.new);
+    if rules.is_empty() {
+        let _ = writeln!(out, "\nno changes to packs or rules");
+    }
+    if !rules.packs.is_empty() {
+        let _ = writeln!(out, "\npacks:");
+        for p in &rules.packs {
+            let version = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+            let (sign, versions) = match p.change {
+                "added" => ("+", version(&p.new_version)),
+                "removed" => ("-", version(&p.old_version)),
+                _ if p.old_version == p.new_version => ("~", version(&p.new_version)),
+                _ => (
+                    "~",
+                    format!("{} → {}", version(&p.old_version), version(&p.new_version)),
+                ),
+            };
+            let _ = writeln!(out, "  {sign} {} {versions}", p.pack);
+            render_keys(&mut out, &p.keys);
+        }
+    }
+    if !rules.rules.is_empty() {
+        let count = |c: &str| rules.rules.iter().filter(|r| r.change == c).count();
+        let _ = writeln!(
+            out,
+            "\nrules: {} added, {} removed, {} changed",
+            count("added"),
+            count("removed"),
+            count("changed")
+        );
+        for r in &rules.rules {
+            let sign = match r.change {
+                "added" => "+",
+                "removed" => "-",
+                _ => "~",
+            };
+            let detail = r
+                .summary
+                .as_deref()
+                .map(|s| format!("; {s}"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {sign} {} ({}{detail})", r.id, r.pack);
+            render_keys(&mut out, &r.keys);
+        }
+    }
+    if let Some(c) = corpus {
+        let _ = writeln!(
+            out,
+            "\ncorpus {}: {} listings{}",
+            args.corpus.join(", "),
+            c.listings,
+            if c.unreadable > 0 {
+                format!(
+                    ", {} with input problems (input findings not compared)",
+                    c.unreadable
+                )
+            } else {
+                String::new()
+            }
+        );
+        let _ = writeln!(
+            out,
+            "  findings: {} → {} ({} appeared, {} disappeared, {} changed severity)",
+            c.old_findings,
+            c.new_findings,
+            c.appeared.len(),
+            c.disappeared.len(),
+            c.severity_changed.len()
+        );
+        render_findings(&mut out, "appeared", "+", &c.appeared, args.max_examples);
+        render_findings(
+            &mut out,
+            "disappeared",
+            "-",
+            &c.disappeared,
+            args.max_examples,
+        );
+        render_findings(
+            &mut out,
+            "severity changed",
+            "~",
+            &c.severity_changed,
+            args.max_examples,
+        );
+    }
+    out
+}
+
+fn render_keys(out: &mut String, keys: &[KeyChange]) {
+    for k in keys {
+        let mut parts: Vec<String> = k.added.iter().map(|i| format!("+ {i}")).collect();
+        parts.extend(k.removed.iter().map(|i| format!("- {i}")));
+        if k.old.is_some() || k.new.is_some() {
+            let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "(unset)".into());
+            parts.push(format!("{} → {}", show(&k.old), show(&k.new)));
+        }
+        let _ = writeln!(out, "      {}: {}", k.key, parts.join(", "));
+    }
+}
+
+fn render_findings(
+    out: &mut String,
+    title: &str,
+    sign: &str,
+    findings: &[CorpusFinding],
+    max: usize,
+) {
+    if findings.is_empty() {
+        return;
+    }
+    let mut by_rule: BTreeMap<&str, Vec<&CorpusFinding>> = BTreeMap::new();
+    for f in findings {
+        by_rule.entry(&f.rule).or_default().push(f);
+    }
+    let _ = writeln!(out, "\n  {title}:");
+    for (rule, list) in by_rule {
+        let _ = writeln!(out, "    {sign} {rule} ({})", list.len());
+        let shown = if max == 0 {
+            list.len()
+        } else {
+            max.min(list.len())
+        };
+        for f in &list[..shown] {
+            let severity = match &f.old_severity {
+                Some(old) => format!("{old} → {}", f.severity),
+                None => f.severity.clone(),
+            };
+            let _ = writeln!(
+                out,
+                "        {}:{} {} {} 「{}」 {severity}",
+                f.file,
+                f.line,
+                f.listing_id.as_deref().unwrap_or("-"),
+                f.field.as_deref().unwrap_or("-"),
+                f.text.as_deref().unwrap_or("")
+            );
+        }
+        if shown < list.len() {
+            let _ = writeln!(out, "        … and {} more", list.len() - shown);
+        }
+    }
+}
