@@ -27,7 +27,7 @@ fn rules_list_filters_and_json() {
         "tests/data/test-pack.yaml",
     ]));
     assert!(
-        stdout.contains("test/superlative") && stdout.ends_with("4 rules in 1 packs\n"),
+        stdout.contains("test/superlative") && stdout.ends_with("4 rules in 1 of 1 loaded packs\n"),
         "{stdout}"
     );
     let (_, stdout, _) = run(listlint().args(["rules", "list", "--pack", "cn-pricing"]));

@@ -106,7 +106,14 @@ pub fn list(
                     pack.def.pack.value
                 );
             }
-            println!("{} rules in {} packs", rows.len(), packs.len());
+            let mut shown_packs: Vec<&str> = rows.iter().map(|(p, _, _)| p.name()).collect();
+            shown_packs.dedup();
+            println!(
+                "{} rules in {} of {} loaded packs",
+                rows.len(),
+                shown_packs.len(),
+                packs.len()
+            );
         }
     }
     Ok(ExitStatus::Success)
