@@ -40,29 +40,59 @@ impl ExampleOutcome {
         self.missing().is_empty() && self.unexpected().is_empty()
     }
 
-    /// Expectations no finding meets.
+    /// Expectations no finding meets: a bare rule id that did not fire, or
+    /// each listed text the rule matched fewer times than listed.
     pub fn missing(&self) -> Vec<&ExpectDef> {
-        self.expected
-            .iter()
-            .filter(|e| {
-                !self
-                    .actual
-                    .iter()
-                    .any(|(rule, text)| rule == e.rule() && e.text().is_none_or(|t| t == text))
-            })
-            .collect()
+        let mut used = vec![false; self.actual.len()];
+        let mut missing = Vec::new();
+        for e in &self.expected {
+            let found = match e.text() {
+                None => self.actual.iter().any(|(rule, _)| rule == e.rule()),
+                Some(text) => {
+                    let next = self
+                        .actual
+                        .iter()
+                        .enumerate()
+                        .position(|(i, (rule, t))| !used[i] && rule == e.rule() && t == text);
+                    next.map(|i| used[i] = true).is_some()
+                }
+            };
+            if !found {
+                missing.push(e);
+            }
+        }
+        missing
     }
 
-    /// Findings no expectation accounts for: a rule not expected at all, or
-    /// a text not listed for a rule whose expectations give texts.
+    /// Findings no expectation accounts for: a rule not expected at all,
+    /// or, for a rule whose expectations all give texts, a finding beyond
+    /// the texts listed (another text, or the same text once too often).
     pub fn unexpected(&self) -> Vec<(&str, &str)> {
+        let mut unused: Vec<&ExpectDef> = self
+            .expected
+            .iter()
+            .filter(|e| e.text().is_some())
+            .collect();
         self.actual
             .iter()
             .filter(|(rule, text)| {
-                let mut of_rule = self.expected.iter().filter(|e| e.rule() == rule);
-                // Unexpected unless some expectation of the rule takes any
-                // text or names this one.
-                !of_rule.any(|e| e.text().is_none_or(|t| t == text))
+                let mut of_rule = self.expected.iter().filter(|e| e.rule() == rule).peekable();
+                if of_rule.peek().is_none() {
+                    return true;
+                }
+                if of_rule.any(|e| e.text().is_none()) {
+                    return false;
+                }
+                match unused
+                    .iter()
+                    .position(|e| e.rule() == rule && e.text() == Some(text))
+                {
+                    Some(i) => {
+                        unused.remove(i);
+                        false
+                    }
+                    None => true,
+                }
             })
             .map(|(id, text)| (id.as_str(), text.as_str()))
             .collect()

@@ -89,7 +89,10 @@ fn rules_show_as_written_and_resolved() {
     );
     assert!(stdout.contains("  - id: absolute/superlative\n    kind: lexicon\n"));
     assert!(!stdout.contains("宇宙最强"), "as written: {stdout}");
-    assert!(stdout.contains("changed by 1 override(s)"), "{stdout}");
+    assert!(
+        stdout.contains("changed by 1 override(s); add --resolved"),
+        "{stdout}"
+    );
 
     let (code, stdout, _) = run(listlint().args([
         "rules",
@@ -284,4 +287,191 @@ fn extends_by_path_and_tests_of_the_composed_pack() {
         ])
         .write_stdin("id,title\n1,最棒的茶\n"));
     assert_eq!(code, 1, "{stderr}");
+}
+
+/// Writes `files` (name, YAML) into a temporary folder.
+fn packs_in(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+const C: &str = "pack: c\nversion: \"1\"\ncategory: x\nrules:\n  - id: c/one\n    kind: lexicon\n    severity: error\n    message: m\n    terms: [丙]\n";
+const B: &str = "pack: b\nversion: \"1\"\ncategory: x\nextends: ./c.yaml\noverrides:\n  - rule: c/one\n    severity: info\nrules:\n  - id: b/one\n    kind: lexicon\n    severity: error\n    message: m\n    terms: [乙]\n";
+
+#[test]
+fn the_most_specific_pack_wins_and_extends_is_transitive() {
+    // a extends b extends c; a is loaded first, b and c come through
+    // `extends`, yet a's override applies last.
+    let dir = packs_in(&[
+        ("c.yaml", C),
+        ("b.yaml", B),
+        (
+            "a.yaml",
+            "pack: a\nversion: \"1\"\nextends: ./b.yaml\noverrides:\n  - rule: c/one\n    severity: warning\n    add_terms: [丁]\n",
+        ),
+    ]);
+    let (code, stdout, stderr) = run(listlint()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--no-default-rules",
+            "--rules",
+            "a.yaml",
+            "--format",
+            "jsonl",
+            "--input-format",
+            "csv",
+            "-",
+        ])
+        .write_stdin("id,title\n1,丙\n2,丁\n"));
+    assert_eq!(code, 0, "warnings do not fail the run: {stderr}");
+    let findings = jsonl(&stdout);
+    assert_eq!(findings.len(), 2, "{stdout}");
+    assert!(findings
+        .iter()
+        .all(|f| f["rule"] == "c/one" && f["severity"] == "warning"));
+
+    let (_, stdout, _) = run(listlint().current_dir(dir.path()).args([
+        "rules",
+        "show",
+        "--resolved",
+        "c/one",
+        "--no-default-rules",
+        "--rules",
+        "a.yaml",
+    ]));
+    let b_at = stdout
+        .find("# overridden by b at b.yaml:6:")
+        .expect(&stdout);
+    let a_at = stdout
+        .find("# overridden by a at a.yaml:5:")
+        .expect(&stdout);
+    assert!(b_at < a_at, "{stdout}");
+
+    // a's examples run with c's rules too.
+    std::fs::write(
+        dir.path().join("a.test.yaml"),
+        "tests:\n  - text: 乙丙\n    expect: [b/one, {rule: c/one, text: 丙}]\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = run(listlint()
+        .current_dir(dir.path())
+        .args(["rules", "test", "a.yaml"]));
+    assert_eq!(code, 0, "{stdout}");
+}
+
+#[test]
+fn cycles_and_list_entries_are_reported_where_they_are() {
+    let dir = packs_in(&[
+        ("c.yaml", "pack: c\nversion: \"1\"\nextends: ./a.yaml\n"),
+        ("b.yaml", B),
+        ("a.yaml", "pack: a\nversion: \"1\"\nextends: ./b.yaml\n"),
+    ]);
+    let (code, _, stderr) = run(listlint()
+        .current_dir(dir.path())
+        .args(["--color", "never", "rules", "validate", "a.yaml"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("a.yaml:3:10: packs extend each other in a cycle: a → b → c → a"),
+        "{stderr}"
+    );
+
+    let dir = packs_in(&[(
+        "a.yaml",
+        "pack: a\nversion: \"1\"\nextends:\n  - cn-ad-absolutes\n  - cn-claim\n  - ./missing.yaml\n  - \"\"\n",
+    )]);
+    let (code, _, stderr) = run(listlint()
+        .current_dir(dir.path())
+        .args(["--color", "never", "rules", "validate", "a.yaml"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("a.yaml:5:5: extends `cn-claim`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `cn-claims`?"), "{stderr}");
+    assert!(
+        stderr.contains("a.yaml:6:5: cannot read extended pack missing.yaml"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("a.yaml:7:5: empty entry in `extends`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_builtin_pack_extended_without_the_defaults_brings_its_conditions() {
+    let dir = packs_in(&[(
+        "e.yaml",
+        "pack: e\nversion: \"1\"\nextends: cn-certificates\noverrides:\n  - rule: cert/ccc-certificate\n    severity: error\n",
+    )]);
+    let (code, stdout, stderr) = run(listlint()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--no-default-rules",
+            "--rules",
+            "e.yaml",
+            "--format",
+            "jsonl",
+            "--input-format",
+            "csv",
+            "-",
+        ])
+        .write_stdin("id,title,category\n1,电热水壶 1.7L,家用电器/厨房电器\n"));
+    assert_eq!(code, 1, "{stderr}");
+    let findings = jsonl(&stdout);
+    let ccc = findings
+        .iter()
+        .find(|f| f["rule"] == "cert/ccc-certificate")
+        .expect(&stdout);
+    assert_eq!(ccc["severity"], "error");
+    // The conditions pack has no rules of its own to report.
+    assert!(
+        findings.iter().all(|f| f["pack"] == "cn-certificates"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn overridden_rules_are_linted_at_the_override() {
+    let dir = packs_in(&[(
+        "o.yaml",
+        "pack: o\nversion: \"1\"\nextends: cn-ad-absolutes\noverrides:\n  - rule: absolute/superlative\n    add_allow: [最好, 不相关]\n",
+    )]);
+    let (code, stdout, _) = run(listlint()
+        .current_dir(dir.path())
+        .args(["rules", "validate", "o.yaml"]));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("warning: o.yaml:5: `absolute/superlative`: allow phrase `最好` is one of the rule's terms"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("allow phrase `不相关` contains none of the rule's terms"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("1 packs, 0 rules: valid, 2 warnings\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn rules_show_finds_items_whatever_key_comes_first() {
+    let dir = packs_in(&[(
+        "k.yaml",
+        "pack: k\nversion: \"1\"\ncategory: x\nrules:\n  -\n    kind: lexicon\n    id: k/one\n    severity: error\n    message: m\n    terms: [甲]\n  - kind: lexicon\n    id: k/two\n    severity: error\n    message: m\n    terms: [乙]\nconditions: {}\n",
+    )]);
+    let (_, stdout, _) = run(listlint()
+        .current_dir(dir.path())
+        .args(["rules", "show", "k/one", "--rules", "k.yaml"]));
+    assert!(stdout.ends_with("  -\n    kind: lexicon\n    id: k/one\n    severity: error\n    message: m\n    terms: [甲]\n"), "{stdout}");
+    let (_, stdout, _) = run(listlint()
+        .current_dir(dir.path())
+        .args(["rules", "show", "k/two", "--rules", "k.yaml"]));
+    assert!(stdout.ends_with("  - kind: lexicon\n    id: k/two\n    severity: error\n    message: m\n    terms: [乙]\n"), "{stdout}");
 }

@@ -169,3 +169,38 @@ fn no_changes_and_bad_sides() {
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown kind `lexicn`"), "{stderr}");
 }
+
+#[test]
+fn two_builtin_packs_and_repeated_findings() {
+    let (code, stdout, _) = run(listlint().args(["rules", "diff", "cn-ad-absolutes", "cn-claims"]));
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("  - cn-ad-absolutes 2026.11.0\n  + cn-claims"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("rules: 5 added, 6 removed, 0 changed"),
+        "{stdout}"
+    );
+
+    // A title with the same term twice: both findings are counted.
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("c.jsonl");
+    std::fs::write(&corpus, "{\"id\":\"R1\",\"title\":\"王牌 王牌 最好\"}\n").unwrap();
+    let (_, stdout, _) = run(listlint()
+        .args([
+            "rules",
+            "diff",
+            "--format",
+            "json",
+            "cn-ad-absolutes",
+            "cn-claims",
+            "--corpus",
+        ])
+        .arg(&corpus));
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let c = &json["corpus"];
+    assert_eq!(c["old_findings"], 3, "{stdout}");
+    assert_eq!(c["new_findings"], 0, "{stdout}");
+    assert_eq!(c["disappeared"].as_array().unwrap().len(), 3, "{stdout}");
+}

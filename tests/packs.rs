@@ -316,3 +316,102 @@ fn circular_named_conditions_are_reported() {
     assert_eq!(code, 2);
     assert!(stderr.contains("uses itself"), "{stderr}");
 }
+
+#[test]
+fn a_path_without_packs_is_an_error_not_the_builtin_packs() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["test", "validate"] {
+        let (code, stdout, stderr) = run(listlint().args(["rules", sub]).arg(dir.path()));
+        assert_eq!(code, 2, "{sub}: {stdout}");
+        assert!(stderr.contains("no rule packs in"), "{sub}: {stderr}");
+    }
+    let (code, _, stderr) = run(listlint()
+        .args(["check", "--rules"])
+        .arg(dir.path())
+        .arg("fixtures/listings.csv"));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no rule packs in"), "{stderr}");
+}
+
+#[test]
+fn check_reports_the_problems_of_every_pack_file() {
+    let (code, _, stderr) = run(listlint().args([
+        "--color",
+        "never",
+        "check",
+        "--rules",
+        "fixtures/packs/broken/01-unknown-key.yaml",
+        "--rules",
+        "fixtures/packs/broken/02-wrong-type.yaml",
+        "--rules",
+        "fixtures/packs/broken/03-rules.yaml",
+        "fixtures/listings.csv",
+    ]));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("9 problems in the rule packs"), "{stderr}");
+    assert!(stderr.contains("unknown field `severty`"), "{stderr}");
+    assert!(stderr.contains("expected sequence"), "{stderr}");
+    assert!(stderr.contains("unknown kind `lexicn`"), "{stderr}");
+}
+
+#[test]
+fn test_files_of_broken_packs_and_files_given_twice() {
+    let dir = pack_with_tests("tests:\n  - text: 最好\n    expect: [w/best]\n");
+    // One file, two spellings: loaded once.
+    let (code, stdout, stderr) = run(listlint().current_dir(dir.path()).args([
+        "rules",
+        "test",
+        ".",
+        "./words.yaml",
+        "words.test.yaml",
+    ]));
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.ends_with("1 passed, 0 failed\n"), "{stdout}");
+    // A pack that does not parse: its error, not an orphaned test file.
+    std::fs::write(dir.path().join("words.yaml"), "pack: [\n").unwrap();
+    let (code, _, stderr) = run(listlint()
+        .current_dir(dir.path())
+        .args(["rules", "validate", "."]));
+    assert_eq!(code, 2);
+    assert!(!stderr.contains("no pack next to it"), "{stderr}");
+    assert!(stderr.contains("words.yaml"), "{stderr}");
+}
+
+#[test]
+fn expectations_with_texts_count_each_finding() {
+    let dir = pack_with_tests(
+        "tests:\n  - name: twice, listed once\n    text: 最好 最好\n    expect: [{rule: w/best, text: 最好}]\n  - name: twice, listed twice\n    text: 最好 最好\n    expect: [{rule: w/best, text: 最好}, {rule: w/best, text: 最好}]\n  - name: bare id takes any count\n    text: 最好 第一\n    expect: [w/best]\n",
+    );
+    let (code, stdout, _) =
+        run(listlint()
+            .current_dir(dir.path())
+            .args(["rules", "test", "words.yaml"]));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("FAIL words.test.yaml:2: twice, listed once\n       + w/best fired unexpectedly on 「最好」\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("ok   words.test.yaml:5: twice, listed twice"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("ok   words.test.yaml:8: bare id takes any count"),
+        "{stdout}"
+    );
+
+    std::fs::write(
+        dir.path().join("words.test.yaml"),
+        "tests:\n  - text: 最好\n    expect: [{rule: w/best, txt: 最好}]\n",
+    )
+    .unwrap();
+    let (code, _, stderr) =
+        run(listlint()
+            .current_dir(dir.path())
+            .args(["rules", "test", "words.yaml"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("a rule id, or `{rule: RULE_ID, text: MATCHED_TEXT}`"),
+        "{stderr}"
+    );
+}

@@ -352,11 +352,15 @@ pub fn show(args: &PackArgs, id: &str, resolved: bool) -> miette::Result<ExitSta
             pack.name(),
             pack.def.version
         );
-        out.push_str(&rule_yaml_as_written(&pack.source.text, line));
+        out.push_str(&rule_yaml_as_written(
+            &pack.source.text,
+            line,
+            rule.id.referenced.column(),
+        ));
         if !rule.applied.is_empty() {
             let _ = writeln!(
                 out,
-                "# changed by {} override(s); `listlint rules show --resolved {id}` shows the result",
+                "# changed by {} override(s); add --resolved to see the result",
                 rule.applied.len()
             );
         }
@@ -391,30 +395,33 @@ pub fn show(args: &PackArgs, id: &str, resolved: bool) -> miette::Result<ExitSta
     Ok(ExitStatus::Success)
 }
 
-/// The lines of a pack that define the rule whose `id:` is on `line`: from
-/// the rule's `- ` item to the line before the next item or a key of the
-/// pack itself.
-fn rule_yaml_as_written(text: &str, line: u64) -> String {
+/// The lines of a pack that define the rule whose `id:` is at `line` and
+/// `column`: from the rule's `-` item (at or above the `id:` line) to the
+/// line before the next item or a key of the pack itself.
+fn rule_yaml_as_written(text: &str, line: u64, column: u64) -> String {
     let lines: Vec<&str> = text.lines().collect();
-    let start = (line as usize).saturating_sub(1).min(lines.len());
-    let indent = |l: &str| l.len() - l.trim_start().len();
-    let Some(first) = lines.get(start) else {
+    let id_line = (line as usize).saturating_sub(1);
+    if id_line >= lines.len() {
         return String::new();
-    };
-    // The item's dash is at the `id:` line's indentation when `- id:`.
-    let dash = indent(first);
-    let mut out = String::new();
-    out.push_str(first);
-    out.push('\n');
-    for l in &lines[start + 1..] {
-        if !l.trim().is_empty() && indent(l) <= dash {
-            break;
-        }
-        out.push_str(l);
-        out.push('\n');
     }
-    while out.ends_with("\n\n") {
-        out.pop();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let id_indent = column.saturating_sub(1) as usize;
+    // The item's dash: the nearest line at or above `id:` that starts with
+    // `-` left of the key.
+    let start = (0..=id_line)
+        .rev()
+        .find(|&i| {
+            let l = lines[i];
+            l.trim_start().starts_with('-') && indent(l) < id_indent
+        })
+        .unwrap_or(id_line);
+    let dash = indent(lines[start]);
+    let mut end = start + 1;
+    while end < lines.len() && (lines[end].trim().is_empty() || indent(lines[end]) > dash) {
+        end += 1;
     }
-    out
+    while end > start + 1 && lines[end - 1].trim().is_empty() {
+        end -= 1;
+    }
+    lines[start..end].iter().map(|l| format!("{l}\n")).collect()
 }

@@ -52,7 +52,7 @@ pub enum DiffFormat {
 pub fn run(args: &DiffArgs) -> miette::Result<ExitStatus> {
     let old = load_side(&args.old)?;
     let new = load_side(&args.new)?;
-    let rules = diff_packs(&old, &new);
+    let rules = diff_packs(&old.compared(), &new.compared());
     let corpus = if args.corpus.is_empty() {
         None
     } else {
@@ -72,9 +72,27 @@ pub fn run(args: &DiffArgs) -> miette::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-/// One side of the diff: its packs plus the built-in packs it does not
-/// replace (so that conditions resolve), composed.
-fn load_side(arg: &str) -> miette::Result<Vec<LoadedPack>> {
+/// One side of the diff: every pack loaded for it, and the names of the
+/// packs it is about (the packs given and the packs they extend).
+struct Side {
+    packs: Vec<LoadedPack>,
+    names: Vec<String>,
+}
+
+impl Side {
+    /// The packs the side is about.
+    fn compared(&self) -> Vec<LoadedPack> {
+        self.packs
+            .iter()
+            .filter(|p| self.names.iter().any(|n| n == p.name()))
+            .cloned()
+            .collect()
+    }
+}
+
+/// One side of the diff: the packs given, plus the built-in packs they do
+/// not replace (so that conditions resolve), composed.
+fn load_side(arg: &str) -> miette::Result<Side> {
     let path = Path::new(arg);
     let given = if path.exists() {
         read_pack_sources(path)?
@@ -92,11 +110,15 @@ fn load_side(arg: &str) -> miette::Result<Vec<LoadedPack>> {
             ),
         }
     };
+    if given.is_empty() {
+        miette::bail!("no rule packs in {arg}");
+    }
     let mut packs = given
         .into_iter()
         .map(parse_pack)
         .collect::<Result<Vec<_>, _>>()?;
     let names: Vec<String> = packs.iter().map(|p| p.name().to_owned()).collect();
+    let given_count = packs.len();
     for source in builtin_sources() {
         let pack = parse_pack(source)?;
         if !names.iter().any(|n| n == pack.name()) {
@@ -107,10 +129,21 @@ fn load_side(arg: &str) -> miette::Result<Vec<LoadedPack>> {
     if let Err(e) = compile(&packs, &RuleFilter::default()) {
         errors.extend(e.into_problems());
     }
-    match PackError::from_many(errors) {
-        Some(error) => Err(error.into()),
-        None => Ok(packs),
+    if let Some(error) = PackError::from_many(errors) {
+        return Err(error.into());
     }
+    let mut compared = names;
+    for pack in &packs[..given_count] {
+        for base in &pack.extended {
+            if !compared.contains(base) {
+                compared.push(base.clone());
+            }
+        }
+    }
+    Ok(Side {
+        packs,
+        names: compared,
+    })
 }
 
 /// Findings on the corpus that differ between the two versions.
@@ -163,13 +196,9 @@ impl CorpusFinding {
     }
 }
 
-fn diff_corpus(
-    old: &[LoadedPack],
-    new: &[LoadedPack],
-    paths: &[String],
-) -> miette::Result<CorpusDiff> {
-    let old_rules = compile(old, &RuleFilter::default())?;
-    let new_rules = compile(new, &RuleFilter::default())?;
+fn diff_corpus(old: &Side, new: &Side, paths: &[String]) -> miette::Result<CorpusDiff> {
+    let old_rules = compile(&old.packs, &RuleFilter::default())?;
+    let new_rules = compile(&new.packs, &RuleFilter::default())?;
     let inputs = expand_inputs(paths, None, &WalkFilter::new(&[], &[])?)?;
     let options = ReadOptions::default();
     let mut mapper = FieldMapper::new(options.profile.clone());
@@ -182,8 +211,8 @@ fn diff_corpus(
             if !listing.problems.is_empty() {
                 diff.unreadable += 1;
             }
-            let before = rule_findings(&old_rules, &listing, &mut old_scratch);
-            let after = rule_findings(&new_rules, &listing, &mut new_scratch);
+            let before = rule_findings(&old_rules, &old.names, &listing, &mut old_scratch);
+            let after = rule_findings(&new_rules, &new.names, &listing, &mut new_scratch);
             diff.old_findings += before.len();
             diff.new_findings += after.len();
             compare_listing(&before, &after, &mut diff);
@@ -192,39 +221,47 @@ fn diff_corpus(
     Ok(diff)
 }
 
-/// The rule findings of one listing (input problems are the same for both
-/// versions and are counted, not compared).
+/// The findings of the compared packs' rules on one listing (input
+/// problems are the same for both versions and are counted, not compared).
 fn rule_findings(
     ruleset: &Ruleset,
+    packs: &[String],
     listing: &crate::listing::Listing,
     scratch: &mut Scratch,
 ) -> Vec<Finding> {
     let mut findings = ruleset.check(listing, scratch);
-    findings.retain(|f| &*f.category != INPUT_CATEGORY);
+    findings.retain(|f| &*f.category != INPUT_CATEGORY && packs.iter().any(|p| **p == *f.pack));
     findings
 }
 
+/// Matches one listing's findings by fingerprint, as many times as each
+/// occurs, so that the counts add up (new = old + appeared − disappeared).
 fn compare_listing(before: &[Finding], after: &[Finding], diff: &mut CorpusDiff) {
-    let by_print = |fs: &[Finding]| -> BTreeMap<String, usize> {
-        fs.iter()
-            .enumerate()
-            .map(|(i, f)| (f.fingerprint.clone(), i))
-            .collect()
+    let group = |fs: &[Finding]| -> BTreeMap<String, Vec<usize>> {
+        let mut map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, f) in fs.iter().enumerate() {
+            map.entry(f.fingerprint.clone()).or_default().push(i);
+        }
+        map
     };
-    let (old, new) = (by_print(before), by_print(after));
-    for (print, &i) in &new {
-        match old.get(print) {
-            None => diff.appeared.push(CorpusFinding::new(&after[i])),
-            Some(&j) if before[j].severity != after[i].severity => {
-                let mut f = CorpusFinding::new(&after[i]);
-                f.old_severity = Some(before[j].severity.to_string());
-                diff.severity_changed.push(f);
+    let (old, new) = (group(before), group(after));
+    for (print, new_list) in &new {
+        let old_list = old.get(print).map_or(&[][..], Vec::as_slice);
+        for (k, &i) in new_list.iter().enumerate() {
+            match old_list.get(k) {
+                None => diff.appeared.push(CorpusFinding::new(&after[i])),
+                Some(&j) if before[j].severity != after[i].severity => {
+                    let mut f = CorpusFinding::new(&after[i]);
+                    f.old_severity = Some(before[j].severity.to_string());
+                    diff.severity_changed.push(f);
+                }
+                Some(_) => {}
             }
-            Some(_) => {}
         }
     }
-    for (print, &j) in &old {
-        if !new.contains_key(print) {
+    for (print, old_list) in &old {
+        let kept = new.get(print).map_or(0, Vec::len);
+        for &j in old_list.iter().skip(kept) {
             diff.disappeared.push(CorpusFinding::new(&before[j]));
         }
     }

@@ -1,6 +1,7 @@
 //! Loading rule packs from the command line, and `listlint rules`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 
@@ -46,7 +47,16 @@ pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
         sources.extend(builtin_sources());
     }
     for path in &args.rules {
-        sources.extend(read_pack_sources(path)?);
+        let found = read_pack_sources(path)?;
+        if found.is_empty() {
+            miette::bail!(
+                help =
+                    "packs are `*.yaml` / `*.yml` files (test files `*.test.yaml` are not packs)",
+                "no rule packs in {}",
+                path.display()
+            );
+        }
+        sources.extend(found);
     }
     if sources.is_empty() {
         miette::bail!(
@@ -54,14 +64,25 @@ pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
             "no rule packs to load"
         );
     }
-    let mut packs = sources
-        .into_iter()
-        .map(parse_pack)
-        .collect::<Result<Vec<_>, _>>()?;
-    if let Some(error) = PackError::from_many(resolve_extends(&mut packs)) {
-        return Err(error.into());
+    let mut errors = Vec::new();
+    let mut packs = Vec::new();
+    for source in sources {
+        match parse_pack(source) {
+            Ok(pack) => packs.push(pack),
+            Err(e) => errors.push(e),
+        }
     }
-    Ok(packs)
+    errors.extend(resolve_extends(&mut packs));
+    if errors.is_empty() {
+        return Ok(packs);
+    }
+    // Report the packs' other problems in the same run.
+    if let Err(e) = compile(&packs, &RuleFilter::default()) {
+        errors.extend(e.into_problems());
+    }
+    Err(PackError::from_many(errors)
+        .map(miette::Report::from)
+        .unwrap_or_else(|| miette::miette!("invalid rule packs")))
 }
 
 /// Loads and compiles the packs the arguments name, and returns the id of
@@ -109,8 +130,8 @@ pub enum RulesCommand {
     /// Run the examples embedded in rule packs and the cases of their test
     /// files (`PACK.test.yaml` next to `PACK.yaml`), like a test suite.
     ///
-    /// Each case runs with only its own pack's rules; the findings it
-    /// expects (rule ids, or `{rule, text}` for the matched text) must occur
+    /// Each case runs with its own pack's rules and those of the packs it
+    /// extends; the findings it expects (rule ids, or `{rule, text}` for the matched text) must occur
     /// and no other rule of the pack may fire. Exit 1 on any failure, 2 on
     /// an invalid pack or test file.
     Test {
@@ -185,7 +206,7 @@ pub fn run(cmd: &RulesCommand, color: ColorChoice) -> miette::Result<ExitStatus>
         } => describe::list(packs, pack.as_deref(), category.as_deref(), *format),
         RulesCommand::Test { packs } => {
             let under_test = packs_for_testing(packs)?;
-            if let Some(error) = PackError::from_many(under_test.unparsable) {
+            if let Some(error) = PackError::from_many(under_test.problems) {
                 return Err(error.into());
             }
             let outcomes = run_pack_examples(
@@ -223,44 +244,65 @@ pub(super) struct PacksUnderTest {
     pub tested: Vec<usize>,
     /// The test files of the packs under test.
     pub test_files: Vec<PackTests>,
-    /// One error per given pack or test file that does not parse, or test
-    /// file without its pack.
-    pub unparsable: Vec<PackError>,
+    /// Problems found while loading: files that do not parse, `extends`
+    /// and `overrides` problems, test files without their pack.
+    pub problems: Vec<PackError>,
+    /// How many given pack files did not parse.
+    pub unparsable: usize,
 }
 
 /// The packs to load for `rules test` and which of them to test: the given
 /// packs (all tested) and their test files, plus the built-in packs they do
 /// not replace, so that references to built-in conditions resolve; with no
-/// packs given, the built-in packs, all tested. A file that does not parse
-/// is kept aside in `unparsable`, so that the others are still checked.
+/// paths given, the built-in packs, all tested. A file that does not parse
+/// is kept aside in `problems`, so that the others are still checked. A
+/// path with no pack or test file in it is an error.
 pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderTest> {
     let mut files = PackFiles::default();
+    let mut seen: Vec<PathBuf> = Vec::new();
     for path in paths {
         let read = read_packs_and_tests(path)?;
+        if read.packs.is_empty() && read.tests.is_empty() {
+            miette::bail!(
+                help = "give pack files (`*.yaml`), their test files (`*.test.yaml`) or folders holding them",
+                "no rule packs in {}",
+                path.display()
+            );
+        }
         for (into, found) in [
             (&mut files.packs, read.packs),
             (&mut files.tests, read.tests),
         ] {
             for source in found {
-                if !into.iter().any(|s| s.name == source.name) {
+                // The same file given twice, or by two spellings, once.
+                let key = Path::new(&*source.name)
+                    .canonicalize()
+                    .unwrap_or_else(|_| PathBuf::from(&*source.name));
+                if !seen.contains(&key) {
+                    seen.push(key);
                     into.push(source);
                 }
             }
         }
     }
     let mut given = Vec::new();
-    let mut unparsable = Vec::new();
+    let mut problems = Vec::new();
+    let mut failed: Vec<Arc<str>> = Vec::new();
     for source in files.packs {
+        let name = source.name.clone();
         match parse_pack(source) {
             Ok(pack) => given.push(pack),
-            Err(e) => unparsable.push(e),
+            Err(e) => {
+                problems.push(e);
+                failed.push(name);
+            }
         }
     }
     let builtin = builtin_sources()
         .into_iter()
         .map(parse_pack)
         .collect::<Result<Vec<_>, _>>()?;
-    let tested: Vec<usize> = if given.is_empty() && unparsable.is_empty() {
+    let tested: Vec<usize> = if paths.is_empty() {
         given = builtin;
         (0..given.len()).collect()
     } else {
@@ -273,59 +315,67 @@ pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderT
         );
         tested
     };
-    unparsable.extend(resolve_extends(&mut given));
-    let test_files = files
-        .tests
-        .into_iter()
-        .filter_map(|source| match parse_test_file(&given, &tested, source) {
-            Ok(tests) => Some(tests),
-            Err(e) => {
-                unparsable.push(e);
-                None
-            }
-        })
-        .collect();
+    problems.extend(resolve_extends(&mut given));
+    let mut test_files = Vec::new();
+    for source in files.tests {
+        match parse_test_file(&given, &tested, &failed, source) {
+            Ok(Some(tests)) => test_files.push(tests),
+            Ok(None) => {}
+            Err(errors) => problems.extend(errors),
+        }
+    }
     Ok(PacksUnderTest {
         packs: given,
         tested,
         test_files,
-        unparsable,
+        problems,
+        unparsable: failed.len(),
     })
 }
 
 /// Parses a test file and finds its pack: the given pack whose file is
-/// next to it with the same stem.
+/// next to it with the same stem. `None` when that pack's file did not
+/// parse (its error is reported already).
 fn parse_test_file(
     packs: &[LoadedPack],
     tested: &[usize],
+    failed: &[Arc<str>],
     source: PackSource,
-) -> Result<PackTests, PackError> {
+) -> Result<Option<PackTests>, Vec<PackError>> {
     let path = Path::new(&*source.name);
     let stem = path
         .file_name()
         .and_then(|n| test_file_stem(&n.to_string_lossy()).map(str::to_owned))
         .unwrap_or_default();
-    let pack = tested.iter().copied().find(|&i| {
-        let pack_path = Path::new(&*packs[i].source.name);
+    let next_to_it = |name: &str| {
+        let pack_path = Path::new(name);
         pack_path.parent() == path.parent()
             && pack_path
                 .file_stem()
                 .is_some_and(|s| s.to_string_lossy() == stem)
-    });
-    let Some(pack) = pack else {
-        return Err(PackError::at(
+    };
+    if failed.iter().any(|f| next_to_it(f)) {
+        return Ok(None);
+    }
+    let Some(pack) = tested
+        .iter()
+        .copied()
+        .find(|&i| next_to_it(&packs[i].source.name))
+    else {
+        return Err(vec![PackError::at(
             &source,
             1,
             1,
             format!("test file has no pack next to it (expected {stem}.yaml)"),
             Some("name a test file after its pack: `my-pack.yaml` and `my-pack.test.yaml`".into()),
-        ));
+        )]);
     };
-    let def: PackTestsDef = parse_yaml(&source)?;
+    let def: PackTestsDef = parse_yaml(&source).map_err(|e| vec![e])?;
     let pack_name = packs[pack].name();
+    let mut errors = Vec::new();
     if let Some(named) = &def.pack {
         if named.value != *pack_name {
-            return Err(PackError::at_location(
+            errors.push(PackError::at_location(
                 &source,
                 named.referenced,
                 format!(
@@ -345,7 +395,7 @@ fn parse_test_file(
             if !ids.contains(&id) {
                 let help = crate::suggest::did_you_mean(id, ids.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"));
-                return Err(PackError::at_location(
+                errors.push(PackError::at_location(
                     &source,
                     case.referenced,
                     format!("this case expects `{id}`, which is not a rule of pack `{pack_name}` or a pack it extends"),
@@ -354,7 +404,10 @@ fn parse_test_file(
             }
         }
     }
-    Ok(PackTests { pack, source, def })
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Some(PackTests { pack, source, def }))
 }
 
 fn print_mismatch(outcome: &ExampleOutcome) {

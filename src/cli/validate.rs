@@ -19,6 +19,8 @@ pub struct Warning {
     pub place: String,
     /// What is wrong.
     pub message: String,
+    /// The rules the warning is about.
+    pub rules: Vec<String>,
 }
 
 /// Lint warnings for the lexicon rules of `pack`.
@@ -49,6 +51,7 @@ pub fn lint(pack: &LoadedPack) -> Vec<Warning> {
                         "`{}`: term `{term}` repeats `{first}` (same once normalised)",
                         rule.id.value
                     ),
+                    rules: vec![rule.id.value.clone()],
                 });
                 continue;
             }
@@ -65,6 +68,7 @@ pub fn lint(pack: &LoadedPack) -> Vec<Warning> {
                         "`{}`: term `{term}` is also a term of `{other}` in category `{category}`",
                         rule.id.value
                     ),
+                    rules: vec![rule.id.value.clone(), other.clone()],
                 }),
                 _ => {
                     seen.insert(key, rule.id.value.clone());
@@ -80,6 +84,7 @@ pub fn lint(pack: &LoadedPack) -> Vec<Warning> {
                         "`{}`: allow phrase `{phrase}` is one of the rule's terms, so that term can never be reported",
                         rule.id.value
                     ),
+                    rules: vec![rule.id.value.clone()],
                 });
             } else if rule.allow.contains(phrase)
                 && !normalized.iter().any(|t| allow.contains(t.as_str()))
@@ -90,6 +95,7 @@ pub fn lint(pack: &LoadedPack) -> Vec<Warning> {
                         "`{}`: allow phrase `{phrase}` contains none of the rule's terms, so it never allows anything",
                         rule.id.value
                     ),
+                    rules: vec![rule.id.value.clone()],
                 });
             }
         }
@@ -102,8 +108,8 @@ pub fn lint(pack: &LoadedPack) -> Vec<Warning> {
 /// the lint warnings of the packs that compiled.
 pub fn run(paths: &[PathBuf], color: ColorChoice) -> miette::Result<ExitStatus> {
     let under_test = packs_for_testing(paths)?;
-    let unparsable = under_test.unparsable.len();
-    let mut errors = under_test.unparsable;
+    let unparsable = under_test.unparsable;
+    let mut errors = under_test.problems;
     if let Err(e) = compile(&under_test.packs, &RuleFilter::default()) {
         errors.extend(e.into_problems());
     }
@@ -117,6 +123,37 @@ pub fn run(paths: &[PathBuf], color: ColorChoice) -> miette::Result<ExitStatus> 
         for w in lint(pack) {
             warnings += 1;
             println!("warning: {}: {}", w.place, w.message);
+        }
+    }
+    // Rules of other packs that the tested packs override: the warnings
+    // about those rules, placed at the override.
+    let names: Vec<&str> = tested.iter().map(|p| p.name()).collect();
+    for (i, pack) in under_test.packs.iter().enumerate() {
+        if under_test.tested.contains(&i) {
+            continue;
+        }
+        let overridden = |id: &str| {
+            pack.def
+                .rules
+                .iter()
+                .find(|r| r.id.value == id)
+                .and_then(|r| {
+                    r.applied
+                        .iter()
+                        .rev()
+                        .find(|a| names.contains(&a.pack.as_str()))
+                })
+        };
+        for w in lint(pack) {
+            if let Some(applied) = w.rules.iter().find_map(|id| overridden(id)) {
+                warnings += 1;
+                println!(
+                    "warning: {}: {} (a rule of pack `{}`, as overridden here)",
+                    applied.place,
+                    w.message,
+                    pack.name()
+                );
+            }
         }
     }
     let error_count = errors.len();

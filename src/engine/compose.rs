@@ -12,59 +12,230 @@ use std::path::{Path, PathBuf};
 
 use super::compile::rule_problems;
 use super::normalize::{normalize_term, term_problem};
-use crate::pack::schema::{AppliedOverride, OverrideDef, PriceDef, RuleDef};
+use crate::pack::schema::{AppliedOverride, ConditionDef, OverrideDef, PriceDef, RuleDef};
 use crate::pack::{builtin_sources, parse_pack, read_source, LoadedPack, PackError, PackSource};
 use crate::suggest::did_you_mean;
 
-/// Loads what the packs extend and applies their overrides. Packs loaded
-/// for `extends` are appended to `packs`. Returns every problem found; a
-/// pack with problems still has its valid overrides applied.
+/// Loads what the packs extend and applies their overrides, a pack's after
+/// those of every pack it extends (so the more specific pack wins). Packs
+/// loaded for `extends`, and built-in packs whose named conditions a loaded
+/// pack uses, are appended to `packs`. Returns every problem found.
 pub fn resolve_extends(packs: &mut Vec<LoadedPack>) -> Vec<PackError> {
     let mut errors = Vec::new();
+    let mut bases: Vec<Vec<usize>> = Vec::new();
     let mut i = 0;
     // Packs appended while resolving are resolved in turn.
     while i < packs.len() {
-        if let Some(extends) = packs[i].def.extends.clone() {
-            let mut bases = Vec::new();
-            for entry in extends.value.entries() {
-                match find_or_load_base(packs, i, entry) {
-                    Ok(base) if base == i => errors.push(PackError::at_location(
-                        &packs[i].source,
-                        extends.referenced,
-                        format!("pack `{}` extends itself", packs[i].def.pack.value),
-                        None,
-                    )),
-                    Ok(base) => bases.push(base),
-                    Err(problem) => errors.push(PackError::at_location(
-                        &packs[i].source,
-                        extends.referenced,
-                        problem.message,
-                        problem.help,
-                    )),
-                }
-            }
-            apply_overrides(packs, i, &bases, &mut errors);
-            packs[i].extended = bases.iter().map(|&b| packs[b].name().to_owned()).collect();
-        } else if let Some(first) = packs[i].def.overrides.first() {
+        bases.push(direct_bases(packs, i, &mut errors));
+        i += 1;
+        if i == packs.len() {
+            load_condition_packs(packs);
+        }
+    }
+    let order = match dependency_order(&bases) {
+        Ok(order) => order,
+        Err(cycle) => {
+            let first = &packs[cycle[0]];
+            let names: Vec<&str> = cycle.iter().map(|&c| packs[c].name()).collect();
+            let place = first
+                .def
+                .extends
+                .as_ref()
+                .map_or(first.def.pack.referenced, |e| e.referenced);
+            errors.push(PackError::at_location(
+                &first.source,
+                place,
+                format!(
+                    "packs extend each other in a cycle: {} → {}",
+                    names.join(" → "),
+                    names[0]
+                ),
+                Some("a pack may extend packs that do not extend it back".into()),
+            ));
+            return errors;
+        }
+    };
+    for &i in &order {
+        let closure = transitive_bases(&bases, i);
+        apply_overrides(packs, i, &closure, &mut errors);
+        packs[i].extended = closure
+            .iter()
+            .map(|&b| packs[b].name().to_owned())
+            .collect();
+    }
+    errors
+}
+
+/// The packs pack `i` extends directly, loading any not loaded yet.
+fn direct_bases(packs: &mut Vec<LoadedPack>, i: usize, errors: &mut Vec<PackError>) -> Vec<usize> {
+    let mut mine = Vec::new();
+    let Some(extends) = packs[i].def.extends.clone() else {
+        if let Some(first) = packs[i].def.overrides.first() {
             errors.push(PackError::at_location(
                 &packs[i].source,
                 first.rule.referenced,
                 format!(
                     "pack `{}` has `overrides` but extends no pack",
-                    packs[i].def.pack.value
+                    packs[i].name()
                 ),
                 Some("name the pack whose rules it changes under `extends:`".into()),
             ));
         }
-        i += 1;
+        return mine;
+    };
+    if extends.value.0.is_empty() {
+        errors.push(PackError::at_location(
+            &packs[i].source,
+            extends.referenced,
+            "`extends` lists no pack",
+            None,
+        ));
     }
-    errors
+    for entry in &extends.value.0 {
+        let place = if entry.referenced.line() > 0 {
+            entry.referenced
+        } else {
+            extends.referenced
+        };
+        let source = packs[i].source.clone();
+        let at = |message: String, help: Option<String>| {
+            PackError::at_location(&source, place, message, help)
+        };
+        if entry.value.trim().is_empty() {
+            errors.push(at("empty entry in `extends`".into(), None));
+            continue;
+        }
+        match find_or_load_base(packs, i, &entry.value) {
+            Ok(base) if base == i => {
+                errors.push(at(
+                    format!("pack `{}` extends itself", packs[i].name()),
+                    None,
+                ));
+            }
+            Ok(base) => {
+                if !mine.contains(&base) {
+                    mine.push(base);
+                }
+            }
+            Err(Unresolved::Problem { message, help }) => errors.push(at(message, help)),
+            Err(Unresolved::Invalid(error)) => {
+                errors.push(at(
+                    format!("the extended pack `{}` is not valid", entry.value),
+                    Some("its own problem is reported next".into()),
+                ));
+                errors.push(error);
+            }
+        }
+    }
+    mine
+}
+
+/// Loads the built-in packs whose named conditions loaded packs `use` and
+/// that are not loaded (a built-in pack extended with `--no-default-rules`
+/// needs `cn-categories`).
+fn load_condition_packs(packs: &mut Vec<LoadedPack>) {
+    let mut wanted: Vec<String> = Vec::new();
+    for pack in packs.iter() {
+        let whens = pack.def.rules.iter().filter_map(|r| r.when.as_ref());
+        for condition in whens.chain(pack.def.conditions.values()) {
+            used_packs(condition, &mut wanted);
+        }
+    }
+    for name in wanted {
+        if packs.iter().any(|p| p.name() == name) {
+            continue;
+        }
+        if let Some(source) = builtin_named(&name) {
+            if let Ok(pack) = parse_pack(source) {
+                packs.push(pack);
+            }
+        }
+    }
+}
+
+/// The pack names in `use: pack/name` references of a condition.
+fn used_packs(condition: &ConditionDef, out: &mut Vec<String>) {
+    match condition {
+        ConditionDef::All(list) | ConditionDef::Any(list) => {
+            list.iter().for_each(|c| used_packs(c, out));
+        }
+        ConditionDef::Not(inner) => used_packs(inner, out),
+        ConditionDef::Use(name) => {
+            if let Some((pack, _)) = name.value.split_once('/') {
+                if !out.iter().any(|o| o == pack) {
+                    out.push(pack.to_owned());
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Pack indices such that every pack comes after the packs it extends, or
+/// the packs of a cycle.
+fn dependency_order(bases: &[Vec<usize>]) -> Result<Vec<usize>, Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    fn visit(
+        i: usize,
+        bases: &[Vec<usize>],
+        marks: &mut [Mark],
+        path: &mut Vec<usize>,
+        order: &mut Vec<usize>,
+    ) -> Result<(), Vec<usize>> {
+        match marks[i] {
+            Mark::Done => return Ok(()),
+            Mark::Open => {
+                let from = path.iter().position(|&p| p == i).unwrap_or(0);
+                return Err(path[from..].to_vec());
+            }
+            Mark::New => {}
+        }
+        marks[i] = Mark::Open;
+        path.push(i);
+        for &b in bases.get(i).map_or(&[][..], Vec::as_slice) {
+            visit(b, bases, marks, path, order)?;
+        }
+        path.pop();
+        marks[i] = Mark::Done;
+        order.push(i);
+        Ok(())
+    }
+    let mut marks = vec![Mark::New; bases.len()];
+    let mut order = Vec::new();
+    for i in 0..bases.len() {
+        visit(i, bases, &mut marks, &mut Vec::new(), &mut order)?;
+    }
+    Ok(order)
+}
+
+/// Every pack `i` extends, directly or through the packs it extends.
+fn transitive_bases(bases: &[Vec<usize>], i: usize) -> Vec<usize> {
+    let mut all: Vec<usize> = Vec::new();
+    let mut stack: Vec<usize> = bases.get(i).cloned().unwrap_or_default();
+    while let Some(b) = stack.pop() {
+        if b != i && !all.contains(&b) {
+            all.push(b);
+            stack.extend(bases.get(b).into_iter().flatten().copied());
+        }
+    }
+    all.sort_unstable();
+    all
 }
 
 /// Why an `extends` entry could not be resolved.
-struct Unresolved {
-    message: String,
-    help: Option<String>,
+enum Unresolved {
+    /// The entry names nothing that can be loaded.
+    Problem {
+        message: String,
+        help: Option<String>,
+    },
+    /// The pack it names is not valid.
+    Invalid(PackError),
 }
 
 /// Whether an `extends` entry is a path rather than a pack name.
@@ -73,6 +244,15 @@ fn is_path(entry: &str) -> bool {
         || entry.contains('\\')
         || entry.ends_with(".yaml")
         || entry.ends_with(".yml")
+}
+
+/// The built-in pack with this name.
+fn builtin_named(name: &str) -> Option<PackSource> {
+    builtin_sources().into_iter().find(|s| {
+        Path::new(&*s.name)
+            .file_stem()
+            .is_some_and(|stem| stem.to_string_lossy() == name)
+    })
 }
 
 /// The index of the pack an `extends` entry of pack `from` names, loading
@@ -87,44 +267,38 @@ fn find_or_load_base(
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        let path = dir.join(entry);
-        let wanted = path.canonicalize().map_err(|e| Unresolved {
+        let path = tidy(&dir.join(entry));
+        let unreadable = |e: &dyn std::fmt::Display| Unresolved::Problem {
             message: format!("cannot read extended pack {}: {e}", path.display()),
             help: None,
-        })?;
+        };
+        let wanted = path.canonicalize().map_err(|e| unreadable(&e))?;
         let loaded = packs.iter().position(|p| {
             !p.source.builtin && canonical(&p.source.name).is_some_and(|c| c == wanted)
         });
         if let Some(index) = loaded {
             return Ok(index);
         }
-        let source = read_source(&path).map_err(|e| Unresolved {
-            message: format!("cannot read extended pack {}: {e}", path.display()),
-            help: None,
-        })?;
+        let source = read_source(&path).map_err(|e| unreadable(&e))?;
         return push_parsed(packs, source);
     }
-    if let Some(index) = packs.iter().position(|p| p.def.pack.value == entry) {
+    if let Some(index) = packs.iter().position(|p| p.name() == entry) {
         return Ok(index);
     }
-    let builtin = builtin_sources().into_iter().find(|s| {
-        Path::new(&*s.name)
-            .file_stem()
-            .is_some_and(|stem| stem.to_string_lossy() == entry)
-    });
-    match builtin {
+    match builtin_named(entry) {
         Some(source) => push_parsed(packs, source),
         None => {
             let known: Vec<String> = packs
                 .iter()
-                .map(|p| p.def.pack.value.clone())
+                .map(|p| p.name().to_owned())
                 .chain(builtin_sources().iter().filter_map(|s| {
                     Path::new(&*s.name)
                         .file_stem()
                         .map(|stem| stem.to_string_lossy().into_owned())
                 }))
+                .filter(|n| n != packs[from].name())
                 .collect();
-            Err(Unresolved {
+            Err(Unresolved::Problem {
                 message: format!(
                     "extends `{entry}`, which is neither a loaded nor a built-in pack"
                 ),
@@ -136,15 +310,26 @@ fn find_or_load_base(
     }
 }
 
+/// The path without `.` components (`./a/./b.yaml` → `a/b.yaml`), for
+/// messages and pack names.
+fn tidy(path: &Path) -> PathBuf {
+    let tidy: PathBuf = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    if tidy.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        tidy
+    }
+}
+
 fn canonical(name: &str) -> Option<PathBuf> {
     Path::new(name).canonicalize().ok()
 }
 
 fn push_parsed(packs: &mut Vec<LoadedPack>, source: PackSource) -> Result<usize, Unresolved> {
-    let pack = parse_pack(source).map_err(|e| Unresolved {
-        message: format!("the extended pack is not valid: {e}"),
-        help: None,
-    })?;
+    let pack = parse_pack(source).map_err(Unresolved::Invalid)?;
     packs.push(pack);
     Ok(packs.len() - 1)
 }
@@ -159,8 +344,19 @@ fn apply_overrides(
     let overrides = packs[from].def.overrides.clone();
     let source = packs[from].source.clone();
     let pack_name = packs[from].def.pack.value.clone();
+    let mut seen: Vec<(&str, u64)> = Vec::new();
     for ov in &overrides {
         let id = ov.rule.value.as_str();
+        if let Some((_, line)) = seen.iter().find(|(s, _)| *s == id) {
+            errors.push(PackError::at_location(
+                &source,
+                ov.rule.referenced,
+                format!("`{id}` is already overridden at line {line} of this pack"),
+                Some("merge the two overrides into one".into()),
+            ));
+            continue;
+        }
+        seen.push((id, ov.rule.referenced.line()));
         let found = bases.iter().find_map(|&b| {
             packs[b]
                 .def
@@ -332,6 +528,9 @@ fn apply(rule: &mut RuleDef, ov: &OverrideDef) -> Result<Vec<String>, String> {
     for reference in &ov.references {
         changes.push(format!("reference added: {}", reference.title()));
         rule.references.push(reference.clone());
+    }
+    if changes.is_empty() {
+        return Err(format!("the override of `{id}` changes nothing"));
     }
     Ok(changes)
 }

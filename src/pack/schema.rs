@@ -133,23 +133,39 @@ pub struct RuleDef {
     pub applied: Vec<AppliedOverride>,
 }
 
-/// `extends:` — one pack or a list.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(untagged)]
-pub enum Extends {
-    /// `extends: cn-ad-absolutes`
-    One(String),
-    /// `extends: [cn-ad-absolutes, ./base.yaml]`
-    Many(Vec<String>),
-}
+/// `extends:` — one pack or a list, each entry with its place in the file
+/// (a single scalar's place is the `extends` value's own).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Extends(pub Vec<Spanned<String>>);
 
-impl Extends {
-    /// The names or paths, in order.
-    pub fn entries(&self) -> Vec<&str> {
-        match self {
-            Extends::One(one) => vec![one.as_str()],
-            Extends::Many(many) => many.iter().map(String::as_str).collect(),
+impl<'de> Deserialize<'de> for Extends {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OneOrMany;
+        impl<'de> serde::de::Visitor<'de> for OneOrMany {
+            type Value = Extends;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a pack name or path, or a list of them")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Extends, E> {
+                let unknown = serde_saphyr::Location::UNKNOWN;
+                Ok(Extends(vec![Spanned::new(
+                    value.to_owned(),
+                    unknown,
+                    unknown,
+                )]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Extends, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = seq.next_element::<Spanned<String>>()? {
+                    entries.push(entry);
+                }
+                Ok(Extends(entries))
+            }
         }
+        deserializer.deserialize_any(OneOrMany)
     }
 }
 
@@ -470,26 +486,34 @@ pub struct ExampleDef {
 
 /// One expected finding of an example: a rule id, or a rule id with the
 /// matched text. When any expectation of a rule gives a text, that rule's
-/// findings must match the texts given, no more and no fewer.
+/// findings must match the texts given, as many times as they are listed.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a rule id, or `{rule: RULE_ID, text: MATCHED_TEXT}` (no other keys)"
+)]
 pub enum ExpectDef {
     /// Just the rule id: the rule fires, on any text, any number of times.
     Rule(String),
     /// The rule fires on exactly this text (as written in the listing).
-    Span {
-        /// Rule id.
-        rule: String,
-        /// The matched text.
-        text: String,
-    },
+    Span(ExpectSpan),
+}
+
+/// `{rule, text}` of an expectation.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectSpan {
+    /// Rule id.
+    pub rule: String,
+    /// The matched text.
+    pub text: String,
 }
 
 impl ExpectDef {
     /// The rule id.
     pub fn rule(&self) -> &str {
         match self {
-            ExpectDef::Rule(rule) | ExpectDef::Span { rule, .. } => rule,
+            ExpectDef::Rule(rule) | ExpectDef::Span(ExpectSpan { rule, .. }) => rule,
         }
     }
 
@@ -497,7 +521,7 @@ impl ExpectDef {
     pub fn text(&self) -> Option<&str> {
         match self {
             ExpectDef::Rule(_) => None,
-            ExpectDef::Span { text, .. } => Some(text),
+            ExpectDef::Span(span) => Some(&span.text),
         }
     }
 }
@@ -506,7 +530,7 @@ impl std::fmt::Display for ExpectDef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ExpectDef::Rule(rule) => f.write_str(rule),
-            ExpectDef::Span { rule, text } => write!(f, "{rule} 「{text}」"),
+            ExpectDef::Span(ExpectSpan { rule, text }) => write!(f, "{rule} 「{text}」"),
         }
     }
 }
