@@ -204,3 +204,40 @@ fn two_builtin_packs_and_repeated_findings() {
     assert_eq!(c["new_findings"], 0, "{stdout}");
     assert_eq!(c["disappeared"].as_array().unwrap().len(), 3, "{stdout}");
 }
+
+/// A parameter override, its effect on a corpus with a price history.
+#[test]
+fn price_parameter_change_on_a_corpus_with_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("p.yaml");
+    std::fs::write(
+        &pack,
+        "pack: p30\nversion: \"1\"\nextends: cn-pricing\noverrides:\n  - rule: pricing/original-above-history-low\n    price: {window_days: 30}\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(listlint()
+        .args(["rules", "diff", "cn-pricing"])
+        .arg(&pack)
+        .args([
+            "--corpus",
+            "fixtures/pricing.csv",
+            "--price-history",
+            "fixtures/price-history.csv",
+            "--as-of",
+            "2026-11-11",
+        ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("      price.window_days: 7 → 30\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  + p30 1\n"), "{stdout}");
+    assert!(
+        stdout.contains("    + pricing/original-above-history-low (1)\n        fixtures/pricing.csv:7 PR-006 original_price 「399」 error\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("price-history rows could not be read"),
+        "{stdout}"
+    );
+}

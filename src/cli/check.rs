@@ -137,7 +137,7 @@ fn parse_map(text: &str) -> Result<(String, String), String> {
     }
 }
 
-fn parse_date(text: &str) -> Result<Date, String> {
+pub(super) fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("`{text}` is not a date (expected YYYY-MM-DD)"))
 }
 

@@ -3,14 +3,17 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
+use crate::date::Date;
 use crate::engine::compose::resolve_extends;
 use crate::engine::{compile, RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
 use crate::exit::ExitStatus;
+use crate::history::PriceHistory;
 use crate::listing::profile::FieldMapper;
 use crate::pack::diff::{diff_packs, KeyChange, PackDiff};
 use crate::pack::{builtin_sources, parse_pack, read_pack_sources, LoadedPack, PackError};
@@ -31,6 +34,14 @@ pub struct DiffArgs {
     /// (repeatable).
     #[arg(long, value_name = "PATH")]
     pub corpus: Vec<String>,
+    /// The date time-based checks treat as today, for both versions on the
+    /// corpus (YYYY-MM-DD; default: today, UTC).
+    #[arg(long, value_name = "DATE", value_parser = super::check::parse_date)]
+    pub as_of: Option<Date>,
+    /// Transaction prices for original-price checks on the corpus, as for
+    /// `check --price-history`.
+    #[arg(long, value_name = "FILE")]
+    pub price_history: Option<PathBuf>,
     /// At most this many listings shown per rule and direction (0: all).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub max_examples: usize,
@@ -56,7 +67,7 @@ pub fn run(args: &DiffArgs) -> miette::Result<ExitStatus> {
     let corpus = if args.corpus.is_empty() {
         None
     } else {
-        Some(diff_corpus(&old, &new, &args.corpus)?)
+        Some(diff_corpus(&old, &new, args)?)
     };
     let out = match args.format {
         DiffFormat::Json => {
@@ -154,6 +165,8 @@ struct CorpusDiff {
     /// Records with input problems (the same for both versions; their
     /// `input` findings are not compared).
     unreadable: u64,
+    /// Rows of the price history that could not be read (not used).
+    unreadable_history_rows: u64,
     /// Findings with the old packs.
     old_findings: usize,
     /// Findings with the new packs.
@@ -196,14 +209,26 @@ impl CorpusFinding {
     }
 }
 
-fn diff_corpus(old: &Side, new: &Side, paths: &[String]) -> miette::Result<CorpusDiff> {
-    let old_rules = compile(&old.packs, &RuleFilter::default())?;
-    let new_rules = compile(&new.packs, &RuleFilter::default())?;
-    let inputs = expand_inputs(paths, None, &WalkFilter::new(&[], &[])?)?;
+fn diff_corpus(old: &Side, new: &Side, args: &DiffArgs) -> miette::Result<CorpusDiff> {
+    let mut old_rules = compile(&old.packs, &RuleFilter::default())?;
+    let mut new_rules = compile(&new.packs, &RuleFilter::default())?;
+    let mut diff = CorpusDiff::default();
+    for ruleset in [&mut old_rules, &mut new_rules] {
+        if let Some(as_of) = args.as_of {
+            ruleset.settings.as_of = as_of;
+        }
+    }
+    if let Some(path) = &args.price_history {
+        let loaded = PriceHistory::load(path)?;
+        diff.unreadable_history_rows = loaded.problems.len() as u64;
+        let history = Arc::new(loaded.history);
+        old_rules.settings.history = Some(history.clone());
+        new_rules.settings.history = Some(history);
+    }
+    let inputs = expand_inputs(&args.corpus, None, &WalkFilter::new(&[], &[])?)?;
     let options = ReadOptions::default();
     let mut mapper = FieldMapper::new(options.profile.clone());
     let (mut old_scratch, mut new_scratch) = (Scratch::default(), Scratch::default());
-    let mut diff = CorpusDiff::default();
     for input in &inputs {
         for record in source::open(input, &options)? {
             let listing = record.into_listing(&mut mapper);
@@ -329,6 +354,13 @@ fn render_text(args: &DiffArgs, rules: &PackDiff, corpus: Option<&CorpusDiff>) -
                 String::new()
             }
         );
+        if c.unreadable_history_rows > 0 {
+            let _ = writeln!(
+                out,
+                "  {} price-history rows could not be read and were not used (`check --price-history` lists them)",
+                c.unreadable_history_rows
+            );
+        }
         let _ = writeln!(
             out,
             "  findings: {} → {} ({} appeared, {} disappeared, {} changed severity)",

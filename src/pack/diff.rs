@@ -125,8 +125,18 @@ pub fn diff_packs(old: &[LoadedPack], new: &[LoadedPack]) -> PackDiff {
                 summary: Some(rule_summary(rule)),
                 keys: Vec::new(),
             },
-            (Some((_, o)), Some((pack, n))) => {
-                let keys = compare_objects(&rule_json(o), &rule_json(n), &["id"]);
+            (Some((old_pack, o)), Some((pack, n))) => {
+                let mut keys = Vec::new();
+                if old_pack != pack {
+                    keys.push(KeyChange {
+                        key: "pack".into(),
+                        added: Vec::new(),
+                        removed: Vec::new(),
+                        old: Some((*old_pack).to_owned()),
+                        new: Some((*pack).to_owned()),
+                    });
+                }
+                keys.extend(compare_objects(&rule_json(o), &rule_json(n), &["id"]));
                 if keys.is_empty() {
                     continue;
                 }
@@ -210,6 +220,18 @@ fn compare_objects(old: &Value, new: &Value, skip: &[&str]) -> Vec<KeyChange> {
         if o == n {
             continue;
         }
+        // Parameter maps compare key by key: `price.window_days: 7 → 30`.
+        if let (Some(Value::Object(_)), Some(Value::Object(_))) = (o, n) {
+            if matches!(key.as_str(), "price" | "require" | "window") {
+                for mut inner in
+                    compare_objects(o.unwrap_or(&Value::Null), n.unwrap_or(&Value::Null), &[])
+                {
+                    inner.key = format!("{key}.{}", inner.key);
+                    changes.push(inner);
+                }
+                continue;
+            }
+        }
         changes.push(compare_values(key, o, n));
     }
     changes
@@ -251,9 +273,18 @@ fn compare_values(key: &str, old: Option<&Value>, new: Option<&Value>) -> KeyCha
             change.added = n.iter().filter(|i| !o.contains(i)).cloned().collect();
             change.removed = o.iter().filter(|i| !n.contains(i)).cloned().collect();
             if change.added.is_empty() && change.removed.is_empty() {
-                // Same items, another order.
-                change.old = Some("(order)".to_owned());
-                change.new = Some("(reordered)".to_owned());
+                // The same items: another order, or repeats.
+                let (mut o, mut n) = (o, n);
+                let (old_len, new_len) = (o.len(), n.len());
+                o.sort();
+                n.sort();
+                if o == n {
+                    change.old = Some("(order)".to_owned());
+                    change.new = Some("(reordered)".to_owned());
+                } else {
+                    change.old = Some(format!("{old_len} items"));
+                    change.new = Some(format!("{new_len} items (repeats changed)"));
+                }
             }
         }
         _ if key == "docs" || key == "examples" => {
@@ -304,6 +335,21 @@ mod tests {
         assert_eq!(keys[0].removed, ["首选"]);
         assert_eq!(keys[1].old.as_deref(), Some("error"));
         assert_eq!(keys[1].new.as_deref(), Some("warning"));
+    }
+
+    #[test]
+    fn parameters_compare_key_by_key_and_repeats_are_noticed() {
+        let old = serde_json::json!({"price": {"check": "x", "window_days": 7}, "terms": ["a", "a", "b"]});
+        let new =
+            serde_json::json!({"price": {"check": "x", "window_days": 30}, "terms": ["a", "b"]});
+        let keys = compare_objects(&old, &new, &[]);
+        assert_eq!(keys[0].key, "price.window_days");
+        assert_eq!(
+            (keys[0].old.as_deref(), keys[0].new.as_deref()),
+            (Some("7"), Some("30"))
+        );
+        assert_eq!(keys[1].key, "terms");
+        assert_eq!(keys[1].new.as_deref(), Some("2 items (repeats changed)"));
     }
 
     #[test]
