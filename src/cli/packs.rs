@@ -139,9 +139,10 @@ pub enum RulesCommand {
         #[arg(value_name = "PACK")]
         packs: Vec<PathBuf>,
     },
-    /// Check packs without linting anything: errors (exit 2) and lint
-    /// warnings (repeated terms, terms shared across rules of a category,
-    /// allow phrases that hide a term or allow nothing).
+    /// Check packs without linting anything: every error in one run, with
+    /// file, line and column (exit 2), and lint warnings (repeated terms,
+    /// terms shared across rules of a category, allow phrases that hide a
+    /// term or allow nothing, also in overrides).
     Validate {
         /// Pack files or folders (default: the built-in packs).
         #[arg(value_name = "PACK")]
