@@ -179,12 +179,7 @@ struct Effective {
 /// The catalog URL of a built-in rule: `docs_url` + `PACK.md#anchor`.
 fn help_uri(docs_url: Option<&str>, pack: &str, rule: &str) -> Option<String> {
     let base = docs_url?;
-    let builtin = crate::pack::BUILTIN_PACKS.iter().any(|(file, _)| {
-        file.strip_prefix("rules/")
-            .and_then(|f| f.strip_suffix(".yaml"))
-            == Some(pack)
-    });
-    if !builtin {
+    if !crate::pack::builtin_names().any(|name| name == pack) {
         return None;
     }
     let slash = if base.ends_with('/') { "" } else { "/" };

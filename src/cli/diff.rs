@@ -16,7 +16,9 @@ use crate::exit::ExitStatus;
 use crate::history::PriceHistory;
 use crate::listing::profile::FieldMapper;
 use crate::pack::diff::{diff_packs, KeyChange, PackDiff};
-use crate::pack::{builtin_sources, parse_pack, read_pack_sources, LoadedPack, PackError};
+use crate::pack::{
+    builtin_named, builtin_sources, parse_pack, read_pack_sources, LoadedPack, PackError,
+};
 use crate::report::Finding;
 use crate::source::{self, expand_inputs, ReadOptions, WalkFilter};
 
@@ -108,12 +110,7 @@ fn load_side(arg: &str) -> miette::Result<Side> {
     let given = if path.exists() {
         read_pack_sources(path)?
     } else {
-        let builtin = builtin_sources().into_iter().find(|s| {
-            Path::new(&*s.name)
-                .file_stem()
-                .is_some_and(|stem| stem.to_string_lossy() == arg)
-        });
-        match builtin {
+        match builtin_named(arg) {
             Some(source) => vec![source],
             None => miette::bail!(
                 help = "give a pack file, a folder of packs, or a built-in pack name (`listlint rules list`)",

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use super::compile::rule_problems;
 use super::normalize::{normalize_term, term_problem};
 use crate::pack::schema::{AppliedOverride, ConditionDef, OverrideDef, PriceDef, RuleDef};
-use crate::pack::{builtin_sources, parse_pack, read_source, LoadedPack, PackError, PackSource};
+use crate::pack::{
+    builtin_named, builtin_names, parse_pack, read_source, LoadedPack, PackError, PackSource,
+};
 use crate::suggest::did_you_mean;
 
 /// Loads what the packs extend and applies their overrides, a pack's after
@@ -246,15 +248,6 @@ fn is_path(entry: &str) -> bool {
         || entry.ends_with(".yml")
 }
 
-/// The built-in pack with this name.
-fn builtin_named(name: &str) -> Option<PackSource> {
-    builtin_sources().into_iter().find(|s| {
-        Path::new(&*s.name)
-            .file_stem()
-            .is_some_and(|stem| stem.to_string_lossy() == name)
-    })
-}
-
 /// The index of the pack an `extends` entry of pack `from` names, loading
 /// it (from disk or the built-in packs) if it is not loaded yet.
 fn find_or_load_base(
@@ -291,11 +284,7 @@ fn find_or_load_base(
             let known: Vec<String> = packs
                 .iter()
                 .map(|p| p.name().to_owned())
-                .chain(builtin_sources().iter().filter_map(|s| {
-                    Path::new(&*s.name)
-                        .file_stem()
-                        .map(|stem| stem.to_string_lossy().into_owned())
-                }))
+                .chain(builtin_names().map(str::to_owned))
                 .filter(|n| n != packs[from].name())
                 .collect();
             Err(Unresolved::Problem {

@@ -267,6 +267,20 @@ pub fn builtin_sources() -> Vec<PackSource> {
         .collect()
 }
 
+/// The names of the built-in packs (each file's stem is its pack name).
+pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+    BUILTIN_PACKS.iter().map(|(path, _)| {
+        let file = path.rsplit('/').next().unwrap_or(path);
+        file.strip_suffix(".yaml").unwrap_or(file)
+    })
+}
+
+/// The built-in pack with this name.
+pub fn builtin_named(name: &str) -> Option<PackSource> {
+    let index = builtin_names().position(|n| n == name)?;
+    builtin_sources().into_iter().nth(index)
+}
+
 /// Reads pack files: a file, or every `*.yaml` / `*.yml` in a folder
 /// (recursively, sorted, skipping `*.test.yaml` test files).
 pub fn read_pack_sources(path: &Path) -> Result<Vec<PackSource>, PackError> {
