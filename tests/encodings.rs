@@ -56,3 +56,72 @@ fn a_wrongly_forced_encoding_is_reported_not_hidden() {
         .iter()
         .any(|f| f["rule"] == "input/invalid-utf8"));
 }
+
+/// Bytes GB18030 cannot decode become U+FFFD; the record says so, and the
+/// rest of it, and the other records, are still checked.
+#[test]
+fn undecodable_bytes_are_reported_with_their_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gbk.csv");
+    let (good, _, _) = encoding_rs::GB18030.encode("id,title\nG1,全网第一的茶杯\nG2,");
+    let mut bytes = good.into_owned();
+    // 0xFF is not a GB18030 lead byte.
+    bytes.extend_from_slice(&[0xFF]);
+    let (rest, _, _) = encoding_rs::GB18030.encode("顶级 保温杯\n");
+    bytes.extend_from_slice(&rest);
+    std::fs::write(&path, &bytes).unwrap();
+    let (code, stdout, stderr) = run(listlint()
+        .args(["check", "--format", "jsonl", "--encoding", "gb18030"])
+        .arg(&path));
+    assert_eq!(code, 1, "{stderr}");
+    let findings = jsonl(&stdout);
+    let undecodable: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "input/undecodable-bytes")
+        .collect();
+    assert_eq!(undecodable.len(), 1, "{stdout}");
+    assert_eq!(undecodable[0]["line"], 3);
+    assert_eq!(undecodable[0]["listing_id"], "G2");
+    assert!(undecodable[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not valid gb18030 were read as U+FFFD (�) in `title`"));
+    for (id, rule) in [("G1", "absolute/number-one"), ("G2", "absolute/top-grade")] {
+        assert!(
+            findings
+                .iter()
+                .any(|f| f["listing_id"] == id && f["rule"] == rule),
+            "{id}: {stdout}"
+        );
+    }
+}
+
+/// Every input rule id the readers can produce is known to --select and
+/// --ignore (a missing one would make `--ignore input/…` a usage error).
+#[test]
+fn every_input_rule_can_be_ignored() {
+    let mut ids = std::collections::BTreeSet::new();
+    for dir in ["src", "src/source", "src/listing", "src/engine"] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for piece in text.split("\"input/").skip(1) {
+                    let id: String = piece
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || *c == '-' || c.is_ascii_digit())
+                        .collect();
+                    if piece[id.len()..].starts_with('"') && !id.is_empty() {
+                        ids.insert(format!("input/{id}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(ids.len() >= 13, "{ids:?}");
+    for id in &ids {
+        let (code, _, stderr) =
+            run(listlint().args(["check", "--ignore", id, "fixtures/listings.csv"]));
+        assert_ne!(code, 2, "{id}: {stderr}");
+    }
+}

@@ -28,13 +28,17 @@ pub struct Listing {
 
 /// Rule ids of findings about input, for `--select` / `--ignore`.
 pub const INPUT_RULES: &[&str] = &[
+    "input/cell-error",
     "input/column-collision",
     "input/field-count",
     "input/invalid-history-row",
     "input/invalid-json",
     "input/invalid-price",
     "input/invalid-utf8",
+    "input/invalid-yaml",
+    "input/no-front-matter",
     "input/not-an-object",
+    "input/undecodable-bytes",
     "input/unreadable-record",
     "input/unterminated-quote",
 ];

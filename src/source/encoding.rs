@@ -8,12 +8,18 @@
 //! of GBK and GB2312) if they decode as GB18030 without errors, else UTF-8,
 //! whose invalid bytes then become `input/invalid-utf8` findings. Transcoding
 //! streams, so memory stays bounded, and keeps line breaks, so line numbers
-//! are those of the original file.
+//! are those of the original file. Bytes the encoding cannot decode become
+//! U+FFFD; a record holding one gets an `input/undecodable-bytes` finding
+//! naming its fields, so that nothing is lost silently.
 
 use std::io::{self, BufRead, BufReader, Read};
 
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 use encoding_rs_io::DecodeReaderBytesBuilder;
+
+use super::RawRecord;
+use crate::listing::profile::FieldMapper;
+use crate::listing::InputProblem;
 
 /// `--encoding`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -81,6 +87,43 @@ pub fn to_utf8<R: Read + Send + 'static>(
         Box::new(BufReader::with_capacity(SAMPLE, decoded)),
         encoding,
     ))
+}
+
+/// Adds an `input/undecodable-bytes` problem to a transcoded record whose
+/// fields hold U+FFFD, the character the decoder puts for bytes it cannot
+/// decode. JSON Lines records are parsed here when that happens (rare).
+pub fn report_replacements(
+    record: RawRecord,
+    encoding: &str,
+    mapper: &mut FieldMapper,
+) -> RawRecord {
+    let mut listing = match record {
+        RawRecord::JsonLine { ref bytes, .. } if !contains_replacement(bytes) => return record,
+        other => other.into_listing(mapper),
+    };
+    let fields: Vec<String> = listing
+        .fields
+        .iter()
+        .filter(|(_, value)| value.contains('\u{FFFD}'))
+        .map(|(name, _)| format!("`{name}`"))
+        .collect();
+    if !fields.is_empty() {
+        let line = listing.line;
+        listing.problems.push(InputProblem::error(
+            "input/undecodable-bytes",
+            format!(
+                "line {line}: bytes that are not valid {encoding} were read as U+FFFD (�) in {}",
+                fields.join(", ")
+            ),
+            None,
+        ));
+    }
+    RawRecord::Parsed(listing)
+}
+
+/// Whether UTF-8 bytes hold U+FFFD (EF BF BD).
+fn contains_replacement(bytes: &[u8]) -> bool {
+    bytes.windows(3).any(|w| w == [0xEF, 0xBF, 0xBD])
 }
 
 #[cfg(test)]

@@ -249,12 +249,18 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceEr
         let records = xlsx::xlsx_records(reader, file, options.sheet.as_deref(), profile);
         return Ok(Box::new(records.into_iter()));
     }
-    let (reader, _) =
+    let (reader, encoding) =
         encoding::to_utf8(reader, options.encoding).map_err(|source| SourceError::Io {
             path: name.clone(),
             source,
         })?;
-    let records = read_raw_records(reader, file, format, profile);
+    let mut records = read_raw_records(reader, file, format, profile);
+    if encoding != encoding_rs::UTF_8 {
+        let mut mapper = FieldMapper::new(profile.clone());
+        records = Box::new(records.map(move |record| {
+            encoding::report_replacements(record, encoding.name(), &mut mapper)
+        }));
+    }
     Ok(if profile.name == "shopify" {
         Box::new(shopify::GroupVariants::new(records))
     } else {
