@@ -6,7 +6,7 @@ mod common;
 use common::{jsonl, listlint, run};
 
 #[test]
-fn shopify_variants_are_one_listing_with_a_price_range() {
+fn shopify_variants_are_one_listing_with_prices_checked_per_variant() {
     let (code, stdout, _) = run(listlint().args([
         "check",
         "--profile",
@@ -26,25 +26,65 @@ fn shopify_variants_are_one_listing_with_a_price_range() {
         .map(|f| f["listing_id"].as_str().unwrap())
         .collect();
     assert!(ids.contains(&"wool-scarf") && ids.contains(&"cotton-tee"));
-    // The scarf's variants cost 299–349 against 599–699: 限时5折 holds for
-    // the low ends, so no discount finding; the tee's compare-at price is
-    // below its price on every variant.
-    assert!(!findings
+    // 限时5折 holds for Grey (299 of 599) and Red (349 of 699) but not for
+    // Navy (329 of 599, 5.5折): one finding at the claim, naming the variant.
+    let claims: Vec<_> = findings
         .iter()
-        .any(|f| f["rule"] == "pricing/discount-claim-mismatch"));
-    let tee = findings
+        .filter(|f| f["rule"] == "pricing/discount-claim-mismatch")
+        .collect();
+    assert_eq!(claims.len(), 1, "{stdout}");
+    assert_eq!(claims[0]["field"], "description");
+    assert_eq!(claims[0]["text"], "5折");
+    assert!(
+        claims[0]["message"].as_str().unwrap().contains("¥329")
+            && claims[0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("（变体 WS-N）"),
+        "{}",
+        claims[0]["message"]
+    );
+    // The tee's compare-at price is below its price on both variants: one
+    // finding per variant, on the variant's own row and field.
+    let tee: Vec<(Option<u64>, Option<&str>)> = findings
         .iter()
-        .find(|f| f["rule"] == "pricing/original-not-above-price")
-        .unwrap();
+        .filter(|f| f["rule"] == "pricing/original-not-above-price")
+        .map(|f| (f["line"].as_u64(), f["field"].as_str()))
+        .collect();
     assert_eq!(
-        (tee["listing_id"].as_str(), tee["line"].as_u64()),
-        (Some("cotton-tee"), Some(5))
+        tee,
+        [
+            (Some(5), Some("variant.1.original_price")),
+            (Some(6), Some("variant.2.original_price"))
+        ]
     );
     let html = findings.iter().find(|f| f["text"] == "顶级").unwrap();
     assert_eq!(
         html["field"], "description",
         "Body (HTML) is the description"
     );
+}
+
+/// A variant row's unreadable price is reported on its own row.
+#[test]
+fn a_variant_price_that_is_not_a_price() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("products.csv");
+    std::fs::write(
+        &csv,
+        "Handle,Title,Variant SKU,Variant Price,Variant Compare At Price\nmug,陶瓷杯,M-1,39,59\nmug,,M-2,约四十元,59\n",
+    )
+    .unwrap();
+    let (_, stdout, _) = run(listlint()
+        .args(["check", "--profile", "shopify", "--format", "jsonl"])
+        .arg(&csv));
+    let findings = jsonl(&stdout);
+    let bad = findings
+        .iter()
+        .find(|f| f["rule"] == "input/invalid-price")
+        .expect(&stdout);
+    assert_eq!(bad["line"], 3);
+    assert_eq!(bad["field"], "variant.2.price");
 }
 
 #[test]

@@ -30,7 +30,7 @@ use crate::report::finding::{fingerprint, Finding};
 use hits::AllowIndex;
 use hits::Hit;
 use kinds::disclosure::{At, Found};
-use kinds::price::{Place, PriceContext};
+use kinds::price::{price_field_name, Place, PriceContext};
 use kinds::RuleKind;
 use matcher::{Matcher, Occurrence, PatternUse};
 use message::MessageTemplate;
@@ -411,16 +411,36 @@ impl Ruleset {
         if self.price_fields.is_empty() {
             return;
         }
-        for field in &self.price_fields {
-            let Some(value) = listing.get(field) else {
-                continue;
-            };
-            if let Err(why) = crate::money::parse_price(value) {
-                out.push_input(&InputProblem::error(
-                    "input/invalid-price",
-                    format!("line {}, field `{field}`: {why}", listing.line),
-                    Some(Arc::from(field.as_str())),
-                ));
+        // A product with variants has its prices checked variant by variant.
+        let variants: Vec<Option<usize>> = match listing
+            .get("variants")
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|&n| n > 1)
+        {
+            Some(n) => (1..=n).map(Some).collect(),
+            None => vec![None],
+        };
+        let variant_line = |variant: Option<usize>| {
+            variant
+                .and_then(|n| listing.get(&format!("variant.{n}.line")))
+                .and_then(|l| l.parse::<u64>().ok())
+                .unwrap_or(listing.line)
+        };
+        for &variant in &variants {
+            for field in &self.price_fields {
+                let name = price_field_name(field, variant);
+                let Some(value) = listing.get(&name) else {
+                    continue;
+                };
+                if let Err(why) = crate::money::parse_price(value) {
+                    let line = variant_line(variant);
+                    out.push_input(&InputProblem::error(
+                        "input/invalid-price",
+                        format!("line {line}, field `{name}`: {why}"),
+                        Some(Arc::from(&*name)),
+                    ));
+                    out.set_last_line(line);
+                }
             }
         }
         for (index, rule) in self.rules.iter().enumerate() {
@@ -435,42 +455,63 @@ impl Ruleset {
                 .zip(&rule.scans)
                 .map(|(scan, &scanned)| (scan.present.then_some(&scan.normalized), scanned))
                 .collect();
-            let ctx = PriceContext {
-                listing,
-                history: self.settings.history.as_deref(),
-                as_of: self.settings.as_of,
-                texts: &texts,
-            };
-            for problem in price.check(&ctx) {
-                let (field, span) = match &problem.place {
-                    Place::Listing => (None, None),
-                    Place::Field(name) => {
-                        let value = listing.get(name).unwrap_or_default();
-                        (Some(Arc::from(name.as_str())), Some(trimmed_span(value)))
+            // A claim in the text is reported once, for the first variant
+            // it does not hold for.
+            let mut text_spans: Vec<(usize, usize, usize)> = Vec::new();
+            for &variant in &variants {
+                let ctx = PriceContext {
+                    listing,
+                    history: self.settings.history.as_deref(),
+                    as_of: self.settings.as_of,
+                    texts: &texts,
+                    variant,
+                };
+                for mut problem in price.check(&ctx) {
+                    let (field, span) = match &problem.place {
+                        Place::Listing => (None, None),
+                        Place::Field(name) => {
+                            let name = price_field_name(name, variant);
+                            let value = listing.get(&name).unwrap_or_default();
+                            (Some(Arc::from(&*name)), Some(trimmed_span(value)))
+                        }
+                        Place::Text {
+                            field_index,
+                            first,
+                            last,
+                        } => {
+                            if text_spans.contains(&(*field_index, *first, *last)) {
+                                continue;
+                            }
+                            text_spans.push((*field_index, *first, *last));
+                            (
+                                Some(self.scan_fields[*field_index].clone()),
+                                Some(
+                                    fields[*field_index]
+                                        .normalized
+                                        .original_range(*first, *last),
+                                ),
+                            )
+                        }
+                    };
+                    if let Some(label) =
+                        variant.and_then(|n| listing.get(&format!("variant.{n}.label")))
+                    {
+                        problem.detail.push_str(&format!("（变体 {label}）"));
                     }
-                    Place::Text {
-                        field_index,
-                        first,
-                        last,
-                    } => (
-                        Some(self.scan_fields[*field_index].clone()),
-                        Some(
-                            fields[*field_index]
-                                .normalized
-                                .original_range(*first, *last),
-                        ),
-                    ),
-                };
-                let message = rule.message.render(|name| match name {
-                    "detail" => problem.detail.as_str(),
-                    "field" => field.as_deref().unwrap_or(""),
-                    _ => "",
-                });
-                let source = match &field {
-                    Some(f) if self.settings.keep_sources => listing.get(f).map(Arc::from),
-                    _ => None,
-                };
-                out.push(rule, message, None, field, span, source);
+                    let message = rule.message.render(|name| match name {
+                        "detail" => problem.detail.as_str(),
+                        "field" => field.as_deref().unwrap_or(""),
+                        _ => "",
+                    });
+                    let source = match &field {
+                        Some(f) if self.settings.keep_sources => listing.get(f).map(Arc::from),
+                        _ => None,
+                    };
+                    out.push(rule, message, None, field, span, source);
+                    if matches!(problem.place, Place::Field(_)) {
+                        out.set_last_line(variant_line(variant));
+                    }
+                }
             }
         }
     }
@@ -593,6 +634,14 @@ impl Findings<'_> {
             fingerprint,
             source,
         });
+    }
+
+    /// Points the last finding at another line of the record's file (a
+    /// product variant's own row).
+    fn set_last_line(&mut self, line: u64) {
+        if let Some(last) = self.findings.last_mut() {
+            last.line = line;
+        }
     }
 
     /// The finding for a record that could not be (fully) read.

@@ -3,9 +3,12 @@
 //! empty are variants of the product above and are merged into it.
 //!
 //! The merged listing keeps the first row's fields and line; its `price` and
-//! `original_price` become the range of the variants' prices (`99-129`,
-//! compared by its low end) when they differ, and `variants` counts the
-//! rows. Input problems of any row are kept.
+//! `original_price` become the range of the variants' prices (`99-129`)
+//! when they differ, and `variants` counts the rows. Each row's own prices
+//! stay available as `variant.N.price` and `variant.N.original_price`, with
+//! `variant.N.line` and `variant.N.label` (its SKU, else its option value),
+//! N counting the product's rows from 1: price rules check every variant.
+//! Input problems of any row are kept.
 
 use std::iter::Peekable;
 
@@ -77,6 +80,28 @@ impl Iterator for GroupVariants {
         let price = price_range(&rows, "price");
         let original = price_range(&rows, "original_price");
         let count = rows.len();
+        let mut per_variant = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let n = i + 1;
+            for field in ["price", "original_price"] {
+                if let Some(value) = row.get(field).filter(|v| !v.trim().is_empty()) {
+                    per_variant.push((format!("variant.{n}.{field}"), value.to_owned()));
+                }
+            }
+            per_variant.push((format!("variant.{n}.line"), row.line.to_string()));
+            let option = || {
+                row.fields
+                    .iter()
+                    .find(|(name, _)| name.eq_ignore_ascii_case("option1 value"))
+                    .map(|(_, value)| value.as_str())
+            };
+            let label = row
+                .get("variant_sku")
+                .or_else(option)
+                .filter(|v| !v.trim().is_empty())
+                .map_or_else(|| format!("#{n}"), str::to_owned);
+            per_variant.push((format!("variant.{n}.label"), label));
+        }
         for (field, value) in [("price", price), ("original_price", original)] {
             if let Some(value) = value {
                 match product.fields.iter_mut().find(|(n, _)| &**n == field) {
@@ -86,6 +111,9 @@ impl Iterator for GroupVariants {
             }
         }
         product.push_field("variants".into(), count.to_string());
+        for (name, value) in per_variant {
+            product.push_field(name.into(), value);
+        }
         for variant in variants {
             product.problems.extend(variant.problems);
         }

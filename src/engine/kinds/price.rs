@@ -112,11 +112,23 @@ pub struct PriceContext<'a> {
     /// The normalised text of each scanned field (`None`: absent), and
     /// whether this rule scans it.
     pub texts: &'a [(Option<&'a Normalized>, bool)],
+    /// The variant whose prices are checked (`variant.N.price` …), for a
+    /// product with variants.
+    pub variant: Option<usize>,
+}
+
+/// The name under which a listing holds a price field: the field itself,
+/// or the variant's copy of it.
+pub fn price_field_name(field: &str, variant: Option<usize>) -> std::borrow::Cow<'_, str> {
+    match variant {
+        None => std::borrow::Cow::Borrowed(field),
+        Some(n) => std::borrow::Cow::Owned(format!("variant.{n}.{field}")),
+    }
 }
 
 impl PriceContext<'_> {
     fn price(&self, field: &str) -> Option<Money> {
-        let value = self.listing.get(field)?;
+        let value = self.listing.get(&price_field_name(field, self.variant))?;
         parse_price(value).ok()?.amount()
     }
 
