@@ -24,6 +24,7 @@ use std::sync::Arc;
 use crate::date::Date;
 use crate::history::PriceHistory;
 use crate::listing::{InputProblem, Listing};
+use crate::money::Money;
 use crate::pack::schema::{Reference, Severity};
 use crate::recognize::{recognize, Recognized};
 use crate::report::finding::{fingerprint, Finding};
@@ -426,22 +427,29 @@ impl Ruleset {
                 .and_then(|l| l.parse::<u64>().ok())
                 .unwrap_or(listing.line)
         };
+        // Each price field parsed once per variant, for every price rule.
+        let mut parsed: Vec<Vec<(&str, Option<Money>)>> = Vec::with_capacity(variants.len());
         for &variant in &variants {
+            let mut prices = Vec::with_capacity(self.price_fields.len());
             for field in &self.price_fields {
                 let name = price_field_name(field, variant);
-                let Some(value) = listing.get(&name) else {
-                    continue;
+                let amount = match listing.get(&name).map(crate::money::parse_price) {
+                    None => None,
+                    Some(Ok(price)) => price.amount(),
+                    Some(Err(why)) => {
+                        let line = variant_line(variant);
+                        out.push_input(&InputProblem::error(
+                            "input/invalid-price",
+                            format!("line {line}, field `{name}`: {why}"),
+                            Some(Arc::from(&*name)),
+                        ));
+                        out.set_last_line(line);
+                        None
+                    }
                 };
-                if let Err(why) = crate::money::parse_price(value) {
-                    let line = variant_line(variant);
-                    out.push_input(&InputProblem::error(
-                        "input/invalid-price",
-                        format!("line {line}, field `{name}`: {why}"),
-                        Some(Arc::from(&*name)),
-                    ));
-                    out.set_last_line(line);
-                }
+                prices.push((field.as_str(), amount));
             }
+            parsed.push(prices);
         }
         for (index, rule) in self.rules.iter().enumerate() {
             let RuleKind::Price(price) = &rule.kind else {
@@ -458,13 +466,14 @@ impl Ruleset {
             // A claim in the text is reported once, for the first variant
             // it does not hold for.
             let mut text_spans: Vec<(usize, usize, usize)> = Vec::new();
-            for &variant in &variants {
+            for (&variant, prices) in variants.iter().zip(&parsed) {
                 let ctx = PriceContext {
                     listing,
                     history: self.settings.history.as_deref(),
                     as_of: self.settings.as_of,
                     texts: &texts,
                     variant,
+                    prices,
                 };
                 for mut problem in price.check(&ctx) {
                     let (field, span) = match &problem.place {

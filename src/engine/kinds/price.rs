@@ -115,6 +115,9 @@ pub struct PriceContext<'a> {
     /// The variant whose prices are checked (`variant.N.price` …), for a
     /// product with variants.
     pub variant: Option<usize>,
+    /// The price fields of the ruleset, already parsed for this listing (or
+    /// variant); others are parsed on demand.
+    pub prices: &'a [(&'a str, Option<Money>)],
 }
 
 /// The name under which a listing holds a price field: the field itself,
@@ -128,6 +131,9 @@ pub fn price_field_name(field: &str, variant: Option<usize>) -> std::borrow::Cow
 
 impl PriceContext<'_> {
     fn price(&self, field: &str) -> Option<Money> {
+        if let Some((_, parsed)) = self.prices.iter().find(|(f, _)| *f == field) {
+            return *parsed;
+        }
         let value = self.listing.get(&price_field_name(field, self.variant))?;
         parse_price(value).ok()?.amount()
     }
