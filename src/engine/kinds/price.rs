@@ -524,8 +524,16 @@ pub fn find_claims(text: &Normalized) -> Vec<Claim> {
         if s[whole.end()..].starts_with(NOT_DISCOUNT_AFTER_ZHE) {
             continue;
         }
-        // 第二件半价 / 第2件5折 is a multi-buy offer on another item.
-        if p.nth_item_before.is_match(&s[..whole.start()]) {
+        // 第二件半价 / 第2件5折 is a multi-buy offer on another item. The
+        // pattern is anchored at the end and at most a dozen characters
+        // long, so only the text just before the claim is searched.
+        let before = &s[..whole.start()];
+        let near = before
+            .char_indices()
+            .rev()
+            .nth(15)
+            .map_or(before, |(i, _)| &before[i..]);
+        if p.nth_item_before.is_match(near) {
             continue;
         }
         let claimed = match m.get(1) {
