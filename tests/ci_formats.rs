@@ -238,3 +238,43 @@ fn sarif_columns_point_at_the_matched_text_in_the_file() {
     }
     assert!(located >= 10, "only {located} results have columns");
 }
+
+/// A variant's own price is on the variant's row, not on the line where
+/// the product starts: SARIF gives it no column rather than a wrong one.
+#[test]
+fn sarif_columns_of_shopify_variant_prices() {
+    let (_, stdout, stderr) = run(listlint().args([
+        "check",
+        "--profile",
+        "shopify",
+        "--format",
+        "sarif",
+        "fixtures/shopify/products.csv",
+    ]));
+    let log: serde_json::Value = serde_json::from_str(&stdout).expect(&stderr);
+    let regions: Vec<(String, Option<u64>)> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "pricing/original-not-above-price")
+        .map(|r| {
+            let location = &r["locations"][0];
+            (
+                location["logicalLocations"][0]["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                location["physicalLocation"]["region"]["startColumn"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(regions.len(), 2, "{regions:?}");
+    // `cotton-tee,…,CT-M,79,69,`: the first variant's 69, on line 5.
+    let file = std::fs::read_to_string("fixtures/shopify/products.csv").unwrap();
+    let line5 = file.lines().nth(4).unwrap();
+    let column = line5
+        .rfind(",69,")
+        .map(|b| line5[..b].chars().count() as u64 + 2);
+    assert_eq!(regions[0].1, column, "{regions:?}");
+    assert_eq!(regions[1].1, None, "{regions:?}");
+}

@@ -40,24 +40,33 @@ fn shopify_variants_are_one_listing_with_prices_checked_per_variant() {
             && claims[0]["message"]
                 .as_str()
                 .unwrap()
-                .contains("（变体 WS-N）"),
+                .contains("（变体 WS-N，第3行）"),
         "{}",
         claims[0]["message"]
     );
     // The tee's compare-at price is below its price on both variants: one
-    // finding per variant, on the variant's own row and field.
-    let tee: Vec<(Option<u64>, Option<&str>)> = findings
+    // finding per variant, on the variant's own field, the record's line
+    // (where the product starts), the variant's row in the message.
+    let tee: Vec<(Option<u64>, Option<&str>, bool)> = findings
         .iter()
         .filter(|f| f["rule"] == "pricing/original-not-above-price")
-        .map(|f| (f["line"].as_u64(), f["field"].as_str()))
+        .map(|f| {
+            let message = f["message"].as_str().unwrap_or_default();
+            (
+                f["line"].as_u64(),
+                f["field"].as_str(),
+                message.contains("第5行") || message.contains("第6行"),
+            )
+        })
         .collect();
     assert_eq!(
         tee,
         [
-            (Some(5), Some("variant.1.original_price")),
-            (Some(6), Some("variant.2.original_price"))
+            (Some(5), Some("variant.1.original_price"), true),
+            (Some(5), Some("variant.2.original_price"), true)
         ]
     );
+    assert!(stdout.contains("（变体 CT-L，第6行）"), "{stdout}");
     let html = findings.iter().find(|f| f["text"] == "顶级").unwrap();
     assert_eq!(
         html["field"], "description",
@@ -65,7 +74,7 @@ fn shopify_variants_are_one_listing_with_prices_checked_per_variant() {
     );
 }
 
-/// A variant row's unreadable price is reported on its own row.
+/// A variant row's unreadable price is reported, naming the variant's row.
 #[test]
 fn a_variant_price_that_is_not_a_price() {
     let dir = tempfile::tempdir().unwrap();
@@ -83,8 +92,12 @@ fn a_variant_price_that_is_not_a_price() {
         .iter()
         .find(|f| f["rule"] == "input/invalid-price")
         .expect(&stdout);
-    assert_eq!(bad["line"], 3);
+    assert_eq!(bad["line"], 2, "the line where the product starts");
     assert_eq!(bad["field"], "variant.2.price");
+    assert!(bad["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("line 3, field `variant.2.price`"));
 }
 
 #[test]

@@ -443,7 +443,6 @@ impl Ruleset {
                             format!("line {line}, field `{name}`: {why}"),
                             Some(Arc::from(&*name)),
                         ));
-                        out.set_last_line(line);
                         None
                     }
                 };
@@ -505,7 +504,10 @@ impl Ruleset {
                     if let Some(label) =
                         variant.and_then(|n| listing.get(&format!("variant.{n}.label")))
                     {
-                        problem.detail.push_str(&format!("（变体 {label}）"));
+                        let line = variant_line(variant);
+                        problem
+                            .detail
+                            .push_str(&format!("（变体 {label}，第{line}行）"));
                     }
                     let message = rule.message.render(|name| match name {
                         "detail" => problem.detail.as_str(),
@@ -517,9 +519,6 @@ impl Ruleset {
                         _ => None,
                     };
                     out.push(rule, message, None, field, span, source);
-                    if matches!(problem.place, Place::Field(_)) {
-                        out.set_last_line(variant_line(variant));
-                    }
                 }
             }
         }
@@ -643,14 +642,6 @@ impl Findings<'_> {
             fingerprint,
             source,
         });
-    }
-
-    /// Points the last finding at another line of the record's file (a
-    /// product variant's own row).
-    fn set_last_line(&mut self, line: u64) {
-        if let Some(last) = self.findings.last_mut() {
-            last.line = line;
-        }
     }
 
     /// The finding for a record that could not be (fully) read.

@@ -25,6 +25,16 @@ impl ColumnLocator {
     pub fn locate(&mut self, finding: &Finding) -> Option<(usize, usize)> {
         let value = finding.source.as_deref()?;
         let (start, end) = (finding.start?, finding.end?);
+        // A product variant's own field (`variant.2.price`) is on the
+        // variant's row, not on the line where the record starts.
+        if finding
+            .field
+            .as_deref()
+            .and_then(|f| f.strip_prefix("variant."))
+            .is_some_and(|rest| !rest.starts_with("1."))
+        {
+            return None;
+        }
         if value.is_empty() || value.contains('\n') {
             return None;
         }
