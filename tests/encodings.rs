@@ -85,7 +85,7 @@ fn undecodable_bytes_are_reported_with_their_fields() {
     assert!(undecodable[0]["message"]
         .as_str()
         .unwrap()
-        .contains("not valid gb18030 were read as U+FFFD (�) in `title`"));
+        .contains("U+FFFD (�) in `title`: bytes that are not valid gb18030"));
     for (id, rule) in [("G1", "absolute/number-one"), ("G2", "absolute/top-grade")] {
         assert!(
             findings
@@ -124,4 +124,33 @@ fn every_input_rule_can_be_ignored() {
             run(listlint().args(["check", "--ignore", id, "fixtures/listings.csv"]));
         assert_ne!(code, 2, "{id}: {stderr}");
     }
+}
+
+/// A bad byte in a header shows in every record's field name: reported,
+/// not silently dropped with the column.
+#[test]
+fn undecodable_bytes_in_a_header_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gbk.csv");
+    let (head, _, _) = encoding_rs::GB18030.encode("id,标题");
+    let mut bytes = head.into_owned();
+    bytes.push(0xFF);
+    let (rest, _, _) = encoding_rs::GB18030.encode("\nG1,全网最好的杯子\n");
+    bytes.extend_from_slice(&rest);
+    std::fs::write(&path, &bytes).unwrap();
+    let (_, stdout, _) = run(listlint()
+        .args(["check", "--format", "jsonl", "--encoding", "gb18030"])
+        .arg(&path));
+    let findings = jsonl(&stdout);
+    let bad = findings
+        .iter()
+        .find(|f| f["rule"] == "input/undecodable-bytes")
+        .expect(&stdout);
+    assert!(
+        bad["message"]
+            .as_str()
+            .unwrap()
+            .contains("the name of field"),
+        "{bad}"
+    );
 }

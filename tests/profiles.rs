@@ -169,3 +169,158 @@ fn map_overrides_and_verbose_mapping() {
         run(listlint().args(["check", "--profile", "amazon", "fixtures/listings.csv"]));
     assert_eq!(code, 2);
 }
+
+const SHOPIFY_HEADER: &str =
+    "Handle,Title,Body (HTML),Option1 Value,Variant SKU,Variant Price,Variant Compare At Price\n";
+
+/// Runs `check` on a Shopify CSV made of `rows` (after the header).
+fn shopify(rows: &str, extra: &[&str]) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("products.csv");
+    std::fs::write(&csv, format!("{SHOPIFY_HEADER}{rows}")).unwrap();
+    let (_, stdout, stderr) = run(listlint()
+        .args([
+            "check",
+            "--profile",
+            "shopify",
+            "--format",
+            "jsonl",
+            "--as-of",
+            "2026-11-27",
+        ])
+        .args(extra)
+        .arg(&csv));
+    assert!(stderr.is_empty(), "{stderr}");
+    jsonl(&stdout)
+}
+
+fn rules_of(findings: &[serde_json::Value]) -> Vec<String> {
+    findings
+        .iter()
+        .filter(|f| f["category"] == "pricing")
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["rule"].as_str().unwrap(),
+                f["field"].as_str().unwrap_or("-")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn lowest_price_claims_are_judged_against_the_cheapest_variant() {
+    // 低至79元 and 低至5折 hold for the S variant: no finding, although M
+    // and L cost more.
+    for claim in ["低至79元", "低至5折"] {
+        let findings = shopify(
+            &format!(
+                "tee,T恤,<p>{claim}</p>,S,T-S,79,158\ntee,,,M,T-M,99,158\ntee,,,L,T-L,129,158\n"
+            ),
+            &[],
+        );
+        assert!(rules_of(&findings).is_empty(), "{claim}: {findings:?}");
+    }
+    // A plain 5折 must hold for every variant: M is 6.3折.
+    let findings = shopify("tee,T恤,<p>5折</p>,S,T-S,79,158\ntee,,,M,T-M,99,158\n", &[]);
+    assert_eq!(
+        rules_of(&findings),
+        ["pricing/discount-claim-mismatch description"]
+    );
+}
+
+#[test]
+fn price_history_is_compared_with_the_product_as_a_whole() {
+    // The history is kept per product id: each size sold at its own
+    // compare-at price, so the product's lowest compare-at price (299) is
+    // backed by a sale, and no variant is compared with another's sales.
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("h.csv");
+    std::fs::write(
+        &history,
+        "id,date,price\ncoat,2026-11-20,299\ncoat,2026-11-21,359\ncoat,2026-11-22,399\n",
+    )
+    .unwrap();
+    let findings = shopify(
+        "coat,大衣,<p>好</p>,S,C-S,199,299\ncoat,,,M,C-M,259,359\ncoat,,,L,C-L,299,399\n",
+        &["--price-history", history.to_str().unwrap()],
+    );
+    assert!(rules_of(&findings).is_empty(), "{findings:?}");
+}
+
+#[test]
+fn a_variants_column_in_other_exports_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("g.csv");
+    std::fs::write(
+        &csv,
+        "id,title,price,original_price,variants\nA1,保温杯,99,89,3\n",
+    )
+    .unwrap();
+    let (_, stdout, _) = run(listlint().args(["check", "--format", "jsonl"]).arg(&csv));
+    assert_eq!(
+        rules_of(&jsonl(&stdout)),
+        ["pricing/original-not-above-price original_price"]
+    );
+}
+
+#[test]
+fn custom_price_columns_of_variants_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("msrp.yaml");
+    std::fs::write(
+        &pack,
+        "pack: msrp\nversion: \"1\"\ncategory: pricing\nrules:\n  - id: msrp/not-above-price\n    kind: price\n    severity: error\n    message: \"{detail}\"\n    price: {check: original-above-price, original_field: msrp}\n",
+    )
+    .unwrap();
+    let csv = dir.path().join("p.csv");
+    std::fs::write(
+        &csv,
+        "Handle,Title,Variant SKU,Variant Price,MSRP\ncup,杯子,K-S,99,89\ncup,,K-M,109,119\n",
+    )
+    .unwrap();
+    let (_, stdout, _) = run(listlint()
+        .args([
+            "check",
+            "--profile",
+            "shopify",
+            "--no-default-rules",
+            "--map",
+            "msrp=MSRP",
+            "--format",
+            "jsonl",
+            "--rules",
+        ])
+        .arg(&pack)
+        .arg(&csv));
+    let fields: Vec<String> = jsonl(&stdout)
+        .iter()
+        .map(|f| f["field"].as_str().unwrap_or("-").to_owned())
+        .collect();
+    assert_eq!(
+        fields,
+        ["msrp"],
+        "K-S's own MSRP, read from the product row: {stdout}"
+    );
+}
+
+#[test]
+fn adding_a_variant_keeps_the_other_variants_fingerprints() {
+    let rows = "tee,T恤,<p>好</p>,S,T-S,89,158\ntee,,,M,T-M,99,158\ntee,,,L,T-L,129,100\n";
+    let before = shopify(rows, &[]);
+    let more = shopify(
+        &rows.replacen("tee,,,M", "tee,,,XS,T-XS,79,158\ntee,,,M", 1),
+        &[],
+    );
+    let print = |findings: &[serde_json::Value]| {
+        findings
+            .iter()
+            .find(|f| f["rule"] == "pricing/original-not-above-price")
+            .map(|f| (f["field"].clone(), f["fingerprint"].clone()))
+            .unwrap()
+    };
+    let (field_before, print_before) = print(&before);
+    let (field_after, print_after) = print(&more);
+    assert_ne!(field_before, field_after, "T-L moved from variant 3 to 4");
+    assert_eq!(print_before, print_after);
+}

@@ -31,7 +31,7 @@ use crate::report::finding::{fingerprint, Finding};
 use hits::AllowIndex;
 use hits::Hit;
 use kinds::disclosure::{At, Found};
-use kinds::price::{price_field_name, Place, PriceContext};
+use kinds::price::{Place, PriceContext, PriceScope};
 use kinds::RuleKind;
 use matcher::{Matcher, Occurrence, PatternUse};
 use message::MessageTemplate;
@@ -412,37 +412,45 @@ impl Ruleset {
         if self.price_fields.is_empty() {
             return;
         }
-        // A product with variants has its prices checked variant by variant.
-        let variants: Vec<Option<usize>> = match listing
-            .get("variants")
-            .and_then(|n| n.parse::<usize>().ok())
-            .filter(|&n| n > 1)
-        {
-            Some(n) => (1..=n).map(Some).collect(),
-            None => vec![None],
+        // A product with variants is checked as a whole and per variant.
+        let variant_count = (1..)
+            .take_while(|n| listing.get(&format!("variant.{n}.line")).is_some())
+            .count();
+        let scopes: Vec<PriceScope> = if variant_count > 1 {
+            std::iter::once(PriceScope::Product)
+                .chain((1..=variant_count).map(PriceScope::Variant))
+                .collect()
+        } else {
+            vec![PriceScope::Listing]
         };
-        let variant_line = |variant: Option<usize>| {
-            variant
-                .and_then(|n| listing.get(&format!("variant.{n}.line")))
+        let variant_info = |scope: PriceScope, what: &str| match scope {
+            PriceScope::Variant(n) => listing.get(&format!("variant.{n}.{what}")),
+            _ => None,
+        };
+        let variant_line = |scope: PriceScope| {
+            variant_info(scope, "line")
                 .and_then(|l| l.parse::<u64>().ok())
                 .unwrap_or(listing.line)
         };
-        // Each price field parsed once per variant, for every price rule.
-        let mut parsed: Vec<Vec<(&str, Option<Money>)>> = Vec::with_capacity(variants.len());
-        for &variant in &variants {
+        // Each price field parsed once per scope, for every price rule; a
+        // value that is not a price is reported where it was read (the
+        // product's ranges are made from its variants' values).
+        let mut parsed: Vec<Vec<(&str, Option<Money>)>> = Vec::with_capacity(scopes.len());
+        for &scope in &scopes {
             let mut prices = Vec::with_capacity(self.price_fields.len());
             for field in &self.price_fields {
-                let name = price_field_name(field, variant);
-                let amount = match listing.get(&name).map(crate::money::parse_price) {
+                let amount = match scope.value(listing, field).map(crate::money::parse_price) {
                     None => None,
                     Some(Ok(price)) => price.amount(),
                     Some(Err(why)) => {
-                        let line = variant_line(variant);
-                        out.push_input(&InputProblem::error(
-                            "input/invalid-price",
-                            format!("line {line}, field `{name}`: {why}"),
-                            Some(Arc::from(&*name)),
-                        ));
+                        if scope != PriceScope::Product {
+                            let name = scope.stored_name(listing, field);
+                            out.push_input(&InputProblem::error(
+                                "input/invalid-price",
+                                format!("line {}, field `{name}`: {why}", variant_line(scope)),
+                                Some(Arc::from(&*name)),
+                            ));
+                        }
                         None
                     }
                 };
@@ -465,20 +473,23 @@ impl Ruleset {
             // A claim in the text is reported once, for the first variant
             // it does not hold for.
             let mut text_spans: Vec<(usize, usize, usize)> = Vec::new();
-            for (&variant, prices) in variants.iter().zip(&parsed) {
+            for (&scope, prices) in scopes.iter().zip(&parsed) {
+                if !price.runs_in(scope) {
+                    continue;
+                }
                 let ctx = PriceContext {
                     listing,
                     history: self.settings.history.as_deref(),
                     as_of: self.settings.as_of,
                     texts: &texts,
-                    variant,
+                    scope,
                     prices,
                 };
                 for mut problem in price.check(&ctx) {
                     let (field, span) = match &problem.place {
                         Place::Listing => (None, None),
                         Place::Field(name) => {
-                            let name = price_field_name(name, variant);
+                            let name = scope.stored_name(listing, name);
                             let value = listing.get(&name).unwrap_or_default();
                             (Some(Arc::from(&*name)), Some(trimmed_span(value)))
                         }
@@ -501,10 +512,9 @@ impl Ruleset {
                             )
                         }
                     };
-                    if let Some(label) =
-                        variant.and_then(|n| listing.get(&format!("variant.{n}.label")))
-                    {
-                        let line = variant_line(variant);
+                    let label = variant_info(scope, "label");
+                    if let Some(label) = label {
+                        let line = variant_line(scope);
                         problem
                             .detail
                             .push_str(&format!("（变体 {label}，第{line}行）"));
@@ -518,7 +528,19 @@ impl Ruleset {
                         Some(f) if self.settings.keep_sources => listing.get(f).map(Arc::from),
                         _ => None,
                     };
+                    // A variant's field is fingerprinted by the variant's
+                    // label, not its position, so that adding a variant
+                    // does not make the others' findings look new.
+                    let key = match (&problem.place, label) {
+                        (Place::Field(name), Some(label)) => {
+                            Some(format!("variant[{label}].{name}"))
+                        }
+                        _ => None,
+                    };
                     out.push(rule, message, None, field, span, source);
+                    if let Some(key) = key {
+                        out.rekey_last(&rule.id, &key);
+                    }
                 }
             }
         }
@@ -642,6 +664,15 @@ impl Findings<'_> {
             fingerprint,
             source,
         });
+    }
+
+    /// Recomputes the last finding's fingerprint with `field_key` in place
+    /// of its field name.
+    fn rekey_last(&mut self, rule: &str, field_key: &str) {
+        let key = self.key().to_owned();
+        if let Some(last) = self.findings.last_mut() {
+            last.fingerprint = fingerprint(rule, &key, Some(field_key), last.text.as_deref());
+        }
     }
 
     /// The finding for a record that could not be (fully) read.

@@ -76,6 +76,11 @@ pub fn to_utf8<R: Read + Send + 'static>(
         InputEncoding::Utf16be => UTF_16BE,
         InputEncoding::Gb18030 => GB18030,
     };
+    // A byte-order mark wins over a forced encoding when decoding.
+    let encoding = match Encoding::for_bom(buffered.fill_buf()?) {
+        Some((bom, _)) => bom,
+        None => encoding,
+    };
     if encoding == UTF_8 {
         return Ok((Box::new(buffered), encoding));
     }
@@ -101,18 +106,24 @@ pub fn report_replacements(
         RawRecord::JsonLine { ref bytes, .. } if !contains_replacement(bytes) => return record,
         other => other.into_listing(mapper),
     };
+    // A bad byte in a header or key shows in the field's name.
     let fields: Vec<String> = listing
         .fields
         .iter()
-        .filter(|(_, value)| value.contains('\u{FFFD}'))
-        .map(|(name, _)| format!("`{name}`"))
+        .filter_map(|(name, value)| {
+            if name.contains('\u{FFFD}') {
+                Some(format!("the name of field `{name}`"))
+            } else {
+                value.contains('\u{FFFD}').then(|| format!("`{name}`"))
+            }
+        })
         .collect();
     if !fields.is_empty() {
         let line = listing.line;
         listing.problems.push(InputProblem::error(
             "input/undecodable-bytes",
             format!(
-                "line {line}: bytes that are not valid {encoding} were read as U+FFFD (�) in {}",
+                "line {line}: U+FFFD (�) in {}: bytes that are not valid {encoding} (or a replacement character already in the file)",
                 fields.join(", ")
             ),
             None,

@@ -4,10 +4,11 @@
 //!
 //! The merged listing keeps the first row's fields and line; its `price` and
 //! `original_price` become the range of the variants' prices (`99-129`)
-//! when they differ, and `variants` counts the rows. Each row's own prices
-//! stay available as `variant.N.price` and `variant.N.original_price`, with
-//! `variant.N.line` and `variant.N.label` (its SKU, else its option value),
-//! N counting the product's rows from 1: price rules check every variant.
+//! when they differ, and `variants` counts the rows. Each row's own values
+//! stay available as `variant.N.FIELD` (the first row: its two prices; the
+//! others: every field), with `variant.N.line` and `variant.N.label` (its
+//! SKU, else its option value), N counting the product's rows from 1; price
+//! rules check the product as a whole and every variant.
 //! Input problems of any row are kept.
 
 use std::iter::Peekable;
@@ -83,9 +84,17 @@ impl Iterator for GroupVariants {
         let mut per_variant = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let n = i + 1;
-            for field in ["price", "original_price"] {
-                if let Some(value) = row.get(field).filter(|v| !v.trim().is_empty()) {
-                    per_variant.push((format!("variant.{n}.{field}"), value.to_owned()));
+            // The product's own row keeps its other fields on the product;
+            // a variant row's fields (prices, SKU, options, any custom
+            // price column) all become `variant.N.*`.
+            for (name, value) in &row.fields {
+                let wanted = if n == 1 {
+                    &**name == "price" || &**name == "original_price"
+                } else {
+                    &**name != "id"
+                };
+                if wanted && !value.trim().is_empty() {
+                    per_variant.push((format!("variant.{n}.{name}"), value.clone()));
                 }
             }
             per_variant.push((format!("variant.{n}.line"), row.line.to_string()));

@@ -112,20 +112,59 @@ pub struct PriceContext<'a> {
     /// The normalised text of each scanned field (`None`: absent), and
     /// whether this rule scans it.
     pub texts: &'a [(Option<&'a Normalized>, bool)],
-    /// The variant whose prices are checked (`variant.N.price` …), for a
-    /// product with variants.
-    pub variant: Option<usize>,
+    /// Whose prices are checked.
+    pub scope: PriceScope,
     /// The price fields of the ruleset, already parsed for this listing (or
     /// variant); others are parsed on demand.
     pub prices: &'a [(&'a str, Option<Money>)],
 }
 
-/// The name under which a listing holds a price field: the field itself,
-/// or the variant's copy of it.
-pub fn price_field_name(field: &str, variant: Option<usize>) -> std::borrow::Cow<'_, str> {
-    match variant {
-        None => std::borrow::Cow::Borrowed(field),
-        Some(n) => std::borrow::Cow::Owned(format!("variant.{n}.{field}")),
+/// Whose prices a price check looks at. A product with variants (a grouped
+/// Shopify product) is checked once as a whole and once per variant; each
+/// check runs where it makes sense (see [`PriceRule::runs_in`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriceScope {
+    /// A listing without variants: its own fields.
+    Listing,
+    /// A product with variants as a whole: `price` and `original_price`
+    /// hold the range of its variants' prices, read by the low end.
+    Product,
+    /// One variant of a product (1-based): its `variant.N.*` fields.
+    Variant(usize),
+}
+
+impl PriceScope {
+    /// The name under which the listing holds `field` for this scope.
+    pub fn field_name(self, field: &str) -> std::borrow::Cow<'_, str> {
+        match self {
+            PriceScope::Variant(n) => std::borrow::Cow::Owned(format!("variant.{n}.{field}")),
+            _ => std::borrow::Cow::Borrowed(field),
+        }
+    }
+
+    /// The name of the field [`Self::value`] reads `field` from.
+    pub fn stored_name<'f>(self, listing: &Listing, field: &'f str) -> std::borrow::Cow<'f, str> {
+        let name = self.field_name(field);
+        if listing.get(&name).is_none() && self == PriceScope::Variant(1) {
+            let own_row = field != "price" && field != "original_price";
+            if own_row && listing.get(field).is_some() {
+                return std::borrow::Cow::Borrowed(field);
+            }
+        }
+        name
+    }
+
+    /// The value of `field` for this scope. The first variant is the
+    /// product's own row: a field other than the two price fields (which
+    /// the product holds as ranges) is read from the product.
+    pub fn value<'l>(self, listing: &'l Listing, field: &str) -> Option<&'l str> {
+        match self {
+            PriceScope::Variant(n) => listing.get(&format!("variant.{n}.{field}")).or_else(|| {
+                let own_row = n == 1 && field != "price" && field != "original_price";
+                own_row.then(|| listing.get(field)).flatten()
+            }),
+            _ => listing.get(field),
+        }
     }
 }
 
@@ -134,7 +173,7 @@ impl PriceContext<'_> {
         if let Some((_, parsed)) = self.prices.iter().find(|(f, _)| *f == field) {
             return *parsed;
         }
-        let value = self.listing.get(&price_field_name(field, self.variant))?;
+        let value = self.scope.value(self.listing, field)?;
         parse_price(value).ok()?.amount()
     }
 
@@ -161,6 +200,22 @@ impl PriceContext<'_> {
 }
 
 impl PriceRule {
+    /// Whether the check runs in `scope`: a variant's own price pair is
+    /// checked per variant; the history (kept per product id) against the
+    /// product as a whole; discount claims in both, each claim where it
+    /// belongs (see [`ClaimKind::is_lowest`]).
+    pub fn runs_in(&self, scope: PriceScope) -> bool {
+        match self.check {
+            PriceCheck::OriginalAbovePrice | PriceCheck::OriginalBasis { .. } => {
+                scope != PriceScope::Product
+            }
+            PriceCheck::OriginalVsHistory { .. } | PriceCheck::RaiseThenDiscount { .. } => {
+                !matches!(scope, PriceScope::Variant(_))
+            }
+            PriceCheck::DiscountClaim => true,
+        }
+    }
+
     /// Runs the check on a listing.
     pub fn check(&self, ctx: &PriceContext<'_>) -> Vec<PriceProblem> {
         let price = ctx.price(&self.price_field);
@@ -260,6 +315,16 @@ impl PriceRule {
                 continue;
             };
             for claim in find_claims(text) {
+                // 低至 claims are about the cheapest variant: judged against
+                // the product's lowest prices; other claims per variant.
+                let here = match ctx.scope {
+                    PriceScope::Listing => true,
+                    PriceScope::Product => claim.kind.is_lowest(),
+                    PriceScope::Variant(_) => !claim.kind.is_lowest(),
+                };
+                if !here {
+                    continue;
+                }
                 if let Some(detail) = self.judge(&claim.kind, price, original) {
                     problems.push(PriceProblem {
                         place: Place::Text {
@@ -281,7 +346,9 @@ impl PriceRule {
     fn judge(&self, claim: &ClaimKind, price: Money, original: Option<Money>) -> Option<String> {
         let tol = self.tolerance.0;
         match *claim {
-            ClaimKind::Ratio { claimed, ref text } => {
+            ClaimKind::Ratio {
+                claimed, ref text, ..
+            } => {
                 let original = original?;
                 if original.0 <= 0 {
                     return None;
@@ -402,6 +469,8 @@ pub enum ClaimKind {
     Ratio {
         /// Claimed ratio (0.5 for 5折).
         claimed: f64,
+        /// Whether it says "as low as" (`低至5折`): the best ratio on offer.
+        lowest: bool,
         /// The claim as normalised.
         text: String,
     },
@@ -428,6 +497,18 @@ pub enum ClaimKind {
         /// The claim.
         text: String,
     },
+}
+
+impl ClaimKind {
+    /// Whether the claim is about the best offer only (`低至99元`,
+    /// `低至5折`), so that one variant meeting it is enough.
+    pub fn is_lowest(&self) -> bool {
+        match self {
+            ClaimKind::LowAs { .. } => true,
+            ClaimKind::Ratio { lowest, .. } => *lowest,
+            _ => false,
+        }
+    }
 }
 
 struct ClaimPatterns {
@@ -541,11 +622,13 @@ pub fn find_claims(text: &Normalized) -> Vec<Claim> {
             None => Some(0.5),
         };
         if let Some(claimed) = claimed {
+            let lowest = ["低至", "最低", "低到"].iter().any(|w| near.ends_with(w));
             push(
                 whole.start(),
                 whole.end(),
                 ClaimKind::Ratio {
                     claimed,
+                    lowest,
                     text: whole.as_str().to_owned(),
                 },
             );
