@@ -57,3 +57,34 @@ fn rules_doc_writes_one_page_per_pack_with_every_rule() {
         assert!(found, "rule {id} has no section on {pack}.md");
     }
 }
+
+/// With --rules, `rules doc` writes a page for every pack loaded, your own
+/// packs included, as composed.
+#[test]
+fn pages_for_your_own_packs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = run(listlint()
+        .args([
+            "rules",
+            "doc",
+            "--no-default-rules",
+            "--rules",
+            "fixtures/packs/acme",
+            "--output",
+        ])
+        .arg(dir.path()));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("wrote 2 pages to"), "{stdout}");
+    let own = std::fs::read_to_string(dir.path().join("acme-wording.md")).unwrap();
+    assert!(own.contains("Extends `cn-ad-absolutes`."), "{own}");
+    assert!(own.contains("- `absolute/brand-status`"), "{own}");
+    assert!(own.contains("## acme/competitor-name"), "{own}");
+    let base = std::fs::read_to_string(dir.path().join("cn-ad-absolutes.md")).unwrap();
+    assert!(
+        base.contains(
+            "- `acme-wording` (fixtures/packs/acme/acme-wording.yaml:13): term added: 宇宙最强"
+        ),
+        "{base}"
+    );
+    assert!(base.contains("宇宙最强"), "the composed terms are listed");
+}

@@ -148,12 +148,16 @@ pub enum RulesCommand {
         #[arg(value_name = "PACK")]
         packs: Vec<PathBuf>,
     },
-    /// Write the rule catalog of the built-in packs: one Markdown page per
-    /// pack.
+    /// Write the rule catalog: one Markdown page per pack (the built-in
+    /// packs, or with --rules the packs loaded).
     Doc {
         /// Folder to write to.
         #[arg(long, value_name = "DIR", default_value = "docs/rules")]
         output: PathBuf,
+        /// With --rules or --no-default-rules: a page for every pack loaded
+        /// (your own packs too, as composed), not only the built-in ones.
+        #[command(flatten)]
+        packs: PackArgs,
     },
     /// Show a rule's YAML: as written in its pack, or with --resolved as it
     /// runs once the overrides of packs that extend its pack are applied.
@@ -192,7 +196,7 @@ pub enum RulesCommand {
 pub fn run(cmd: &RulesCommand, color: ColorChoice) -> miette::Result<ExitStatus> {
     match cmd {
         RulesCommand::Validate { packs } => super::validate::run(packs, color),
-        RulesCommand::Doc { output } => super::catalog::run(output),
+        RulesCommand::Doc { output, packs } => super::catalog::run(output, packs),
         RulesCommand::Diff(args) => super::diff::run(args),
         RulesCommand::Show {
             id,
