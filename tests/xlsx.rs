@@ -88,3 +88,46 @@ fn one_sheet_or_a_clear_error() {
         f[0]
     );
 }
+
+/// Formula cells whose cached result is an Excel error: an `input` finding
+/// naming the cell, and the rest of the row and sheet still checked.
+#[test]
+fn cell_errors_are_findings_and_the_rest_is_checked() {
+    let (code, stdout, _) = run(listlint().args([
+        "check",
+        "--format",
+        "jsonl",
+        "fixtures/xlsx/cell-errors.xlsx",
+    ]));
+    assert_eq!(code, 1);
+    let found: Vec<String> = jsonl(&stdout)
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {}",
+                f["rule"].as_str().unwrap(),
+                f["line"],
+                f["field"].as_str().unwrap_or("-"),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .filter(|l| l.starts_with("input/") || l.starts_with("absolute/"))
+        .collect();
+    assert_eq!(found.len(), 4, "{found:#?}");
+    assert!(
+        found[0].starts_with("absolute/number-one 2 title"),
+        "{found:#?}"
+    );
+    assert_eq!(
+        found[1],
+        "input/cell-error 2 original_price cell D2 holds the Excel error #DIV/0!; its field is not checked"
+    );
+    assert!(
+        found[2].starts_with("input/cell-error 3 title cell B3 holds the Excel error #N/A"),
+        "{found:#?}"
+    );
+    assert!(
+        found[3].starts_with("absolute/top-grade 4 title"),
+        "{found:#?}"
+    );
+}

@@ -92,7 +92,7 @@ pub fn xlsx_records<R: Read>(
                     listing.problems.push(InputProblem::error(
                         "input/cell-error",
                         format!(
-                            "cell {}{line}: {e:?}",
+                            "cell {}{line} holds the Excel error {e}; its field is not checked",
                             column_name(u32::from(first_col as u16) + col as u32)
                         ),
                         mapped.names.get(col).cloned(),
