@@ -241,3 +241,31 @@ fn price_parameter_change_on_a_corpus_with_history() {
         "{stdout}"
     );
 }
+
+/// The corpus is read with the profile given: a Shopify export's variants
+/// are grouped, and a tolerance change shows on the variant it affects.
+#[test]
+fn corpus_read_with_a_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("p.yaml");
+    std::fs::write(
+        &pack,
+        "pack: lenient\nversion: \"1\"\nextends: cn-pricing\noverrides:\n  - rule: pricing/discount-claim-mismatch\n    price: {tolerance_percent: 10}\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(listlint()
+        .args(["rules", "diff", "cn-pricing"])
+        .arg(&pack)
+        .args([
+            "--corpus",
+            "fixtures/shopify/products.csv",
+            "--profile",
+            "shopify",
+        ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains(": 2 listings\n"), "two products: {stdout}");
+    assert!(
+        stdout.contains("    - pricing/discount-claim-mismatch (1)\n        fixtures/shopify/products.csv:2 wool-scarf description 「5折」 error\n"),
+        "{stdout}"
+    );
+}

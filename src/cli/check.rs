@@ -128,7 +128,7 @@ pub struct CheckArgs {
     pub input_format: Option<InputFormat>,
 }
 
-fn parse_map(text: &str) -> Result<(String, String), String> {
+pub(super) fn parse_map(text: &str) -> Result<(String, String), String> {
     match text.split_once('=') {
         Some((field, header)) if !field.trim().is_empty() && !header.trim().is_empty() => {
             Ok((field.trim().to_owned(), header.trim().to_owned()))

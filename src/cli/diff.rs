@@ -14,7 +14,7 @@ use crate::engine::compose::resolve_extends;
 use crate::engine::{compile, RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
 use crate::exit::ExitStatus;
 use crate::history::PriceHistory;
-use crate::listing::profile::FieldMapper;
+use crate::listing::profile::{FieldMapper, Profile};
 use crate::pack::diff::{diff_packs, KeyChange, PackDiff};
 use crate::pack::{
     builtin_named, builtin_sources, parse_pack, read_pack_sources, LoadedPack, PackError,
@@ -44,6 +44,12 @@ pub struct DiffArgs {
     /// `check --price-history`.
     #[arg(long, value_name = "FILE")]
     pub price_history: Option<PathBuf>,
+    /// Field-mapping profile for the corpus: generic, shopify or taobao.
+    #[arg(long, value_name = "NAME", default_value = "generic", value_parser = ["generic", "shopify", "taobao"])]
+    pub profile: String,
+    /// Map a corpus header to a field: `--map title=商品名` (repeatable).
+    #[arg(long = "map", value_name = "FIELD=HEADER", value_parser = super::check::parse_map)]
+    pub maps: Vec<(String, String)>,
     /// At most this many listings shown per rule and direction (0: all).
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub max_examples: usize,
@@ -223,7 +229,15 @@ fn diff_corpus(old: &Side, new: &Side, args: &DiffArgs) -> miette::Result<Corpus
         new_rules.settings.history = Some(history);
     }
     let inputs = expand_inputs(&args.corpus, None, &WalkFilter::new(&[], &[])?)?;
-    let options = ReadOptions::default();
+    let mut profile = Profile::named(&args.profile)
+        .ok_or_else(|| miette::miette!("unknown profile `{}`", args.profile))?;
+    for (field, header) in &args.maps {
+        profile.map(field, header);
+    }
+    let options = ReadOptions {
+        profile: Arc::new(profile),
+        ..ReadOptions::default()
+    };
     let mut mapper = FieldMapper::new(options.profile.clone());
     let (mut old_scratch, mut new_scratch) = (Scratch::default(), Scratch::default());
     for input in &inputs {
