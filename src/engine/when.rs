@@ -72,8 +72,18 @@ pub enum Comparison {
 #[derive(Debug, Clone)]
 pub struct CategoryTest {
     prefixes: Vec<Vec<String>>,
-    any: Vec<String>,
+    /// Segment names, hashed: category conditions list dozens of them and
+    /// run for most rules of most listings.
+    any: std::collections::HashSet<String>,
     regex: Option<Regex>,
+}
+
+/// A listing's category path, split into normalised segments once per
+/// listing, with the segments joined by `/` for regex tests.
+#[derive(Debug, Default)]
+struct CategoryPath {
+    segments: Vec<String>,
+    joined: String,
 }
 
 /// The conditions of a ruleset: named ones and `contains` tests.
@@ -95,7 +105,8 @@ pub fn category_segments(path: &str) -> Vec<String> {
 }
 
 impl CategoryTest {
-    fn matches(&self, segments: &[String]) -> bool {
+    fn matches(&self, path: &CategoryPath) -> bool {
+        let segments = &path.segments;
         if segments.is_empty() {
             return false;
         }
@@ -103,10 +114,7 @@ impl CategoryTest {
             .iter()
             .any(|p| segments.len() >= p.len() && segments[..p.len()] == p[..])
             || segments.iter().any(|s| self.any.contains(s))
-            || self
-                .regex
-                .as_ref()
-                .is_some_and(|r| r.is_match(&segments.join("/")))
+            || self.regex.as_ref().is_some_and(|r| r.is_match(&path.joined))
     }
 }
 
@@ -133,7 +141,7 @@ pub struct Evaluator<'a> {
     contains_hits: &'a [bool],
     named: Vec<Option<bool>>,
     /// The listing's category segments, split on first use.
-    category: Option<Vec<String>>,
+    category: Option<CategoryPath>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -167,13 +175,15 @@ impl<'a> Evaluator<'a> {
             Condition::Not(c) => !self.holds(c),
             Condition::Category(test) => {
                 let listing = self.listing;
-                let segments = self.category.get_or_insert_with(|| {
-                    listing
+                let path = self.category.get_or_insert_with(|| {
+                    let segments = listing
                         .get("category")
                         .map(category_segments)
-                        .unwrap_or_default()
+                        .unwrap_or_default();
+                    let joined = segments.join("/");
+                    CategoryPath { segments, joined }
                 });
-                test.matches(segments)
+                test.matches(path)
             }
             Condition::FieldPresent(f) => value(f).is_some(),
             Condition::FieldEmpty(f) => value(f).is_none(),
