@@ -104,6 +104,14 @@ pub fn category_segments(path: &str) -> Vec<String> {
         .collect()
 }
 
+impl CategoryPath {
+    fn of(path: &str) -> Self {
+        let segments = category_segments(path);
+        let joined = segments.join("/");
+        Self { segments, joined }
+    }
+}
+
 impl CategoryTest {
     fn matches(&self, path: &CategoryPath) -> bool {
         let segments = &path.segments;
@@ -114,7 +122,10 @@ impl CategoryTest {
             .iter()
             .any(|p| segments.len() >= p.len() && segments[..p.len()] == p[..])
             || segments.iter().any(|s| self.any.contains(s))
-            || self.regex.as_ref().is_some_and(|r| r.is_match(&path.joined))
+            || self
+                .regex
+                .as_ref()
+                .is_some_and(|r| r.is_match(&path.joined))
     }
 }
 
@@ -175,14 +186,9 @@ impl<'a> Evaluator<'a> {
             Condition::Not(c) => !self.holds(c),
             Condition::Category(test) => {
                 let listing = self.listing;
-                let path = self.category.get_or_insert_with(|| {
-                    let segments = listing
-                        .get("category")
-                        .map(category_segments)
-                        .unwrap_or_default();
-                    let joined = segments.join("/");
-                    CategoryPath { segments, joined }
-                });
+                let path = self
+                    .category
+                    .get_or_insert_with(|| CategoryPath::of(listing.get("category").unwrap_or("")));
                 test.matches(path)
             }
             Condition::FieldPresent(f) => value(f).is_some(),
@@ -464,10 +470,10 @@ mod tests {
     fn category_test_prefix_any_and_regex() {
         let test = CategoryTest {
             prefixes: vec![category_segments("食品")],
-            any: vec!["医疗器械".into()],
+            any: ["医疗器械".to_owned()].into_iter().collect(),
             regex: Some(Regex::new("^家用电器/").unwrap()),
         };
-        let matches = |path: &str| test.matches(&category_segments(path));
+        let matches = |path: &str| test.matches(&CategoryPath::of(path));
         assert!(matches("食品/零食/坚果"));
         assert!(!matches("食品用具/碗"));
         assert!(matches("个护健康>医疗器械>血压计"));
