@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use listlint::engine::normalize::{normalize_term, Normalized, Normalizer};
 use listlint::engine::{compile, RuleFilter, Ruleset, Scratch};
+use listlint::listing::profile::{FieldMapper, Profile};
 use listlint::listing::Listing;
-use listlint::pack::{parse_pack, PackSource};
-use listlint::source::{read_listings, InputFormat};
+use listlint::pack::{builtin_sources, parse_pack, PackSource};
+use listlint::source::{open, read_listings, Input, InputEncoding, InputFormat, ReadOptions};
 use proptest::prelude::*;
 
 const TERMS: &[&str] = &["最好", "最佳", "第一", "no.1", "国家级", "100%有效", "top1"];
@@ -27,6 +28,18 @@ fn ruleset() -> Ruleset {
     })
     .expect("pack parses");
     compile(&[pack], &RuleFilter::default()).expect("pack compiles")
+}
+
+/// The default packs, compiled once for the whole test run.
+fn default_ruleset() -> &'static Ruleset {
+    static RULESET: std::sync::OnceLock<Ruleset> = std::sync::OnceLock::new();
+    RULESET.get_or_init(|| {
+        let packs: Vec<_> = builtin_sources()
+            .into_iter()
+            .map(|s| parse_pack(s).expect("built-in pack parses"))
+            .collect();
+        compile(&packs, &RuleFilter::default()).expect("built-in packs compile")
+    })
 }
 
 /// Pieces that exercise the normaliser: term characters, evasions, HTML.
@@ -130,6 +143,48 @@ proptest! {
             for (i, listing) in listings.enumerate() {
                 prop_assert_eq!(listing.record, i as u64 + 1);
                 let _ = ruleset.check(&listing, &mut scratch);
+            }
+        }
+    }
+
+    /// Arbitrary bytes opened as files, in every text encoding and with the
+    /// Shopify grouping, never panic, and whatever is read can be checked
+    /// with the default packs (prices per variant included).
+    #[test]
+    fn opened_files_never_panic_in_any_encoding_or_profile(
+        bytes in prop::collection::vec(any::<u8>(), 0..1024),
+        shopify_rows in prop::collection::vec("[a-c],[最好顶级]{0,2},[0-9a-z.-]{0,4},[0-9.,]{0,5}", 0..6),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let raw = dir.path().join("raw.csv");
+        std::fs::write(&raw, &bytes).unwrap();
+        let grouped = dir.path().join("grouped.csv");
+        let mut csv = String::from("Handle,Title,Variant Price,Variant Compare At Price\n");
+        for row in &shopify_rows {
+            csv.push_str(row);
+            csv.push('\n');
+        }
+        std::fs::write(&grouped, csv).unwrap();
+        let ruleset = default_ruleset();
+        let mut scratch = Scratch::default();
+        for path in [&raw, &grouped] {
+            for format in [InputFormat::Csv, InputFormat::Jsonl] {
+                for encoding in [InputEncoding::Auto, InputEncoding::Gb18030, InputEncoding::Utf16le] {
+                    for profile in ["generic", "shopify"] {
+                        let options = ReadOptions {
+                            format: Some(format),
+                            encoding,
+                            profile: Arc::new(Profile::named(profile).unwrap()),
+                            ..ReadOptions::default()
+                        };
+                        let input = Input::File(path.clone());
+                        let mut mapper = FieldMapper::new(options.profile.clone());
+                        for record in open(&input, &options).unwrap() {
+                            let listing = record.into_listing(&mut mapper);
+                            let _ = ruleset.check(&listing, &mut scratch);
+                        }
+                    }
+                }
             }
         }
     }
