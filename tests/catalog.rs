@@ -82,7 +82,7 @@ fn pages_for_your_own_packs() {
     let base = std::fs::read_to_string(dir.path().join("cn-ad-absolutes.md")).unwrap();
     assert!(
         base.contains(
-            "- `acme-wording` (fixtures/packs/acme/acme-wording.yaml:13): term added: 宇宙最强"
+            "- acme-wording (fixtures/packs/acme/acme-wording.yaml:13): term added: 宇宙最强"
         ),
         "{base}"
     );

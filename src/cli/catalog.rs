@@ -106,13 +106,7 @@ fn rule_section(out: &mut String, pack: &LoadedPack, rule: &RuleDef) {
     if !rule.applied.is_empty() {
         out.push_str("Changed by:\n\n");
         for applied in &rule.applied {
-            let _ = writeln!(
-                out,
-                "- `{}` ({}): {}",
-                applied.pack,
-                applied.place,
-                applied.changes.join("; ")
-            );
+            let _ = writeln!(out, "- {applied}");
         }
         out.push('\n');
     }

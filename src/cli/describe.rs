@@ -320,13 +320,7 @@ pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
     if !rule.applied.is_empty() {
         let _ = writeln!(out, "changed by:");
         for applied in &rule.applied {
-            let _ = writeln!(
-                out,
-                "  - {} ({}): {}",
-                applied.pack,
-                applied.place,
-                applied.changes.join("; ")
-            );
+            let _ = writeln!(out, "  - {applied}");
         }
     }
     if let Some(docs) = &rule.docs {

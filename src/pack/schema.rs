@@ -239,6 +239,19 @@ pub struct AppliedOverride {
     pub changes: Vec<String>,
 }
 
+impl std::fmt::Display for AppliedOverride {
+    /// `pack (file:line): change; change`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({}): {}",
+            self.pack,
+            self.place,
+            self.changes.join("; ")
+        )
+    }
+}
+
 /// An applicability condition: a map with exactly one key naming the
 /// predicate or combinator.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
