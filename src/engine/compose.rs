@@ -132,9 +132,9 @@ fn direct_bases(packs: &mut Vec<LoadedPack>, i: usize, errors: &mut Vec<PackErro
     mine
 }
 
-/// Loads the built-in packs whose named conditions loaded packs `use` and
-/// that are not loaded (a built-in pack extended with `--no-default-rules`
-/// needs `cn-categories`).
+/// Loads the built-in condition packs (packs without rules) whose named
+/// conditions loaded packs `use` and that are not loaded (a built-in pack
+/// extended with `--no-default-rules` needs `cn-categories`).
 fn load_condition_packs(packs: &mut Vec<LoadedPack>) {
     let mut wanted: Vec<String> = Vec::new();
     for pack in packs.iter() {
@@ -147,9 +147,13 @@ fn load_condition_packs(packs: &mut Vec<LoadedPack>) {
         if packs.iter().any(|p| p.name() == name) {
             continue;
         }
+        // Only a pack of conditions alone: loading one with rules would
+        // add findings nobody asked for.
         if let Some(source) = builtin_named(&name) {
             if let Ok(pack) = parse_pack(source) {
-                packs.push(pack);
+                if pack.def.rules.is_empty() {
+                    packs.push(pack);
+                }
             }
         }
     }
