@@ -475,3 +475,31 @@ fn rules_show_finds_items_whatever_key_comes_first() {
         .args(["rules", "show", "k/two", "--rules", "k.yaml"]));
     assert!(stdout.ends_with("  - kind: lexicon\n    id: k/two\n    severity: error\n    message: m\n    terms: [乙]\n"), "{stdout}");
 }
+
+/// A pack of your own that uses a built-in named condition works without
+/// the default packs: the condition pack comes along, and no rules with it.
+#[test]
+fn builtin_conditions_without_the_default_packs() {
+    let dir = packs_in(&[(
+        "food.yaml",
+        "pack: food\nversion: \"1\"\ncategory: c\nrules:\n  - id: food/fresh\n    kind: lexicon\n    severity: error\n    message: m\n    terms: [现摘]\n    when: {use: cn-categories/food}\n",
+    )]);
+    let (code, stdout, stderr) = run(listlint()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--no-default-rules",
+            "--rules",
+            "food.yaml",
+            "--format",
+            "jsonl",
+            "--input-format",
+            "csv",
+            "-",
+        ])
+        .write_stdin("id,title,category\n1,现摘苹果,食品/水果\n2,现摘图案T恤,服饰/T恤\n"));
+    assert_eq!(code, 1, "{stderr}");
+    let findings = jsonl(&stdout);
+    assert_eq!(findings.len(), 1, "{stdout}");
+    assert_eq!(findings[0]["listing_id"], "1");
+}
