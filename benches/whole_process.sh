@@ -37,5 +37,7 @@ echo "corpus: $corpus ($bytes bytes, $listings listings); terms: $(wc -l < "$ter
 echo "listlint findings: $(target/release/listlint check --format jsonl --fail-on never "$corpus" | wc -l)"
 echo "rg matches:        $(rg -o -F -f "$terms" "$corpus" | wc -l)"
 hyperfine --warmup 1 --runs 10 \
-  -n listlint "target/release/listlint check --format jsonl --fail-on never $corpus > /dev/null" \
+  -n "listlint --jobs 2" "target/release/listlint check --jobs 2 --format jsonl --fail-on never $corpus > /dev/null" \
+  -n "listlint --jobs 1" "target/release/listlint check --jobs 1 --format jsonl --fail-on never $corpus > /dev/null" \
+  -n "listlint --jobs 2, wording packs" "target/release/listlint check --jobs 2 --select absolute-terms,claims --format jsonl --fail-on never $corpus > /dev/null" \
   -n rg "rg -o -F -f $terms $corpus | wc -l"
