@@ -17,7 +17,7 @@ use crate::history::PriceHistory;
 use crate::listing::profile::{FieldMapper, Profile};
 use crate::pack::diff::{diff_packs, KeyChange, PackDiff};
 use crate::pack::{
-    builtin_named, builtin_sources, parse_pack, read_pack_sources, LoadedPack, PackError,
+    add_builtins_not_replaced, builtin_named, parse_pack, read_pack_sources, LoadedPack, PackError,
 };
 use crate::report::Finding;
 use crate::source::{self, expand_inputs, ReadOptions, WalkFilter};
@@ -133,12 +133,7 @@ fn load_side(arg: &str) -> miette::Result<Side> {
         .collect::<Result<Vec<_>, _>>()?;
     let names: Vec<String> = packs.iter().map(|p| p.name().to_owned()).collect();
     let given_count = packs.len();
-    for source in builtin_sources() {
-        let pack = parse_pack(source)?;
-        if !names.iter().any(|n| n == pack.name()) {
-            packs.push(pack);
-        }
-    }
+    add_builtins_not_replaced(&mut packs)?;
     let mut errors = resolve_extends(&mut packs);
     if let Err(e) = compile(&packs, &RuleFilter::default()) {
         errors.extend(e.into_problems());

@@ -14,8 +14,8 @@ use crate::exit::ExitStatus;
 use crate::listing::INPUT_RULES;
 use crate::pack::schema::PackTestsDef;
 use crate::pack::{
-    builtin_sources, parse_pack, parse_yaml, read_pack_sources, read_packs_and_tests,
-    test_file_stem, LoadedPack, PackError, PackFiles, PackSource,
+    add_builtins_not_replaced, builtin_sources, parse_pack, parse_yaml, read_pack_sources,
+    read_packs_and_tests, test_file_stem, LoadedPack, PackError, PackFiles, PackSource,
 };
 
 /// Which rule packs to load and which of their rules to run.
@@ -303,23 +303,15 @@ pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderT
             }
         }
     }
-    let builtin = builtin_sources()
-        .into_iter()
-        .map(parse_pack)
-        .collect::<Result<Vec<_>, _>>()?;
-    let tested: Vec<usize> = if paths.is_empty() {
-        given = builtin;
-        (0..given.len()).collect()
+    let given_count = given.len();
+    add_builtins_not_replaced(&mut given)?;
+    // With no paths, the built-in packs are the ones tested.
+    let tested_count = if paths.is_empty() {
+        given.len()
     } else {
-        let names: Vec<String> = given.iter().map(|p| p.name().to_owned()).collect();
-        let tested = (0..given.len()).collect();
-        given.extend(
-            builtin
-                .into_iter()
-                .filter(|b| !names.iter().any(|n| n == b.name())),
-        );
-        tested
+        given_count
     };
+    let tested: Vec<usize> = (0..tested_count).collect();
     problems.extend(resolve_extends(&mut given));
     let mut test_files = Vec::new();
     for source in files.tests {

@@ -267,6 +267,20 @@ pub fn builtin_sources() -> Vec<PackSource> {
         .collect()
 }
 
+/// Appends the built-in packs that no pack in `packs` replaces (by name),
+/// so that references to built-in conditions resolve when packs are tested
+/// or compared on their own.
+pub fn add_builtins_not_replaced(packs: &mut Vec<LoadedPack>) -> Result<(), PackError> {
+    let names: Vec<String> = packs.iter().map(|p| p.name().to_owned()).collect();
+    for source in builtin_sources() {
+        let pack = parse_pack(source)?;
+        if !names.iter().any(|n| n == pack.name()) {
+            packs.push(pack);
+        }
+    }
+    Ok(())
+}
+
 /// The names of the built-in packs (each file's stem is its pack name).
 pub fn builtin_names() -> impl Iterator<Item = &'static str> {
     BUILTIN_PACKS.iter().map(|(path, _)| {
