@@ -412,23 +412,10 @@ impl Ruleset {
         if self.price_fields.is_empty() {
             return;
         }
-        // A product with variants is checked as a whole and per variant.
-        let variant_count = (1..)
-            .take_while(|n| listing.get(&format!("variant.{n}.line")).is_some())
-            .count();
-        let scopes: Vec<PriceScope> = if variant_count > 1 {
-            std::iter::once(PriceScope::Product)
-                .chain((1..=variant_count).map(PriceScope::Variant))
-                .collect()
-        } else {
-            vec![PriceScope::Listing]
-        };
-        let variant_info = |scope: PriceScope, what: &str| match scope {
-            PriceScope::Variant(n) => listing.get(&format!("variant.{n}.{what}")),
-            _ => None,
-        };
+        let scopes = PriceScope::of(listing);
         let variant_line = |scope: PriceScope| {
-            variant_info(scope, "line")
+            scope
+                .variant_info(listing, "line")
                 .and_then(|l| l.parse::<u64>().ok())
                 .unwrap_or(listing.line)
         };
@@ -512,7 +499,7 @@ impl Ruleset {
                             )
                         }
                     };
-                    let label = variant_info(scope, "label");
+                    let label = scope.variant_info(listing, "label");
                     if let Some(label) = label {
                         let line = variant_line(scope);
                         problem

@@ -134,6 +134,33 @@ pub enum PriceScope {
 }
 
 impl PriceScope {
+    /// The scopes a listing is checked in: a grouped product with variants
+    /// as a whole and then each variant, any other listing as itself.
+    pub fn of(listing: &Listing) -> Vec<PriceScope> {
+        // Only the Shopify grouping writes `variant.N.line`; a listing
+        // without it (nearly all) costs one lookup and no allocation.
+        if listing.get("variant.1.line").is_none() {
+            return vec![PriceScope::Listing];
+        }
+        let count = (1..)
+            .take_while(|n| listing.get(&format!("variant.{n}.line")).is_some())
+            .count();
+        if count < 2 {
+            return vec![PriceScope::Listing];
+        }
+        std::iter::once(PriceScope::Product)
+            .chain((1..=count).map(PriceScope::Variant))
+            .collect()
+    }
+
+    /// A variant's `line` or `label`, for a variant scope.
+    pub fn variant_info<'l>(self, listing: &'l Listing, what: &str) -> Option<&'l str> {
+        match self {
+            PriceScope::Variant(n) => listing.get(&format!("variant.{n}.{what}")),
+            _ => None,
+        }
+    }
+
     /// The name under which the listing holds `field` for this scope.
     pub fn field_name(self, field: &str) -> std::borrow::Cow<'_, str> {
         match self {
