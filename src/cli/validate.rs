@@ -30,12 +30,19 @@ pub fn lint(pack: &LoadedPack) -> Vec<Warning> {
     let mut seen: HashMap<(String, String), String> = HashMap::new();
     for rule in &pack.def.rules {
         let Some(terms) = &rule.terms else { continue };
+        let id = &rule.id.value;
         let place = format!(
             "{}:{}:{}",
             pack.source.name,
             terms.referenced.line(),
             terms.referenced.column()
         );
+        // A warning about this rule (and `other`, if it names a second one).
+        let warning = |message: String, other: Option<&String>| Warning {
+            place: place.clone(),
+            message: format!("`{id}`: {message}"),
+            rules: std::iter::once(id).chain(other).cloned().collect(),
+        };
         let category = rule
             .category
             .clone()
@@ -45,14 +52,10 @@ pub fn lint(pack: &LoadedPack) -> Vec<Warning> {
         let mut in_rule: HashMap<&str, &str> = HashMap::new();
         for (term, norm) in terms.value.iter().zip(&normalized) {
             if let Some(first) = in_rule.insert(norm, term) {
-                warnings.push(Warning {
-                    place: place.clone(),
-                    message: format!(
-                        "`{}`: term `{term}` repeats `{first}` (same once normalised)",
-                        rule.id.value
-                    ),
-                    rules: vec![rule.id.value.clone()],
-                });
+                warnings.push(warning(
+                    format!("term `{term}` repeats `{first}` (same once normalised)"),
+                    None,
+                ));
                 continue;
             }
             // Rules with conditions may share terms on purpose: they apply
@@ -62,41 +65,29 @@ pub fn lint(pack: &LoadedPack) -> Vec<Warning> {
             }
             let key = (category.clone(), norm.clone());
             match seen.get(&key) {
-                Some(other) if *other != rule.id.value => warnings.push(Warning {
-                    place: place.clone(),
-                    message: format!(
-                        "`{}`: term `{term}` is also a term of `{other}` in category `{category}`",
-                        rule.id.value
-                    ),
-                    rules: vec![rule.id.value.clone(), other.clone()],
-                }),
+                Some(other) if other != id => warnings.push(warning(
+                    format!("term `{term}` is also a term of `{other}` in category `{category}`"),
+                    Some(other),
+                )),
                 _ => {
-                    seen.insert(key, rule.id.value.clone());
+                    seen.insert(key, id.clone());
                 }
             }
         }
         for phrase in rule.allow.iter().chain(&pack.def.allow) {
             let allow = normalize_term(phrase);
             if normalized.contains(&allow) {
-                warnings.push(Warning {
-                    place: place.clone(),
-                    message: format!(
-                        "`{}`: allow phrase `{phrase}` is one of the rule's terms, so that term can never be reported",
-                        rule.id.value
-                    ),
-                    rules: vec![rule.id.value.clone()],
-                });
+                warnings.push(warning(
+                    format!("allow phrase `{phrase}` is one of the rule's terms, so that term can never be reported"),
+                    None,
+                ));
             } else if rule.allow.contains(phrase)
                 && !normalized.iter().any(|t| allow.contains(t.as_str()))
             {
-                warnings.push(Warning {
-                    place: place.clone(),
-                    message: format!(
-                        "`{}`: allow phrase `{phrase}` contains none of the rule's terms, so it never allows anything",
-                        rule.id.value
-                    ),
-                    rules: vec![rule.id.value.clone()],
-                });
+                warnings.push(warning(
+                    format!("allow phrase `{phrase}` contains none of the rule's terms, so it never allows anything"),
+                    None,
+                ));
             }
         }
     }
