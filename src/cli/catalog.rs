@@ -89,11 +89,7 @@ fn rule_section(out: &mut String, pack: &LoadedPack, rule: &RuleDef) {
     if !rule.examples.is_empty() {
         out.push_str("Examples:\n\n");
         for e in &rule.examples {
-            let shown = match (&e.text, &e.listing) {
-                (Some(t), _) => t.clone(),
-                (None, Some(l)) => serde_json::to_string(l).unwrap_or_default(),
-                (None, None) => String::new(),
-            };
+            let shown = e.shown();
             let expect = if e.expect.is_empty() {
                 "nothing".to_owned()
             } else {

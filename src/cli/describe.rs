@@ -309,11 +309,7 @@ pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
     if !rule.examples.is_empty() {
         let _ = writeln!(out, "examples:");
         for e in &rule.examples {
-            let shown = match (&e.text, &e.listing) {
-                (Some(t), _) => t.clone(),
-                (None, Some(l)) => serde_json::to_string(l).unwrap_or_default(),
-                (None, None) => String::new(),
-            };
+            let shown = e.shown();
             let _ = writeln!(out, "  - {shown} → [{}]", join_expectations(&e.expect));
         }
     }

@@ -497,6 +497,17 @@ pub struct ExampleDef {
     pub history: Vec<HistoryEntryDef>,
 }
 
+impl ExampleDef {
+    /// The example in one line: its text, or its listing as JSON.
+    pub fn shown(&self) -> String {
+        match (&self.text, &self.listing) {
+            (Some(t), _) => t.clone(),
+            (None, Some(l)) => serde_json::to_string(l).unwrap_or_default(),
+            (None, None) => String::new(),
+        }
+    }
+}
+
 /// One expected finding of an example: a rule id, or a rule id with the
 /// matched text. When any expectation of a rule gives a text, that rule's
 /// findings must match the texts given, as many times as they are listed.
