@@ -445,6 +445,10 @@ impl Ruleset {
             }
             parsed.push(prices);
         }
+        let texts: Vec<Option<&Normalized>> = fields
+            .iter()
+            .map(|scan| scan.present.then_some(&scan.normalized))
+            .collect();
         for (index, rule) in self.rules.iter().enumerate() {
             let RuleKind::Price(price) = &rule.kind else {
                 continue;
@@ -452,11 +456,6 @@ impl Ruleset {
             if !applies_to(index as u32) {
                 continue;
             }
-            let texts: Vec<(Option<&Normalized>, bool)> = fields
-                .iter()
-                .zip(&rule.scans)
-                .map(|(scan, &scanned)| (scan.present.then_some(&scan.normalized), scanned))
-                .collect();
             // A claim in the text is reported once, for the first variant
             // it does not hold for.
             let mut text_spans: Vec<(usize, usize, usize)> = Vec::new();
@@ -469,6 +468,7 @@ impl Ruleset {
                     history: self.settings.history.as_deref(),
                     as_of: self.settings.as_of,
                     texts: &texts,
+                    scans: &rule.scans,
                     scope,
                     prices,
                 };

@@ -109,9 +109,10 @@ pub struct PriceContext<'a> {
     pub history: Option<&'a PriceHistory>,
     /// `--as-of`.
     pub as_of: Date,
-    /// The normalised text of each scanned field (`None`: absent), and
-    /// whether this rule scans it.
-    pub texts: &'a [(Option<&'a Normalized>, bool)],
+    /// The normalised text of each scanned field (`None`: absent).
+    pub texts: &'a [Option<&'a Normalized>],
+    /// Whether this rule scans each of those fields.
+    pub scans: &'a [bool],
     /// Whose prices are checked.
     pub scope: PriceScope,
     /// The price fields of the ruleset, already parsed for this listing (or
@@ -337,7 +338,7 @@ impl PriceRule {
             return Vec::new();
         };
         let mut problems = Vec::new();
-        for (field_index, (text, scanned)) in ctx.texts.iter().enumerate() {
+        for (field_index, (text, scanned)) in ctx.texts.iter().zip(ctx.scans).enumerate() {
             let (Some(text), true) = (text, scanned) else {
                 continue;
             };
