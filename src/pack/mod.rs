@@ -5,7 +5,7 @@ pub mod diff;
 pub mod schema;
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use miette::{NamedSource, SourceSpan};
@@ -298,7 +298,8 @@ pub fn builtin_named(name: &str) -> Option<PackSource> {
 /// Reads pack files: a file, or every `*.yaml` / `*.yml` in a folder
 /// (recursively, sorted, skipping `*.test.yaml` test files).
 pub fn read_pack_sources(path: &Path) -> Result<Vec<PackSource>, PackError> {
-    Ok(read_packs_and_tests(path)?.packs)
+    let (packs, _) = pack_file_paths(path)?;
+    packs.iter().map(|p| read_source(p)).collect()
 }
 
 /// Pack files and their test files, as read from one path.
@@ -315,34 +316,49 @@ pub struct PackFiles {
 /// and the pack next to it; for a folder, every pack and test file in it
 /// (recursively, sorted, hidden folders skipped).
 pub fn read_packs_and_tests(path: &Path) -> Result<PackFiles, PackError> {
-    let io_err = |source| PackError::Io {
+    let (packs, tests) = pack_file_paths(path)?;
+    Ok(PackFiles {
+        packs: packs
+            .iter()
+            .map(|p| read_source(p))
+            .collect::<Result<_, _>>()?,
+        tests: tests
+            .iter()
+            .map(|p| read_source(p))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// The pack files and test files a path names, as [`read_packs_and_tests`]
+/// describes, without reading them.
+fn pack_file_paths(path: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), PackError> {
+    let meta = fs::metadata(path).map_err(|source| PackError::Io {
         path: path.display().to_string(),
         source,
-    };
-    let meta = fs::metadata(path).map_err(io_err)?;
-    let mut files = PackFiles::default();
+    })?;
+    let (mut packs, mut tests) = (Vec::new(), Vec::new());
     if meta.is_dir() {
-        collect_pack_files(path, &mut files)?;
-        return Ok(files);
+        collect_pack_files(path, &mut packs, &mut tests)?;
+        return Ok((packs, tests));
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let name = name.unwrap_or_default();
     if let Some(stem) = test_file_stem(&name) {
-        files.tests.push(read_source(path)?);
-        if let Some(pack) = sibling(path, stem, &["yaml", "yml"]) {
-            files.packs.push(read_source(&pack)?);
-        }
+        tests.push(path.to_path_buf());
+        packs.extend(sibling(path, stem, &["yaml", "yml"]));
     } else {
-        files.packs.push(read_source(path)?);
+        packs.push(path.to_path_buf());
         let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-        if let Some(tests) = sibling(path, stem, &["test.yaml", "test.yml"]) {
-            files.tests.push(read_source(&tests)?);
-        }
+        tests.extend(sibling(path, stem, &["test.yaml", "test.yml"]));
     }
-    Ok(files)
+    Ok((packs, tests))
 }
 
-fn collect_pack_files(dir: &Path, files: &mut PackFiles) -> Result<(), PackError> {
+fn collect_pack_files(
+    dir: &Path,
+    packs: &mut Vec<PathBuf>,
+    tests: &mut Vec<PathBuf>,
+) -> Result<(), PackError> {
     let io_err = |source| PackError::Io {
         path: dir.display().to_string(),
         source,
@@ -357,12 +373,12 @@ fn collect_pack_files(dir: &Path, files: &mut PackFiles) -> Result<(), PackError
         let name = entry.file_name().to_string_lossy().into_owned();
         if p.is_dir() {
             if !name.starts_with('.') {
-                collect_pack_files(&p, files)?;
+                collect_pack_files(&p, packs, tests)?;
             }
         } else if test_file_stem(&name).is_some() {
-            files.tests.push(read_source(&p)?);
+            tests.push(p);
         } else if name.ends_with(".yaml") || name.ends_with(".yml") {
-            files.packs.push(read_source(&p)?);
+            packs.push(p);
         }
     }
     Ok(())
@@ -388,7 +404,7 @@ pub fn test_file_stem(name: &str) -> Option<&str> {
 }
 
 /// The first existing file `stem.ext` next to `path`.
-fn sibling(path: &Path, stem: &str, extensions: &[&str]) -> Option<std::path::PathBuf> {
+fn sibling(path: &Path, stem: &str, extensions: &[&str]) -> Option<PathBuf> {
     extensions
         .iter()
         .map(|ext| path.with_file_name(format!("{stem}.{ext}")))
