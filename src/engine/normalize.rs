@@ -137,8 +137,14 @@ pub struct Normalizer {
 
 /// What step 1–5 make of one character.
 enum Folded {
+    /// A character of the normalised text.
     Keep(char),
-    Separator,
+    /// A separator symbol ([`is_separator`]), skipped unless it is a
+    /// decimal point.
+    Symbol(char),
+    /// Whitespace, skipped.
+    Space,
+    /// An invisible character, dropped.
     Invisible,
 }
 
@@ -189,16 +195,16 @@ fn normalize_visible(visible: impl Iterator<Item = Visible>, out: &mut Normalize
             }
         };
         match fold(raw) {
-            Folded::Keep('.') if is_decimal_point(out, visible.peek()) => {
-                push(out, '.', start, end, (sep_before, space_before));
-                (sep_before, space_before) = (false, false);
-            }
-            Folded::Keep(c) if is_separator(c) => sep_before = true,
             Folded::Keep(c) => {
                 push(out, c, start, end, (sep_before, space_before));
                 (sep_before, space_before) = (false, false);
             }
-            Folded::Separator => (sep_before, space_before) = (true, true),
+            Folded::Symbol('.') if is_decimal_point(out, visible.peek()) => {
+                push(out, '.', start, end, (sep_before, space_before));
+                (sep_before, space_before) = (false, false);
+            }
+            Folded::Symbol(_) => sep_before = true,
+            Folded::Space => (sep_before, space_before) = (true, true),
             Folded::Invisible => {}
         }
     }
@@ -231,10 +237,26 @@ fn push(out: &mut Normalized, ch: char, start: u32, end: u32, gaps: (bool, bool)
     out.text.push(ch);
 }
 
+#[inline]
 fn fold(c: char) -> Folded {
+    let u = c as u32;
+    // Fast paths for the two kinds of character that make up nearly all
+    // listing text: ASCII and the main CJK blocks (no CJK ideograph is
+    // whitespace, invisible or a separator).
+    if u < 0x80 {
+        return match c {
+            'A'..='Z' => Folded::Keep(c.to_ascii_lowercase()),
+            c if c.is_whitespace() => Folded::Space,
+            c if is_separator(c) => Folded::Symbol(c),
+            c => Folded::Keep(c),
+        };
+    }
+    if (0x3400..=0x9FFF).contains(&u) {
+        return Folded::Keep(if c == '蕞' { '最' } else { simplify(c) });
+    }
     match c {
         '\u{FF01}'..='\u{FF5E}' => {
-            let half = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+            let half = char::from_u32(u - 0xFEE0).unwrap_or(c);
             fold(half)
         }
         '\u{200B}'..='\u{200F}'
@@ -245,10 +267,8 @@ fn fold(c: char) -> Folded {
         | '\u{00AD}'
         | '\u{180E}'
         | '\u{E0000}'..='\u{E007F}' => Folded::Invisible,
-        c if c.is_whitespace() => Folded::Separator,
-        'A'..='Z' => Folded::Keep(c.to_ascii_lowercase()),
-        c if c.is_ascii() => Folded::Keep(c),
-        '蕞' => Folded::Keep('最'),
+        c if c.is_whitespace() => Folded::Space,
+        c if is_separator(c) => Folded::Symbol(c),
         c => Folded::Keep(simplify(c)),
     }
 }

@@ -603,9 +603,13 @@ fn ratio_of(number: &str) -> Option<f64> {
 /// Finds discount claims in a field's normalised text.
 pub fn find_claims(text: &Normalized) -> Vec<Claim> {
     let s = text.text.as_str();
-    // Every claim contains one of these; most text contains none.
-    if !s.contains(['折', '降', '减', '省', '低']) && !s.contains("半价") && !s.contains("原价")
-    {
+    // Each kind of claim contains one of its words; most text contains
+    // none, and a substring search is much cheaper than a regex scan.
+    let has_was_now = s.contains("原价");
+    let has_ratio = s.contains('折') || s.contains("半价");
+    let has_cut = s.contains('降') || s.contains('减') || s.contains('省');
+    let has_low = s.contains("低至");
+    if !(has_was_now || has_ratio || has_cut || has_low) {
         return Vec::new();
     }
     let p = patterns();
@@ -614,7 +618,13 @@ pub fn find_claims(text: &Normalized) -> Vec<Claim> {
         let (first, last) = text.char_range(start, end);
         claims.push(Claim { kind, first, last });
     };
-    for m in p.was_now.captures_iter(s) {
+    let when = |present: bool, regex: &'static Regex| {
+        present
+            .then_some(regex)
+            .into_iter()
+            .flat_map(|r| r.captures_iter(s))
+    };
+    for m in when(has_was_now, &p.was_now) {
         let whole = m.get(0).expect("group 0");
         if let (Some(was), Some(now)) = (parse_amount(&m[1]), parse_amount(&m[2])) {
             push(
@@ -628,7 +638,7 @@ pub fn find_claims(text: &Normalized) -> Vec<Claim> {
             );
         }
     }
-    for m in p.ratio.captures_iter(s) {
+    for m in when(has_ratio, &p.ratio) {
         let whole = m.get(0).expect("group 0");
         if s[whole.end()..].starts_with(NOT_DISCOUNT_AFTER_ZHE) {
             continue;
@@ -662,7 +672,7 @@ pub fn find_claims(text: &Normalized) -> Vec<Claim> {
             );
         }
     }
-    for m in p.cut.captures_iter(s) {
+    for m in when(has_cut, &p.cut) {
         let whole = m.get(0).expect("group 0");
         // 满300立减50 is a threshold offer, not a cut in the listed price.
         let before: String = s[..whole.start()].chars().rev().take(8).collect();
@@ -680,7 +690,7 @@ pub fn find_claims(text: &Normalized) -> Vec<Claim> {
             );
         }
     }
-    for m in p.low.captures_iter(s) {
+    for m in when(has_low, &p.low) {
         let whole = m.get(0).expect("group 0");
         if s[whole.end()..].starts_with('折') {
             continue;
