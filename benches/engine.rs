@@ -1,5 +1,6 @@
-//! Criterion benchmarks of the engine: normalisation alone, and checking
-//! listings with the default packs.
+//! Criterion benchmarks of the engine: normalisation alone, checking
+//! listings with the default packs, and the two automaton crates considered
+//! for the term scan, side by side on the same text.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -110,5 +111,62 @@ fn bench_engine(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_engine);
+/// The overlapping scan of the default packs' lexicon terms over the
+/// normalised bench text: `aho-corasick`'s full DFA against `daachorse`'s
+/// character-wise double array (the engine's choice).
+fn bench_matchers(c: &mut Criterion) {
+    let normalize = |s: &str| {
+        let mut out = Normalized::default();
+        Normalizer::new().normalize_into(s, &mut out);
+        out.text
+    };
+    let mut terms: Vec<String> = builtin_sources()
+        .into_iter()
+        .map(|s| parse_pack(s).expect("built-in pack parses"))
+        .flat_map(|p| p.def.rules.into_iter())
+        .flat_map(|r| r.terms.map(|t| t.value).unwrap_or_default())
+        .map(|t| normalize(&t))
+        .filter(|t| !t.is_empty())
+        .collect();
+    terms.sort();
+    terms.dedup();
+    let texts: Vec<String> = listings(2_000)
+        .iter()
+        .flat_map(|l| l.fields.iter().map(|(_, v)| normalize(v)))
+        .collect();
+    let dfa = aho_corasick::AhoCorasick::builder()
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(&terms)
+        .expect("terms build");
+    let charwise =
+        daachorse::CharwiseDoubleArrayAhoCorasick::<u32>::new(&terms).expect("terms build");
+
+    let mut group = c.benchmark_group("matcher");
+    group.throughput(Throughput::Bytes(
+        texts.iter().map(|t| t.len() as u64).sum(),
+    ));
+    group.bench_function("aho_corasick_dfa_overlapping", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| dfa.find_overlapping_iter(black_box(t.as_str())).count())
+                .sum::<usize>()
+        })
+    });
+    group.bench_function("daachorse_charwise_overlapping", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|t| {
+                    charwise
+                        .find_overlapping_iter(black_box(t.as_str()))
+                        .count()
+                })
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_engine, bench_matchers);
 criterion_main!(benches);

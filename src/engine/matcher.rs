@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use daachorse::CharwiseDoubleArrayAhoCorasick;
 
 use super::normalize::Normalized;
 
@@ -95,18 +95,20 @@ impl MatcherBuilder {
     }
 
     /// Builds the automaton.
-    pub fn build(self) -> Result<Matcher, aho_corasick::BuildError> {
+    pub fn build(self) -> Result<Matcher, daachorse::errors::DaachorseError> {
         let ac = if self.patterns.is_empty() {
             None
         } else {
-            Some(
-                // A full DFA: a few hundred kilobytes for a few thousand
-                // patterns, and the fastest overlapping scan.
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&self.patterns)?,
-            )
+            // A character-wise double-array automaton: on Chinese text it
+            // takes one step per character rather than per byte, and its
+            // overlapping scan measured about 1.75 times as fast as the
+            // `aho-corasick` crate's full DFA (docs/performance.md).
+            Some(CharwiseDoubleArrayAhoCorasick::with_values(
+                self.patterns
+                    .iter()
+                    .enumerate()
+                    .map(|(id, p)| (p.as_str(), id as u32)),
+            )?)
         };
         let bounded = self
             .patterns
@@ -127,14 +129,22 @@ impl MatcherBuilder {
 }
 
 /// The compiled automaton and its pattern table.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Matcher {
-    ac: Option<AhoCorasick>,
+    ac: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
     uses: Vec<Vec<PatternUse>>,
     /// Patterns with an ASCII letter or digit at an edge must stand at a
     /// word boundary there.
     bounded: Vec<bool>,
     pattern_count: usize,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("pattern_count", &self.pattern_count)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Matcher {
@@ -148,7 +158,7 @@ impl Matcher {
     pub fn scan(&self, text: &Normalized, out: &mut Vec<Occurrence>) {
         let Some(ac) = &self.ac else { return };
         for m in ac.find_overlapping_iter(text.text.as_str()) {
-            let id = m.pattern().as_usize();
+            let id = m.value() as usize;
             let (first, last) = text.char_range(m.start(), m.end());
             if self.bounded[id] && !text.has_word_boundaries(first, last) {
                 continue;
