@@ -275,13 +275,13 @@ impl FieldMapper {
     /// Maps a record's flattened `(key, value)` pairs to fields, as
     /// [`Self::map_headers`] maps the keys; each collision becomes an
     /// `input/column-collision` warning, naming `line` when given.
-    pub fn map_pairs(
+    pub fn map_pairs<K: AsRef<str>>(
         &mut self,
-        pairs: Vec<(String, String)>,
+        pairs: Vec<(K, String)>,
         line: Option<u64>,
         problems: &mut Vec<InputProblem>,
     ) -> Vec<(FieldName, String)> {
-        let mapped = self.map_headers(pairs.iter().map(|(k, _)| k.as_str()));
+        let mapped = self.map_headers(pairs.iter().map(|(k, _)| k.as_ref()));
         problems.extend(mapped.collisions.into_iter().map(|c| {
             InputProblem::warning(
                 "input/column-collision",

@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use super::flat_json;
 use super::flatten::JsonRecord;
 use super::RawRecord;
 use crate::listing::profile::FieldMapper;
@@ -90,6 +91,21 @@ pub fn parse_json_line(
     mapper: &mut FieldMapper,
 ) -> Listing {
     let mut problems = Vec::new();
+    // The usual record, a flat object of strings and integers, is read
+    // without building JSON values; anything else goes through serde_json.
+    if let Some(pairs) = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(flat_json::parse_flat_object)
+    {
+        let fields = mapper.map_pairs(pairs, Some(line), &mut problems);
+        return Listing {
+            file: file.clone(),
+            line,
+            record,
+            fields,
+            problems,
+        };
+    }
     // serde_json validates UTF-8 as it parses; only a failed parse needs
     // telling apart an encoding problem from a syntax one. Invalid UTF-8 is
     // read with replacement characters, so the rest of the record is checked.

@@ -8,6 +8,7 @@
 mod catalog;
 mod csv;
 mod encoding;
+mod flat_json;
 mod flatten;
 mod json;
 mod jsonl;
