@@ -249,7 +249,11 @@ impl<R: Read> CsvListings<R> {
                     (extra.as_str(), Arc::from(extra.as_str()))
                 }
             };
-            let value = match std::str::from_utf8(raw) {
+            // The SIMD check answers the usual case; the standard one
+            // finds where a bad field goes wrong.
+            let value = match simdutf8::basic::from_utf8(raw)
+                .map_err(|_| std::str::from_utf8(raw).expect_err("invalid"))
+            {
                 Ok(s) => s.to_owned(),
                 Err(e) => {
                     listing.problems.push(InputProblem::error(

@@ -93,7 +93,7 @@ pub fn parse_json_line(
     let mut problems = Vec::new();
     // The usual record, a flat object of strings and integers, is read
     // without building JSON values; anything else goes through serde_json.
-    if let Some(pairs) = std::str::from_utf8(bytes)
+    if let Some(pairs) = simdutf8::basic::from_utf8(bytes)
         .ok()
         .and_then(flat_json::parse_flat_object)
     {
