@@ -36,7 +36,7 @@ use kinds::RuleKind;
 use matcher::{Matcher, Occurrence, PatternUse};
 use message::MessageTemplate;
 use normalize::{Normalized, Normalizer};
-use when::{Condition, Conditions, Evaluator};
+use when::{CategoryMemo, Condition, Conditions, Evaluator};
 
 pub use compile::compile;
 pub use select::RuleFilter;
@@ -141,6 +141,8 @@ pub struct Scratch {
     item_terms: Vec<(u32, u32)>,
     /// Recognised text per scanned field, computed on demand.
     recognized: Vec<Option<Recognized>>,
+    /// Category test results by category value.
+    category_memo: CategoryMemo,
 }
 
 impl Ruleset {
@@ -177,6 +179,7 @@ impl Ruleset {
             triggers,
             item_terms,
             recognized,
+            category_memo,
             ..
         } = scratch;
         triggers.clear();
@@ -184,7 +187,7 @@ impl Ruleset {
         item_terms.clear();
         recognized.clear();
         recognized.resize_with(self.scan_fields.len(), || None);
-        let mut evaluator = Evaluator::new(listing, &self.conditions, contains_hits);
+        let mut evaluator = Evaluator::new(listing, &self.conditions, contains_hits, category_memo);
         applies.clear();
         applies.resize(self.rules.len(), None);
         let mut applies_to = |rule: u32| -> bool {

@@ -71,6 +71,8 @@ pub enum Comparison {
 /// A compiled `category:` test.
 #[derive(Debug, Clone)]
 pub struct CategoryTest {
+    /// Index among the ruleset's category tests ([`Conditions::category_tests`]).
+    id: usize,
     prefixes: Vec<Vec<String>>,
     /// Segment names, hashed: category conditions list dozens of them and
     /// run for most rules of most listings.
@@ -93,6 +95,54 @@ pub struct Conditions {
     pub named: Vec<Condition>,
     /// For each `contains` test, the scan-field indices it looks in.
     pub contains: Vec<Vec<usize>>,
+    /// Number of category tests.
+    pub category_tests: usize,
+    /// Tells compiled condition sets apart, so a [`CategoryMemo`] reused
+    /// with another ruleset starts again.
+    identity: u64,
+}
+
+impl Conditions {
+    fn new() -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Self {
+            identity: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            ..Self::default()
+        }
+    }
+}
+
+/// Most distinct category values a [`CategoryMemo`] remembers before it
+/// starts again.
+const CATEGORY_MEMO_LIMIT: usize = 4096;
+
+/// Results of category tests by category value, kept across the listings
+/// one worker checks: an export has few distinct categories, and a
+/// category test (segments, prefixes, regex) gives the same answer for the
+/// same value.
+#[derive(Debug, Default)]
+pub struct CategoryMemo {
+    /// [`Conditions::identity`] of the conditions the results are for.
+    owner: u64,
+    slots: HashMap<Box<str>, usize>,
+    results: Vec<Vec<Option<bool>>>,
+}
+
+impl CategoryMemo {
+    /// The result row for a category value, made on first sight.
+    fn slot(&mut self, value: &str, tests: usize) -> usize {
+        if let Some(&slot) = self.slots.get(value) {
+            return slot;
+        }
+        if self.results.len() >= CATEGORY_MEMO_LIMIT {
+            self.slots.clear();
+            self.results.clear();
+        }
+        let slot = self.results.len();
+        self.results.push(vec![None; tests]);
+        self.slots.insert(value.into(), slot);
+        slot
+    }
 }
 
 /// Splits a category path into normalised segments. Separators: `/`, `>`,
@@ -153,6 +203,9 @@ pub struct Evaluator<'a> {
     named: Vec<Option<bool>>,
     /// The listing's category segments, split on first use.
     category: Option<CategoryPath>,
+    memo: &'a mut CategoryMemo,
+    /// The listing's row in `memo`, found on first use.
+    memo_slot: Option<usize>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -162,14 +215,39 @@ impl<'a> Evaluator<'a> {
         listing: &'a Listing,
         conditions: &'a Conditions,
         contains_hits: &'a [bool],
+        memo: &'a mut CategoryMemo,
     ) -> Self {
+        if memo.owner != conditions.identity {
+            *memo = CategoryMemo {
+                owner: conditions.identity,
+                ..CategoryMemo::default()
+            };
+        }
         Self {
             listing,
             conditions,
             contains_hits,
             named: vec![None; conditions.named.len()],
             category: None,
+            memo,
+            memo_slot: None,
         }
+    }
+
+    fn category_holds(&mut self, test: &CategoryTest) -> bool {
+        let listing = self.listing;
+        let value = listing.get("category").unwrap_or("");
+        let tests = self.conditions.category_tests;
+        let slot = *self
+            .memo_slot
+            .get_or_insert_with(|| self.memo.slot(value, tests));
+        if let Some(known) = self.memo.results[slot][test.id] {
+            return known;
+        }
+        let path = self.category.get_or_insert_with(|| CategoryPath::of(value));
+        let result = test.matches(path);
+        self.memo.results[slot][test.id] = Some(result);
+        result
     }
 
     /// Whether `condition` holds for the listing.
@@ -184,13 +262,7 @@ impl<'a> Evaluator<'a> {
             Condition::All(all) => all.iter().all(|c| self.holds(c)),
             Condition::Any(any) => any.iter().any(|c| self.holds(c)),
             Condition::Not(c) => !self.holds(c),
-            Condition::Category(test) => {
-                let listing = self.listing;
-                let path = self
-                    .category
-                    .get_or_insert_with(|| CategoryPath::of(listing.get("category").unwrap_or("")));
-                test.matches(path)
-            }
+            Condition::Category(test) => self.category_holds(test),
             Condition::FieldPresent(f) => value(f).is_some(),
             Condition::FieldEmpty(f) => value(f).is_none(),
             Condition::FieldMatches { field, regex } => {
@@ -262,7 +334,7 @@ impl<'a> ConditionCompiler<'a> {
             defs,
             done: HashMap::new(),
             stack: Vec::new(),
-            conditions: Conditions::default(),
+            conditions: Conditions::new(),
         }
     }
 
@@ -284,7 +356,11 @@ impl<'a> ConditionCompiler<'a> {
             ConditionDef::Not(inner) => {
                 Condition::Not(Box::new(self.compile(pack, source, inner, target)?))
             }
-            ConditionDef::Category(c) => Condition::Category(compile_category(source, c)?),
+            ConditionDef::Category(c) => {
+                let id = self.conditions.category_tests;
+                self.conditions.category_tests += 1;
+                Condition::Category(compile_category(id, source, c)?)
+            }
             ConditionDef::FieldPresent(f) => Condition::FieldPresent(f.clone()),
             ConditionDef::FieldEmpty(f) => Condition::FieldEmpty(f.clone()),
             ConditionDef::FieldMatches(m) => Condition::FieldMatches {
@@ -418,8 +494,13 @@ impl<'a> ConditionCompiler<'a> {
     }
 }
 
-fn compile_category(source: &PackSource, def: &CategoryDef) -> Result<CategoryTest, PackError> {
+fn compile_category(
+    id: usize,
+    source: &PackSource,
+    def: &CategoryDef,
+) -> Result<CategoryTest, PackError> {
     Ok(CategoryTest {
+        id,
         prefixes: def.prefix.iter().map(|p| category_segments(p)).collect(),
         any: def.any.iter().map(|a| normalize_term(a)).collect(),
         regex: def
@@ -469,6 +550,7 @@ mod tests {
     #[test]
     fn category_test_prefix_any_and_regex() {
         let test = CategoryTest {
+            id: 0,
             prefixes: vec![category_segments("食品")],
             any: ["医疗器械".to_owned()].into_iter().collect(),
             regex: Some(Regex::new("^家用电器/").unwrap()),
@@ -480,6 +562,37 @@ mod tests {
         assert!(matches("家用电器 > 电吹风"));
         assert!(!matches("服饰/T恤"));
         assert!(!matches(""));
+    }
+
+    #[test]
+    fn category_results_are_remembered_per_value_and_per_ruleset() {
+        let listing = |category: &str| Listing {
+            fields: vec![(Arc::from("category"), category.to_owned())],
+            ..Listing::default()
+        };
+        let under = |prefix: &str| {
+            Condition::Category(CategoryTest {
+                id: 0,
+                prefixes: vec![category_segments(prefix)],
+                any: Default::default(),
+                regex: None,
+            })
+        };
+        let (food, clothes) = (under("食品"), under("服饰"));
+        let one_test = || Conditions {
+            category_tests: 1,
+            ..Conditions::new()
+        };
+        let (a, b) = (one_test(), one_test());
+        let mut memo = CategoryMemo::default();
+        let nuts = listing("食品/坚果");
+        let shirt = listing("服饰/T恤");
+        assert!(Evaluator::new(&nuts, &a, &[], &mut memo).holds(&food));
+        assert!(!Evaluator::new(&shirt, &a, &[], &mut memo).holds(&food));
+        assert!(Evaluator::new(&nuts, &a, &[], &mut memo).holds(&food));
+        // The same test index means another test in another ruleset.
+        assert!(!Evaluator::new(&nuts, &b, &[], &mut memo).holds(&clothes));
+        assert!(Evaluator::new(&shirt, &b, &[], &mut memo).holds(&clothes));
     }
 
     #[test]
