@@ -600,15 +600,26 @@ fn ratio_of(number: &str) -> Option<f64> {
     (value > 0.0 && value < 1.0).then_some(value)
 }
 
+/// Searchers for the words every claim contains: 原价, 折, 半价, 降, 减,
+/// 省, 低至 (in that order).
+fn claim_words() -> &'static [memchr::memmem::Finder<'static>; 7] {
+    static WORDS: std::sync::OnceLock<[memchr::memmem::Finder<'static>; 7]> =
+        std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        ["原价", "折", "半价", "降", "减", "省", "低至"].map(memchr::memmem::Finder::new)
+    })
+}
+
 /// Finds discount claims in a field's normalised text.
 pub fn find_claims(text: &Normalized) -> Vec<Claim> {
     let s = text.text.as_str();
     // Each kind of claim contains one of its words; most text contains
     // none, and a substring search is much cheaper than a regex scan.
-    let has_was_now = s.contains("原价");
-    let has_ratio = s.contains('折') || s.contains("半价");
-    let has_cut = s.contains('降') || s.contains('减') || s.contains('省');
-    let has_low = s.contains("低至");
+    let has = |word: usize| claim_words()[word].find(s.as_bytes()).is_some();
+    let has_was_now = has(0);
+    let has_ratio = has(1) || has(2);
+    let has_cut = has(3) || has(4) || has(5);
+    let has_low = has(6);
     if !(has_was_now || has_ratio || has_cut || has_low) {
         return Vec::new();
     }
