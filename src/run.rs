@@ -1,14 +1,15 @@
 //! The `check` pipeline: inputs → listings (read on their own thread, in
-//! batches) → the ruleset (in parallel with rayon) → findings in input order
-//! → a reporter.
+//! batches) → the ruleset (each batch a rayon task) → findings in input
+//! order → a reporter (on the calling thread, while later batches are
+//! checked).
 //!
 //! Batches are processed in parallel but collected in order, so output is the
 //! same whatever the number of jobs. Memory holds a few batches at a time,
 //! not the input.
 
-use std::sync::mpsc::sync_channel;
-
-use rayon::prelude::*;
+use std::panic::AssertUnwindSafe;
+use std::sync::mpsc::{channel, sync_channel};
+use std::sync::Mutex;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -279,9 +280,32 @@ fn check_stream(
         pool,
         progress,
     } = *context;
-    std::thread::scope(|scope| {
+    // Checkers' scratch space, reused from batch to batch.
+    let scratches: Mutex<Vec<(Scratch, FieldMapper)>> = Mutex::new(Vec::new());
+    let check_batch = |batch: Vec<RawRecord>| -> Vec<Finding> {
+        let spare = scratches.lock().ok().and_then(|mut s| s.pop());
+        let (mut scratch, mut mapper) = spare.unwrap_or_else(|| {
+            (
+                Scratch::default(),
+                FieldMapper::new(plan.read.profile.clone()),
+            )
+        });
+        let mut findings = Vec::new();
+        for record in batch {
+            findings.extend(ruleset.check(&record.into_listing(&mut mapper), &mut scratch));
+        }
+        if let Ok(mut s) = scratches.lock() {
+            s.push((scratch, mapper));
+        }
+        findings.retain(|f| {
+            &*f.category != INPUT_CATEGORY || !plan.filter.ignored(&f.rule, &f.category, &f.pack)
+        });
+        findings
+    };
+    let in_flight_limit = 2 * pool.current_num_threads() + 2;
+    std::thread::scope(|threads| {
         let (tx, rx) = sync_channel::<Vec<RawRecord>>(BATCHES_AHEAD);
-        scope.spawn(move || {
+        threads.spawn(move || {
             let mut records = records;
             loop {
                 let batch: Vec<RawRecord> = records.by_ref().take(BATCH_SIZE).collect();
@@ -290,34 +314,90 @@ fn check_stream(
                 }
             }
         });
-        for batch in rx {
-            summary.listings += batch.len() as u64;
-            let per_listing: Vec<_> = pool.install(|| {
-                batch
-                    .into_par_iter()
-                    .map_init(
-                        || {
-                            (
-                                Scratch::default(),
-                                FieldMapper::new(plan.read.profile.clone()),
-                            )
-                        },
-                        |(scratch, mapper), record| {
-                            ruleset.check(&record.into_listing(mapper), scratch)
-                        },
-                    )
-                    .collect()
-            });
-            let mut findings: Vec<_> = per_listing.into_iter().flatten().collect();
-            findings.retain(|f| {
-                &*f.category != INPUT_CATEGORY
-                    || !plan.filter.ignored(&f.rule, &f.category, &f.pack)
-            });
-            let findings = gate.pass(findings, summary);
-            // Returning drops `rx`, which stops the reader thread.
-            reporter.findings(&findings)?;
-            progress.update(summary.listings);
+        // Batches are checked as pool tasks while this thread writes the
+        // findings of finished ones, in input order.
+        let (done_tx, done_rx) = channel::<Checked>();
+        let mut output = InOrder::new(gate, reporter, summary, progress);
+        let result = pool.in_place_scope(|tasks| -> Result<(), CheckError> {
+            let mut sent = 0u64;
+            for batch in rx {
+                while sent - output.next >= in_flight_limit as u64 {
+                    let Ok(done) = done_rx.recv() else { break };
+                    output.take(done)?;
+                }
+                let done_tx = done_tx.clone();
+                let check_batch = &check_batch;
+                let seq = sent;
+                tasks.spawn(move |_| {
+                    let listings = batch.len();
+                    // A panic is carried to this thread and resumed there,
+                    // rather than leaving it waiting for the batch.
+                    let findings =
+                        std::panic::catch_unwind(AssertUnwindSafe(|| check_batch(batch)));
+                    // The receiver outlives every task of this scope.
+                    let _ = done_tx.send((seq, listings, findings));
+                });
+                sent += 1;
+                while let Ok(done) = done_rx.try_recv() {
+                    output.take(done)?;
+                }
+            }
+            while output.next < sent {
+                let Ok(done) = done_rx.recv() else { break };
+                output.take(done)?;
+            }
+            Ok(())
+        });
+        // Returning drops `rx`, which stops the reader thread.
+        result
+    })
+}
+
+/// Puts finished batches back in input order and passes them through the
+/// gate to the reporter.
+struct InOrder<'a> {
+    gate: &'a mut Gate,
+    reporter: &'a mut dyn Reporter,
+    summary: &'a mut Summary,
+    progress: &'a Progress,
+    /// Sequence number of the next batch to write.
+    next: u64,
+    /// Finished batches waiting for an earlier one.
+    waiting: BTreeMap<u64, (usize, Vec<Finding>)>,
+}
+
+/// A checked batch: its sequence number, its number of records, and its
+/// findings (or the panic that interrupted it).
+type Checked = (u64, usize, std::thread::Result<Vec<Finding>>);
+
+impl<'a> InOrder<'a> {
+    fn new(
+        gate: &'a mut Gate,
+        reporter: &'a mut dyn Reporter,
+        summary: &'a mut Summary,
+        progress: &'a Progress,
+    ) -> Self {
+        Self {
+            gate,
+            reporter,
+            summary,
+            progress,
+            next: 0,
+            waiting: BTreeMap::new(),
+        }
+    }
+
+    /// Accepts a finished batch and writes every batch now in order.
+    fn take(&mut self, (seq, listings, findings): Checked) -> Result<(), CheckError> {
+        let findings = findings.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        self.waiting.insert(seq, (listings, findings));
+        while let Some((listings, findings)) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            self.summary.listings += listings as u64;
+            let findings = self.gate.pass(findings, self.summary);
+            self.reporter.findings(&findings)?;
+            self.progress.update(self.summary.listings);
         }
         Ok(())
-    })
+    }
 }

@@ -215,6 +215,65 @@ fn output_is_identical_whatever_the_number_of_jobs() {
 }
 
 #[test]
+fn many_batches_come_out_in_input_order_whatever_the_number_of_jobs() {
+    // Enough records for many batches of 512, with findings spread unevenly
+    // (so batches finish out of order) and bad lines among them.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.jsonl");
+    let mut text = String::new();
+    let (mut expected, mut last) = (0, 0);
+    for i in 0..6000 {
+        let line = match i % 13 {
+            0 => "{bad json".to_owned(),
+            k => {
+                let title = if i % 3 == 0 {
+                    "最好的羽绒服 第一品牌"
+                } else {
+                    "羽绒服"
+                };
+                let filler = "加厚保暖".repeat(k * (i % 97));
+                format!(r#"{{"id":"M-{i}","title":"{title}","description":"{filler}"}}"#)
+            }
+        };
+        let found = usize::from(i % 13 == 0) + if i % 13 != 0 && i % 3 == 0 { 2 } else { 0 };
+        if found > 0 {
+            (expected, last) = (expected + found, i + 1);
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    std::fs::write(&path, text).unwrap();
+    let out = |jobs: &str| {
+        run(listlint()
+            .args([
+                "check",
+                "--format",
+                "jsonl",
+                "--select",
+                "absolute-terms,input",
+                "--jobs",
+                jobs,
+            ])
+            .arg(&path))
+        .1
+    };
+    let one = out("1");
+    let findings = jsonl(&one);
+    assert_eq!(findings.len(), expected);
+    let records: Vec<u64> = findings
+        .iter()
+        .map(|f| f["record"].as_u64().unwrap())
+        .collect();
+    assert!(
+        records.windows(2).all(|w| w[0] <= w[1]),
+        "records out of order"
+    );
+    assert_eq!(records.last(), Some(&(last as u64)));
+    assert_eq!(one, out("2"));
+    assert_eq!(one, out("5"));
+}
+
+#[test]
 fn unreadable_records_become_input_findings_and_the_rest_is_checked() {
     let (code, stdout, _) =
         run(check_with_test_pack().args(["--format", "jsonl", "tests/data/listings.jsonl"]));

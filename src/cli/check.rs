@@ -55,7 +55,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Worker threads (default, or 0: all cores).
+    /// Threads that check listings (default, or 0: all cores); reading and
+    /// writing run on their own threads.
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
 
