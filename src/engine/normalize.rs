@@ -83,13 +83,12 @@ impl Normalized {
     /// match — whitespace at some of its boundaries but not all, and a
     /// one-character piece at an end that lies inside a word — is dropped.
     pub fn straddles_words(&self, first: usize, last: usize) -> bool {
-        let gaps: Vec<usize> = (first + 1..last)
-            .filter(|&i| self.chars[i].space_before)
-            .collect();
-        let (Some(&first_gap), Some(&last_gap)) = (gaps.first(), gaps.last()) else {
+        let mut gaps = (first + 1..last).filter(|&i| self.chars[i].space_before);
+        let Some(first_gap) = gaps.next() else {
             return false;
         };
-        if gaps.len() == last - first - 1 {
+        let (last_gap, count) = gaps.fold((first_gap, 1), |(_, n), i| (i, n + 1));
+        if count == last - first - 1 {
             return false;
         }
         let in_word = |i: usize| self.chars[i].ch.is_alphanumeric();

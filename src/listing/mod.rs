@@ -99,9 +99,12 @@ impl Listing {
 
     /// The value of a field, if present.
     pub fn get(&self, name: &str) -> Option<&str> {
+        // Called many times per listing: the length and first byte tell
+        // most names apart without a full comparison.
+        let first = name.as_bytes().first();
         self.fields
             .iter()
-            .find(|(n, _)| &**n == name)
+            .find(|(n, _)| n.len() == name.len() && n.as_bytes().first() == first && &**n == name)
             .map(|(_, v)| v.as_str())
     }
 
