@@ -140,6 +140,15 @@ fn patterns() -> &'static Patterns {
     })
 }
 
+/// Whether `text` has `n` ASCII digits in a row.
+fn has_digit_run(text: &str, n: usize) -> bool {
+    let mut run = 0;
+    text.bytes().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run >= n
+    })
+}
+
 /// Converts full-width ASCII to half-width, one character for one.
 pub fn half_width(text: &str) -> String {
     text.chars()
@@ -181,7 +190,15 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
     let mut out = Recognized::default();
     // Dates, each with a following time if there is one: (moment, byte range).
     let mut moments: Vec<(Moment, usize, usize)> = Vec::new();
-    for m in p.date.captures_iter(&s) {
+    // Each recogniser runs only on text with a word or digits it needs:
+    // most text has none, and a byte search costs far less than a regex
+    // scan with captures.
+    let dates = if s.contains('月') || has_digit_run(&s, 4) {
+        Some(p.date.captures_iter(&s))
+    } else {
+        None
+    };
+    for m in dates.into_iter().flatten() {
         let whole = m.get(0).expect("group 0");
         let (y, mo, d) = match (m.get(2), m.get(4)) {
             (Some(mo), _) => (m.get(1), mo, m.get(3)),
@@ -285,18 +302,27 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
             });
         }
     }
-    out.thresholds = p
-        .threshold
-        .find_iter(&s)
-        .map(|m| span(m.start(), m.end()))
-        .collect();
-    out.quantity_limits = p
-        .quantity
-        .find_iter(&s)
-        .map(|m| span(m.start(), m.end()))
-        .collect();
+    if s.contains('满') {
+        out.thresholds = p
+            .threshold
+            .find_iter(&s)
+            .map(|m| span(m.start(), m.end()))
+            .collect();
+    }
+    if ['限', '剩', '有', '前'].iter().any(|&c| s.contains(c)) {
+        out.quantity_limits = p
+            .quantity
+            .find_iter(&s)
+            .map(|m| span(m.start(), m.end()))
+            .collect();
+    }
     let mut previous_end = 0;
-    for m in p.amount.captures_iter(&s) {
+    let amounts = if ['¥', '￥', '元'].iter().any(|&c| s.contains(c)) {
+        Some(p.amount.captures_iter(&s))
+    } else {
+        None
+    };
+    for m in amounts.into_iter().flatten() {
         let whole = m.get(0).expect("group 0");
         let (number, wan) = match m.get(1) {
             Some(n) => (n.as_str(), m.get(2).is_some()),
