@@ -149,8 +149,16 @@ fn has_digit_run(text: &str, n: usize) -> bool {
     })
 }
 
-/// Converts full-width ASCII to half-width, one character for one.
-pub fn half_width(text: &str) -> String {
+/// Converts full-width ASCII to half-width, one character for one; text
+/// without full-width characters (the usual case) is borrowed as is.
+pub fn half_width(text: &str) -> std::borrow::Cow<'_, str> {
+    // U+FF01–U+FF5E start with byte 0xEF in UTF-8, U+3000 is E3 80 80.
+    let bytes = text.as_bytes();
+    if memchr::memchr(0xEF, bytes).is_none()
+        && memchr::memmem::find(bytes, "\u{3000}".as_bytes()).is_none()
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
     text.chars()
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -350,6 +358,12 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn half_width_converts_full_width_ascii_and_borrows_other_text() {
+        assert_eq!(half_width("ＳＣ１２３　满１００元，"), "SC123 满100元,");
+        assert!(matches!(half_width("满100元 限购2件"), std::borrow::Cow::Borrowed(_)));
+    }
 
     fn d(y: i32, m: u8, day: u8) -> Date {
         Date::new(y, m, day).unwrap()

@@ -14,6 +14,7 @@ use regex::Regex;
 
 use crate::date::Date;
 use crate::listing::Listing;
+use crate::recognize::half_width;
 use crate::validate::Validator;
 
 /// Run-time data of a require rule.
@@ -59,16 +60,6 @@ fn trimmed_span(value: &str) -> (usize, usize, &str) {
 
 /// Full-width digits and letters to half-width, as certificates are often
 /// typed with a Chinese input method.
-fn half_width(value: &str) -> String {
-    value
-        .chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            c => c,
-        })
-        .collect()
-}
 
 impl Require {
     /// Checks the requirement on a listing.
