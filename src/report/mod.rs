@@ -93,15 +93,23 @@ impl Summary {
     pub fn count(&mut self, finding: &Finding) {
         self.findings += 1;
         *self.by_severity.entry(finding.severity).or_default() += 1;
-        *self
-            .by_category
-            .entry(finding.category.to_string())
-            .or_default() += 1;
+        // Looked up before inserting: no new key string per finding.
+        match self.by_category.get_mut(&*finding.category) {
+            Some(count) => *count += 1,
+            None => {
+                self.by_category.insert(finding.category.to_string(), 1);
+            }
+        }
     }
 
     /// Counts one finding per rule too (`--statistics`).
     pub fn count_rule(&mut self, finding: &Finding) {
-        *self.by_rule.entry(finding.rule.to_string()).or_default() += 1;
+        match self.by_rule.get_mut(&*finding.rule) {
+            Some(count) => *count += 1,
+            None => {
+                self.by_rule.insert(finding.rule.to_string(), 1);
+            }
+        }
     }
 
     /// Number of findings at this severity.
