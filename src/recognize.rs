@@ -362,7 +362,10 @@ mod tests {
     #[test]
     fn half_width_converts_full_width_ascii_and_borrows_other_text() {
         assert_eq!(half_width("ＳＣ１２３　满１００元，"), "SC123 满100元,");
-        assert!(matches!(half_width("满100元 限购2件"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(
+            half_width("满100元 限购2件"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     fn d(y: i32, m: u8, day: u8) -> Date {

@@ -22,6 +22,8 @@ pub struct JsonlLines<R: BufRead> {
     line: u64,
     count: u64,
     failed: bool,
+    /// Length of the previous line, to size the next one's buffer.
+    previous_len: usize,
 }
 
 impl<R: BufRead> JsonlLines<R> {
@@ -33,6 +35,7 @@ impl<R: BufRead> JsonlLines<R> {
             line: 0,
             count: 0,
             failed: false,
+            previous_len: 0,
         }
     }
 }
@@ -45,7 +48,9 @@ impl<R: BufRead> Iterator for JsonlLines<R> {
             return None;
         }
         loop {
-            let mut bytes = Vec::new();
+            // Sized from the previous line: one allocation, no regrowth,
+            // for the usual file of similar lines.
+            let mut bytes = Vec::with_capacity(self.previous_len + 64);
             match self.input.read_until(b'\n', &mut bytes) {
                 Ok(0) => return None,
                 Ok(_) => {}
@@ -64,6 +69,7 @@ impl<R: BufRead> Iterator for JsonlLines<R> {
                 }
             }
             self.line += 1;
+            self.previous_len = bytes.len();
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
