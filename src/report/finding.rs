@@ -1,5 +1,6 @@
 //! The finding: what every output format renders.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -59,17 +60,25 @@ pub fn fingerprint(
     field: Option<&str>,
     text: Option<&str>,
 ) -> String {
-    let mut normalized = Normalized::default();
-    if let Some(text) = text {
-        Normalizer::new().normalize_into(text, &mut normalized);
+    thread_local! {
+        // Buffers reused from finding to finding.
+        static SCRATCH: RefCell<(Normalizer, Normalized)> = RefCell::default();
     }
-    let mut hasher = Sha256::new();
-    for part in [rule, listing_key, field.unwrap_or(""), &normalized.text] {
-        hasher.update(part.as_bytes());
-        hasher.update([0u8]);
-    }
+    let digest = SCRATCH.with(|scratch| {
+        let (normalizer, normalized) = &mut *scratch.borrow_mut();
+        normalized.text.clear();
+        normalized.chars.clear();
+        if let Some(text) = text {
+            normalizer.normalize_into(text, normalized);
+        }
+        let mut hasher = Sha256::new();
+        for part in [rule, listing_key, field.unwrap_or(""), &normalized.text] {
+            hasher.update(part.as_bytes());
+            hasher.update([0u8]);
+        }
+        hasher.finalize()
+    });
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = hasher.finalize();
     let mut out = String::with_capacity(32);
     for b in &digest[..16] {
         out.push(HEX[usize::from(b >> 4)] as char);
