@@ -140,11 +140,13 @@ fn patterns() -> &'static Patterns {
     })
 }
 
-/// Whether `text` has `n` ASCII digits in a row.
+/// Whether `text` has `n` digits in a row. Any numeric character counts
+/// (a superset of the regexes' Unicode `\d`): sellers write years in
+/// fancy digits such as `𝟐𝟎𝟐𝟓`.
 fn has_digit_run(text: &str, n: usize) -> bool {
     let mut run = 0;
-    text.bytes().any(|b| {
-        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+    text.chars().any(|c| {
+        run = if c.is_numeric() { run + 1 } else { 0 };
         run >= n
     })
 }
@@ -358,6 +360,15 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_with_years_in_other_digits_are_still_read() {
+        for text in ["特价截至𝟐𝟎𝟐𝟓-11-12", "特价截至٢٠٢٥-11-12"] {
+            let found = recognize(text, 2026);
+            assert_eq!(found.dates.len(), 1, "{text}");
+            assert_eq!(found.windows.len(), 1, "{text}");
+        }
+    }
 
     #[test]
     fn half_width_converts_full_width_ascii_and_borrows_other_text() {

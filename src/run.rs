@@ -8,8 +8,9 @@
 //! not the input.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::mpsc::{channel, sync_channel};
+use std::sync::mpsc::{channel, sync_channel, RecvTimeoutError};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -32,6 +33,9 @@ use crate::source::{self, Input, RawRecord, ReadOptions, SourceError};
 const BATCH_SIZE: usize = 512;
 /// Batches read ahead of the one being checked.
 const BATCHES_AHEAD: usize = 4;
+/// Longest time the findings of a checked batch wait to be written while
+/// the input has nothing new.
+const OUTPUT_LATENCY: Duration = Duration::from_millis(25);
 
 /// What `check` reads and how.
 #[derive(Debug, Clone)]
@@ -320,11 +324,29 @@ fn check_stream(
         let mut output = InOrder::new(gate, reporter, summary, progress);
         let result = pool.in_place_scope(|tasks| -> Result<(), CheckError> {
             let mut sent = 0u64;
-            for batch in rx {
-                while sent - output.next >= in_flight_limit as u64 {
-                    let Ok(done) = done_rx.recv() else { break };
+            let mut reading = true;
+            while reading || output.next < sent {
+                while let Ok(done) = done_rx.try_recv() {
                     output.take(done)?;
                 }
+                if !reading || sent - output.next >= in_flight_limit as u64 {
+                    if output.next < sent {
+                        let Ok(done) = done_rx.recv() else { break };
+                        output.take(done)?;
+                    }
+                    continue;
+                }
+                // Waiting for the reader is bounded, so that findings of
+                // batches already checked are written even while a slow
+                // input (a pipe, standard input) has nothing new.
+                let batch = match rx.recv_timeout(OUTPUT_LATENCY) {
+                    Ok(batch) => batch,
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => {
+                        reading = false;
+                        continue;
+                    }
+                };
                 let done_tx = done_tx.clone();
                 let check_batch = &check_batch;
                 let seq = sent;
@@ -338,13 +360,6 @@ fn check_stream(
                     let _ = done_tx.send((seq, listings, findings));
                 });
                 sent += 1;
-                while let Ok(done) = done_rx.try_recv() {
-                    output.take(done)?;
-                }
-            }
-            while output.next < sent {
-                let Ok(done) = done_rx.recv() else { break };
-                output.take(done)?;
             }
             Ok(())
         });

@@ -274,6 +274,49 @@ fn many_batches_come_out_in_input_order_whatever_the_number_of_jobs() {
 }
 
 #[test]
+fn findings_of_a_checked_batch_are_written_while_the_input_waits() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    use std::time::Duration;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_listlint"))
+        .args([
+            "check",
+            "--format",
+            "jsonl",
+            "--select",
+            "absolute-terms",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // One whole batch, then the input goes quiet without ending.
+    for i in 0..512 {
+        writeln!(stdin, r#"{{"id":"W-{i}","title":"最好的保温杯"}}"#).unwrap();
+    }
+    stdin.flush().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let first = rx.recv_timeout(Duration::from_secs(20));
+    drop(stdin);
+    let status = child.wait().unwrap();
+    let first = first.expect("the first batch's findings come before the input ends");
+    assert!(first.contains("\"listing_id\":\"W-0\""), "{first}");
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(rx.iter().count(), 511);
+}
+
+#[test]
 fn unreadable_records_become_input_findings_and_the_rest_is_checked() {
     let (code, stdout, _) =
         run(check_with_test_pack().args(["--format", "jsonl", "tests/data/listings.jsonl"]));

@@ -94,3 +94,30 @@ fn a_window_is_past_only_once_its_end_has_passed() {
     let found = listing_rules(&findings("2026-11-10"));
     assert!(!found.contains(&("PM-04".to_owned(), "promo/window-dates".to_owned())));
 }
+
+#[test]
+fn an_end_date_in_fancy_digits_is_still_read() {
+    let (code, stdout, _) = run(listlint()
+        .args([
+            "check",
+            "--format",
+            "jsonl",
+            "--select",
+            "promotions",
+            "--as-of",
+            "2026-11-27",
+            "-",
+        ])
+        .write_stdin(
+            "{\"id\":\"F\",\"title\":\"保温杯 限时特价\",\"description\":\"特价截至𝟐𝟎𝟐𝟓-11-12\"}\n",
+        ));
+    assert_eq!(code, 1);
+    let rules: Vec<String> = jsonl(&stdout)
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        rules.contains(&"promo/window-dates".to_owned()),
+        "{rules:?}"
+    );
+}
