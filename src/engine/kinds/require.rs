@@ -58,9 +58,6 @@ fn trimmed_span(value: &str) -> (usize, usize, &str) {
     (start, start + trimmed.chars().count(), trimmed)
 }
 
-/// Full-width digits and letters to half-width, as certificates are often
-/// typed with a Chinese input method.
-
 impl Require {
     /// Checks the requirement on a listing.
     pub fn check(&self, listing: &Listing, as_of: Date) -> Vec<Problem> {
@@ -105,6 +102,8 @@ impl Require {
 
     /// Whether the value's format and validator pass; otherwise why not.
     fn validate(&self, value: &str) -> Result<(), String> {
+        // Certificates are often typed with a Chinese input method, in
+        // full-width digits and letters.
         let normalized = half_width(value.trim());
         if let Some(format) = &self.format {
             if !format.is_match(&normalized) {
