@@ -145,8 +145,14 @@ fn patterns() -> &'static Patterns {
 /// fancy digits such as `𝟐𝟎𝟐𝟓`.
 fn has_digit_run(text: &str, n: usize) -> bool {
     let mut run = 0;
+    let numeric = |c: char| match c {
+        _ if c.is_ascii() => c.is_ascii_digit(),
+        // The CJK ideographs, most of such text, hold no digits.
+        '\u{3400}'..='\u{9FFF}' => false,
+        _ => c.is_numeric(),
+    };
     text.chars().any(|c| {
-        run = if c.is_numeric() { run + 1 } else { 0 };
+        run = if numeric(c) { run + 1 } else { 0 };
         run >= n
     })
 }
