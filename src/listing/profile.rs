@@ -310,6 +310,18 @@ impl FieldMapper {
             .enumerate()
             .map(|(i, h)| self.field_for_at(i, h))
             .collect();
+        // The usual record: every key a different field.
+        let distinct = names.iter().enumerate().all(|(i, a)| {
+            names[..i]
+                .iter()
+                .all(|b| !Arc::ptr_eq(a, b) && (a.len() != b.len() || a != b))
+        });
+        if distinct {
+            return MappedHeaders {
+                names,
+                collisions: Vec::new(),
+            };
+        }
         let mut collisions = Vec::new();
         for i in 0..names.len() {
             let same: Vec<usize> = (0..names.len()).filter(|&j| names[j] == names[i]).collect();
