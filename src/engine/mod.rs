@@ -12,6 +12,7 @@ pub mod compose;
 pub mod hits;
 pub mod html;
 pub mod kinds;
+mod local;
 pub mod matcher;
 pub mod message;
 pub mod normalize;
@@ -33,6 +34,7 @@ use hits::Hit;
 use kinds::disclosure::{At, Found};
 use kinds::price::{Place, PriceContext, PriceScope};
 use kinds::RuleKind;
+use local::LocalStrings;
 use matcher::{Matcher, Occurrence, PatternUse};
 use message::MessageTemplate;
 use normalize::{Normalized, Normalizer};
@@ -143,6 +145,8 @@ pub struct Scratch {
     recognized: Vec<Option<Recognized>>,
     /// Category test results by category value.
     category_memo: CategoryMemo,
+    /// This worker's copies of the strings findings carry.
+    strings: LocalStrings,
 }
 
 impl Ruleset {
@@ -160,14 +164,6 @@ impl Ruleset {
     /// listing-level findings first, then by field ([`Self::scan_fields`]
     /// order, other fields by name), position and rule id.
     pub fn check(&self, listing: &Listing, scratch: &mut Scratch) -> Vec<Finding> {
-        let mut out = Findings {
-            listing,
-            key: None,
-            findings: Vec::new(),
-        };
-        for problem in &listing.problems {
-            out.push_input(problem);
-        }
         self.scan_fields(listing, scratch);
         let Scratch {
             fields,
@@ -180,8 +176,18 @@ impl Ruleset {
             item_terms,
             recognized,
             category_memo,
+            strings,
             ..
         } = scratch;
+        let mut out = Findings {
+            listing,
+            key: None,
+            findings: Vec::new(),
+            strings: Some(strings),
+        };
+        for problem in &listing.problems {
+            out.push_input(problem);
+        }
         triggers.clear();
         triggers.resize(self.rules.len(), None);
         item_terms.clear();
@@ -320,6 +326,7 @@ impl Ruleset {
             listing: record,
             key: None,
             findings: Vec::new(),
+            strings: None,
         };
         for problem in &record.problems {
             out.push_input(problem);
@@ -583,11 +590,13 @@ impl Ruleset {
         let (term, suggestion) = match (&rule.kind, hit.term) {
             (RuleKind::Lexicon(lexicon), Some(t)) => (
                 lexicon.terms[t as usize].as_str(),
-                lexicon.suggestions[t as usize].clone(),
+                lexicon.suggestions[t as usize].as_ref(),
             ),
-            (RuleKind::Pattern(pattern), _) => (text, pattern.suggestion.clone()),
+            (RuleKind::Pattern(pattern), _) => (text, pattern.suggestion.as_ref()),
             _ => (text, None),
         };
+        let suggestion = suggestion.map(|s| out.share(s));
+        let field_name = out.share(field);
         let message = rule.message.render(|name| match name {
             "term" => term,
             "match" => text,
@@ -598,7 +607,7 @@ impl Ruleset {
             rule,
             message,
             suggestion,
-            Some(field.clone()),
+            Some(field_name),
             Some((start, end)),
             source.clone(),
         );
@@ -610,9 +619,20 @@ struct Findings<'a> {
     listing: &'a Listing,
     key: Option<String>,
     findings: Vec<Finding>,
+    /// The worker's copies of shared strings, when checking in a worker.
+    strings: Option<&'a mut LocalStrings>,
 }
 
 impl Findings<'_> {
+    /// A clone of a ruleset or file string for a finding: of the worker's
+    /// own copy when there is one.
+    fn share(&mut self, shared: &Arc<str>) -> Arc<str> {
+        match &mut self.strings {
+            Some(local) => local.get(shared),
+            None => shared.clone(),
+        }
+    }
+
     fn key(&mut self) -> &str {
         let listing = self.listing;
         self.key.get_or_insert_with(|| listing.key())
@@ -635,15 +655,15 @@ impl Findings<'_> {
             _ => None,
         };
         let fingerprint = fingerprint(&rule.id, self.key(), field.as_deref(), text.as_deref());
-        self.findings.push(Finding {
-            rule: rule.id.clone(),
-            pack: rule.pack.clone(),
-            category: rule.category.clone(),
+        let finding = Finding {
+            rule: self.share(&rule.id),
+            pack: self.share(&rule.pack),
+            category: self.share(&rule.category),
             severity: rule.severity,
             message,
-            help: rule.help.clone(),
+            help: rule.help.as_ref().map(|h| self.share(h)),
             suggestion,
-            file: listing.file.clone(),
+            file: self.share(&listing.file),
             line: listing.line,
             record: listing.record,
             listing_id: listing.id().map(str::to_owned),
@@ -653,7 +673,8 @@ impl Findings<'_> {
             text,
             fingerprint,
             source,
-        });
+        };
+        self.findings.push(finding);
     }
 
     /// Recomputes the last finding's fingerprint with `field_key` in place
@@ -674,6 +695,7 @@ impl Findings<'_> {
             problem.field.as_deref(),
             Some(&problem.message),
         );
+        let file = self.share(&listing.file);
         self.findings.push(Finding {
             rule: Arc::from(problem.rule),
             pack: Arc::from(INPUT_CATEGORY),
@@ -684,7 +706,7 @@ impl Findings<'_> {
                 "fix the export; everything that could be read was still checked",
             )),
             suggestion: None,
-            file: listing.file.clone(),
+            file,
             line: listing.line,
             record: listing.record,
             listing_id: listing.id().map(str::to_owned),

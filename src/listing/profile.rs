@@ -377,11 +377,13 @@ impl FieldMapper {
         if let Some(name) = self.cache.get(header) {
             return name.clone();
         }
-        let name = self
-            .profile
-            .field_of(header)
-            .cloned()
-            .unwrap_or_else(|| Arc::from(header.trim()));
+        // A copy of the mapper's own rather than the profile's shared
+        // name: each worker has its own mapper, and threads that clone and
+        // drop one `Arc` for every record fight over its reference count.
+        let name: FieldName = match self.profile.field_of(header) {
+            Some(field) => Arc::from(&**field),
+            None => Arc::from(header.trim()),
+        };
         self.cache.insert(header.to_owned(), name.clone());
         name
     }
