@@ -44,6 +44,7 @@ pub mod listing;
 pub mod money;
 pub mod pack;
 pub mod progress;
+mod ptr_map;
 pub mod recognize;
 pub mod report;
 pub mod run;

@@ -7,8 +7,9 @@
 //! worker's [`LocalStrings`] hands out clones of a copy of its own instead,
 //! so threads never share a count.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use crate::ptr_map::PtrMap;
 
 /// Most strings remembered before the copies are dropped and made again
 /// (bounds memory when many files pass through one worker).
@@ -19,7 +20,7 @@ const LIMIT: usize = 4096;
 pub struct LocalStrings {
     /// Original (kept so its address is not reused while the entry
     /// exists) and this worker's copy.
-    copies: HashMap<usize, (Arc<str>, Arc<str>)>,
+    copies: PtrMap<(Arc<str>, Arc<str>)>,
 }
 
 impl LocalStrings {

@@ -8,11 +8,11 @@
 //! The output is byte for byte what `serde_json` makes of a [`Finding`]
 //! (a test holds the two together).
 
-use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::Arc;
 
 use super::{Finding, Reporter, Summary};
+use crate::ptr_map::PtrMap;
 
 /// Streams findings as JSON Lines.
 pub struct JsonlReporter<W: Write> {
@@ -59,7 +59,7 @@ pub struct FindingEncoder {
     /// Escaped JSON string (quotes included) by the address of a shared
     /// string. The `Arc` is kept so the address cannot be reused by another
     /// string while the entry exists.
-    escaped: HashMap<usize, (Arc<str>, Box<[u8]>)>,
+    escaped: PtrMap<(Arc<str>, Box<[u8]>)>,
 }
 
 impl FindingEncoder {
