@@ -115,18 +115,39 @@ pub fn parse_amount(text: &str) -> Option<Money> {
     if s.is_empty() || !s.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
-    let digits: String = s.chars().filter(|&c| c != ',').collect();
-    let (whole, fraction) = digits.split_once('.').unwrap_or((&digits, ""));
-    let all_digits = |part: &str| part.chars().all(|c| c.is_ascii_digit());
-    if whole.is_empty() || whole.len() > 12 || !all_digits(whole) || !all_digits(fraction) {
+    // Commas group digits anywhere; one `.` starts the decimals. Read in
+    // one pass, without building the digit string.
+    let (mut whole, mut whole_digits) = (0i64, 0usize);
+    let (mut decimals, mut decimal_count, mut in_fraction) = ([0i64; 3], 0usize, false);
+    for c in s.chars() {
+        match c {
+            ',' => {}
+            '.' if !in_fraction => in_fraction = true,
+            '0'..='9' => {
+                let digit = i64::from(c as u8 - b'0');
+                if in_fraction {
+                    if let Some(slot) = decimals.get_mut(decimal_count) {
+                        *slot = digit;
+                    }
+                    decimal_count += 1;
+                } else {
+                    whole_digits += 1;
+                    if whole_digits > 12 {
+                        return None;
+                    }
+                    whole = whole * 10 + digit;
+                }
+            }
+            _ => return None,
+        }
+    }
+    if whole_digits == 0 {
         return None;
     }
     // Exact decimal arithmetic: fen from the first two decimals, rounded
     // half up on the third.
-    let mut fen: i64 = whole.parse::<i64>().ok()? * 100;
-    let decimals: Vec<i64> = fraction.bytes().map(|b| i64::from(b - b'0')).collect();
-    fen += decimals.first().copied().unwrap_or(0) * 10 + decimals.get(1).copied().unwrap_or(0);
-    if decimals.get(2).is_some_and(|&d| d >= 5) {
+    let mut fen = whole * 100 + decimals[0] * 10 + decimals[1];
+    if decimal_count > 2 && decimals[2] >= 5 {
         fen += 1;
     }
     Some(Money(fen))
@@ -135,6 +156,46 @@ pub fn parse_amount(text: &str) -> Option<Money> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The earlier, allocating reading of an amount, kept to check the
+    /// one-pass reading against.
+    fn reference_parse_amount(text: &str) -> Option<Money> {
+        let mut s = text;
+        for prefix in ["RMB", "rmb", "CNY", "cny", "¥", "￥", "$"] {
+            if let Some(rest) = s.strip_prefix(prefix) {
+                s = rest;
+                break;
+            }
+        }
+        s = s
+            .trim_end_matches('起')
+            .trim_end_matches('元')
+            .trim_end_matches('起');
+        if s.is_empty() || !s.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        let digits: String = s.chars().filter(|&c| c != ',').collect();
+        let (whole, fraction) = digits.split_once('.').unwrap_or((&digits, ""));
+        let all_digits = |part: &str| part.chars().all(|c| c.is_ascii_digit());
+        if whole.is_empty() || whole.len() > 12 || !all_digits(whole) || !all_digits(fraction) {
+            return None;
+        }
+        let mut fen: i64 = whole.parse::<i64>().ok()? * 100;
+        let decimals: Vec<i64> = fraction.bytes().map(|b| i64::from(b - b'0')).collect();
+        fen += decimals.first().copied().unwrap_or(0) * 10 + decimals.get(1).copied().unwrap_or(0);
+        if decimals.get(2).is_some_and(|&d| d >= 5) {
+            fen += 1;
+        }
+        Some(Money(fen))
+    }
+
+    proptest! {
+        #[test]
+        fn one_pass_reading_matches_the_reference(text in "(RMB|¥|￥)?[0-9,.]{0,16}(元|起)?|[0-9]{10,14}(\\.[0-9]{0,4})?|[0-9,.元起a ]{0,10}|\\PC{0,8}") {
+            prop_assert_eq!(parse_amount(&text), reference_parse_amount(&text));
+        }
+    }
 
     fn yuan(y: f64) -> Money {
         Money::from_yuan(y)
