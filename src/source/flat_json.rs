@@ -76,17 +76,19 @@ impl<'a> Parser<'a> {
     fn string(&mut self) -> Option<Cow<'a, str>> {
         self.eat(b'"')?;
         let start = self.i;
-        loop {
-            match *self.b.get(self.i)? {
-                b'"' => {
-                    let text = &self.s[start..self.i];
-                    self.i += 1;
-                    return Some(Cow::Borrowed(text));
-                }
-                b'\\' => break,
-                c if c < 0x20 => return None,
-                _ => self.i += 1,
-            }
+        // The end quote or first escape, found with SIMD; the bytes before
+        // it must hold no control character (a branch-free check).
+        let stop = start + memchr::memchr2(b'"', b'\\', &self.b[start..])?;
+        if self.b[start..stop]
+            .iter()
+            .fold(false, |bad, &b| bad | (b < 0x20))
+        {
+            return None;
+        }
+        self.i = stop;
+        if self.b[stop] == b'"' {
+            self.i += 1;
+            return Some(Cow::Borrowed(&self.s[start..stop]));
         }
         let mut owned = String::with_capacity(self.i - start + 16);
         owned.push_str(&self.s[start..self.i]);
