@@ -179,31 +179,14 @@ fn normalize_plain(value: &str, out: &mut Normalized) {
     out.text.clear();
     out.chars.clear();
     out.text.reserve(value.len());
-    let mut sep_before = false;
-    let mut space_before = false;
+    let mut gaps = (false, false);
     let mut chars = value.chars();
     let mut index = 0u32;
     while let Some(raw) = chars.next() {
-        let (start, end) = (index, index + 1);
+        step(out, &mut gaps, raw, (index, index + 1), || {
+            chars.clone().next()
+        });
         index += 1;
-        match fold(raw) {
-            Folded::Keep(c) => {
-                push(out, c, start, end, (sep_before, space_before));
-                (sep_before, space_before) = (false, false);
-            }
-            Folded::Symbol('.')
-                if out.chars.last().is_some_and(|c| c.ch.is_ascii_digit())
-                    && chars.clone().next().is_some_and(
-                        |next| matches!(fold(next), Folded::Keep(c) if c.is_ascii_digit()),
-                    ) =>
-            {
-                push(out, '.', start, end, (sep_before, space_before));
-                (sep_before, space_before) = (false, false);
-            }
-            Folded::Symbol(_) => sep_before = true,
-            Folded::Space => (sep_before, space_before) = (true, true),
-            Folded::Invisible => {}
-        }
     }
 }
 
@@ -212,43 +195,54 @@ fn normalize_visible(visible: impl Iterator<Item = Visible>, out: &mut Normalize
     out.text.clear();
     out.chars.clear();
     let mut visible = visible.peekable();
-    let mut sep_before = false;
-    let mut space_before = false;
+    let mut gaps = (false, false);
     while let Some(v) = visible.next() {
-        let (raw, start, end) = match v {
-            Visible::Char { ch, start, end } => (ch, start, end),
+        match v {
+            Visible::Char { ch, start, end } => {
+                step(out, &mut gaps, ch, (start, end), || match visible.peek() {
+                    Some(Visible::Char { ch, .. }) => Some(*ch),
+                    _ => None,
+                });
+            }
             Visible::Break => {
                 push(out, '\n', 0, 0, (false, false));
-                (sep_before, space_before) = (false, false);
-                continue;
+                gaps = (false, false);
             }
-        };
-        match fold(raw) {
-            Folded::Keep(c) => {
-                push(out, c, start, end, (sep_before, space_before));
-                (sep_before, space_before) = (false, false);
-            }
-            Folded::Symbol('.') if is_decimal_point(out, visible.peek()) => {
-                push(out, '.', start, end, (sep_before, space_before));
-                (sep_before, space_before) = (false, false);
-            }
-            Folded::Symbol(_) => sep_before = true,
-            Folded::Space => (sep_before, space_before) = (true, true),
-            Folded::Invisible => {}
         }
     }
 }
 
-/// A `.` between two ASCII digits is a decimal point, not a separator.
-fn is_decimal_point(out: &Normalized, next: Option<&Visible>) -> bool {
-    let prev_digit = out.chars.last().is_some_and(|c| c.ch.is_ascii_digit());
-    let next_digit = match next {
-        Some(Visible::Char { ch, .. }) => {
-            matches!(fold(*ch), Folded::Keep(c) if c.is_ascii_digit())
+/// Steps 1–5 for one visible character from original range `range`.
+/// `gaps` says whether a separator, and whether whitespace, was skipped
+/// since the last character kept; `next` gives the following character,
+/// to tell a decimal point from a separator.
+#[inline]
+fn step(
+    out: &mut Normalized,
+    gaps: &mut (bool, bool),
+    raw: char,
+    (start, end): (u32, u32),
+    next: impl FnOnce() -> Option<char>,
+) {
+    match fold(raw) {
+        Folded::Keep(c) => {
+            push(out, c, start, end, *gaps);
+            *gaps = (false, false);
         }
-        _ => false,
-    };
-    prev_digit && next_digit
+        Folded::Symbol('.') if is_decimal_point(out, next()) => {
+            push(out, '.', start, end, *gaps);
+            *gaps = (false, false);
+        }
+        Folded::Symbol(_) => gaps.0 = true,
+        Folded::Space => *gaps = (true, true),
+        Folded::Invisible => {}
+    }
+}
+
+/// A `.` between two ASCII digits is a decimal point, not a separator.
+fn is_decimal_point(out: &Normalized, next: Option<char>) -> bool {
+    let prev_digit = out.chars.last().is_some_and(|c| c.ch.is_ascii_digit());
+    prev_digit && next.is_some_and(|ch| matches!(fold(ch), Folded::Keep(c) if c.is_ascii_digit()))
 }
 
 /// Appends a character; `gaps` says whether a separator, and whether
