@@ -98,9 +98,9 @@ pub fn parse_price(text: &str) -> Result<Price, String> {
         .ok_or_else(|| format!("`{}` is not a price", text.trim()))
 }
 
-/// Parses one amount: optional currency sign, digits with thousands commas,
-/// up to two decimals (more are rounded), optional `元` / `起`.
-pub fn parse_amount(text: &str) -> Option<Money> {
+/// The number part of an amount: without a currency sign before it or
+/// `元` / `起` after it; `None` unless it starts with a digit.
+fn amount_digits(text: &str) -> Option<&str> {
     let mut s = text;
     for prefix in ["RMB", "rmb", "CNY", "cny", "¥", "￥", "$"] {
         if let Some(rest) = s.strip_prefix(prefix) {
@@ -112,9 +112,13 @@ pub fn parse_amount(text: &str) -> Option<Money> {
         .trim_end_matches('起')
         .trim_end_matches('元')
         .trim_end_matches('起');
-    if s.is_empty() || !s.starts_with(|c: char| c.is_ascii_digit()) {
-        return None;
-    }
+    s.starts_with(|c: char| c.is_ascii_digit()).then_some(s)
+}
+
+/// Parses one amount: optional currency sign, digits with thousands commas,
+/// up to two decimals (more are rounded), optional `元` / `起`.
+pub fn parse_amount(text: &str) -> Option<Money> {
+    let s = amount_digits(text)?;
     // Commas group digits anywhere; one `.` starts the decimals. Read in
     // one pass, without building the digit string.
     let (mut whole, mut whole_digits) = (0i64, 0usize);
@@ -158,23 +162,10 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The earlier, allocating reading of an amount, kept to check the
-    /// one-pass reading against.
+    /// The earlier, allocating reading of an amount's digits, kept to
+    /// check the one-pass reading against.
     fn reference_parse_amount(text: &str) -> Option<Money> {
-        let mut s = text;
-        for prefix in ["RMB", "rmb", "CNY", "cny", "¥", "￥", "$"] {
-            if let Some(rest) = s.strip_prefix(prefix) {
-                s = rest;
-                break;
-            }
-        }
-        s = s
-            .trim_end_matches('起')
-            .trim_end_matches('元')
-            .trim_end_matches('起');
-        if s.is_empty() || !s.starts_with(|c: char| c.is_ascii_digit()) {
-            return None;
-        }
+        let s = amount_digits(text)?;
         let digits: String = s.chars().filter(|&c| c != ',').collect();
         let (whole, fraction) = digits.split_once('.').unwrap_or((&digits, ""));
         let all_digits = |part: &str| part.chars().all(|c| c.is_ascii_digit());
