@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use super::{Finding, Reporter, Summary};
-use crate::ptr_map::PtrMap;
+use crate::ptr_map::PerString;
 
 /// Streams findings as JSON Lines.
 pub struct JsonlReporter<W: Write> {
@@ -47,19 +47,12 @@ impl<W: Write> Reporter for JsonlReporter<W> {
     }
 }
 
-/// Shared strings seen more than this many times are not remembered any
-/// more: the cache is dropped and starts again, so memory stays bounded
-/// however many distinct field names or files a run meets.
-const CACHE_LIMIT: usize = 4096;
-
 /// Encodes findings as compact JSON objects, remembering the escaped form
 /// of shared (`Arc`) strings.
 #[derive(Default)]
 pub struct FindingEncoder {
-    /// Escaped JSON string (quotes included) by the address of a shared
-    /// string. The `Arc` is kept so the address cannot be reused by another
-    /// string while the entry exists.
-    escaped: PtrMap<(Arc<str>, Box<[u8]>)>,
+    /// Escaped JSON string (quotes included) of each shared string.
+    escaped: PerString<Box<[u8]>>,
 }
 
 impl FindingEncoder {
@@ -107,18 +100,12 @@ impl FindingEncoder {
     }
 
     fn shared(&mut self, value: &Arc<str>, out: &mut Vec<u8>) {
-        let key = Arc::as_ptr(value) as *const u8 as usize;
-        if let Some((_, escaped)) = self.escaped.get(&key) {
-            out.extend_from_slice(escaped);
-            return;
-        }
-        let start = out.len();
-        string(value, out);
-        if self.escaped.len() >= CACHE_LIMIT {
-            self.escaped.clear();
-        }
-        self.escaped
-            .insert(key, (value.clone(), out[start..].into()));
+        let escaped = self.escaped.get_or_make(value, |text| {
+            let mut escaped = Vec::new();
+            string(text, &mut escaped);
+            escaped.into_boxed_slice()
+        });
+        out.extend_from_slice(escaped);
     }
 
     fn shared_or_null(&mut self, value: Option<&Arc<str>>, out: &mut Vec<u8>) {
@@ -194,13 +181,13 @@ mod tests {
     fn cache_stays_bounded() {
         let mut encoder = FindingEncoder::default();
         let mut out = Vec::new();
-        for i in 0..CACHE_LIMIT * 2 {
+        for i in 0..crate::ptr_map::PER_STRING_LIMIT * 2 {
             let mut f = finding(None);
             f.file = Arc::from(format!("file-{i}.csv"));
             out.clear();
             encoder.encode(&f, &mut out);
             assert!(String::from_utf8_lossy(&out).contains(&format!("\"file-{i}.csv\"")));
         }
-        assert!(encoder.escaped.len() <= CACHE_LIMIT);
+        assert!(encoder.escaped.len() <= crate::ptr_map::PER_STRING_LIMIT);
     }
 }
