@@ -139,7 +139,7 @@ impl PriceScope {
     /// as a whole and then each variant, any other listing as itself.
     pub fn of(listing: &Listing) -> Vec<PriceScope> {
         // Only the Shopify grouping writes `variant.N.line`; a listing
-        // without it (nearly all) costs one lookup and no allocation.
+        // without it (nearly all) costs one lookup and no formatting.
         if listing.get("variant.1.line").is_none() {
             return vec![PriceScope::Listing];
         }
