@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{jsonl, listlint, run};
+use common::{jsonl, listlint, listlint_in, run};
 
 const ACME: &str = "fixtures/packs/acme/acme-wording.yaml";
 
@@ -223,8 +223,7 @@ fn composition_errors_name_the_place() {
             format!("pack: p\nversion: \"1\"\n{body}"),
         )
         .unwrap();
-        let (code, _, stderr) = run(listlint()
-            .current_dir(dir.path())
+        let (code, _, stderr) = run(listlint_in(dir.path())
             .args(["check", "--input-format", "csv", "--rules", "p.yaml", "-"])
             .write_stdin("id,title\n1,x\n"));
         assert_eq!(code, 2, "{body}: {stderr}");
@@ -255,8 +254,7 @@ fn extends_by_path_and_tests_of_the_composed_pack() {
         "pack: team\nversion: \"1\"\nextends: base/words.yaml\noverrides:\n  - rule: w/a\n    add_terms: [最棒]\n",
     )
     .unwrap();
-    let (code, stdout, stderr) = run(listlint()
-        .current_dir(dir.path())
+    let (code, stdout, stderr) = run(listlint_in(dir.path())
         .args([
             "check",
             "--no-default-rules",
@@ -272,8 +270,7 @@ fn extends_by_path_and_tests_of_the_composed_pack() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stdout.contains("\"rule\":\"w/a\""), "{stdout}");
     // Loading the base as well does not load it twice.
-    let (code, _, stderr) = run(listlint()
-        .current_dir(dir.path())
+    let (code, _, stderr) = run(listlint_in(dir.path())
         .args([
             "check",
             "--no-default-rules",
@@ -313,8 +310,7 @@ fn the_most_specific_pack_wins_and_extends_is_transitive() {
             "pack: a\nversion: \"1\"\nextends: ./b.yaml\noverrides:\n  - rule: c/one\n    severity: warning\n    add_terms: [丁]\n",
         ),
     ]);
-    let (code, stdout, stderr) = run(listlint()
-        .current_dir(dir.path())
+    let (code, stdout, stderr) = run(listlint_in(dir.path())
         .args([
             "check",
             "--no-default-rules",
@@ -334,7 +330,7 @@ fn the_most_specific_pack_wins_and_extends_is_transitive() {
         .iter()
         .all(|f| f["rule"] == "c/one" && f["severity"] == "warning"));
 
-    let (_, stdout, _) = run(listlint().current_dir(dir.path()).args([
+    let (_, stdout, _) = run(listlint_in(dir.path()).args([
         "rules",
         "show",
         "--resolved",
@@ -357,9 +353,7 @@ fn the_most_specific_pack_wins_and_extends_is_transitive() {
         "tests:\n  - text: 乙丙\n    expect: [b/one, {rule: c/one, text: 丙}]\n",
     )
     .unwrap();
-    let (code, stdout, _) = run(listlint()
-        .current_dir(dir.path())
-        .args(["rules", "test", "a.yaml"]));
+    let (code, stdout, _) = run(listlint_in(dir.path()).args(["rules", "test", "a.yaml"]));
     assert_eq!(code, 0, "{stdout}");
 }
 
@@ -370,9 +364,8 @@ fn cycles_and_list_entries_are_reported_where_they_are() {
         ("b.yaml", B),
         ("a.yaml", "pack: a\nversion: \"1\"\nextends: ./b.yaml\n"),
     ]);
-    let (code, _, stderr) = run(listlint()
-        .current_dir(dir.path())
-        .args(["--color", "never", "rules", "validate", "a.yaml"]));
+    let (code, _, stderr) =
+        run(listlint_in(dir.path()).args(["--color", "never", "rules", "validate", "a.yaml"]));
     assert_eq!(code, 2);
     assert!(
         stderr.contains("a.yaml:3:10: packs extend each other in a cycle: a → b → c → a"),
@@ -383,9 +376,8 @@ fn cycles_and_list_entries_are_reported_where_they_are() {
         "a.yaml",
         "pack: a\nversion: \"1\"\nextends:\n  - cn-ad-absolutes\n  - cn-claim\n  - ./missing.yaml\n  - \"\"\n",
     )]);
-    let (code, _, stderr) = run(listlint()
-        .current_dir(dir.path())
-        .args(["--color", "never", "rules", "validate", "a.yaml"]));
+    let (code, _, stderr) =
+        run(listlint_in(dir.path()).args(["--color", "never", "rules", "validate", "a.yaml"]));
     assert_eq!(code, 2);
     assert!(
         stderr.contains("a.yaml:5:5: extends `cn-claim`"),
@@ -408,8 +400,7 @@ fn a_builtin_pack_extended_without_the_defaults_brings_its_conditions() {
         "e.yaml",
         "pack: e\nversion: \"1\"\nextends: cn-certificates\noverrides:\n  - rule: cert/ccc-certificate\n    severity: error\n",
     )]);
-    let (code, stdout, stderr) = run(listlint()
-        .current_dir(dir.path())
+    let (code, stdout, stderr) = run(listlint_in(dir.path())
         .args([
             "check",
             "--no-default-rules",
@@ -442,9 +433,7 @@ fn overridden_rules_are_linted_at_the_override() {
         "o.yaml",
         "pack: o\nversion: \"1\"\nextends: cn-ad-absolutes\noverrides:\n  - rule: absolute/superlative\n    add_allow: [最好, 不相关]\n",
     )]);
-    let (code, stdout, _) = run(listlint()
-        .current_dir(dir.path())
-        .args(["rules", "validate", "o.yaml"]));
+    let (code, stdout, _) = run(listlint_in(dir.path()).args(["rules", "validate", "o.yaml"]));
     assert_eq!(code, 0);
     assert!(
         stdout.contains("warning: o.yaml:5: `absolute/superlative`: allow phrase `最好` is one of the rule's terms"),
@@ -466,13 +455,11 @@ fn rules_show_finds_items_whatever_key_comes_first() {
         "k.yaml",
         "pack: k\nversion: \"1\"\ncategory: x\nrules:\n  -\n    kind: lexicon\n    id: k/one\n    severity: error\n    message: m\n    terms: [甲]\n  - kind: lexicon\n    id: k/two\n    severity: error\n    message: m\n    terms: [乙]\nconditions: {}\n",
     )]);
-    let (_, stdout, _) = run(listlint()
-        .current_dir(dir.path())
-        .args(["rules", "show", "k/one", "--rules", "k.yaml"]));
+    let (_, stdout, _) =
+        run(listlint_in(dir.path()).args(["rules", "show", "k/one", "--rules", "k.yaml"]));
     assert!(stdout.ends_with("  -\n    kind: lexicon\n    id: k/one\n    severity: error\n    message: m\n    terms: [甲]\n"), "{stdout}");
-    let (_, stdout, _) = run(listlint()
-        .current_dir(dir.path())
-        .args(["rules", "show", "k/two", "--rules", "k.yaml"]));
+    let (_, stdout, _) =
+        run(listlint_in(dir.path()).args(["rules", "show", "k/two", "--rules", "k.yaml"]));
     assert!(stdout.ends_with("  - kind: lexicon\n    id: k/two\n    severity: error\n    message: m\n    terms: [乙]\n"), "{stdout}");
 }
 
@@ -484,8 +471,7 @@ fn builtin_conditions_without_the_default_packs() {
         "food.yaml",
         "pack: food\nversion: \"1\"\ncategory: c\nrules:\n  - id: food/fresh\n    kind: lexicon\n    severity: error\n    message: m\n    terms: [现摘]\n    when: {use: cn-categories/food}\n",
     )]);
-    let (code, stdout, stderr) = run(listlint()
-        .current_dir(dir.path())
+    let (code, stdout, stderr) = run(listlint_in(dir.path())
         .args([
             "check",
             "--no-default-rules",

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{listlint, run};
+use common::{listlint, listlint_in, run};
 
 fn check_with_pack(yaml: &str) -> (i32, String, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
@@ -194,9 +194,7 @@ fn test_files_next_to_a_pack_run_with_span_expectations() {
     );
     // Given the pack, the folder or the test file: the same cases run.
     for arg in ["words.yaml", ".", "words.test.yaml"] {
-        let (code, stdout, stderr) = run(listlint()
-            .current_dir(dir.path())
-            .args(["rules", "test", arg]));
+        let (code, stdout, stderr) = run(listlint_in(dir.path()).args(["rules", "test", arg]));
         assert_eq!(code, 1, "{arg}: {stdout}{stderr}");
         assert!(
             stdout.contains("ok   words.test.yaml:2: spans match")
@@ -222,9 +220,8 @@ fn test_files_next_to_a_pack_run_with_span_expectations() {
 #[test]
 fn test_file_errors_name_the_place() {
     let dir = pack_with_tests("tests:\n  - text: 最好\n    expect: [w/bset]\n");
-    let (code, _, stderr) = run(listlint()
-        .current_dir(dir.path())
-        .args(["--color", "never", "rules", "test", "."]));
+    let (code, _, stderr) =
+        run(listlint_in(dir.path()).args(["--color", "never", "rules", "test", "."]));
     assert_eq!(code, 2);
     assert!(
         stderr.contains(
@@ -235,9 +232,7 @@ fn test_file_errors_name_the_place() {
     assert!(stderr.contains("did you mean `w/best`?"), "{stderr}");
 
     std::fs::write(dir.path().join("words.test.yaml"), "pack: q\ntests: []\n").unwrap();
-    let (code, _, stderr) = run(listlint()
-        .current_dir(dir.path())
-        .args(["rules", "validate", "."]));
+    let (code, _, stderr) = run(listlint_in(dir.path()).args(["rules", "validate", "."]));
     assert_eq!(code, 2);
     assert!(
         stderr.contains("names pack `q`, but the pack next to it is `p`"),
@@ -249,9 +244,7 @@ fn test_file_errors_name_the_place() {
         dir.path().join("other.test.yaml"),
     )
     .unwrap();
-    let (code, _, stderr) = run(listlint()
-        .current_dir(dir.path())
-        .args(["rules", "test", "."]));
+    let (code, _, stderr) = run(listlint_in(dir.path()).args(["rules", "test", "."]));
     assert_eq!(code, 2);
     assert!(
         stderr.contains(
@@ -358,7 +351,7 @@ fn check_reports_the_problems_of_every_pack_file() {
 fn test_files_of_broken_packs_and_files_given_twice() {
     let dir = pack_with_tests("tests:\n  - text: 最好\n    expect: [w/best]\n");
     // One file, two spellings: loaded once.
-    let (code, stdout, stderr) = run(listlint().current_dir(dir.path()).args([
+    let (code, stdout, stderr) = run(listlint_in(dir.path()).args([
         "rules",
         "test",
         ".",
@@ -369,9 +362,7 @@ fn test_files_of_broken_packs_and_files_given_twice() {
     assert!(stdout.ends_with("1 passed, 0 failed\n"), "{stdout}");
     // A pack that does not parse: its error, not an orphaned test file.
     std::fs::write(dir.path().join("words.yaml"), "pack: [\n").unwrap();
-    let (code, _, stderr) = run(listlint()
-        .current_dir(dir.path())
-        .args(["rules", "validate", "."]));
+    let (code, _, stderr) = run(listlint_in(dir.path()).args(["rules", "validate", "."]));
     assert_eq!(code, 2);
     assert!(!stderr.contains("no pack next to it"), "{stderr}");
     assert!(stderr.contains("words.yaml"), "{stderr}");
@@ -382,10 +373,7 @@ fn expectations_with_texts_count_each_finding() {
     let dir = pack_with_tests(
         "tests:\n  - name: twice, listed once\n    text: 最好 最好\n    expect: [{rule: w/best, text: 最好}]\n  - name: twice, listed twice\n    text: 最好 最好\n    expect: [{rule: w/best, text: 最好}, {rule: w/best, text: 最好}]\n  - name: bare id takes any count\n    text: 最好 第一\n    expect: [w/best]\n",
     );
-    let (code, stdout, _) =
-        run(listlint()
-            .current_dir(dir.path())
-            .args(["rules", "test", "words.yaml"]));
+    let (code, stdout, _) = run(listlint_in(dir.path()).args(["rules", "test", "words.yaml"]));
     assert_eq!(code, 1, "{stdout}");
     assert!(
         stdout.contains("FAIL words.test.yaml:2: twice, listed once\n       + w/best fired unexpectedly on 「最好」\n"),
@@ -405,10 +393,7 @@ fn expectations_with_texts_count_each_finding() {
         "tests:\n  - text: 最好\n    expect: [{rule: w/best, txt: 最好}]\n",
     )
     .unwrap();
-    let (code, _, stderr) =
-        run(listlint()
-            .current_dir(dir.path())
-            .args(["rules", "test", "words.yaml"]));
+    let (code, _, stderr) = run(listlint_in(dir.path()).args(["rules", "test", "words.yaml"]));
     assert_eq!(code, 2);
     assert!(
         stderr.contains("a rule id, or `{rule: RULE_ID, text: MATCHED_TEXT}`"),

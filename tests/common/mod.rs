@@ -13,6 +13,13 @@ pub fn listlint() -> Command {
     cmd
 }
 
+/// The listlint binary run in `dir` (a pack folder made by a test).
+pub fn listlint_in(dir: &std::path::Path) -> Command {
+    let mut cmd = listlint();
+    cmd.current_dir(dir);
+    cmd
+}
+
 /// `check` with only the test pack loaded.
 pub fn check_with_test_pack() -> Command {
     let mut cmd = listlint();
