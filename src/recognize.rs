@@ -160,20 +160,39 @@ fn has_digit_run(text: &str, n: usize) -> bool {
 /// Converts full-width ASCII to half-width, one character for one; text
 /// without full-width characters (the usual case) is borrowed as is.
 pub fn half_width(text: &str) -> std::borrow::Cow<'_, str> {
-    // U+FF01–U+FF5E start with byte 0xEF in UTF-8, U+3000 is E3 80 80.
+    // U+FF01–U+FF5E are EF BC 81–EF BC BF and EF BD 80–EF BD 9E in UTF-8,
+    // U+3000 is E3 80 80: every candidate starts with EF or E3, which most
+    // Chinese text has only in its full-width punctuation.
     let bytes = text.as_bytes();
-    if memchr::memchr(0xEF, bytes).is_none()
-        && memchr::memmem::find(bytes, "\u{3000}".as_bytes()).is_none()
-    {
-        return std::borrow::Cow::Borrowed(text);
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    for at in memchr::memchr2_iter(0xEF, 0xE3, bytes) {
+        let Some(half) = half_width_at(&bytes[at..]) else {
+            continue;
+        };
+        let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        out.push_str(&text[copied..at]);
+        out.push(half);
+        copied = at + 3;
     }
-    text.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            c => c,
-        })
-        .collect()
+    match out {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(mut out) => {
+            out.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(out)
+        }
+    }
+}
+
+/// The half-width form of the full-width character (or ideographic space)
+/// whose UTF-8 encoding starts `bytes`, if it is one.
+fn half_width_at(bytes: &[u8]) -> Option<char> {
+    match *bytes {
+        [0xEF, 0xBC, b @ 0x81..=0xBF, ..] => Some(char::from(b - 0x81 + 0x21)),
+        [0xEF, 0xBD, b @ 0x80..=0x9E, ..] => Some(char::from(b - 0x80 + 0x60)),
+        [0xE3, 0x80, 0x80, ..] => Some(' '),
+        _ => None,
+    }
 }
 
 /// Character offset of byte `at` in `s`.
@@ -373,6 +392,24 @@ mod tests {
             let found = recognize(text, 2026);
             assert_eq!(found.dates.len(), 1, "{text}");
             assert_eq!(found.windows.len(), 1, "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The byte-level conversion is the character mapping it stands for.
+        #[test]
+        fn half_width_maps_each_character(
+            text in "[a-z0-9 ，。！～＿｀　\u{FF00}\u{FF5F}\u{FFEF}\u{3001}\u{3000}最好]{0,24}|\\PC{0,24}",
+        ) {
+            let expected: String = text
+                .chars()
+                .map(|c| match c {
+                    '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap(),
+                    '\u{3000}' => ' ',
+                    c => c,
+                })
+                .collect();
+            proptest::prop_assert_eq!(half_width(&text), expected);
         }
     }
 

@@ -306,16 +306,10 @@ impl Ruleset {
         self.check_prices(listing, fields, &mut out, &mut applies_to);
         self.check_disclosures(listing, fields, triggers, item_terms, recognized, &mut out);
         let mut findings = out.findings;
-        findings.sort_by_cached_key(|f| {
-            let rank = match &f.field {
-                None => (0, String::new()),
-                Some(name) => match self.scan_fields.iter().position(|s| s == name) {
-                    Some(i) => (1 + i, String::new()),
-                    None => (1 + self.scan_fields.len(), name.to_string()),
-                },
-            };
-            (rank, f.start, f.rule.clone())
-        });
+        if findings.len() > 1 {
+            let fields = &self.scan_fields;
+            findings.sort_by(|a, b| finding_order(fields, a).cmp(&finding_order(fields, b)));
+        }
         findings
     }
 
@@ -737,6 +731,23 @@ fn char_slice(value: &str, start: usize, end: usize) -> &str {
         from
     };
     &value[from..to]
+}
+
+/// Where a finding goes among a listing's findings: listing-level ones
+/// first, then by field (scan fields in order, other fields by name),
+/// position and rule id.
+fn finding_order<'f>(
+    scan_fields: &[Arc<str>],
+    finding: &'f Finding,
+) -> (usize, &'f str, Option<usize>, &'f str) {
+    let (rank, name) = match &finding.field {
+        None => (0, ""),
+        Some(name) => match scan_fields.iter().position(|s| s == name) {
+            Some(i) => (1 + i, ""),
+            None => (1 + scan_fields.len(), &**name),
+        },
+    };
+    (rank, name, finding.start, &*finding.rule)
 }
 
 #[cfg(test)]

@@ -126,6 +126,9 @@ pub struct CategoryMemo {
     owner: u64,
     slots: HashMap<Box<str>, usize>,
     results: Vec<Vec<Option<bool>>>,
+    /// Named condition results of the listing being evaluated: a buffer
+    /// reused from listing to listing, reset by [`Evaluator::new`].
+    named: Vec<Option<bool>>,
 }
 
 impl CategoryMemo {
@@ -200,7 +203,6 @@ pub struct Evaluator<'a> {
     listing: &'a Listing,
     conditions: &'a Conditions,
     contains_hits: &'a [bool],
-    named: Vec<Option<bool>>,
     /// The listing's category segments, split on first use.
     category: Option<CategoryPath>,
     memo: &'a mut CategoryMemo,
@@ -223,11 +225,12 @@ impl<'a> Evaluator<'a> {
                 ..CategoryMemo::default()
             };
         }
+        memo.named.clear();
+        memo.named.resize(conditions.named.len(), None);
         Self {
             listing,
             conditions,
             contains_hits,
-            named: vec![None; conditions.named.len()],
             category: None,
             memo,
             memo_slot: None,
@@ -281,12 +284,12 @@ impl<'a> Evaluator<'a> {
                 })
             }
             Condition::Named(i) => {
-                if let Some(known) = self.named[*i] {
+                if let Some(known) = self.memo.named[*i] {
                     return known;
                 }
                 let conditions = self.conditions;
                 let result = self.holds(&conditions.named[*i]);
-                self.named[*i] = Some(result);
+                self.memo.named[*i] = Some(result);
                 result
             }
         }
