@@ -36,8 +36,17 @@ bytes=$(stat -c %s "$corpus")
 echo "corpus: $corpus ($bytes bytes, $listings listings); terms: $(wc -l < "$terms")"
 echo "listlint findings: $(target/release/listlint check --format jsonl --fail-on never "$corpus" | wc -l)"
 echo "rg matches:        $(rg -o -F -f "$terms" "$corpus" | wc -l)"
+check="target/release/listlint check --format jsonl --fail-on never"
 hyperfine --warmup 1 --runs 10 \
-  -n "listlint --jobs 2" "target/release/listlint check --jobs 2 --format jsonl --fail-on never $corpus > /dev/null" \
-  -n "listlint --jobs 1" "target/release/listlint check --jobs 1 --format jsonl --fail-on never $corpus > /dev/null" \
-  -n "listlint --jobs 2, wording packs" "target/release/listlint check --jobs 2 --select absolute-terms,claims --format jsonl --fail-on never $corpus > /dev/null" \
+  -n "listlint --jobs 2" "$check --jobs 2 $corpus > /dev/null" \
+  -n "listlint --jobs 1" "$check --jobs 1 $corpus > /dev/null" \
+  -n "listlint --jobs 2, wording packs" "$check --jobs 2 --select absolute-terms,claims $corpus > /dev/null" \
+  -n "listlint --jobs 2, no rules (reading and normalising only)" "$check --jobs 2 --select input $corpus > /dev/null" \
   -n rg "rg -o -F -f $terms $corpus | wc -l"
+
+# Peak resident memory of one run each (GNU time's maximum RSS).
+if [ -x /usr/bin/time ]; then
+  for jobs in 2 1; do
+    /usr/bin/time -f "listlint --jobs $jobs: peak RSS %M KiB" $check --jobs "$jobs" "$corpus" > /dev/null
+  done
+fi
