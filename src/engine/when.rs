@@ -599,6 +599,24 @@ mod tests {
     }
 
     #[test]
+    fn named_results_do_not_carry_over_to_the_next_listing() {
+        let listing = |title: &str| Listing {
+            fields: vec![(Arc::from("title"), title.to_owned())],
+            ..Listing::default()
+        };
+        let mut conditions = Conditions::new();
+        conditions
+            .named
+            .push(Condition::FieldPresent("title".to_owned()));
+        let named = Condition::Named(0);
+        let mut memo = CategoryMemo::default();
+        let (with, without) = (listing("纯棉T恤"), listing(" "));
+        assert!(Evaluator::new(&with, &conditions, &[], &mut memo).holds(&named));
+        assert!(!Evaluator::new(&without, &conditions, &[], &mut memo).holds(&named));
+        assert!(Evaluator::new(&with, &conditions, &[], &mut memo).holds(&named));
+    }
+
+    #[test]
     fn numbers_as_listings_write_them() {
         assert_eq!(parse_number("¥1,299.00"), Some(1299.0));
         assert_eq!(parse_number("1299元"), Some(1299.0));
