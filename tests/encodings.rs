@@ -154,3 +154,52 @@ fn undecodable_bytes_in_a_header_are_reported() {
         "{bad}"
     );
 }
+
+/// Detection reads the first 256 KiB; a GB18030 character cut in two at
+/// that point must not make the file read as broken UTF-8.
+#[test]
+fn a_large_gb18030_file_cut_mid_character_by_the_sample_is_detected() {
+    const SAMPLE: usize = 256 * 1024;
+    let gb = |text: &str| encoding_rs::GB18030.encode(text).0.into_owned();
+    let mut bytes = gb("id,title\n");
+    let mut rows = 1;
+    while bytes.len() < SAMPLE - 64 {
+        rows += 1;
+        bytes.extend(gb(&format!("F{rows},纯棉短袖T恤\n")));
+    }
+    // Pad with ASCII so that the next two-byte character starts one byte
+    // before the end of the sample.
+    rows += 1;
+    let mut row = format!("C{rows},");
+    row.push_str(&"x".repeat(SAMPLE - 1 - bytes.len() - row.len()));
+    bytes.extend(gb(&row));
+    assert_eq!(bytes.len(), SAMPLE - 1);
+    bytes.extend(gb("最好的保温杯\n"));
+    rows += 1;
+    bytes.extend(gb(&format!("V{rows},全网第一的茶杯\n")));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large-gbk.csv");
+    std::fs::write(&path, &bytes).unwrap();
+
+    let (code, stdout, stderr) = run(listlint()
+        .args(["check", "--format", "jsonl", "--select", "absolute-terms"])
+        .arg(&path));
+    assert_eq!(code, 1, "{stderr}");
+    let found: Vec<String> = jsonl(&stdout)
+        .iter()
+        .map(|f| format!("{} {} {}", f["rule"], f["line"], f["text"]))
+        .collect();
+    assert!(
+        found.len() <= 2,
+        "{} findings, starting {:?}",
+        found.len(),
+        &found[..3]
+    );
+    assert_eq!(
+        found,
+        [
+            format!("\"absolute/superlative\" {} \"最好\"", rows - 1),
+            format!("\"absolute/number-one\" {rows} \"全网第一\""),
+        ]
+    );
+}

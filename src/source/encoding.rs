@@ -3,9 +3,10 @@
 //! Exports from Chinese tools are often GB18030/GBK (淘宝助理-style CSVs) or
 //! UTF-16 with a byte-order mark (Excel's "Unicode text"). Detection, unless
 //! `--encoding` forces one: a UTF-8 or UTF-16 BOM decides; otherwise the
-//! first 256 KiB are UTF-8 if they are valid UTF-8 (a character cut at the
-//! end of the sample does not count against it), else GB18030 (a superset
-//! of GBK and GB2312) if they decode as GB18030 without errors, else UTF-8,
+//! first 256 KiB are UTF-8 if they are valid UTF-8, else GB18030 (a superset
+//! of GBK and GB2312) if they decode as GB18030 without errors (in both, a
+//! character cut at the end of the sample does not count against it), else
+//! UTF-8,
 //! whose invalid bytes then become `input/invalid-utf8` findings. Transcoding
 //! streams, so memory stays bounded, and keeps line breaks, so line numbers
 //! are those of the original file. Bytes the encoding cannot decode become
@@ -51,15 +52,23 @@ pub fn detect(sample: &[u8]) -> &'static Encoding {
     match std::str::from_utf8(sample) {
         Ok(_) => UTF_8,
         Err(e) if e.error_len().is_none() => UTF_8,
-        Err(_) => {
-            let (_, had_errors) = GB18030.decode_without_bom_handling(sample);
-            if had_errors {
-                UTF_8
-            } else {
-                GB18030
-            }
-        }
+        Err(_) if decodes_as_gb18030(sample) => GB18030,
+        Err(_) => UTF_8,
     }
+}
+
+/// Whether `sample`, the start of a file, is GB18030 without a malformed
+/// sequence. A character cut at the end of the sample does not count
+/// against it: the decoder is told more input may follow.
+fn decodes_as_gb18030(sample: &[u8]) -> bool {
+    let mut decoder = GB18030.new_decoder_without_bom_handling();
+    let mut out = String::with_capacity(
+        decoder
+            .max_utf8_buffer_length_without_replacement(sample.len())
+            .unwrap_or(sample.len() * 3),
+    );
+    let (result, _) = decoder.decode_to_string_without_replacement(sample, &mut out, false);
+    !matches!(result, encoding_rs::DecoderResult::Malformed(..))
 }
 
 /// Wraps `input` so that it yields UTF-8. Returns the reader and the
@@ -176,6 +185,25 @@ mod tests {
         let mut bytes = "a".repeat(SAMPLE - 1).into_bytes();
         bytes.extend("最".as_bytes());
         assert_eq!(detect(&bytes[..SAMPLE]), UTF_8);
+    }
+
+    #[test]
+    fn a_character_cut_by_the_sample_is_still_gb18030() {
+        // Two-byte and four-byte sequences cut at every point.
+        for text in ["最好的坚果", "𠀀𠀁 最好"] {
+            let (gbk, _, _) = GB18030.encode(text);
+            let mut bytes = GB18030.encode("标题,价格\n").0.into_owned();
+            bytes.extend("a,b\n".repeat(SAMPLE / 4).into_bytes());
+            bytes.extend_from_slice(&gbk);
+            for cut in 1..gbk.len() {
+                let sample = &bytes[..bytes.len() - gbk.len() + cut];
+                assert_eq!(detect(sample), GB18030, "{text:?} cut after {cut} bytes");
+            }
+        }
+        // A malformed sequence before the end still rules GB18030 out.
+        let mut bytes = b"a,b\n\x81\x20".to_vec();
+        bytes.extend_from_slice(&GB18030.encode("最").0);
+        assert_eq!(detect(&bytes), UTF_8);
     }
 
     #[test]
