@@ -11,35 +11,46 @@ use std::sync::Arc;
 
 use super::{read_document, unreadable_document, RawRecord};
 
-/// Splits a JSON document into raw records.
-pub fn json_records<R: Read>(input: R, file: Arc<str>) -> Vec<RawRecord> {
+/// Splits a JSON document into raw records, yielded one element at a time
+/// (the document is held once; each element is copied out as it is
+/// handed on).
+pub fn json_records<R: Read>(
+    input: R,
+    file: Arc<str>,
+) -> Box<dyn Iterator<Item = RawRecord> + Send> {
     let bytes = match read_document(input, &file) {
         Ok(bytes) => bytes,
-        Err(records) => return records,
+        Err(records) => return Box::new(records.into_iter()),
     };
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let skip = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let text = &bytes[skip..];
     let Some(first) = text.iter().position(|b| !b.is_ascii_whitespace()) else {
-        return Vec::new();
+        return Box::new(std::iter::empty());
     };
-    let line_of = |offset: usize| 1 + text[..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+    let line_of = |offset: usize| 1 + memchr::memchr_iter(b'\n', &text[..offset]).count() as u64;
     match text[first] {
-        b'{' => vec![RawRecord::JsonLine {
+        b'{' => Box::new(std::iter::once(RawRecord::JsonLine {
             file,
             line: line_of(first),
             record: 1,
             bytes: text[first..].to_vec(),
-        }],
-        b'[' => split_array(text, first, &file)
-            .into_iter()
-            .enumerate()
-            .map(|(i, (start, end))| RawRecord::JsonLine {
-                file: file.clone(),
-                line: line_of(start),
-                record: i as u64 + 1,
-                bytes: text[start..end].to_vec(),
+        })),
+        b'[' => {
+            let elements = split_array(text, first);
+            Box::new(ArrayElements {
+                bytes,
+                skip,
+                elements: elements.into_iter().enumerate(),
+                counted_to: 0,
+                line: 1,
+                file,
             })
-            .collect(),
-        _ => vec![unreadable_document(
+        }
+        _ => Box::new(std::iter::once(unreadable_document(
             &file,
             line_of(first),
             "input/not-an-object",
@@ -47,14 +58,47 @@ pub fn json_records<R: Read>(input: R, file: Arc<str>) -> Vec<RawRecord> {
                 "line {}: a JSON listing file holds an array of objects or one object",
                 line_of(first)
             ),
-        )],
+        ))),
+    }
+}
+
+/// The elements of a JSON array document, as raw records.
+struct ArrayElements {
+    /// The whole document.
+    bytes: Vec<u8>,
+    /// Length of the byte-order mark the element offsets do not count.
+    skip: usize,
+    /// Byte ranges of the elements, numbered.
+    elements: std::iter::Enumerate<std::vec::IntoIter<(usize, usize)>>,
+    /// The offset up to which lines are counted, and the line there:
+    /// elements come in order, so lines are counted from one element's
+    /// start to the next, not from the top of the document each time.
+    counted_to: usize,
+    line: u64,
+    file: Arc<str>,
+}
+
+impl Iterator for ArrayElements {
+    type Item = RawRecord;
+
+    fn next(&mut self) -> Option<RawRecord> {
+        let (i, (start, end)) = self.elements.next()?;
+        let text = &self.bytes[self.skip..];
+        self.line += memchr::memchr_iter(b'\n', &text[self.counted_to..start]).count() as u64;
+        self.counted_to = start;
+        Some(RawRecord::JsonLine {
+            file: self.file.clone(),
+            line: self.line,
+            record: i as u64 + 1,
+            bytes: text[start..end].to_vec(),
+        })
     }
 }
 
 /// Byte ranges of the elements of the array starting at `open`. An array
 /// cut short yields its last element as far as it goes (it then fails to
 /// parse and is reported).
-fn split_array(text: &[u8], open: usize, _file: &Arc<str>) -> Vec<(usize, usize)> {
+fn split_array(text: &[u8], open: usize) -> Vec<(usize, usize)> {
     let mut elements = Vec::new();
     let mut depth = 0usize;
     let mut in_string = false;
@@ -117,7 +161,6 @@ mod tests {
     fn listings(text: &str) -> Vec<Listing> {
         let mut mapper = FieldMapper::generic();
         json_records(text.as_bytes(), Arc::from("t.json"))
-            .into_iter()
             .map(|r| r.into_listing(&mut mapper))
             .collect()
     }
@@ -129,6 +172,34 @@ mod tests {
         assert_eq!((rows[0].id(), rows[0].line), (Some("A"), 2));
         assert_eq!((rows[1].id(), rows[1].line), (Some("B"), 3));
         assert_eq!(rows[1].get("title"), Some("\"q\""));
+    }
+
+    #[test]
+    fn each_element_carries_its_own_line_however_the_array_is_laid_out() {
+        let mut text = String::from("\n[");
+        for i in 0..300 {
+            let sep = match i % 4 {
+                0 => "",
+                1 => " ",
+                2 => "\n  ",
+                _ => "\n\n",
+            };
+            let inner = if i % 5 == 0 {
+                ",\n\"t\": \"a\\nb\""
+            } else {
+                ""
+            };
+            text.push_str(&format!("{sep}{{\"id\": \"E{i}\"{inner}}},"));
+        }
+        text.pop();
+        text.push_str("\n]\n");
+        let rows = listings(&text);
+        assert_eq!(rows.len(), 300);
+        for (i, row) in rows.iter().enumerate() {
+            let at = text.find(&format!("{{\"id\": \"E{i}\"")).unwrap();
+            let line = 1 + text[..at].matches('\n').count() as u64;
+            assert_eq!((row.id(), row.line), (Some(&*format!("E{i}")), line));
+        }
     }
 
     #[test]

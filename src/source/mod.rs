@@ -294,7 +294,7 @@ pub fn read_raw_records<R: BufRead + Send + 'static>(
                 .map(RawRecord::Parsed),
         ),
         InputFormat::Jsonl => Box::new(jsonl::JsonlLines::new(reader, file)),
-        InputFormat::Json => Box::new(json::json_records(reader, file).into_iter()),
+        InputFormat::Json => json::json_records(reader, file),
         InputFormat::Yaml => Box::new(catalog(reader, catalog::CatalogKind::Yaml)),
         InputFormat::Markdown => Box::new(catalog(reader, catalog::CatalogKind::Markdown)),
         InputFormat::Xlsx => Box::new(xlsx::xlsx_records(reader, file, None, profile).into_iter()),
