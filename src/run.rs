@@ -8,6 +8,7 @@
 //! not the input.
 
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, sync_channel, RecvTimeoutError};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -242,16 +243,39 @@ pub fn run_check(
         })
         .sum();
     let progress = Progress::new(total_bytes, plan.progress, plan.read.bytes_read.clone());
-    for input in &plan.inputs {
-        let records = source::open(input, &plan.read)?;
-        summary.files += 1;
-        let context = StreamContext {
-            ruleset,
-            plan,
-            pool,
-            progress: &progress,
-        };
-        check_stream(&context, records, gate, reporter, &mut summary)?;
+    // Every input goes through one pipeline, opened in turn by the reader:
+    // a batch can hold records of many small files (a catalog repository
+    // has one listing per file), and the pool is set up once. An input
+    // that cannot be opened ends the run once the findings of the inputs
+    // before it are written.
+    let opened = AtomicU64::new(0);
+    let open_error: Mutex<Option<SourceError>> = Mutex::new(None);
+    let records = plan
+        .inputs
+        .iter()
+        .map_while(|input| match source::open(input, &plan.read) {
+            Ok(records) => {
+                opened.fetch_add(1, Ordering::Relaxed);
+                Some(records)
+            }
+            Err(e) => {
+                if let Ok(mut slot) = open_error.lock() {
+                    *slot = Some(e);
+                }
+                None
+            }
+        })
+        .flatten();
+    let context = StreamContext {
+        ruleset,
+        plan,
+        pool,
+        progress: &progress,
+    };
+    check_stream(&context, records, gate, reporter, &mut summary)?;
+    summary.files = opened.into_inner();
+    if let Some(e) = open_error.into_inner().ok().flatten() {
+        return Err(e.into());
     }
     progress.finish();
     summary.waived = gate.waivers.waived;
@@ -273,7 +297,7 @@ struct StreamContext<'a> {
 
 fn check_stream(
     context: &StreamContext<'_>,
-    records: source::RawRecords,
+    records: impl Iterator<Item = RawRecord> + Send,
     gate: &mut Gate,
     reporter: &mut dyn Reporter,
     summary: &mut Summary,
