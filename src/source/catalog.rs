@@ -17,8 +17,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::flatten::flatten_json_object;
-use super::{read_document, unreadable_document, RawRecord};
-use crate::listing::profile::{FieldMapper, Profile};
+use super::{read_document, RawRecord};
+use crate::listing::profile::FieldMapper;
 use crate::listing::{InputProblem, Listing};
 
 /// Which catalog file.
@@ -30,21 +30,27 @@ pub enum CatalogKind {
     Markdown,
 }
 
-/// Reads one catalog file as one record.
-pub fn catalog_record<R: Read>(
-    input: R,
+/// Reads one catalog file as one record, to be parsed by the worker that
+/// checks it ([`parse_catalog_file`]), so that the files of a catalog
+/// repository are parsed in parallel.
+pub fn catalog_record<R: Read>(input: R, file: Arc<str>, kind: CatalogKind) -> Vec<RawRecord> {
+    match read_document(input, &file) {
+        Ok(bytes) => vec![RawRecord::CatalogFile { file, kind, bytes }],
+        Err(records) => records,
+    }
+}
+
+/// Parses a catalog file's bytes into its listing; a file that cannot be
+/// read as one is a listing carrying the problem.
+pub fn parse_catalog_file(
     file: Arc<str>,
     kind: CatalogKind,
-    profile: &Arc<Profile>,
-) -> Vec<RawRecord> {
-    let mut text = String::new();
-    let bytes = match read_document(input, &file) {
-        Ok(bytes) => bytes,
-        Err(records) => return records,
-    };
+    bytes: Vec<u8>,
+    mapper: &mut FieldMapper,
+) -> Listing {
     let mut problems = Vec::new();
-    match String::from_utf8(bytes) {
-        Ok(t) => text = t,
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
         Err(e) => {
             problems.push(InputProblem::error(
                 "input/invalid-utf8",
@@ -54,46 +60,43 @@ pub fn catalog_record<R: Read>(
                 ),
                 None,
             ));
-            text.push_str(&String::from_utf8_lossy(e.as_bytes()));
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
-    }
+    };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let (yaml, first_line, body) = match kind {
-        CatalogKind::Yaml => (text, 1, None),
-        CatalogKind::Markdown => match split_front_matter(text) {
-            Some((front, body)) => (front, 2, Some(body)),
-            None => {
-                return vec![unreadable_document(
-                    &file,
+    let unreadable = |line, rule, message| Listing::unreadable(&file, line, 1, rule, message);
+    let (yaml, first_line, body) =
+        match kind {
+            CatalogKind::Yaml => (text, 1, None),
+            CatalogKind::Markdown => match split_front_matter(text) {
+                Some((front, body)) => (front, 2, Some(body)),
+                None => return unreadable(
                     1,
                     "input/no-front-matter",
                     "line 1: a Markdown listing starts with YAML front matter between `---` lines"
                         .into(),
-                )]
-            }
-        },
-    };
+                ),
+            },
+        };
     let value: Value = match serde_saphyr::from_str(yaml) {
         Ok(v) => v,
         Err(e) => {
             let line = e.location().map_or(1, |l| l.line()) + first_line - 1;
             let message = e.without_snippet().to_string();
             let message = message.lines().next().unwrap_or("invalid YAML");
-            return vec![unreadable_document(
-                &file,
+            return unreadable(
                 line,
                 "input/invalid-yaml",
                 format!("line {line}: {message}"),
-            )];
+            );
         }
     };
     let Value::Object(mut object) = value else {
-        return vec![unreadable_document(
-            &file,
+        return unreadable(
             first_line,
             "input/not-an-object",
             format!("line {first_line}: expected a mapping of listing fields"),
-        )];
+        );
     };
     if let Some(body) = body.map(str::trim).filter(|b| !b.is_empty()) {
         object
@@ -102,14 +105,14 @@ pub fn catalog_record<R: Read>(
     }
     let mut flat = Vec::new();
     flatten_json_object(object, &mut flat);
-    let fields = FieldMapper::new(profile.clone()).map_pairs(flat, None, &mut problems);
-    vec![RawRecord::Parsed(Listing {
+    let fields = mapper.map_pairs(flat, None, &mut problems);
+    Listing {
         file,
         line: first_line,
         record: 1,
         fields,
         problems,
-    })]
+    }
 }
 
 /// The YAML between a leading `---` line and the next `---` (or `...`)
@@ -135,10 +138,9 @@ mod tests {
     use super::*;
 
     fn listing(text: &str, kind: CatalogKind) -> Listing {
-        match catalog_record(text.as_bytes(), Arc::from("p"), kind, &Profile::generic()).remove(0) {
-            RawRecord::Parsed(l) => l,
-            RawRecord::JsonLine { .. } => unreachable!(),
-        }
+        catalog_record(text.as_bytes(), Arc::from("p"), kind)
+            .remove(0)
+            .into_listing(&mut FieldMapper::generic())
     }
 
     #[test]

@@ -72,12 +72,25 @@ fn decodes_as_gb18030(sample: &[u8]) -> bool {
 }
 
 /// Wraps `input` so that it yields UTF-8. Returns the reader and the
-/// encoding read (UTF-8 input is passed through untouched).
+/// encoding read (UTF-8 input is passed through untouched). `size`, when
+/// known, keeps the buffers of a small file small: each buffer is cleared
+/// once before its first read, which for the 256 KiB detection buffer cost
+/// more than reading a typical catalog file.
 pub fn to_utf8<R: Read + Send + 'static>(
     input: R,
     forced: InputEncoding,
+    size: Option<u64>,
 ) -> io::Result<(Box<dyn BufRead + Send>, &'static Encoding)> {
-    let mut buffered = BufReader::with_capacity(SAMPLE, input);
+    // Room for the whole file (detection then sees all of it), or the
+    // sample; decoding to UTF-8 at most doubles the size.
+    let capacity = |factor: u64| {
+        size.map_or(SAMPLE, |n| {
+            usize::try_from(n.saturating_mul(factor).saturating_add(16))
+                .unwrap_or(SAMPLE)
+                .min(SAMPLE)
+        })
+    };
+    let mut buffered = BufReader::with_capacity(capacity(1), input);
     let encoding = match forced {
         InputEncoding::Auto => detect(buffered.fill_buf()?),
         InputEncoding::Utf8 => UTF_8,
@@ -98,7 +111,7 @@ pub fn to_utf8<R: Read + Send + 'static>(
         .bom_override(true)
         .build(buffered);
     Ok((
-        Box::new(BufReader::with_capacity(SAMPLE, decoded)),
+        Box::new(BufReader::with_capacity(capacity(2), decoded)),
         encoding,
     ))
 }
@@ -151,7 +164,7 @@ mod tests {
     use super::*;
 
     fn read_all(bytes: Vec<u8>, forced: InputEncoding) -> (String, &'static str) {
-        let (mut reader, encoding) = to_utf8(io::Cursor::new(bytes), forced).unwrap();
+        let (mut reader, encoding) = to_utf8(io::Cursor::new(bytes), forced, None).unwrap();
         let mut text = String::new();
         reader.read_to_string(&mut text).unwrap();
         (text, encoding.name())

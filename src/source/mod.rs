@@ -54,6 +54,15 @@ pub enum RawRecord {
         /// The line's bytes.
         bytes: Vec<u8>,
     },
+    /// A catalog file's contents, not yet parsed (one listing per file).
+    CatalogFile {
+        /// Input name.
+        file: Arc<str>,
+        /// YAML or Markdown with front matter.
+        kind: catalog::CatalogKind,
+        /// The file's bytes.
+        bytes: Vec<u8>,
+    },
 }
 
 /// A whole-document file's record that reports why it could not be read
@@ -94,6 +103,9 @@ impl RawRecord {
                 record,
                 bytes,
             } => jsonl::parse_json_line(&file, line, record, &bytes, mapper),
+            RawRecord::CatalogFile { file, kind, bytes } => {
+                catalog::parse_catalog_file(file, kind, bytes, mapper)
+            }
         }
     }
 }
@@ -236,25 +248,30 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceEr
             .ok_or_else(|| SourceError::UnknownFormat { path: name.clone() })?,
         (None, Input::Stdin) => InputFormat::Jsonl,
     };
-    let reader: Box<dyn Read + Send> = match input {
-        Input::File(path) => Box::new(options.bytes_read.counting(File::open(path).map_err(
-            |source| SourceError::Io {
-                path: name.clone(),
-                source,
-            },
-        )?)),
-        Input::Stdin => Box::new(io::stdin()),
+    let io_error = |source| SourceError::Io {
+        path: name.clone(),
+        source,
+    };
+    let (reader, size): (Box<dyn Read + Send>, Option<u64>) = match input {
+        Input::File(path) => {
+            let opened = File::open(path).map_err(io_error)?;
+            // Only a regular file's size is its content's (a named pipe
+            // says 0).
+            let size = opened
+                .metadata()
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len());
+            (Box::new(options.bytes_read.counting(opened)), size)
+        }
+        Input::Stdin => (Box::new(io::stdin()), None),
     };
     let file: Arc<str> = Arc::from(name.as_str());
     if format == InputFormat::Xlsx {
         let records = xlsx::xlsx_records(reader, file, options.sheet.as_deref(), profile);
         return Ok(Box::new(records.into_iter()));
     }
-    let (reader, encoding) =
-        encoding::to_utf8(reader, options.encoding).map_err(|source| SourceError::Io {
-            path: name.clone(),
-            source,
-        })?;
+    let (reader, encoding) = encoding::to_utf8(reader, options.encoding, size).map_err(io_error)?;
     let mut records = read_raw_records(reader, file, format, profile);
     if encoding != encoding_rs::UTF_8 {
         let mut mapper = FieldMapper::new(profile.clone());
@@ -280,8 +297,7 @@ pub fn read_raw_records<R: BufRead + Send + 'static>(
     // A `.csv` that is really tab-separated (淘宝助理 data packages, Excel's
     // "Unicode text") is read as such: the header line decides.
     let header_line = first_header_line(&mut reader);
-    let catalog =
-        |reader, kind| catalog::catalog_record(reader, file.clone(), kind, profile).into_iter();
+    let catalog = |reader, kind| catalog::catalog_record(reader, file.clone(), kind).into_iter();
     match format {
         InputFormat::Csv => Box::new(
             csv::CsvListings::new(reader, file.clone(), sniff_delimiter(&header_line))
