@@ -11,8 +11,11 @@
 //! carries listlint's fingerprint so code scanning tracks a finding across
 //! runs.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
+use std::sync::Arc;
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::columns::ColumnLocator;
@@ -42,8 +45,91 @@ pub struct RuleInfo {
 pub struct SarifReporter<W: Write> {
     out: W,
     rules: Vec<RuleInfo>,
-    results: Vec<Value>,
+    /// Results as typed records: a log of a million results is held in
+    /// memory until the end, and JSON values with their maps would take
+    /// several times as much.
+    results: Vec<SarifResult>,
     columns: ColumnLocator,
+    /// [`artifact_uri`] of each input file, worked out once.
+    uris: HashMap<Arc<str>, Arc<str>>,
+}
+
+/// One SARIF result, serialised as `serde_json::json!` would write it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: Arc<str>,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    locations: [Location; 1],
+    partial_fingerprints: Fingerprints,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+    logical_locations: [LogicalLocation; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: Arc<str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<usize>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fully_qualified_name: Option<String>,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "listlint/v1")]
+    listlint_v1: String,
+}
+
+/// The whole log, written once at the end.
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Value,
+    column_kind: &'static str,
+    results: &'a [SarifResult],
 }
 
 impl<W: Write> SarifReporter<W> {
@@ -54,6 +140,7 @@ impl<W: Write> SarifReporter<W> {
             rules,
             results: Vec::new(),
             columns: ColumnLocator::default(),
+            uris: HashMap::new(),
         }
     }
 
@@ -125,37 +212,48 @@ impl<W: Write> Reporter for SarifReporter<W> {
                 .listing_id
                 .clone()
                 .unwrap_or_else(|| format!("record {}", f.record));
-            let mut logical = json!({"name": listing, "kind": "object"});
-            if let Some(field) = &f.field {
-                logical = json!({
-                    "name": field.to_string(),
-                    "fullyQualifiedName": format!("{listing}.{field}"),
-                    "kind": "member",
-                });
-            }
+            let logical = match &f.field {
+                None => LogicalLocation {
+                    name: listing,
+                    fully_qualified_name: None,
+                    kind: "object",
+                },
+                Some(field) => LogicalLocation {
+                    name: field.to_string(),
+                    fully_qualified_name: Some(format!("{listing}.{field}")),
+                    kind: "member",
+                },
+            };
             let mut message = f.message.clone();
             if let Some(text) = &f.text {
                 message.push_str(&format!(" 「{text}」"));
             }
-            let mut region = json!({"startLine": f.line.max(1)});
-            if let Some((start, end)) = self.columns.locate(f) {
-                region["startColumn"] = json!(start);
-                region["endColumn"] = json!(end);
-            }
-            self.results.push(json!({
-                "ruleId": f.rule.to_string(),
-                "ruleIndex": index,
-                "level": level(f.severity),
-                "message": {"text": message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": artifact_uri(&f.file)},
-                        "region": region,
+            let columns = self.columns.locate(f);
+            let uri = self
+                .uris
+                .entry(f.file.clone())
+                .or_insert_with(|| Arc::from(artifact_uri(&f.file)))
+                .clone();
+            self.results.push(SarifResult {
+                rule_id: f.rule.clone(),
+                rule_index: index,
+                level: level(f.severity),
+                message: Text { text: message },
+                locations: [Location {
+                    physical_location: PhysicalLocation {
+                        artifact_location: ArtifactLocation { uri },
+                        region: Region {
+                            start_line: f.line.max(1),
+                            start_column: columns.map(|(start, _)| start),
+                            end_column: columns.map(|(_, end)| end),
+                        },
                     },
-                    "logicalLocations": [logical],
+                    logical_locations: [logical],
                 }],
-                "partialFingerprints": {"listlint/v1": f.fingerprint},
-            }));
+                partial_fingerprints: Fingerprints {
+                    listlint_v1: f.fingerprint.clone(),
+                },
+            });
         }
         Ok(())
     }
@@ -183,19 +281,19 @@ impl<W: Write> Reporter for SarifReporter<W> {
                 rule
             })
             .collect();
-        let log = json!({
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [{
-                "tool": {"driver": {
+        let log = Log {
+            schema: "https://json.schemastore.org/sarif-2.1.0.json",
+            version: "2.1.0",
+            runs: [Run {
+                tool: json!({"driver": {
                     "name": "listlint",
                     "version": env!("CARGO_PKG_VERSION"),
                     "rules": rules,
-                }},
-                "columnKind": "unicodeCodePoints",
-                "results": self.results,
+                }}),
+                column_kind: "unicodeCodePoints",
+                results: &self.results,
             }],
-        });
+        };
         serde_json::to_writer_pretty(&mut self.out, &log)?;
         self.out.write_all(b"\n")?;
         self.out.flush()
