@@ -203,3 +203,22 @@ fn a_large_gb18030_file_cut_mid_character_by_the_sample_is_detected() {
         ]
     );
 }
+
+/// The tab-or-comma guess reads the header line; for a transcoded file it
+/// must see the whole decoded line, not the decoder's first few bytes.
+#[test]
+fn a_transcoded_csv_has_its_delimiter_guessed_from_the_whole_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tabs.csv");
+    let text = "x,\tid\ttitle\n1\tA1\t最好的茶杯\n";
+    std::fs::write(&path, encoding_rs::GB18030.encode(text).0).unwrap();
+    let (code, stdout, stderr) = run(listlint()
+        .args(["check", "--format", "jsonl", "--select", "absolute-terms"])
+        .arg(&path));
+    assert_eq!(code, 1, "{stderr}");
+    let found: Vec<String> = jsonl(&stdout)
+        .iter()
+        .map(|f| format!("{} {} {}", f["listing_id"], f["field"], f["text"]))
+        .collect();
+    assert_eq!(found, ["\"A1\" \"title\" \"最好\""]);
+}

@@ -44,40 +44,51 @@ pub enum InputEncoding {
 /// How much of a file detection looks at.
 const SAMPLE: usize = 256 * 1024;
 
-/// Picks the encoding of a buffered input from its first bytes.
-pub fn detect(sample: &[u8]) -> &'static Encoding {
+/// Picks the encoding of an input from its first bytes. `at_eof` says the
+/// sample is the whole input: a character cut at its end is then cut in
+/// the file, not by the sample's limit.
+pub fn detect(sample: &[u8], at_eof: bool) -> &'static Encoding {
     if let Some((encoding, _)) = Encoding::for_bom(sample) {
         return encoding;
     }
     match std::str::from_utf8(sample) {
         Ok(_) => UTF_8,
+        // A sample that is valid but for a character at its end: the usual
+        // UTF-8 file whose sample ends mid-character, or one cut short.
         Err(e) if e.error_len().is_none() => UTF_8,
-        Err(_) if decodes_as_gb18030(sample) => GB18030,
+        Err(_) if decodes_as_gb18030(sample, at_eof) => GB18030,
         Err(_) => UTF_8,
     }
 }
 
-/// Whether `sample`, the start of a file, is GB18030 without a malformed
-/// sequence. A character cut at the end of the sample does not count
-/// against it: the decoder is told more input may follow.
-fn decodes_as_gb18030(sample: &[u8]) -> bool {
+/// Whether `sample`, the start of an input, is GB18030 without a malformed
+/// sequence. Unless the sample is the whole input, a character cut at its
+/// end does not count against it: the decoder is told more may follow.
+fn decodes_as_gb18030(sample: &[u8], at_eof: bool) -> bool {
     let mut decoder = GB18030.new_decoder_without_bom_handling();
     let mut out = String::with_capacity(
         decoder
             .max_utf8_buffer_length_without_replacement(sample.len())
             .unwrap_or(sample.len() * 3),
     );
-    let (result, _) = decoder.decode_to_string_without_replacement(sample, &mut out, false);
+    let (result, _) = decoder.decode_to_string_without_replacement(sample, &mut out, at_eof);
     !matches!(result, encoding_rs::DecoderResult::Malformed(..))
 }
 
 /// Wraps `input` so that it yields UTF-8. Returns the reader and the
-/// encoding read (UTF-8 input is passed through untouched). `size`, when
-/// known, keeps the buffers of a small file small: each buffer is cleared
-/// once before its first read, which for the 256 KiB detection buffer cost
-/// more than reading a typical catalog file.
+/// encoding read (UTF-8 input is passed through untouched).
+///
+/// The detection sample is what the first read gives (256 KiB of a file;
+/// of a pipe, what it holds, so that a slow standard input is checked as
+/// it comes), completed when it ends inside what could be a UTF-8
+/// character: a lone first byte of a GB18030 character must not pass for a
+/// UTF-8 character the sample's limit cut. `size`, when known, is a
+/// regular file's size: its buffers are no larger than the file (a buffer
+/// is cleared before its first read, which for 256 KiB cost more than
+/// reading a typical catalog file), and a character cut at the file's end
+/// is not excused as cut by the sample.
 pub fn to_utf8<R: Read + Send + 'static>(
-    input: R,
+    mut input: R,
     forced: InputEncoding,
     size: Option<u64>,
 ) -> io::Result<(Box<dyn BufRead + Send>, &'static Encoding)> {
@@ -90,30 +101,81 @@ pub fn to_utf8<R: Read + Send + 'static>(
                 .min(SAMPLE)
         })
     };
-    let mut buffered = BufReader::with_capacity(capacity(1), input);
+    let mut sample = vec![0; capacity(1)];
+    let read = read_some(&mut input, &mut sample)?;
+    sample.truncate(read);
+    let mut at_eof = read == 0 || size.is_some_and(|size| read as u64 >= size);
+    while !at_eof {
+        match std::str::from_utf8(&sample) {
+            // Valid but for a sequence at the end that may still be
+            // completed: read on, a byte at a time (three at most).
+            Err(e) if e.error_len().is_none() && sample.len() - e.valid_up_to() < 4 => {
+                let mut byte = [0];
+                if read_some(&mut input, &mut byte)? == 0 {
+                    at_eof = true;
+                } else {
+                    sample.push(byte[0]);
+                }
+            }
+            _ => break,
+        }
+    }
     let encoding = match forced {
-        InputEncoding::Auto => detect(buffered.fill_buf()?),
+        InputEncoding::Auto => detect(&sample, at_eof),
         InputEncoding::Utf8 => UTF_8,
         InputEncoding::Utf16le => UTF_16LE,
         InputEncoding::Utf16be => UTF_16BE,
         InputEncoding::Gb18030 => GB18030,
     };
     // A byte-order mark wins over a forced encoding when decoding.
-    let encoding = match Encoding::for_bom(buffered.fill_buf()?) {
+    let encoding = match Encoding::for_bom(&sample) {
         Some((bom, _)) => bom,
         None => encoding,
     };
+    let input = io::Cursor::new(sample).chain(input);
     if encoding == UTF_8 {
-        return Ok((Box::new(buffered), encoding));
+        return Ok((
+            Box::new(BufReader::with_capacity(capacity(1), input)),
+            encoding,
+        ));
     }
-    let decoded = DecodeReaderBytesBuilder::new()
+    let mut decoded = DecodeReaderBytesBuilder::new()
         .encoding(Some(encoding))
         .bom_override(true)
-        .build(buffered);
+        .build(input);
+    // The decoder's first read gives only a few bytes; the first lines are
+    // decoded up front so that readers that look at the header line before
+    // the records (the CSV delimiter guess) see all of it.
+    let mut head = Vec::new();
+    let mut chunk = [0; 4096];
+    while head.len() < HEAD && memchr::memchr_iter(b'\n', &head).count() < 2 {
+        let read = read_some(&mut decoded, &mut chunk)?;
+        if read == 0 {
+            break;
+        }
+        head.extend_from_slice(&chunk[..read]);
+    }
     Ok((
-        Box::new(BufReader::with_capacity(capacity(2), decoded)),
+        Box::new(BufReader::with_capacity(
+            capacity(2),
+            io::Cursor::new(head).chain(decoded),
+        )),
         encoding,
     ))
+}
+
+/// How much decoded text is read ahead, at most, for the header line (a
+/// version line and the header: two lines).
+const HEAD: usize = 64 * 1024;
+
+/// One read, retried when a signal interrupts it.
+fn read_some(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match input.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
 }
 
 /// Adds an `input/undecodable-bytes` problem to a transcoded record whose
@@ -197,7 +259,7 @@ mod tests {
     fn a_character_cut_by_the_sample_is_still_utf8() {
         let mut bytes = "a".repeat(SAMPLE - 1).into_bytes();
         bytes.extend("最".as_bytes());
-        assert_eq!(detect(&bytes[..SAMPLE]), UTF_8);
+        assert_eq!(detect(&bytes[..SAMPLE], false), UTF_8);
     }
 
     #[test]
@@ -210,13 +272,45 @@ mod tests {
             bytes.extend_from_slice(&gbk);
             for cut in 1..gbk.len() {
                 let sample = &bytes[..bytes.len() - gbk.len() + cut];
-                assert_eq!(detect(sample), GB18030, "{text:?} cut after {cut} bytes");
+                assert_eq!(
+                    detect(sample, false),
+                    GB18030,
+                    "{text:?} cut after {cut} bytes"
+                );
             }
         }
         // A malformed sequence before the end still rules GB18030 out.
         let mut bytes = b"a,b\n\x81\x20".to_vec();
         bytes.extend_from_slice(&GB18030.encode("最").0);
-        assert_eq!(detect(&bytes), UTF_8);
+        assert_eq!(detect(&bytes, false), UTF_8);
+    }
+
+    #[test]
+    fn the_sample_completes_a_character_its_limit_cuts() {
+        // ASCII up to the limit, then a GB18030 character whose first byte
+        // is the sample's last: alone, that byte could begin UTF-8.
+        let mut bytes = "a,b\n".repeat(SAMPLE / 4).into_bytes();
+        bytes.truncate(SAMPLE - 1);
+        let text = "最好的坚果\n";
+        bytes.extend_from_slice(&GB18030.encode(text).0);
+        let (decoded, encoding) = read_all(bytes.clone(), InputEncoding::Auto);
+        assert_eq!(encoding, "gb18030");
+        assert!(decoded.ends_with(text));
+        // The same in UTF-8 stays UTF-8.
+        bytes.truncate(SAMPLE - 1);
+        bytes.extend_from_slice(text.as_bytes());
+        assert_eq!(read_all(bytes, InputEncoding::Auto).1, "UTF-8");
+    }
+
+    #[test]
+    fn a_byte_cut_at_the_end_of_the_whole_file_is_not_excused() {
+        let (_, encoding) = to_utf8(
+            io::Cursor::new(b"id,title\nA1,abc\x81".to_vec()),
+            InputEncoding::Auto,
+            Some(16),
+        )
+        .unwrap();
+        assert_eq!(encoding.name(), "UTF-8");
     }
 
     #[test]
