@@ -32,6 +32,9 @@ use crate::source::{self, Input, RawRecord, ReadOptions, SourceError};
 
 /// Listings per batch handed to the thread pool.
 const BATCH_SIZE: usize = 512;
+/// Bytes of input per batch, at most (give or take one record): a batch
+/// of 512 large catalog files would otherwise hold hundreds of megabytes.
+const BATCH_BYTES: usize = 1024 * 1024;
 /// Batches read ahead of the one being checked.
 const BATCHES_AHEAD: usize = 4;
 /// Longest time the findings of a checked batch wait to be written while
@@ -336,7 +339,7 @@ fn check_stream(
         threads.spawn(move || {
             let mut records = records;
             loop {
-                let batch: Vec<RawRecord> = records.by_ref().take(BATCH_SIZE).collect();
+                let batch = next_batch(&mut records);
                 if batch.is_empty() || tx.send(batch).is_err() {
                     break;
                 }
@@ -392,6 +395,21 @@ fn check_stream(
     })
 }
 
+/// The next batch: [`BATCH_SIZE`] records, or fewer once they hold
+/// [`BATCH_BYTES`] of input.
+fn next_batch(records: &mut impl Iterator<Item = RawRecord>) -> Vec<RawRecord> {
+    let mut batch = Vec::with_capacity(BATCH_SIZE);
+    let mut bytes = 0;
+    for record in records {
+        bytes += record.input_bytes();
+        batch.push(record);
+        if batch.len() == BATCH_SIZE || bytes >= BATCH_BYTES {
+            break;
+        }
+    }
+    batch
+}
+
 /// Puts finished batches back in input order and passes them through the
 /// gate to the reporter.
 struct InOrder<'a> {
@@ -438,5 +456,34 @@ impl<'a> InOrder<'a> {
             self.progress.update(self.summary.listings);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(bytes: usize) -> RawRecord {
+        RawRecord::JsonLine {
+            file: Arc::from("p.jsonl"),
+            line: 1,
+            record: 1,
+            bytes: vec![b'x'; bytes],
+        }
+    }
+
+    #[test]
+    fn batches_hold_at_most_a_count_of_records_or_a_size_of_input() {
+        let sizes = |records: Vec<RawRecord>| -> Vec<usize> {
+            let mut records = records.into_iter();
+            std::iter::from_fn(|| Some(next_batch(&mut records)).filter(|b| !b.is_empty()))
+                .map(|batch| batch.len())
+                .collect()
+        };
+        let small = (0..BATCH_SIZE * 2 + 3).map(|_| record(100)).collect();
+        assert_eq!(sizes(small), [BATCH_SIZE, BATCH_SIZE, 3]);
+        // Large files: a batch closes with the record that reaches the size.
+        let large = (0..7).map(|_| record(BATCH_BYTES / 3 + 1)).collect();
+        assert_eq!(sizes(large), [3, 3, 1]);
     }
 }

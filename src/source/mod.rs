@@ -92,6 +92,14 @@ fn read_document<R: Read>(mut input: R, file: &Arc<str>) -> Result<Vec<u8>, Vec<
 }
 
 impl RawRecord {
+    /// About how many bytes of input the record holds.
+    pub fn input_bytes(&self) -> usize {
+        match self {
+            RawRecord::Parsed(listing) => listing.fields.iter().map(|(_, v)| v.len()).sum(),
+            RawRecord::JsonLine { bytes, .. } | RawRecord::CatalogFile { bytes, .. } => bytes.len(),
+        }
+    }
+
     /// Parses the record into a listing. `mapper` caches header mapping
     /// and can be reused across records.
     pub fn into_listing(self, mapper: &mut FieldMapper) -> Listing {
