@@ -92,37 +92,40 @@ impl<W: Write> Reporter for JunitReporter<W> {
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         let fails = |f: &Finding| self.threshold.is_some_and(|t| f.severity >= t);
-        let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        // Written as it is made: the document of a large run is as big as
+        // its findings, and need not be held a second time.
+        let mut xml = io::BufWriter::new(&mut self.out);
+        xml.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
         let total_failures: usize = self
             .files
             .iter()
             .flat_map(|(_, l)| l.values().flatten())
             .filter(|f| fails(f))
             .count();
-        let _ = writeln!(
+        writeln!(
             xml,
             "<testsuites name=\"listlint\" tests=\"{}\" failures=\"{total_failures}\">",
             summary.listings
-        );
+        )?;
         for (file, listings) in &self.files {
             let failures = listings.values().flatten().filter(|f| fails(f)).count();
-            let _ = writeln!(
+            writeln!(
                 xml,
                 "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\">",
                 xml_escape(file),
                 listings.len()
-            );
+            )?;
             for ((_, listing), findings) in listings {
-                let _ = writeln!(
+                writeln!(
                     xml,
                     "    <testcase name=\"{}\" classname=\"{}\">",
                     xml_escape(listing),
                     xml_escape(file)
-                );
+                )?;
                 let mut passed = Vec::new();
                 for f in findings {
                     if fails(f) {
-                        let _ = writeln!(
+                        writeln!(
                             xml,
                             "      <failure type=\"{}\" message=\"{}\">{}:{}\n{}</failure>",
                             xml_escape(&f.rule),
@@ -130,24 +133,23 @@ impl<W: Write> Reporter for JunitReporter<W> {
                             xml_escape(&f.file),
                             f.line,
                             xml_escape(&describe(f))
-                        );
+                        )?;
                     } else {
                         passed.push(describe(f));
                     }
                 }
                 if !passed.is_empty() {
-                    let _ = writeln!(
+                    writeln!(
                         xml,
                         "      <system-out>{}</system-out>",
                         xml_escape(&passed.join("\n"))
-                    );
+                    )?;
                 }
-                xml.push_str("    </testcase>\n");
+                xml.write_all(b"    </testcase>\n")?;
             }
-            xml.push_str("  </testsuite>\n");
+            xml.write_all(b"  </testsuite>\n")?;
         }
-        xml.push_str("</testsuites>\n");
-        self.out.write_all(xml.as_bytes())?;
-        self.out.flush()
+        xml.write_all(b"</testsuites>\n")?;
+        xml.flush()
     }
 }
