@@ -101,25 +101,7 @@ pub fn to_utf8<R: Read + Send + 'static>(
                 .min(SAMPLE)
         })
     };
-    let mut sample = vec![0; capacity(1)];
-    let read = read_some(&mut input, &mut sample)?;
-    sample.truncate(read);
-    let mut at_eof = read == 0 || size.is_some_and(|size| read as u64 >= size);
-    while !at_eof {
-        match std::str::from_utf8(&sample) {
-            // Valid but for a sequence at the end that may still be
-            // completed: read on, a byte at a time (three at most).
-            Err(e) if e.error_len().is_none() && sample.len() - e.valid_up_to() < 4 => {
-                let mut byte = [0];
-                if read_some(&mut input, &mut byte)? == 0 {
-                    at_eof = true;
-                } else {
-                    sample.push(byte[0]);
-                }
-            }
-            _ => break,
-        }
-    }
+    let (sample, at_eof) = read_sample(&mut input, capacity(1), size)?;
     let encoding = match forced {
         InputEncoding::Auto => detect(&sample, at_eof),
         InputEncoding::Utf8 => UTF_8,
@@ -143,18 +125,7 @@ pub fn to_utf8<R: Read + Send + 'static>(
         .encoding(Some(encoding))
         .bom_override(true)
         .build(input);
-    // The decoder's first read gives only a few bytes; the first lines are
-    // decoded up front so that readers that look at the header line before
-    // the records (the CSV delimiter guess) see all of it.
-    let mut head = Vec::new();
-    let mut chunk = [0; 4096];
-    while head.len() < HEAD && memchr::memchr_iter(b'\n', &head).count() < 2 {
-        let read = read_some(&mut decoded, &mut chunk)?;
-        if read == 0 {
-            break;
-        }
-        head.extend_from_slice(&chunk[..read]);
-    }
+    let head = read_head(&mut decoded)?;
     Ok((
         Box::new(BufReader::with_capacity(
             capacity(2),
@@ -164,9 +135,56 @@ pub fn to_utf8<R: Read + Send + 'static>(
     ))
 }
 
+/// The detection sample: one read of up to `limit` bytes, then, unless the
+/// input has ended, the rest of a character it may have cut (three bytes
+/// at most, read one at a time so that a quiet pipe is not waited on for
+/// more). Also says whether the sample is the whole input.
+fn read_sample(
+    input: &mut impl Read,
+    limit: usize,
+    size: Option<u64>,
+) -> io::Result<(Vec<u8>, bool)> {
+    let mut sample = vec![0; limit];
+    let read = read_some(input, &mut sample)?;
+    sample.truncate(read);
+    let mut at_eof = read == 0 || size.is_some_and(|size| read as u64 >= size);
+    while !at_eof {
+        match std::str::from_utf8(&sample) {
+            // Valid but for a sequence at the end that may still be
+            // completed.
+            Err(e) if e.error_len().is_none() && sample.len() - e.valid_up_to() < 4 => {
+                let mut byte = [0];
+                if read_some(input, &mut byte)? == 0 {
+                    at_eof = true;
+                } else {
+                    sample.push(byte[0]);
+                }
+            }
+            _ => break,
+        }
+    }
+    Ok((sample, at_eof))
+}
+
 /// How much decoded text is read ahead, at most, for the header line (a
 /// version line and the header: two lines).
 const HEAD: usize = 64 * 1024;
+
+/// The first lines of a decoded input. The decoder's first read gives only
+/// a few bytes; readers that look at the header line before the records
+/// (the CSV delimiter guess) need all of it.
+fn read_head(decoded: &mut impl Read) -> io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    let mut chunk = [0; 4096];
+    while head.len() < HEAD && memchr::memchr_iter(b'\n', &head).count() < 2 {
+        let read = read_some(decoded, &mut chunk)?;
+        if read == 0 {
+            break;
+        }
+        head.extend_from_slice(&chunk[..read]);
+    }
+    Ok(head)
+}
 
 /// One read, retried when a signal interrupts it.
 fn read_some(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
