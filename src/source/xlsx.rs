@@ -49,8 +49,9 @@ pub struct XlsxLimits {
 }
 
 impl XlsxLimits {
-    /// Default of [`XlsxLimits::max_bytes`]: 1 GiB.
-    pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
+    /// Default of [`XlsxLimits::max_bytes`]: 512 MiB (a part just under it
+    /// can take about three times as much memory while calamine reads it).
+    pub const DEFAULT_MAX_BYTES: u64 = 512 << 20;
     /// Default of [`XlsxLimits::max_cell_bytes`]: 1 MiB (Excel itself
     /// keeps at most 32,767 characters in a cell).
     pub const DEFAULT_MAX_CELL_BYTES: u64 = 1 << 20;
