@@ -21,7 +21,9 @@ use crate::pack::schema::Severity;
 use crate::progress::BytesRead;
 use crate::report::{reporter, HumanOptions, OutputFormat, ReportOptions, RuleInfo};
 use crate::run::{run_check, CheckError, CheckPlan, Gate, PathIgnores, Waivers};
-use crate::source::{expand_inputs, InputEncoding, InputFormat, ReadOptions, WalkFilter};
+use crate::source::{
+    expand_inputs, InputEncoding, InputFormat, ReadOptions, WalkFilter, XlsxLimits,
+};
 
 /// Arguments of `listlint check`.
 #[derive(Debug, Args)]
@@ -117,6 +119,21 @@ pub struct CheckArgs {
     /// Read only this sheet of XLSX workbooks (default: every sheet).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+
+    /// The most any one part of an XLSX workbook (a sheet's XML, the
+    /// shared strings) may decompress to, and the most text all cells of
+    /// one workbook may hold (a shared string counts for every cell that
+    /// shows it). A part over it is not read (its sheet, or the whole
+    /// workbook if it is not a sheet's), nor the cells past it: an
+    /// `input/limit-exceeded` finding says so.
+    #[arg(long, value_name = "BYTES", default_value_t = XlsxLimits::DEFAULT_MAX_BYTES)]
+    pub max_xlsx_bytes: u64,
+
+    /// The most text one XLSX cell may hold; a longer cell is an
+    /// `input/limit-exceeded` finding and its field is not checked (Excel
+    /// itself keeps at most 32,767 characters in a cell).
+    #[arg(long, value_name = "BYTES", default_value_t = XlsxLimits::DEFAULT_MAX_CELL_BYTES)]
+    pub max_xlsx_cell_bytes: u64,
 
     /// Text encoding of the inputs: detected from a byte-order mark, else
     /// UTF-8 when valid, else GB18030 (which reads GBK); or forced.
@@ -324,6 +341,10 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             encoding: args.encoding,
             profile: Arc::new(profile),
             sheet: args.sheet.clone(),
+            xlsx_limits: XlsxLimits {
+                max_bytes: args.max_xlsx_bytes,
+                max_cell_bytes: args.max_xlsx_cell_bytes,
+            },
             bytes_read: BytesRead::default(),
         },
         progress: !args.quiet && io::stderr().is_terminal(),

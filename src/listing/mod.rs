@@ -36,6 +36,7 @@ pub const INPUT_RULES: &[&str] = &[
     "input/invalid-price",
     "input/invalid-utf8",
     "input/invalid-yaml",
+    "input/limit-exceeded",
     "input/no-front-matter",
     "input/not-an-object",
     "input/undecodable-bytes",

@@ -16,6 +16,7 @@ mod line_index;
 mod shopify;
 mod walk;
 mod xlsx;
+mod xlsx_parts;
 
 use std::fs::File;
 use std::io::{self, BufRead, Read};
@@ -25,6 +26,7 @@ use std::sync::Arc;
 pub use encoding::InputEncoding;
 pub use flatten::flatten_json_object;
 pub use walk::{expand_inputs, WalkFilter};
+pub use xlsx::XlsxLimits;
 
 use crate::listing::profile::{FieldMapper, Profile};
 use crate::listing::Listing;
@@ -217,7 +219,7 @@ pub enum SourceError {
 }
 
 /// How inputs are read: `--input-format`, `--encoding`, `--profile` and
-/// `--map`, `--sheet`.
+/// `--map`, `--sheet`, `--max-xlsx-bytes`, `--max-xlsx-cell-bytes`.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// Format forced for every input.
@@ -228,6 +230,8 @@ pub struct ReadOptions {
     pub profile: Arc<Profile>,
     /// The one XLSX sheet to read (default: all).
     pub sheet: Option<String>,
+    /// How far an XLSX workbook may expand.
+    pub xlsx_limits: XlsxLimits,
     /// Where to count bytes read, for progress.
     pub bytes_read: BytesRead,
 }
@@ -239,6 +243,7 @@ impl Default for ReadOptions {
             encoding: InputEncoding::Auto,
             profile: Profile::generic(),
             sheet: None,
+            xlsx_limits: XlsxLimits::default(),
             bytes_read: BytesRead::default(),
         }
     }
@@ -276,7 +281,13 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceEr
     };
     let file: Arc<str> = Arc::from(name.as_str());
     if format == InputFormat::Xlsx {
-        let records = xlsx::xlsx_records(reader, file, options.sheet.as_deref(), profile);
+        let records = xlsx::xlsx_records(
+            reader,
+            file,
+            options.sheet.as_deref(),
+            profile,
+            options.xlsx_limits,
+        );
         return Ok(Box::new(records.into_iter()));
     }
     let (reader, encoding) = encoding::to_utf8(reader, options.encoding, size).map_err(io_error)?;
@@ -321,7 +332,9 @@ pub fn read_raw_records<R: BufRead + Send + 'static>(
         InputFormat::Json => json::json_records(reader, file),
         InputFormat::Yaml => Box::new(catalog(reader, catalog::CatalogKind::Yaml)),
         InputFormat::Markdown => Box::new(catalog(reader, catalog::CatalogKind::Markdown)),
-        InputFormat::Xlsx => Box::new(xlsx::xlsx_records(reader, file, None, profile).into_iter()),
+        InputFormat::Xlsx => Box::new(
+            xlsx::xlsx_records(reader, file, None, profile, XlsxLimits::default()).into_iter(),
+        ),
     }
 }
 
