@@ -5,19 +5,37 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::date::Date;
+use crate::pack::read::DocumentKind;
 use crate::pack::schema::Severity;
-use crate::pack::{parse_yaml, PackError, PackSource};
+use crate::pack::{parse_document, read_document, PackError};
 use crate::report::Finding;
 
 /// The file name searched for.
 pub const CONFIG_FILE: &str = "listlint.yaml";
+
+/// The top-level keys of `listlint.yaml`, as [`Config`] names them.
+pub const KEYS: &[&str] = &[
+    "rules",
+    "no_default_rules",
+    "select",
+    "ignore",
+    "disable",
+    "severity",
+    "per_path_ignores",
+    "profile",
+    "map",
+    "include",
+    "exclude",
+    "fail_on",
+    "waivers",
+    "docs_url",
+];
 
 /// `listlint.yaml`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -172,18 +190,10 @@ pub fn find_upwards(start: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Reads and checks a config file.
+/// Reads and checks a config file (at most `--max-config-size` bytes).
 pub fn load(path: &Path) -> Result<LoadedConfig, PackError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PackError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
-    let source = PackSource {
-        name: Arc::from(path.display().to_string()),
-        text: Arc::from(text),
-        builtin: false,
-    };
-    let config: Config = parse_yaml(&source)?;
+    let source = read_document(path, DocumentKind::Config)?;
+    let config: Config = parse_document(&source, DocumentKind::Config)?;
     let mut waivers = Vec::new();
     for def in &config.waivers {
         for (value, key) in [(&def.reason, "reason"), (&def.approved_by, "approved_by")] {

@@ -12,9 +12,10 @@ use crate::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
 use crate::examples::{packs_run_with, run_pack_examples, ExampleOutcome, PackTests};
 use crate::exit::ExitStatus;
 use crate::listing::INPUT_RULES;
+use crate::pack::read::DocumentKind;
 use crate::pack::schema::PackTestsDef;
 use crate::pack::{
-    add_builtins_not_replaced, builtin_sources, parse_pack, parse_yaml, read_pack_sources,
+    add_builtins_not_replaced, builtin_sources, parse_document, parse_pack, read_pack_sources,
     read_packs_and_tests, test_file_stem, LoadedPack, PackError, PackFiles, PackSource,
 };
 
@@ -38,6 +39,29 @@ pub struct PackArgs {
     /// comma-separated (repeatable). Wins over --select.
     #[arg(long, value_name = "LIST")]
     pub ignore: Vec<String>,
+}
+
+/// A size in bytes as `--max-pack-size` takes it: a number, optionally
+/// followed by K, M or G (powers of 1024; a trailing `B` or `iB` is
+/// allowed).
+pub(super) fn parse_size(text: &str) -> Result<u64, String> {
+    let upper = text.trim().to_ascii_uppercase();
+    let bare = upper
+        .strip_suffix("IB")
+        .or_else(|| upper.strip_suffix('B'))
+        .unwrap_or(&upper);
+    let (digits, shift) = match bare.chars().last() {
+        Some('K') => (&bare[..bare.len() - 1], 10),
+        Some('M') => (&bare[..bare.len() - 1], 20),
+        Some('G') => (&bare[..bare.len() - 1], 30),
+        _ => (bare, 0),
+    };
+    digits
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| format!("`{text}` is not a size (bytes, or a number with K, M or G)"))
 }
 
 /// Reads and parses the packs the arguments name.
@@ -367,7 +391,8 @@ fn parse_test_file(
             Some("name a test file after its pack: `my-pack.yaml` and `my-pack.test.yaml`".into()),
         )]);
     };
-    let def: PackTestsDef = parse_yaml(&source).map_err(|e| vec![e])?;
+    let def: PackTestsDef =
+        parse_document(&source, DocumentKind::PackTests).map_err(|e| vec![e])?;
     let pack_name = packs[pack].name();
     let mut errors = Vec::new();
     if let Some(named) = &def.pack {
@@ -421,5 +446,20 @@ fn print_mismatch(outcome: &ExampleOutcome) {
             .map(|(id, text)| format!("{id} 「{text}」"))
             .collect();
         println!("       (fired: {})", fired.join(", "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("16M"), Ok(16 << 20));
+        assert_eq!(parse_size("2kib"), Ok(2048));
+        assert_eq!(parse_size("1GB"), Ok(1 << 30));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999G").is_err());
     }
 }

@@ -1,0 +1,158 @@
+//! Rule packs and config files that are too large, not what they claim to
+//! be, or out of bounds, through the binary. Every hostile file is made
+//! here, in a temporary folder.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{listlint_in, run};
+
+const LISTINGS: &str = "id,title\nA,最好用的吸尘器\n";
+
+/// A small valid pack named `name` with one lexicon rule `ID/word`.
+fn pack(name: &str, id: &str) -> String {
+    format!(
+        "pack: {name}\nversion: \"1\"\ncategory: words\nrules:\n  - id: {id}/word\n    kind: lexicon\n    severity: error\n    message: \"「{{term}}」\"\n    terms: [吸尘器]\n"
+    )
+}
+
+/// A folder with `files` (path, contents) and a listings file `l.csv`.
+fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("l.csv"), LISTINGS).unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// A file of `size` bytes that parses as YAML (a comment line per KiB
+/// after `head`).
+fn padded(path: &Path, head: &str, size: usize) {
+    let mut text = String::with_capacity(size + 1024);
+    text.push_str(head);
+    let line = format!("#{}\n", "x".repeat(1022));
+    while text.len() + line.len() <= size {
+        text.push_str(&line);
+    }
+    text.push_str(&"#".repeat(size - text.len()));
+    assert_eq!(text.len(), size);
+    fs::write(path, text).unwrap();
+}
+
+#[test]
+fn a_pack_above_the_size_limit_is_a_usage_error_naming_the_limit_and_flag() {
+    let dir = folder(&[]);
+    let big = dir.path().join("big.yaml");
+    padded(&big, &pack("big", "big"), 16 * 1024 * 1024 + 1);
+    let (code, _, stderr) = run(listlint_in(dir.path()).args([
+        "check",
+        "--no-default-rules",
+        "--rules",
+        "big.yaml",
+        "l.csv",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("big.yaml is larger than 16 MiB, the limit for a rule pack"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--max-pack-size"), "{stderr}");
+    // The flag raises it; a lower limit stops a smaller file.
+    let (code, _, stderr) = run(listlint_in(dir.path()).args([
+        "--max-pack-size",
+        "17M",
+        "check",
+        "--no-default-rules",
+        "--rules",
+        "big.yaml",
+        "l.csv",
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    let small = folder(&[("p.yaml", &pack("p", "p"))]);
+    let (code, _, stderr) = run(listlint_in(small.path()).args([
+        "--max-pack-size",
+        "100",
+        "rules",
+        "validate",
+        "p.yaml",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("larger than 100 bytes"), "{stderr}");
+}
+
+#[test]
+fn an_extended_pack_above_the_size_limit_is_reported() {
+    let dir = folder(&[(
+        "top.yaml",
+        "pack: top\nversion: \"1\"\nextends: [./base.yaml]\nrules: []\n",
+    )]);
+    padded(&dir.path().join("base.yaml"), &pack("base", "base"), 4096);
+    let (code, _, stderr) = run(listlint_in(dir.path()).args([
+        "--max-pack-size",
+        "2K",
+        "check",
+        "--no-default-rules",
+        "--rules",
+        "top.yaml",
+        "l.csv",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("larger than 2 KiB"), "{stderr}");
+}
+
+#[test]
+fn a_config_above_the_size_limit_is_a_usage_error() {
+    let dir = folder(&[]);
+    padded(
+        &dir.path().join("listlint.yaml"),
+        "fail_on: error\n",
+        4 * 1024 * 1024 + 1,
+    );
+    let (code, _, stderr) = run(listlint_in(dir.path()).args(["check", "l.csv"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("listlint.yaml is larger than 4 MiB, the limit for a config file"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--max-config-size"), "{stderr}");
+    let (code, _, stderr) =
+        run(listlint_in(dir.path()).args(["--max-config-size", "5M", "check", "l.csv"]));
+    assert_eq!(code, 1, "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn dev_zero_as_config_or_pack_stops_at_the_limit() {
+    let dir = folder(&[]);
+    for args in [
+        &["check", "--config", "/dev/zero", "l.csv"][..],
+        &["check", "--rules", "/dev/zero", "l.csv"][..],
+    ] {
+        let (code, _, stderr) = run(listlint_in(dir.path())
+            .args(["--max-pack-size", "1M", "--max-config-size", "1M"])
+            .args(args));
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains("/dev/zero is larger than 1 MiB"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_config_is_called_a_config_file() {
+    let dir = folder(&[]);
+    let (code, _, stderr) =
+        run(listlint_in(dir.path()).args(["check", "--config", "missing.yaml", "l.csv"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("cannot read config file missing.yaml"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("rule pack"), "{stderr}");
+}
