@@ -35,6 +35,7 @@ pub const KEYS: &[&str] = &[
     "fail_on",
     "waivers",
     "docs_url",
+    "extends_from",
 ];
 
 /// `listlint.yaml`.
@@ -85,6 +86,10 @@ pub struct Config {
     /// built-in rule to its section there.
     #[serde(default)]
     pub docs_url: Option<String>,
+    /// Folders (relative to the config file) from which packs may extend
+    /// pack files by path, besides their own folders and the `rules` paths.
+    #[serde(default)]
+    pub extends_from: Vec<String>,
 }
 
 /// A waiver as written.
@@ -254,6 +259,9 @@ pub const STARTER: &str = r#"# listlint configuration. Command-line flags overri
 
 # Extra rule packs (files or folders), relative to this file.
 rules: []
+# Folders packs may also `extends:` pack files from (their own folder and
+# the rules paths are always allowed).
+# extends_from: [../shared-packs]
 # no_default_rules: true
 
 # Which rules run: ids, id prefixes, categories or pack names.

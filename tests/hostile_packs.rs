@@ -156,3 +156,123 @@ fn a_missing_config_is_called_a_config_file() {
     );
     assert!(!stderr.contains("rule pack"), "{stderr}");
 }
+
+/// `check` with only the packs in `rules` loaded; (code, stderr).
+fn check_packs(dir: &Path, rules: &str) -> (i32, String) {
+    let (code, _, stderr) =
+        run(listlint_in(dir).args(["check", "--no-default-rules", "--rules", rules, "l.csv"]));
+    (code, stderr)
+}
+
+#[test]
+fn extends_reads_only_pack_files_and_never_echoes_another_file() {
+    const SECRET: &str = "CI_DEPLOY_TOKEN=hunter2-abc";
+    let dir = folder(&[
+        ("secret.env", &format!("{SECRET}\n")),
+        ("packs/secret.yaml", &format!("{SECRET}\n")),
+    ]);
+    let extending = |target: &str| {
+        fs::write(
+            dir.path().join("packs/mine.yaml"),
+            format!("pack: mine\nversion: \"1\"\nextends: [\"{target}\"]\nrules: []\n"),
+        )
+        .unwrap();
+        check_packs(dir.path(), "packs/mine.yaml")
+    };
+    let absolute = dir.path().join("secret.env");
+    for target in [
+        "../secret.env",
+        absolute.to_str().unwrap(),
+        "/etc/passwd",
+        "/proc/self/environ",
+    ] {
+        let (code, stderr) = extending(target);
+        assert_eq!(code, 2, "{target}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "extends `{target}`, which is not a rule pack file"
+            )),
+            "{target}: {stderr}"
+        );
+        assert!(!stderr.contains("hunter2"), "{target}: {stderr}");
+    }
+    // A `.yaml` file in the pack's folder that is not a pack: named, not shown.
+    let (code, stderr) = extending("./secret.yaml");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("packs/secret.yaml is not a rule pack (no line starts with `pack:`)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    // The same file given to --rules directly, or found in a --rules folder.
+    for rules in ["packs/secret.yaml", "packs"] {
+        let (code, stderr) = check_packs(dir.path(), rules);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("is not a rule pack"), "{stderr}");
+        assert!(!stderr.contains("hunter2"), "{rules}: {stderr}");
+    }
+}
+
+#[test]
+fn extends_stays_in_the_packs_folder_or_the_rules_roots_unless_the_config_allows_more() {
+    let dir = folder(&[
+        ("shared/base.yaml", &pack("base", "base")),
+        (
+            "packs/team/mine.yaml",
+            "pack: mine\nversion: \"1\"\nextends: [../../shared/base.yaml]\nrules: []\n",
+        ),
+        (
+            "packs/team/sub.yaml",
+            "pack: sub\nversion: \"1\"\nextends: [../other/base2.yaml]\nrules: []\n",
+        ),
+        ("packs/other/base2.yaml", &pack("base2", "base2")),
+    ]);
+    let (code, stderr) = check_packs(dir.path(), "packs/team/mine.yaml");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "extends `../../shared/base.yaml`, which is outside the folders packs may extend from"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("extends_from"), "{stderr}");
+    // A sibling folder is out of bounds for a pack given alone, inside a
+    // --rules folder that holds both.
+    let (code, stderr) = check_packs(dir.path(), "packs/team/sub.yaml");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("outside the folders"), "{stderr}");
+    fs::remove_file(dir.path().join("packs/team/mine.yaml")).unwrap();
+    let (code, stderr) = check_packs(dir.path(), "packs");
+    assert_eq!(code, 1, "base2's rule fires: {stderr}");
+    // A link inside the tree to a file outside it is outside too.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            dir.path().join("shared/base.yaml"),
+            dir.path().join("packs/team/link.yaml"),
+        )
+        .unwrap();
+        fs::write(
+            dir.path().join("packs/team/sub.yaml"),
+            "pack: sub\nversion: \"1\"\nextends: [./link.yaml]\nrules: []\n",
+        )
+        .unwrap();
+        let (code, stderr) = check_packs(dir.path(), "packs/team/sub.yaml");
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("outside the folders"), "{stderr}");
+        fs::remove_file(dir.path().join("packs/team/link.yaml")).unwrap();
+    }
+    // The config file may allow more.
+    fs::write(
+        dir.path().join("packs/team/mine.yaml"),
+        "pack: mine\nversion: \"1\"\nextends: [../../shared/base.yaml]\nrules: []\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("listlint.yaml"),
+        "rules: [packs/team/mine.yaml]\nno_default_rules: true\nextends_from: [shared]\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(listlint_in(dir.path()).args(["check", "l.csv"]));
+    assert_eq!(code, 1, "base's rule fires: {stderr}");
+}

@@ -252,6 +252,7 @@ fn effective(args: &CheckArgs) -> miette::Result<Effective> {
             no_default_rules: args.packs.no_default_rules || c.no_default_rules,
             select: either(&args.packs.select, &c.select),
             ignore,
+            extends_from: c.extends_from.iter().map(|f| base.join(f)).collect(),
         },
         profile: args
             .profile

@@ -38,6 +38,12 @@ fn with_config(args: &PackArgs) -> miette::Result<PackArgs> {
         rules.extend(args.rules);
         args.rules = rules;
         args.no_default_rules |= loaded.config.no_default_rules;
+        args.extends_from = loaded
+            .config
+            .extends_from
+            .iter()
+            .map(|f| base.join(f))
+            .collect();
     }
     Ok(args)
 }

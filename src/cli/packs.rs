@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 
 use super::describe::{self, ListFormat};
 use super::ColorChoice;
-use crate::engine::compose::resolve_extends;
+use crate::engine::compose::{resolve_extends, ExtendsScope};
 use crate::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
 use crate::examples::{packs_run_with, run_pack_examples, ExampleOutcome, PackTests};
 use crate::exit::ExitStatus;
@@ -39,6 +39,11 @@ pub struct PackArgs {
     /// comma-separated (repeatable). Wins over --select.
     #[arg(long, value_name = "LIST")]
     pub ignore: Vec<String>,
+
+    /// Further folders packs may extend pack files from (the config file's
+    /// `extends_from`), besides their own folders and the `--rules` paths.
+    #[arg(skip)]
+    pub extends_from: Vec<PathBuf>,
 }
 
 /// A size in bytes as `--max-pack-size` takes it: a number, optionally
@@ -96,7 +101,8 @@ pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
             Err(e) => errors.push(e),
         }
     }
-    errors.extend(resolve_extends(&mut packs));
+    let scope = ExtendsScope::new(args.rules.iter().chain(&args.extends_from));
+    errors.extend(resolve_extends(&mut packs, &scope));
     if errors.is_empty() {
         return Ok(packs);
     }
@@ -336,7 +342,7 @@ pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderT
         given_count
     };
     let tested: Vec<usize> = (0..tested_count).collect();
-    problems.extend(resolve_extends(&mut given));
+    problems.extend(resolve_extends(&mut given, &ExtendsScope::new(paths)));
     let mut test_files = Vec::new();
     for source in files.tests {
         match parse_test_file(&given, &tested, &failed, source) {
