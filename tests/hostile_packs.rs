@@ -276,3 +276,80 @@ fn extends_stays_in_the_packs_folder_or_the_rules_roots_unless_the_config_allows
     let (code, _, stderr) = run(listlint_in(dir.path()).args(["check", "l.csv"]));
     assert_eq!(code, 1, "base's rule fires: {stderr}");
 }
+
+/// Makes a named pipe at `path`.
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+}
+
+/// A guard so that a regression fails instead of hanging the suite; no
+/// assertion depends on how long a run takes.
+#[cfg(unix)]
+const HANG_GUARD: std::time::Duration = std::time::Duration::from_secs(120);
+
+#[cfg(unix)]
+#[test]
+fn walks_skip_named_pipes_and_links_to_devices_and_say_so_with_verbose() {
+    let dir = folder(&[
+        ("exports/good.csv", LISTINGS),
+        ("packs/good.yaml", &pack("good", "good")),
+    ]);
+    let root = dir.path();
+    mkfifo(&root.join("exports/pipe.csv"));
+    mkfifo(&root.join("packs/pipe.yaml"));
+    std::os::unix::fs::symlink("/dev/zero", root.join("exports/zero.jsonl")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", root.join("packs/zero.yaml")).unwrap();
+    let (code, stdout, stderr) = run(listlint_in(root)
+        .args([
+            "check",
+            "-v",
+            "--format",
+            "jsonl",
+            "--no-default-rules",
+            "--rules",
+            "packs",
+            "exports",
+        ])
+        .timeout(HANG_GUARD));
+    assert_eq!(code, 1, "{stderr}");
+    let findings = common::jsonl(&stdout);
+    assert_eq!(findings.len(), 1, "{stdout}");
+    assert_eq!(findings[0]["rule"], "good/word");
+    assert_eq!(findings[0]["file"], "exports/good.csv");
+    for skipped in [
+        "skipped exports/pipe.csv: a named pipe",
+        "skipped exports/zero.jsonl: a link to a device",
+        "skipped packs/pipe.yaml: a named pipe",
+        "skipped packs/zero.yaml: a link to a device",
+    ] {
+        assert!(stderr.contains(skipped), "{skipped}: {stderr}");
+    }
+    // Without -v the skips are silent.
+    let (code, _, stderr) = run(listlint_in(root)
+        .args(["check", "--no-default-rules", "--rules", "packs", "exports"])
+        .timeout(HANG_GUARD));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(!stderr.contains("skipped"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_given_on_the_command_line_is_read() {
+    let dir = folder(&[("p.yaml", &pack("p", "p"))]);
+    let pipe = dir.path().join("in.csv");
+    mkfifo(&pipe);
+    let writer = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || fs::write(pipe, LISTINGS).unwrap())
+    };
+    let (code, _, stderr) = run(listlint_in(dir.path())
+        .args(["check", "--no-default-rules", "--rules", "p.yaml", "in.csv"])
+        .timeout(HANG_GUARD));
+    assert_eq!(code, 1, "{stderr}");
+    writer.join().unwrap();
+}

@@ -94,7 +94,9 @@ pub struct CheckArgs {
     #[arg(long)]
     pub statistics: bool,
 
-    /// Print how each CSV/TSV file's headers map to fields (to stderr).
+    /// Print how each CSV/TSV file's headers map to fields, the config
+    /// file used, and the files folder walks skip because they are not
+    /// regular files (to stderr).
     #[arg(short, long)]
     pub verbose: bool,
 
@@ -200,7 +202,10 @@ fn effective(args: &CheckArgs) -> miette::Result<Effective> {
     let loaded = path.as_deref().map(config::load).transpose()?;
     let Some(loaded) = loaded else {
         return Ok(Effective {
-            packs: args.packs.clone(),
+            packs: PackArgs {
+                verbose: args.verbose,
+                ..args.packs.clone()
+            },
             profile: args.profile.clone().unwrap_or_else(|| "generic".into()),
             maps: args.maps.clone(),
             include: args.include.clone(),
@@ -253,6 +258,7 @@ fn effective(args: &CheckArgs) -> miette::Result<Effective> {
             select: either(&args.packs.select, &c.select),
             ignore,
             extends_from: c.extends_from.iter().map(|f| base.join(f)).collect(),
+            verbose: args.verbose,
         },
         profile: args
             .profile
@@ -311,7 +317,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     if args.verbose {
         eprintln!("profile: {}", profile.name);
     }
-    let walk = WalkFilter::new(&settings.include, &settings.exclude)?;
+    let walk = WalkFilter::new(&settings.include, &settings.exclude)?.noting_skipped(args.verbose);
     let inputs = expand_inputs(&args.paths, args.input_format, &walk)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))

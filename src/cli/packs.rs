@@ -15,7 +15,7 @@ use crate::listing::INPUT_RULES;
 use crate::pack::read::DocumentKind;
 use crate::pack::schema::PackTestsDef;
 use crate::pack::{
-    add_builtins_not_replaced, builtin_sources, parse_document, parse_pack, read_pack_sources,
+    add_builtins_not_replaced, builtin_sources, parse_document, parse_pack, read_packs,
     read_packs_and_tests, test_file_stem, LoadedPack, PackError, PackFiles, PackSource,
 };
 
@@ -44,6 +44,11 @@ pub struct PackArgs {
     /// `extends_from`), besides their own folders and the `--rules` paths.
     #[arg(skip)]
     pub extends_from: Vec<PathBuf>,
+
+    /// Say on standard error which files of pack folders are skipped
+    /// (`check -v`).
+    #[arg(skip)]
+    pub verbose: bool,
 }
 
 /// A size in bytes as `--max-pack-size` takes it: a number, optionally
@@ -76,7 +81,13 @@ pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
         sources.extend(builtin_sources());
     }
     for path in &args.rules {
-        let found = read_pack_sources(path)?;
+        let read = read_packs(path)?;
+        if args.verbose {
+            for (file, reason) in &read.skipped {
+                eprintln!("skipped {}: {reason}", file.display());
+            }
+        }
+        let found = read.packs;
         if found.is_empty() {
             miette::bail!(
                 help =

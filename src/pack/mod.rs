@@ -381,8 +381,22 @@ pub fn builtin_named(name: &str) -> Option<PackSource> {
 /// Reads pack files: a file, or every `*.yaml` / `*.yml` in a folder
 /// (recursively, sorted, skipping `*.test.yaml` test files).
 pub fn read_pack_sources(path: &Path) -> Result<Vec<PackSource>, PackError> {
-    let (packs, _) = pack_file_paths(path)?;
-    packs.iter().map(|p| read_source(p)).collect()
+    Ok(read_packs(path)?.packs)
+}
+
+/// Reads pack files as [`read_pack_sources`] does, and says which files of
+/// a folder were skipped (`tests` stays empty).
+pub fn read_packs(path: &Path) -> Result<PackFiles, PackError> {
+    let found = pack_file_paths(path)?;
+    Ok(PackFiles {
+        packs: found
+            .packs
+            .iter()
+            .map(|p| read_source(p))
+            .collect::<Result<_, _>>()?,
+        tests: Vec::new(),
+        skipped: found.skipped,
+    })
 }
 
 /// Pack files and their test files, as read from one path.
@@ -392,6 +406,17 @@ pub struct PackFiles {
     pub packs: Vec<PackSource>,
     /// Test files (`<pack>.test.yaml`).
     pub tests: Vec<PackSource>,
+    /// Files of a folder skipped because they are not regular files (a
+    /// named pipe, a link to a device), with the reason.
+    pub skipped: Vec<(PathBuf, &'static str)>,
+}
+
+/// The paths of pack and test files found, before reading them.
+#[derive(Debug, Default)]
+struct PackPaths {
+    packs: Vec<PathBuf>,
+    tests: Vec<PathBuf>,
+    skipped: Vec<(PathBuf, &'static str)>,
 }
 
 /// Reads packs and their test files: for a pack file, the pack and the
@@ -399,49 +424,52 @@ pub struct PackFiles {
 /// and the pack next to it; for a folder, every pack and test file in it
 /// (recursively, sorted, hidden folders skipped).
 pub fn read_packs_and_tests(path: &Path) -> Result<PackFiles, PackError> {
-    let (packs, tests) = pack_file_paths(path)?;
+    let found = pack_file_paths(path)?;
     Ok(PackFiles {
-        packs: packs
+        packs: found
+            .packs
             .iter()
             .map(|p| read_source(p))
             .collect::<Result<_, _>>()?,
-        tests: tests
+        tests: found
+            .tests
             .iter()
-            .map(|p| read_source(p))
+            .map(|p| read_document(p, DocumentKind::PackTests))
             .collect::<Result<_, _>>()?,
+        skipped: found.skipped,
     })
 }
 
 /// The pack files and test files a path names, as [`read_packs_and_tests`]
-/// describes, without reading them.
-fn pack_file_paths(path: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), PackError> {
+/// describes, without reading them. A path named directly is read whatever
+/// it is (a named pipe too); in a folder, only regular files and links to
+/// them are, and links to folders are not followed.
+fn pack_file_paths(path: &Path) -> Result<PackPaths, PackError> {
     let meta = fs::metadata(path).map_err(|source| PackError::Io {
         path: path.display().to_string(),
         source,
     })?;
-    let (mut packs, mut tests) = (Vec::new(), Vec::new());
+    let mut found = PackPaths::default();
     if meta.is_dir() {
-        collect_pack_files(path, &mut packs, &mut tests)?;
-        return Ok((packs, tests));
+        collect_pack_files(path, &mut found)?;
+        return Ok(found);
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let name = name.unwrap_or_default();
     if let Some(stem) = test_file_stem(&name) {
-        tests.push(path.to_path_buf());
-        packs.extend(sibling(path, stem, &["yaml", "yml"]));
+        found.tests.push(path.to_path_buf());
+        found.packs.extend(sibling(path, stem, &["yaml", "yml"]));
     } else {
-        packs.push(path.to_path_buf());
+        found.packs.push(path.to_path_buf());
         let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-        tests.extend(sibling(path, stem, &["test.yaml", "test.yml"]));
+        found
+            .tests
+            .extend(sibling(path, stem, &["test.yaml", "test.yml"]));
     }
-    Ok((packs, tests))
+    Ok(found)
 }
 
-fn collect_pack_files(
-    dir: &Path,
-    packs: &mut Vec<PathBuf>,
-    tests: &mut Vec<PathBuf>,
-) -> Result<(), PackError> {
+fn collect_pack_files(dir: &Path, found: &mut PackPaths) -> Result<(), PackError> {
     let io_err = |source| PackError::Io {
         path: dir.display().to_string(),
         source,
@@ -454,14 +482,23 @@ fn collect_pack_files(
     for entry in entries {
         let p = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if p.is_dir() {
+        let file_type = entry.file_type().map_err(io_err)?;
+        if file_type.is_dir() {
             if !name.starts_with('.') {
-                collect_pack_files(&p, packs, tests)?;
+                collect_pack_files(&p, found)?;
             }
-        } else if test_file_stem(&name).is_some() {
-            tests.push(p);
+            continue;
+        }
+        let list = if test_file_stem(&name).is_some() {
+            &mut found.tests
         } else if name.ends_with(".yaml") || name.ends_with(".yml") {
-            packs.push(p);
+            &mut found.packs
+        } else {
+            continue;
+        };
+        match crate::file_kind::skip_reason(&p, file_type) {
+            None => list.push(p),
+            Some(reason) => found.skipped.push((p, reason)),
         }
     }
     Ok(())
