@@ -1,6 +1,6 @@
 //! The configuration file `listlint.yaml`: found upwards from the working
-//! directory (or given with `--config`), it holds what a team wants every
-//! run to use. Command-line flags override it. Unknown keys are errors with
+//! directory up to the repository root or the home folder (or given with
+//! `--config`), it holds what a team wants every run to use. Command-line flags override it. Unknown keys are errors with
 //! the line and a "did you mean".
 
 use std::collections::BTreeMap;
@@ -187,12 +187,104 @@ fn pathdiff(path: &Path, base: &Path) -> Option<PathBuf> {
     None
 }
 
-/// The nearest `listlint.yaml` in `start` or a folder above it.
-pub fn find_upwards(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .map(|dir| dir.join(CONFIG_FILE))
-        .find(|p| p.is_file())
+/// What the search for `listlint.yaml` found: the file to use, the files
+/// passed over and why, and where the search stopped.
+#[derive(Debug, Clone, Default)]
+pub struct Discovery {
+    /// The config file to use, if any.
+    pub path: Option<PathBuf>,
+    /// Config files not used, each with the reason (another user's file,
+    /// a file anyone may change, not a regular file).
+    pub ignored: Vec<(PathBuf, String)>,
+    /// The last folder searched: the repository root (the folder holding
+    /// `.git`), the home folder, or the root of the file system.
+    pub stopped_at: PathBuf,
+}
+
+impl Discovery {
+    /// Prints a note on standard error for each config file passed over.
+    pub fn note_ignored(&self) {
+        for (path, reason) in &self.ignored {
+            eprintln!("note: ignoring config file {}: {reason}", path.display());
+        }
+    }
+
+    /// The line `-v` prints: the config file used, or that there is none
+    /// and where the search went.
+    pub fn describe(&self, start: &Path) -> String {
+        match &self.path {
+            Some(path) => format!("config: {}", path.display()),
+            None => format!(
+                "config: none (no usable {CONFIG_FILE} from {} up to {})",
+                start.display(),
+                self.stopped_at.display()
+            ),
+        }
+    }
+}
+
+/// Looks for `listlint.yaml` in `start` and the folders above it, up to
+/// and including the repository root (the first folder holding `.git`) or
+/// the home folder, whichever comes first (else up to the root of the file
+/// system). A file owned by another user (other than root), writable by
+/// every user, or not a regular file is passed over with the reason: it
+/// could change what a run checks without the user knowing.
+pub fn discover(start: &Path) -> Discovery {
+    let home = std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .map(PathBuf::from)
+        .filter(|h| !h.as_os_str().is_empty());
+    let mut found = Discovery::default();
+    for dir in start.ancestors() {
+        found.stopped_at = dir.to_path_buf();
+        let candidate = dir.join(CONFIG_FILE);
+        if let Ok(meta) = std::fs::metadata(&candidate) {
+            match distrust(&meta) {
+                None => {
+                    found.path = Some(candidate);
+                    return found;
+                }
+                Some(reason) => found.ignored.push((candidate, reason)),
+            }
+        }
+        let repository_root = dir.join(".git").exists();
+        if repository_root || home.as_deref() == Some(dir) {
+            break;
+        }
+    }
+    found
+}
+
+/// Why a config file found by the search is not to be trusted, if it is
+/// not.
+fn distrust(meta: &std::fs::Metadata) -> Option<String> {
+    if !meta.is_file() {
+        return Some("it is not a regular file".into());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let me = rustix::process::geteuid().as_raw();
+        if meta.uid() != me && meta.uid() != 0 {
+            return Some(format!(
+                "it belongs to another user (uid {}, you are {me})",
+                meta.uid()
+            ));
+        }
+        if meta.mode() & 0o002 != 0 {
+            return Some("every user may write to it (chmod o-w to use it)".into());
+        }
+    }
+    None
+}
+
+/// The nearest usable `listlint.yaml` (see [`discover`]) from the working
+/// directory, with a note on standard error for each file passed over.
+pub fn find_from_working_dir() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let found = discover(&cwd);
+    found.note_ignored();
+    found.path
 }
 
 /// Reads and checks a config file (at most `--max-config-size` bytes).

@@ -194,10 +194,21 @@ fn help_uri(docs_url: Option<&str>, pack: &str, rule: &str) -> Option<String> {
 
 fn effective(args: &CheckArgs) -> miette::Result<Effective> {
     let path = match &args.config {
-        Some(path) => Some(path.clone()),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|cwd| config::find_upwards(&cwd)),
+        Some(path) => {
+            if args.verbose {
+                eprintln!("config: {} (--config)", path.display());
+            }
+            Some(path.clone())
+        }
+        None => {
+            let cwd = std::env::current_dir().into_diagnostic()?;
+            let found = config::discover(&cwd);
+            found.note_ignored();
+            if args.verbose {
+                eprintln!("{}", found.describe(&cwd));
+            }
+            found.path
+        }
     };
     let loaded = path.as_deref().map(config::load).transpose()?;
     let Some(loaded) = loaded else {
