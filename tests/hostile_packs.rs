@@ -353,3 +353,60 @@ fn a_named_pipe_given_on_the_command_line_is_read() {
     assert_eq!(code, 1, "{stderr}");
     writer.join().unwrap();
 }
+
+#[test]
+fn rules_validate_accepts_exactly_what_check_accepts() {
+    let dir = folder(&[
+        ("cn-claims.yaml", &pack("cn-claims", "mine")),
+        (
+            "dup.yaml",
+            &pack("dup", "absolute/superlative").replace("/word", ""),
+        ),
+    ]);
+    let root = dir.path();
+    let validate = |args: &[&str]| {
+        let (code, stdout, stderr) = run(listlint_in(root).args(["rules", "validate"]).args(args));
+        (code, format!("{stdout}{stderr}"))
+    };
+    let check = |args: &[&str]| {
+        let (code, _, stderr) = run(listlint_in(root).arg("check").args(args).arg("l.csv"));
+        (code, stderr)
+    };
+    // A pack named like a built-in pack: rejected by both...
+    let (code, out) = validate(&["cn-claims.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("pack `cn-claims` is loaded twice"), "{out}");
+    let (code, out) = check(&["--rules", "cn-claims.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("pack `cn-claims` is loaded twice"), "{out}");
+    // ...and accepted by both without the default packs.
+    let (code, out) = validate(&["--no-default-rules", "cn-claims.yaml"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = check(&["--no-default-rules", "--rules", "cn-claims.yaml"]);
+    assert_eq!(code, 1, "{out}");
+    // A rule id of a built-in pack: `rules list` rejects it as check does.
+    let (code, out) = validate(&["dup.yaml"]);
+    assert_eq!(code, 2, "{out}");
+    let (code, _, stderr) = run(listlint_in(root).args(["rules", "list", "--rules", "dup.yaml"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("rule id `absolute/superlative` is already defined"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_copy_of_a_builtin_pack_is_validated_as_check_loads_it() {
+    let validate = |args: &[&str]| {
+        let (code, stdout, stderr) = run(common::listlint().args(["rules", "validate"]).args(args));
+        (code, format!("{stdout}{stderr}"))
+    };
+    let (code, out) = validate(&["rules/cn-claims.yaml"]);
+    assert_eq!(
+        code, 2,
+        "check --rules rejects it beside the built-in: {out}"
+    );
+    assert!(out.contains("pack `cn-claims` is loaded twice"), "{out}");
+    let (code, out) = validate(&["--no-default-rules", "rules/"]);
+    assert_eq!(code, 0, "{out}");
+}

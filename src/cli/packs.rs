@@ -74,12 +74,32 @@ pub(super) fn parse_size(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{text}` is not a size (bytes, or a number with K, M or G)"))
 }
 
-/// Reads and parses the packs the arguments name.
+/// Reads, parses and composes the packs the arguments name, and checks
+/// them as `check` does (every problem of every pack, whichever rules are
+/// selected): `rules list`, `show`, `doc` and `explain` accept exactly the
+/// packs `check` accepts.
 pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
+    let packs = compose_packs(args)?;
+    compile(&packs, &RuleFilter::default())?;
+    Ok(packs)
+}
+
+/// The pack sources `check` loads: the built-in packs unless
+/// `no_default_rules`, then the given packs. A given pack with a built-in
+/// pack's name is loaded beside it, so compiling reports the name twice.
+fn sources_as_check_loads_them(given: Vec<PackSource>, no_default_rules: bool) -> Vec<PackSource> {
     let mut sources: Vec<PackSource> = Vec::new();
-    if !args.no_default_rules {
+    if !no_default_rules {
         sources.extend(builtin_sources());
     }
+    sources.extend(given);
+    sources
+}
+
+/// Reads, parses and composes the packs the arguments name, without the
+/// checks [`compile`] makes.
+fn compose_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
+    let mut given: Vec<PackSource> = Vec::new();
     for path in &args.rules {
         let read = read_packs(path)?;
         if args.verbose {
@@ -96,8 +116,9 @@ pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
                 path.display()
             );
         }
-        sources.extend(found);
+        given.extend(found);
     }
+    let sources = sources_as_check_loads_them(given, args.no_default_rules);
     if sources.is_empty() {
         miette::bail!(
             help = "drop --no-default-rules or add packs with --rules PATH",
@@ -131,7 +152,7 @@ pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
 /// matches no loaded rule is a usage error: a typo there would otherwise
 /// silently run nothing.
 pub fn load_ruleset_with_ids(args: &PackArgs) -> miette::Result<(Ruleset, Vec<String>)> {
-    let packs = load_packs(args)?;
+    let packs = compose_packs(args)?;
     let filter = RuleFilter::new(&args.select, &args.ignore);
     let known: Vec<(&str, &str, &str)> = packs
         .iter()
@@ -188,6 +209,11 @@ pub enum RulesCommand {
         /// Pack files or folders (default: the built-in packs).
         #[arg(value_name = "PACK")]
         packs: Vec<PathBuf>,
+        /// Validate the packs as `check --no-default-rules --rules PACK`
+        /// loads them: without the built-in packs beside them (so a pack
+        /// may take a built-in pack's name or rule ids).
+        #[arg(long)]
+        no_default_rules: bool,
     },
     /// Write the rule catalog: one Markdown page per pack (the built-in
     /// packs, or with --rules the packs loaded).
@@ -236,7 +262,10 @@ pub enum RulesCommand {
 /// Runs `listlint rules …`.
 pub fn run(cmd: &RulesCommand, color: ColorChoice) -> miette::Result<ExitStatus> {
     match cmd {
-        RulesCommand::Validate { packs } => super::validate::run(packs, color),
+        RulesCommand::Validate {
+            packs,
+            no_default_rules,
+        } => super::validate::run(packs, *no_default_rules, color),
         RulesCommand::Doc { output, packs } => super::catalog::run(output, packs),
         RulesCommand::Diff(args) => super::diff::run(args),
         RulesCommand::Show {
@@ -251,7 +280,7 @@ pub fn run(cmd: &RulesCommand, color: ColorChoice) -> miette::Result<ExitStatus>
             format,
         } => describe::list(packs, pack.as_deref(), category.as_deref(), *format),
         RulesCommand::Test { packs } => {
-            let under_test = packs_for_testing(packs)?;
+            let under_test = packs_for_testing(packs, Beside::BuiltinsNotReplaced)?;
             if let Some(error) = PackError::from_many(under_test.problems) {
                 return Err(error.into());
             }
@@ -297,13 +326,33 @@ pub(super) struct PacksUnderTest {
     pub unparsable: usize,
 }
 
-/// The packs to load for `rules test` and which of them to test: the given
-/// packs (all tested) and their test files, plus the built-in packs they do
-/// not replace, so that references to built-in conditions resolve; with no
-/// paths given, the built-in packs, all tested. A file that does not parse
-/// is kept aside in `problems`, so that the others are still checked. A
-/// path with no pack or test file in it is an error.
-pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderTest> {
+/// Which built-in packs are loaded beside the packs under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Beside {
+    /// `rules test`: the built-in packs no given pack replaces by name, so
+    /// that an edited copy of a built-in pack is tested in its place (each
+    /// pack's examples run with that pack alone anyway).
+    BuiltinsNotReplaced,
+    /// `rules validate`: what `check --rules PACK` loads beside the packs,
+    /// so that validation accepts exactly what `check` accepts: every
+    /// built-in pack unless `no_default_rules`.
+    AsCheck {
+        /// `--no-default-rules`.
+        no_default_rules: bool,
+    },
+}
+
+/// The packs to load for `rules test` and `rules validate` and which of
+/// them to test: the given packs (all tested) and their test files, plus
+/// the built-in packs `beside` says, so that references to built-in
+/// conditions resolve; with no paths given, the built-in packs, all tested.
+/// A file that does not parse is kept aside in `problems`, so that the
+/// others are still checked. A path with no pack or test file in it is an
+/// error.
+pub(super) fn packs_for_testing(
+    paths: &[PathBuf],
+    beside: Beside,
+) -> miette::Result<PacksUnderTest> {
     let mut files = PackFiles::default();
     let mut seen: Vec<PathBuf> = Vec::new();
     for path in paths {
@@ -345,7 +394,15 @@ pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderT
         }
     }
     let given_count = given.len();
-    add_builtins_not_replaced(&mut given)?;
+    match beside {
+        Beside::BuiltinsNotReplaced => add_builtins_not_replaced(&mut given)?,
+        Beside::AsCheck { no_default_rules } => {
+            // Parsed apart from the given packs: the built-ins parse.
+            for source in sources_as_check_loads_them(Vec::new(), no_default_rules) {
+                given.push(parse_pack(source)?);
+            }
+        }
+    }
     // With no paths, the built-in packs are the ones tested.
     let tested_count = if paths.is_empty() {
         given.len()
