@@ -13,7 +13,7 @@ use serde_saphyr::Spanned;
 use crate::date::Date;
 use crate::pack::read::DocumentKind;
 use crate::pack::schema::Severity;
-use crate::pack::{parse_document, read_document, PackError};
+use crate::pack::{parse_document, read_document, PackError, PackSource};
 use crate::report::Finding;
 
 /// The file name searched for.
@@ -124,6 +124,48 @@ pub struct LoadedConfig {
     pub config: Config,
     /// Its waivers, checked.
     pub waivers: Vec<Waiver>,
+    /// Its text, for errors found after loading.
+    pub source: PackSource,
+}
+
+impl LoadedConfig {
+    /// Checks that each waiver's `rule` (an id, an id prefix or `*`)
+    /// matches one of `ids`, the rules loaded: a waiver for a rule that does
+    /// not exist (a typo, a renamed rule) would otherwise waive nothing
+    /// without a word. Every such waiver is an error at its line, with a
+    /// "did you mean".
+    pub fn check_waiver_rules(&self, ids: &[&str]) -> Result<(), PackError> {
+        let mut errors = Vec::new();
+        for waiver in &self.waivers {
+            let rule = waiver.def.rule.as_str();
+            if rule == "*" || ids.iter().any(|id| rule_matches(rule, id)) {
+                continue;
+            }
+            let help = crate::suggest::did_you_mean(rule, ids.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| {
+                    "give a rule id, a whole-segment id prefix (`absolute/`) or `*`; \
+                     `listlint rules list` shows the ids"
+                        .to_owned()
+                });
+            errors.push(PackError::at(
+                &self.source,
+                waiver.line,
+                1,
+                format!("this waiver's rule `{rule}` matches no loaded rule"),
+                Some(help),
+            ));
+        }
+        PackError::from_many(errors).map_or(Ok(()), Err)
+    }
+}
+
+/// Whether a waiver's `rule` (an id or an id prefix) covers rule `id`.
+fn rule_matches(rule: &str, id: &str) -> bool {
+    id == rule
+        || id
+            .strip_prefix(rule)
+            .is_some_and(|rest| rest.starts_with('/') || rule.ends_with('/'))
 }
 
 /// A checked waiver.
@@ -143,11 +185,7 @@ impl Waiver {
     /// Whether the waiver covers a finding (ignoring expiry).
     pub fn covers(&self, f: &Finding) -> bool {
         let rule = &self.def.rule;
-        let rule_ok = rule == "*"
-            || *f.rule == **rule
-            || f.rule
-                .strip_prefix(rule.as_str())
-                .is_some_and(|rest| rest.starts_with('/') || rule.ends_with('/'));
+        let rule_ok = rule == "*" || rule_matches(rule, &f.rule);
         let listing_ok = self
             .listing
             .as_ref()
@@ -342,6 +380,7 @@ pub fn load(path: &Path) -> Result<LoadedConfig, PackError> {
         path: shown,
         config,
         waivers,
+        source,
     })
 }
 

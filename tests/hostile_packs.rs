@@ -410,3 +410,77 @@ fn a_copy_of_a_builtin_pack_is_validated_as_check_loads_it() {
     let (code, out) = validate(&["--no-default-rules", "rules/"]);
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn the_nothing_found_help_lists_every_extension_read() {
+    let dir = folder(&[("empty/notes.txt", "x")]);
+    let (code, _, stderr) = run(listlint_in(dir.path()).args(["check", "empty"]));
+    assert_eq!(code, 2, "{stderr}");
+    for ext in [
+        ".csv",
+        ".tsv",
+        ".tab",
+        ".jsonl",
+        ".ndjson",
+        ".json",
+        ".yaml",
+        ".yml",
+        ".md",
+        ".markdown",
+        ".xlsx",
+        ".xlsm",
+    ] {
+        assert!(
+            stderr.contains(&format!("{ext},")) || stderr.contains(&format!("{ext} ")),
+            "{ext}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_waiver_for_an_unknown_rule_is_a_config_error_at_its_line() {
+    let dir = folder(&[(
+        "listlint.yaml",
+        "waivers:\n  - rule: absolute/superlative\n    reason: ok\n    approved_by: 法务\n    expires: 2099-01-01\n  - rule: absolute/superlatve\n    reason: typo\n    approved_by: 法务\n    expires: 2099-01-01\n  - rule: input/\n    reason: prefix of the input rules\n    approved_by: 法务\n    expires: 2099-01-01\n",
+    )]);
+    let (code, _, stderr) = run(listlint_in(dir.path()).args(["check", "l.csv"]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(
+            "listlint.yaml:7:1: this waiver's rule `absolute/superlatve` matches no loaded rule"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean `absolute/superlative`?"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("matches no loaded rule").count(),
+        1,
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_huge_invalid_regex_is_not_echoed() {
+    let regex = format!("({}", "a".repeat(1_000_000));
+    let dir = folder(&[(
+        "re.yaml",
+        &format!(
+            "pack: re\nversion: \"1\"\ncategory: c\nrules:\n  - id: re/x\n    kind: pattern\n    severity: error\n    message: m\n    keywords: [a]\n    pattern: \"{regex}\"\n"
+        ),
+    )]);
+    let (code, _, stderr) = run(listlint_in(dir.path()).args([
+        "check",
+        "--no-default-rules",
+        "--rules",
+        "re.yaml",
+        "l.csv",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("re.yaml:10:"), "{stderr}");
+    assert!(stderr.contains("invalid regular expression"), "{stderr}");
+    assert!(stderr.contains("too long to quote"), "{stderr}");
+    assert!(stderr.len() < 4_000, "{} bytes of error", stderr.len());
+}

@@ -300,6 +300,12 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
                 rule.severity = *severity;
             }
         }
+        let ids: Vec<&str> = all_ids
+            .iter()
+            .map(String::as_str)
+            .chain(crate::listing::INPUT_RULES.iter().copied())
+            .collect();
+        loaded.check_waiver_rules(&ids)?;
     }
     ruleset.settings.keep_sources = matches!(
         args.format,
