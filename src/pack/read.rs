@@ -86,16 +86,25 @@ impl DocumentKind {
     }
 
     /// Whether `text` looks like a document of this kind: a line starts
-    /// with one of its top-level keys and a colon. A file that does not is
-    /// never shown in an error, whatever the parser says about it.
+    /// with one of its top-level keys, or a misspelling of one (so that a
+    /// typo still gets its "did you mean"), and a colon. A file that does
+    /// not is never shown in an error, whatever the parser says about it.
     pub fn recognizes(self, text: &str) -> bool {
-        text.lines().any(|line| {
-            self.keys().iter().any(|key| {
-                line.strip_prefix(key)
-                    .is_some_and(|rest| rest.trim_start().starts_with(':'))
-            })
+        text.lines().filter_map(leading_key).any(|key| {
+            self.keys().contains(&key)
+                || crate::suggest::did_you_mean(key, self.keys().iter().copied()).is_some()
         })
     }
+}
+
+/// The key a line starts with (`name` in `name:` or `name :`), if the line
+/// starts with a plain key.
+fn leading_key(line: &str) -> Option<&str> {
+    let end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(line.len());
+    let (key, rest) = line.split_at(end);
+    (!key.is_empty() && rest.trim_start().starts_with(':')).then_some(key)
 }
 
 /// Reads a document of `kind` as UTF-8 text: at most its size limit (a
@@ -157,6 +166,7 @@ mod tests {
         assert!(!DocumentKind::Pack.recognizes("package: x"));
         assert!(DocumentKind::PackTests.recognizes("tests:\n  - text: a"));
         assert!(DocumentKind::Config.recognizes("fail_on: error"));
+        assert!(DocumentKind::Config.recognizes("selcet: [claims]"));
         assert!(!DocumentKind::Config.recognizes("root:x:0:0::/root:/bin/bash"));
     }
 
