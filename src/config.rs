@@ -1,23 +1,42 @@
 //! The configuration file `listlint.yaml`: found upwards from the working
-//! directory (or given with `--config`), it holds what a team wants every
-//! run to use. Command-line flags override it. Unknown keys are errors with
+//! directory up to the repository root or the home folder (or given with
+//! `--config`), it holds what a team wants every run to use. Command-line flags override it. Unknown keys are errors with
 //! the line and a "did you mean".
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::date::Date;
+use crate::pack::read::DocumentKind;
 use crate::pack::schema::Severity;
-use crate::pack::{parse_yaml, PackError, PackSource};
+use crate::pack::{parse_document, read_document, PackError, PackSource};
 use crate::report::Finding;
 
 /// The file name searched for.
 pub const CONFIG_FILE: &str = "listlint.yaml";
+
+/// The top-level keys of `listlint.yaml`, as [`Config`] names them.
+pub const KEYS: &[&str] = &[
+    "rules",
+    "no_default_rules",
+    "select",
+    "ignore",
+    "disable",
+    "severity",
+    "per_path_ignores",
+    "profile",
+    "map",
+    "include",
+    "exclude",
+    "fail_on",
+    "waivers",
+    "docs_url",
+    "extends_from",
+];
 
 /// `listlint.yaml`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -67,6 +86,10 @@ pub struct Config {
     /// built-in rule to its section there.
     #[serde(default)]
     pub docs_url: Option<String>,
+    /// Folders (relative to the config file) from which packs may extend
+    /// pack files by path, besides their own folders and the `rules` paths.
+    #[serde(default)]
+    pub extends_from: Vec<String>,
 }
 
 /// A waiver as written.
@@ -101,6 +124,48 @@ pub struct LoadedConfig {
     pub config: Config,
     /// Its waivers, checked.
     pub waivers: Vec<Waiver>,
+    /// Its text, for errors found after loading.
+    pub source: PackSource,
+}
+
+impl LoadedConfig {
+    /// Checks that each waiver's `rule` (an id, an id prefix or `*`)
+    /// matches one of `ids`, the rules loaded: a waiver for a rule that does
+    /// not exist (a typo, a renamed rule) would otherwise waive nothing
+    /// without a word. Every such waiver is an error at its line, with a
+    /// "did you mean".
+    pub fn check_waiver_rules(&self, ids: &[&str]) -> Result<(), PackError> {
+        let mut errors = Vec::new();
+        for waiver in &self.waivers {
+            let rule = waiver.def.rule.as_str();
+            if rule == "*" || ids.iter().any(|id| rule_matches(rule, id)) {
+                continue;
+            }
+            let help = crate::suggest::did_you_mean(rule, ids.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| {
+                    "give a rule id, a whole-segment id prefix (`absolute/`) or `*`; \
+                     `listlint rules list` shows the ids"
+                        .to_owned()
+                });
+            errors.push(PackError::at(
+                &self.source,
+                waiver.line,
+                1,
+                format!("this waiver's rule `{rule}` matches no loaded rule"),
+                Some(help),
+            ));
+        }
+        PackError::from_many(errors).map_or(Ok(()), Err)
+    }
+}
+
+/// Whether a waiver's `rule` (an id or an id prefix) covers rule `id`.
+fn rule_matches(rule: &str, id: &str) -> bool {
+    id == rule
+        || id
+            .strip_prefix(rule)
+            .is_some_and(|rest| rest.starts_with('/') || rule.ends_with('/'))
 }
 
 /// A checked waiver.
@@ -120,11 +185,7 @@ impl Waiver {
     /// Whether the waiver covers a finding (ignoring expiry).
     pub fn covers(&self, f: &Finding) -> bool {
         let rule = &self.def.rule;
-        let rule_ok = rule == "*"
-            || *f.rule == **rule
-            || f.rule
-                .strip_prefix(rule.as_str())
-                .is_some_and(|rest| rest.starts_with('/') || rule.ends_with('/'));
+        let rule_ok = rule == "*" || rule_matches(rule, &f.rule);
         let listing_ok = self
             .listing
             .as_ref()
@@ -164,26 +225,110 @@ fn pathdiff(path: &Path, base: &Path) -> Option<PathBuf> {
     None
 }
 
-/// The nearest `listlint.yaml` in `start` or a folder above it.
-pub fn find_upwards(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .map(|dir| dir.join(CONFIG_FILE))
-        .find(|p| p.is_file())
+/// What the search for `listlint.yaml` found: the file to use, the files
+/// passed over and why, and where the search stopped.
+#[derive(Debug, Clone, Default)]
+pub struct Discovery {
+    /// The config file to use, if any.
+    pub path: Option<PathBuf>,
+    /// Config files not used, each with the reason (another user's file,
+    /// a file anyone may change, not a regular file).
+    pub ignored: Vec<(PathBuf, String)>,
+    /// The last folder searched: the repository root (the folder holding
+    /// `.git`), the home folder, or the root of the file system.
+    pub stopped_at: PathBuf,
 }
 
-/// Reads and checks a config file.
+impl Discovery {
+    /// Prints a note on standard error for each config file passed over.
+    pub fn note_ignored(&self) {
+        for (path, reason) in &self.ignored {
+            eprintln!("note: ignoring config file {}: {reason}", path.display());
+        }
+    }
+
+    /// The line `-v` prints: the config file used, or that there is none
+    /// and where the search went.
+    pub fn describe(&self, start: &Path) -> String {
+        match &self.path {
+            Some(path) => format!("config: {}", path.display()),
+            None => format!(
+                "config: none (no usable {CONFIG_FILE} from {} up to {})",
+                start.display(),
+                self.stopped_at.display()
+            ),
+        }
+    }
+}
+
+/// Looks for `listlint.yaml` in `start` and the folders above it, up to
+/// and including the repository root (the first folder holding `.git`) or
+/// the home folder, whichever comes first (else up to the root of the file
+/// system). A file owned by another user (other than root), writable by
+/// every user, or not a regular file is passed over with the reason: it
+/// could change what a run checks without the user knowing.
+pub fn discover(start: &Path) -> Discovery {
+    let home = std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .map(PathBuf::from)
+        .filter(|h| !h.as_os_str().is_empty());
+    let mut found = Discovery::default();
+    for dir in start.ancestors() {
+        found.stopped_at = dir.to_path_buf();
+        let candidate = dir.join(CONFIG_FILE);
+        if let Ok(meta) = std::fs::metadata(&candidate) {
+            match distrust(&meta) {
+                None => {
+                    found.path = Some(candidate);
+                    return found;
+                }
+                Some(reason) => found.ignored.push((candidate, reason)),
+            }
+        }
+        let repository_root = dir.join(".git").exists();
+        if repository_root || home.as_deref() == Some(dir) {
+            break;
+        }
+    }
+    found
+}
+
+/// Why a config file found by the search is not to be trusted, if it is
+/// not.
+fn distrust(meta: &std::fs::Metadata) -> Option<String> {
+    if !meta.is_file() {
+        return Some("it is not a regular file".into());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let me = rustix::process::geteuid().as_raw();
+        if meta.uid() != me && meta.uid() != 0 {
+            return Some(format!(
+                "it belongs to another user (uid {}, you are {me})",
+                meta.uid()
+            ));
+        }
+        if meta.mode() & 0o002 != 0 {
+            return Some("every user may write to it (chmod o-w to use it)".into());
+        }
+    }
+    None
+}
+
+/// The nearest usable `listlint.yaml` (see [`discover`]) from the working
+/// directory, with a note on standard error for each file passed over.
+pub fn find_from_working_dir() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let found = discover(&cwd);
+    found.note_ignored();
+    found.path
+}
+
+/// Reads and checks a config file (at most `--max-config-size` bytes).
 pub fn load(path: &Path) -> Result<LoadedConfig, PackError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PackError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
-    let source = PackSource {
-        name: Arc::from(path.display().to_string()),
-        text: Arc::from(text),
-        builtin: false,
-    };
-    let config: Config = parse_yaml(&source)?;
+    let source = read_document(path, DocumentKind::Config)?;
+    let config: Config = parse_document(&source, DocumentKind::Config)?;
     let mut waivers = Vec::new();
     for def in &config.waivers {
         for (value, key) in [(&def.reason, "reason"), (&def.approved_by, "approved_by")] {
@@ -235,6 +380,7 @@ pub fn load(path: &Path) -> Result<LoadedConfig, PackError> {
         path: shown,
         config,
         waivers,
+        source,
     })
 }
 
@@ -244,6 +390,9 @@ pub const STARTER: &str = r#"# listlint configuration. Command-line flags overri
 
 # Extra rule packs (files or folders), relative to this file.
 rules: []
+# Folders packs may also `extends:` pack files from (their own folder and
+# the rules paths are always allowed).
+# extends_from: [../shared-packs]
 # no_default_rules: true
 
 # Which rules run: ids, id prefixes, categories or pack names.

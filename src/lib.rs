@@ -39,6 +39,7 @@ pub mod date;
 pub mod engine;
 pub mod examples;
 pub mod exit;
+pub mod file_kind;
 pub mod history;
 pub mod listing;
 pub mod money;

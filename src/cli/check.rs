@@ -96,7 +96,9 @@ pub struct CheckArgs {
     #[arg(long)]
     pub statistics: bool,
 
-    /// Print how each CSV/TSV file's headers map to fields (to stderr).
+    /// Print how each CSV/TSV file's headers map to fields, the config
+    /// file used, and the files folder walks skip because they are not
+    /// regular files (to stderr).
     #[arg(short, long)]
     pub verbose: bool,
 
@@ -209,15 +211,29 @@ fn help_uri(docs_url: Option<&str>, pack: &str, rule: &str) -> Option<String> {
 
 fn effective(args: &CheckArgs) -> miette::Result<Effective> {
     let path = match &args.config {
-        Some(path) => Some(path.clone()),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|cwd| config::find_upwards(&cwd)),
+        Some(path) => {
+            if args.verbose {
+                eprintln!("config: {} (--config)", path.display());
+            }
+            Some(path.clone())
+        }
+        None => {
+            let cwd = std::env::current_dir().into_diagnostic()?;
+            let found = config::discover(&cwd);
+            found.note_ignored();
+            if args.verbose {
+                eprintln!("{}", found.describe(&cwd));
+            }
+            found.path
+        }
     };
     let loaded = path.as_deref().map(config::load).transpose()?;
     let Some(loaded) = loaded else {
         return Ok(Effective {
-            packs: args.packs.clone(),
+            packs: PackArgs {
+                verbose: args.verbose,
+                ..args.packs.clone()
+            },
             profile: args.profile.clone().unwrap_or_else(|| "generic".into()),
             maps: args.maps.clone(),
             include: args.include.clone(),
@@ -269,6 +285,8 @@ fn effective(args: &CheckArgs) -> miette::Result<Effective> {
             no_default_rules: args.packs.no_default_rules || c.no_default_rules,
             select: either(&args.packs.select, &c.select),
             ignore,
+            extends_from: c.extends_from.iter().map(|f| base.join(f)).collect(),
+            verbose: args.verbose,
         },
         profile: args
             .profile
@@ -299,6 +317,12 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
                 rule.severity = *severity;
             }
         }
+        let ids: Vec<&str> = all_ids
+            .iter()
+            .map(String::as_str)
+            .chain(crate::listing::INPUT_RULES.iter().copied())
+            .collect();
+        loaded.check_waiver_rules(&ids)?;
     }
     ruleset.settings.keep_sources = matches!(
         args.format,
@@ -327,7 +351,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     if args.verbose {
         eprintln!("profile: {}", profile.name);
     }
-    let walk = WalkFilter::new(&settings.include, &settings.exclude)?;
+    let walk = WalkFilter::new(&settings.include, &settings.exclude)?.noting_skipped(args.verbose);
     let inputs = expand_inputs(&args.paths, args.input_format, &walk)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))

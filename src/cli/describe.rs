@@ -24,10 +24,7 @@ pub enum ListFormat {
 /// Adds the config file's `rules` and `no_default_rules`, as `check` does.
 fn with_config(args: &PackArgs) -> miette::Result<PackArgs> {
     let mut args = args.clone();
-    let found = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| config::find_upwards(&cwd));
-    if let Some(path) = found {
+    if let Some(path) = config::find_from_working_dir() {
         let loaded = config::load(&path)?;
         let base = loaded
             .path
@@ -38,6 +35,12 @@ fn with_config(args: &PackArgs) -> miette::Result<PackArgs> {
         rules.extend(args.rules);
         args.rules = rules;
         args.no_default_rules |= loaded.config.no_default_rules;
+        args.extends_from = loaded
+            .config
+            .extends_from
+            .iter()
+            .map(|f| base.join(f))
+            .collect();
     }
     Ok(args)
 }

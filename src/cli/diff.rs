@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::engine::compose::resolve_extends;
+use crate::engine::compose::{resolve_extends, ExtendsScope};
 use crate::engine::{compile, RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
 use crate::exit::ExitStatus;
 use crate::history::PriceHistory;
@@ -134,7 +134,7 @@ fn load_side(arg: &str) -> miette::Result<Side> {
     let names: Vec<String> = packs.iter().map(|p| p.name().to_owned()).collect();
     let given_count = packs.len();
     add_builtins_not_replaced(&mut packs)?;
-    let mut errors = resolve_extends(&mut packs);
+    let mut errors = resolve_extends(&mut packs, &ExtendsScope::new([path]));
     if let Err(e) = compile(&packs, &RuleFilter::default()) {
         errors.extend(e.into_problems());
     }

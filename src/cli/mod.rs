@@ -28,6 +28,18 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
 
+    /// Largest rule pack or pack test file read, in bytes (K, M or G
+    /// suffixes allowed); a larger file is a usage error.
+    #[arg(long, value_name = "SIZE", global = true, value_parser = packs::parse_size,
+          default_value = "16M")]
+    pub max_pack_size: u64,
+
+    /// Largest config file (`listlint.yaml`) read, in bytes (K, M or G
+    /// suffixes allowed); a larger file is a usage error.
+    #[arg(long, value_name = "SIZE", global = true, value_parser = packs::parse_size,
+          default_value = "4M")]
+    pub max_config_size: u64,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -92,6 +104,7 @@ pub enum Command {
 /// Parses the command line and runs it.
 pub fn main() -> ExitStatus {
     let cli = Cli::parse();
+    crate::pack::read::set_size_limits(cli.max_pack_size, cli.max_config_size);
     let result = match &cli.command {
         Command::Check(args) => check::run(args, cli.color),
         Command::Rules(cmd) => packs::run(cmd, cli.color),

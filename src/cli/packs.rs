@@ -7,14 +7,15 @@ use clap::{Args, Subcommand};
 
 use super::describe::{self, ListFormat};
 use super::ColorChoice;
-use crate::engine::compose::resolve_extends;
+use crate::engine::compose::{resolve_extends, ExtendsScope};
 use crate::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
 use crate::examples::{packs_run_with, run_pack_examples, ExampleOutcome, PackTests};
 use crate::exit::ExitStatus;
 use crate::listing::INPUT_RULES;
+use crate::pack::read::DocumentKind;
 use crate::pack::schema::PackTestsDef;
 use crate::pack::{
-    add_builtins_not_replaced, builtin_sources, parse_pack, parse_yaml, read_pack_sources,
+    add_builtins_not_replaced, builtin_sources, parse_document, parse_pack, read_packs,
     read_packs_and_tests, test_file_stem, LoadedPack, PackError, PackFiles, PackSource,
 };
 
@@ -38,16 +39,75 @@ pub struct PackArgs {
     /// comma-separated (repeatable). Wins over --select.
     #[arg(long, value_name = "LIST")]
     pub ignore: Vec<String>,
+
+    /// Further folders packs may extend pack files from (the config file's
+    /// `extends_from`), besides their own folders and the `--rules` paths.
+    #[arg(skip)]
+    pub extends_from: Vec<PathBuf>,
+
+    /// Say on standard error which files of pack folders are skipped
+    /// (`check -v`).
+    #[arg(skip)]
+    pub verbose: bool,
 }
 
-/// Reads and parses the packs the arguments name.
+/// A size in bytes as `--max-pack-size` takes it: a number, optionally
+/// followed by K, M or G (powers of 1024; a trailing `B` or `iB` is
+/// allowed).
+pub(super) fn parse_size(text: &str) -> Result<u64, String> {
+    let upper = text.trim().to_ascii_uppercase();
+    let bare = upper
+        .strip_suffix("IB")
+        .or_else(|| upper.strip_suffix('B'))
+        .unwrap_or(&upper);
+    let (digits, shift) = match bare.chars().last() {
+        Some('K') => (&bare[..bare.len() - 1], 10),
+        Some('M') => (&bare[..bare.len() - 1], 20),
+        Some('G') => (&bare[..bare.len() - 1], 30),
+        _ => (bare, 0),
+    };
+    digits
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| format!("`{text}` is not a size (bytes, or a number with K, M or G)"))
+}
+
+/// Reads, parses and composes the packs the arguments name, and checks
+/// them as `check` does (every problem of every pack, whichever rules are
+/// selected): `rules list`, `show`, `doc` and `explain` accept exactly the
+/// packs `check` accepts.
 pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
+    let packs = compose_packs(args)?;
+    compile(&packs, &RuleFilter::default())?;
+    Ok(packs)
+}
+
+/// The pack sources `check` loads: the built-in packs unless
+/// `no_default_rules`, then the given packs. A given pack with a built-in
+/// pack's name is loaded beside it, so compiling reports the name twice.
+fn sources_as_check_loads_them(given: Vec<PackSource>, no_default_rules: bool) -> Vec<PackSource> {
     let mut sources: Vec<PackSource> = Vec::new();
-    if !args.no_default_rules {
+    if !no_default_rules {
         sources.extend(builtin_sources());
     }
+    sources.extend(given);
+    sources
+}
+
+/// Reads, parses and composes the packs the arguments name, without the
+/// checks [`compile`] makes.
+fn compose_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
+    let mut given: Vec<PackSource> = Vec::new();
     for path in &args.rules {
-        let found = read_pack_sources(path)?;
+        let read = read_packs(path)?;
+        if args.verbose {
+            for (file, reason) in &read.skipped {
+                eprintln!("skipped {}: {reason}", file.display());
+            }
+        }
+        let found = read.packs;
         if found.is_empty() {
             miette::bail!(
                 help =
@@ -56,8 +116,9 @@ pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
                 path.display()
             );
         }
-        sources.extend(found);
+        given.extend(found);
     }
+    let sources = sources_as_check_loads_them(given, args.no_default_rules);
     if sources.is_empty() {
         miette::bail!(
             help = "drop --no-default-rules or add packs with --rules PATH",
@@ -72,7 +133,8 @@ pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
             Err(e) => errors.push(e),
         }
     }
-    errors.extend(resolve_extends(&mut packs));
+    let scope = ExtendsScope::new(args.rules.iter().chain(&args.extends_from));
+    errors.extend(resolve_extends(&mut packs, &scope));
     if errors.is_empty() {
         return Ok(packs);
     }
@@ -90,7 +152,7 @@ pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
 /// matches no loaded rule is a usage error: a typo there would otherwise
 /// silently run nothing.
 pub fn load_ruleset_with_ids(args: &PackArgs) -> miette::Result<(Ruleset, Vec<String>)> {
-    let packs = load_packs(args)?;
+    let packs = compose_packs(args)?;
     let filter = RuleFilter::new(&args.select, &args.ignore);
     let known: Vec<(&str, &str, &str)> = packs
         .iter()
@@ -147,6 +209,11 @@ pub enum RulesCommand {
         /// Pack files or folders (default: the built-in packs).
         #[arg(value_name = "PACK")]
         packs: Vec<PathBuf>,
+        /// Validate the packs as `check --no-default-rules --rules PACK`
+        /// loads them: without the built-in packs beside them (so a pack
+        /// may take a built-in pack's name or rule ids).
+        #[arg(long)]
+        no_default_rules: bool,
     },
     /// Write the rule catalog: one Markdown page per pack (the built-in
     /// packs, or with --rules the packs loaded).
@@ -195,7 +262,10 @@ pub enum RulesCommand {
 /// Runs `listlint rules …`.
 pub fn run(cmd: &RulesCommand, color: ColorChoice) -> miette::Result<ExitStatus> {
     match cmd {
-        RulesCommand::Validate { packs } => super::validate::run(packs, color),
+        RulesCommand::Validate {
+            packs,
+            no_default_rules,
+        } => super::validate::run(packs, *no_default_rules, color),
         RulesCommand::Doc { output, packs } => super::catalog::run(output, packs),
         RulesCommand::Diff(args) => super::diff::run(args),
         RulesCommand::Show {
@@ -210,7 +280,7 @@ pub fn run(cmd: &RulesCommand, color: ColorChoice) -> miette::Result<ExitStatus>
             format,
         } => describe::list(packs, pack.as_deref(), category.as_deref(), *format),
         RulesCommand::Test { packs } => {
-            let under_test = packs_for_testing(packs)?;
+            let under_test = packs_for_testing(packs, Beside::BuiltinsNotReplaced)?;
             if let Some(error) = PackError::from_many(under_test.problems) {
                 return Err(error.into());
             }
@@ -256,13 +326,33 @@ pub(super) struct PacksUnderTest {
     pub unparsable: usize,
 }
 
-/// The packs to load for `rules test` and which of them to test: the given
-/// packs (all tested) and their test files, plus the built-in packs they do
-/// not replace, so that references to built-in conditions resolve; with no
-/// paths given, the built-in packs, all tested. A file that does not parse
-/// is kept aside in `problems`, so that the others are still checked. A
-/// path with no pack or test file in it is an error.
-pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderTest> {
+/// Which built-in packs are loaded beside the packs under test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Beside {
+    /// `rules test`: the built-in packs no given pack replaces by name, so
+    /// that an edited copy of a built-in pack is tested in its place (each
+    /// pack's examples run with that pack alone anyway).
+    BuiltinsNotReplaced,
+    /// `rules validate`: what `check --rules PACK` loads beside the packs,
+    /// so that validation accepts exactly what `check` accepts: every
+    /// built-in pack unless `no_default_rules`.
+    AsCheck {
+        /// `--no-default-rules`.
+        no_default_rules: bool,
+    },
+}
+
+/// The packs to load for `rules test` and `rules validate` and which of
+/// them to test: the given packs (all tested) and their test files, plus
+/// the built-in packs `beside` says, so that references to built-in
+/// conditions resolve; with no paths given, the built-in packs, all tested.
+/// A file that does not parse is kept aside in `problems`, so that the
+/// others are still checked. A path with no pack or test file in it is an
+/// error.
+pub(super) fn packs_for_testing(
+    paths: &[PathBuf],
+    beside: Beside,
+) -> miette::Result<PacksUnderTest> {
     let mut files = PackFiles::default();
     let mut seen: Vec<PathBuf> = Vec::new();
     for path in paths {
@@ -304,7 +394,15 @@ pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderT
         }
     }
     let given_count = given.len();
-    add_builtins_not_replaced(&mut given)?;
+    match beside {
+        Beside::BuiltinsNotReplaced => add_builtins_not_replaced(&mut given)?,
+        Beside::AsCheck { no_default_rules } => {
+            // Parsed apart from the given packs: the built-ins parse.
+            for source in sources_as_check_loads_them(Vec::new(), no_default_rules) {
+                given.push(parse_pack(source)?);
+            }
+        }
+    }
     // With no paths, the built-in packs are the ones tested.
     let tested_count = if paths.is_empty() {
         given.len()
@@ -312,7 +410,7 @@ pub(super) fn packs_for_testing(paths: &[PathBuf]) -> miette::Result<PacksUnderT
         given_count
     };
     let tested: Vec<usize> = (0..tested_count).collect();
-    problems.extend(resolve_extends(&mut given));
+    problems.extend(resolve_extends(&mut given, &ExtendsScope::new(paths)));
     let mut test_files = Vec::new();
     for source in files.tests {
         match parse_test_file(&given, &tested, &failed, source) {
@@ -367,7 +465,8 @@ fn parse_test_file(
             Some("name a test file after its pack: `my-pack.yaml` and `my-pack.test.yaml`".into()),
         )]);
     };
-    let def: PackTestsDef = parse_yaml(&source).map_err(|e| vec![e])?;
+    let def: PackTestsDef =
+        parse_document(&source, DocumentKind::PackTests).map_err(|e| vec![e])?;
     let pack_name = packs[pack].name();
     let mut errors = Vec::new();
     if let Some(named) = &def.pack {
@@ -421,5 +520,20 @@ fn print_mismatch(outcome: &ExampleOutcome) {
             .map(|(id, text)| format!("{id} 「{text}」"))
             .collect();
         println!("       (fired: {})", fired.join(", "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("16M"), Ok(16 << 20));
+        assert_eq!(parse_size("2kib"), Ok(2048));
+        assert_eq!(parse_size("1GB"), Ok(1 << 30));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("99999999999G").is_err());
     }
 }

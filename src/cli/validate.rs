@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::packs::packs_for_testing;
+use super::packs::{packs_for_testing, Beside};
 use super::{print_error, ColorChoice};
 use crate::engine::normalize::normalize_term;
 use crate::engine::{compile, RuleFilter};
@@ -96,9 +96,15 @@ pub fn lint(pack: &LoadedPack) -> Vec<Warning> {
 
 /// Runs `listlint rules validate`: every error of every pack (one per pack
 /// that does not parse, every compile problem of the packs that do), then
-/// the lint warnings of the packs that compiled.
-pub fn run(paths: &[PathBuf], color: ColorChoice) -> miette::Result<ExitStatus> {
-    let under_test = packs_for_testing(paths)?;
+/// the lint warnings of the packs that compiled. The packs are loaded as
+/// `check --rules PACK` (or `check --no-default-rules --rules PACK`) loads
+/// them, so a pack is valid exactly when `check` accepts it.
+pub fn run(
+    paths: &[PathBuf],
+    no_default_rules: bool,
+    color: ColorChoice,
+) -> miette::Result<ExitStatus> {
+    let under_test = packs_for_testing(paths, Beside::AsCheck { no_default_rules })?;
     let unparsable = under_test.unparsable;
     let mut errors = under_test.problems;
     if let Err(e) = compile(&under_test.packs, &RuleFilter::default()) {

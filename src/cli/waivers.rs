@@ -45,15 +45,12 @@ pub fn run(cmd: &WaiversCommand) -> miette::Result<ExitStatus> {
     } = cmd;
     let path = match config {
         Some(p) => p.clone(),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|cwd| config::find_upwards(&cwd))
-            .ok_or_else(|| {
-                miette::miette!(
-                    help = "run `listlint init`, or pass --config FILE",
-                    "no listlint.yaml found"
-                )
-            })?,
+        None => config::find_from_working_dir().ok_or_else(|| {
+            miette::miette!(
+                help = "run `listlint init`, or pass --config FILE",
+                "no listlint.yaml found"
+            )
+        })?,
     };
     let loaded = config::load(&path)?;
     let as_of = as_of.unwrap_or_else(Date::today_utc);

@@ -130,7 +130,7 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
     }
     let matcher = matcher
         .build()
-        .map_err(|e| PackError::TooLarge(e.to_string()))?;
+        .map_err(|e| PackError::TooLarge(matcher_too_large(&e)))?;
     let mut price_fields: Vec<String> = Vec::new();
     for rule in &rules {
         if let RuleKind::Price(price) = &rule.kind {
@@ -803,5 +803,41 @@ fn check_placeholders(
                     .join(", ")
             )),
         )),
+    }
+}
+
+/// Why the automaton could not be built, in words: daachorse names its
+/// error type first (`AutomatonScaleError: num_states must be <= …`).
+fn matcher_too_large(error: &daachorse::errors::DaachorseError) -> String {
+    let text = error.to_string();
+    let detail = text
+        .split_once(": ")
+        .map_or(text.as_str(), |(_, rest)| rest);
+    format!(
+        "their terms and allow phrases need a larger automaton than one can hold ({})",
+        detail
+            .replace("must be <=", "at most")
+            .replace("num_states", "states")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matcher_too_large;
+
+    #[test]
+    fn the_matcher_error_is_told_in_words() {
+        // Four billion states are out of a test's reach; an automaton whose
+        // pattern numbers do not fit its value type fails the same way.
+        let patterns: Vec<String> = (0..300).map(|i| format!("p{i}")).collect();
+        let error = daachorse::CharwiseDoubleArrayAhoCorasick::<u8>::new(&patterns)
+            .err()
+            .expect("300 patterns do not fit in u8 values");
+        let message = matcher_too_large(&error);
+        assert!(!message.contains("Error:"), "{message}");
+        assert!(
+            message.starts_with("their terms and allow phrases"),
+            "{message}"
+        );
     }
 }

@@ -7,6 +7,11 @@
 //! apply. Each change is checked by compiling the changed rule: a change
 //! that would make the rule invalid is reported at the override, and the
 //! rule is left as it was.
+//!
+//! A pack extends files by path only within bounds ([`ExtendsScope`]): pack
+//! files (`.yaml`, `.yml`, regular files) in its own folder tree, the
+//! `--rules` folders, or folders the config file adds, so that a pack in a
+//! pull request cannot read `../secret.env` or `/proc/self/environ`.
 
 use std::path::{Path, PathBuf};
 
@@ -18,17 +23,59 @@ use crate::pack::{
 };
 use crate::suggest::did_you_mean;
 
+/// The folders a pack may extend pack files from, besides its own folder
+/// and the folders below it: the `--rules` paths (a folder, or a file's
+/// folder) and the config file's `extends_from`, each with the folders
+/// below it. Paths are compared once symbolic links are resolved.
+#[derive(Debug, Clone, Default)]
+pub struct ExtendsScope {
+    roots: Vec<PathBuf>,
+}
+
+impl ExtendsScope {
+    /// The scope of these paths (files stand for their folder; paths that
+    /// do not exist add nothing).
+    pub fn new<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Self {
+        let roots = paths
+            .into_iter()
+            .filter_map(|p| folder_of(p.as_ref()))
+            .collect();
+        Self { roots }
+    }
+
+    /// Whether pack `from` (a file on disk, or a built-in pack when `None`)
+    /// may extend the file whose resolved path is `target`.
+    fn allows(&self, from: Option<&Path>, target: &Path) -> bool {
+        let own = from.and_then(folder_of);
+        own.iter()
+            .chain(&self.roots)
+            .any(|root| target.starts_with(root))
+    }
+}
+
+/// The resolved folder of a path: itself for a folder, its parent for a
+/// file.
+fn folder_of(path: &Path) -> Option<PathBuf> {
+    let resolved = path.canonicalize().ok()?;
+    if resolved.is_dir() {
+        Some(resolved)
+    } else {
+        resolved.parent().map(Path::to_path_buf)
+    }
+}
+
 /// Loads what the packs extend and applies their overrides, a pack's after
 /// those of every pack it extends (so the more specific pack wins). Packs
-/// loaded for `extends`, and built-in packs whose named conditions a loaded
-/// pack uses, are appended to `packs`. Returns every problem found.
-pub fn resolve_extends(packs: &mut Vec<LoadedPack>) -> Vec<PackError> {
+/// loaded for `extends` (files only within `scope`), and built-in packs
+/// whose named conditions a loaded pack uses, are appended to `packs`.
+/// Returns every problem found.
+pub fn resolve_extends(packs: &mut Vec<LoadedPack>, scope: &ExtendsScope) -> Vec<PackError> {
     let mut errors = Vec::new();
     let mut bases: Vec<Vec<usize>> = Vec::new();
     let mut i = 0;
     // Packs appended while resolving are resolved in turn.
     while i < packs.len() {
-        bases.push(direct_bases(packs, i, &mut errors));
+        bases.push(direct_bases(packs, i, scope, &mut errors));
         i += 1;
         if i == packs.len() {
             load_condition_packs(packs);
@@ -69,7 +116,12 @@ pub fn resolve_extends(packs: &mut Vec<LoadedPack>) -> Vec<PackError> {
 }
 
 /// The packs pack `i` extends directly, loading any not loaded yet.
-fn direct_bases(packs: &mut Vec<LoadedPack>, i: usize, errors: &mut Vec<PackError>) -> Vec<usize> {
+fn direct_bases(
+    packs: &mut Vec<LoadedPack>,
+    i: usize,
+    scope: &ExtendsScope,
+    errors: &mut Vec<PackError>,
+) -> Vec<usize> {
     let mut mine = Vec::new();
     let Some(extends) = packs[i].def.extends.clone() else {
         if let Some(first) = packs[i].def.overrides.first() {
@@ -107,7 +159,7 @@ fn direct_bases(packs: &mut Vec<LoadedPack>, i: usize, errors: &mut Vec<PackErro
             errors.push(at("empty entry in `extends`".into(), None));
             continue;
         }
-        match find_or_load_base(packs, i, &entry.value) {
+        match find_or_load_base(packs, i, &entry.value, scope) {
             Ok(base) if base == i => {
                 errors.push(at(
                     format!("pack `{}` extends itself", packs[i].name()),
@@ -246,22 +298,29 @@ enum Unresolved {
 
 /// Whether an `extends` entry is a path rather than a pack name.
 fn is_path(entry: &str) -> bool {
-    entry.contains('/')
-        || entry.contains('\\')
-        || entry.ends_with(".yaml")
-        || entry.ends_with(".yml")
+    entry.contains('/') || entry.contains('\\') || is_yaml_name(Path::new(entry))
+}
+
+/// Whether a file name ends in `.yaml` or `.yml`, as pack files do.
+fn is_yaml_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
 /// The index of the pack an `extends` entry of pack `from` names, loading
-/// it (from disk or the built-in packs) if it is not loaded yet.
+/// it (from disk, within `scope`, or the built-in packs) if it is not
+/// loaded yet.
 fn find_or_load_base(
     packs: &mut Vec<LoadedPack>,
     from: usize,
     entry: &str,
+    scope: &ExtendsScope,
 ) -> Result<usize, Unresolved> {
     if is_path(entry) {
-        let dir = Path::new(&*packs[from].source.name)
-            .parent()
+        let from_path = (!packs[from].source.builtin).then(|| Path::new(&*packs[from].source.name));
+        let dir = from_path
+            .and_then(Path::parent)
             .map(Path::to_path_buf)
             .unwrap_or_default();
         let path = tidy(&dir.join(entry));
@@ -269,7 +328,35 @@ fn find_or_load_base(
             message: format!("cannot read extended pack {}: {e}", path.display()),
             help: None,
         };
+        if !is_yaml_name(&path) {
+            return Err(Unresolved::Problem {
+                message: format!("extends `{entry}`, which is not a rule pack file"),
+                help: Some("only pack files (`.yaml`, `.yml`) can be extended".into()),
+            });
+        }
         let wanted = path.canonicalize().map_err(|e| unreadable(&e))?;
+        if !scope.allows(from_path, &wanted) {
+            return Err(Unresolved::Problem {
+                message: format!(
+                    "extends `{entry}`, which is outside the folders packs may extend from"
+                ),
+                help: Some(
+                    "a pack extends files in its own folder or below it, or in a --rules folder; \
+                     list further folders under `extends_from:` in listlint.yaml"
+                        .into(),
+                ),
+            });
+        }
+        let regular = std::fs::metadata(&wanted).is_ok_and(|m| m.is_file());
+        if !regular || !is_yaml_name(&wanted) {
+            return Err(Unresolved::Problem {
+                message: format!("extends `{entry}`, which is not a rule pack file"),
+                help: Some(
+                    "only regular pack files (`.yaml`, `.yml`) can be extended, not links to other files or devices"
+                        .into(),
+                ),
+            });
+        }
         let loaded = packs.iter().position(|p| {
             !p.source.builtin && canonical(&p.source.name).is_some_and(|c| c == wanted)
         });

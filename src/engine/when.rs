@@ -516,15 +516,25 @@ fn compile_category(
 
 /// Compiles a regex from a pack, pointing at it on error.
 pub fn compile_regex(source: &PackSource, regex: &Spanned<String>) -> Result<Regex, PackError> {
+    /// The longest expression an error quotes (the parser's message
+    /// repeats the whole expression).
+    const MAX_QUOTED: usize = 200;
     Regex::new(&regex.value).map_err(|e| {
+        let detail = e.to_string();
+        let length = regex.value.chars().count();
+        let help = if length <= MAX_QUOTED {
+            detail.clone()
+        } else {
+            format!("the expression ({length} characters) is too long to quote here")
+        };
         PackError::at_location(
             source,
             regex.referenced,
             format!(
                 "invalid regular expression: {}",
-                e.to_string().lines().last().unwrap_or("")
+                detail.lines().last().unwrap_or("")
             ),
-            Some(e.to_string()),
+            Some(help),
         )
     })
 }

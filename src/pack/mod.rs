@@ -2,6 +2,7 @@
 //! errors that point at the pack's file, line and column.
 
 pub mod diff;
+pub mod read;
 pub mod schema;
 
 use std::fs;
@@ -10,6 +11,7 @@ use std::sync::Arc;
 
 use miette::{NamedSource, SourceSpan};
 
+use read::{read_bounded, DocumentKind};
 use schema::PackDef;
 
 /// The default packs, embedded in the binary.
@@ -81,6 +83,44 @@ pub enum PackError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The config file could not be read.
+    #[error("cannot read config file {path}")]
+    #[diagnostic(code(listlint::config::unreadable))]
+    ConfigIo {
+        /// The path as given.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A pack, test or config file is larger than its limit.
+    #[error("{path} is larger than {limit}, the limit for a {noun}")]
+    #[diagnostic(
+        code(listlint::pack::too_big),
+        help("raise the limit with {flag} SIZE (bytes, or with a K, M or G suffix)")
+    )]
+    TooBig {
+        /// The path as given.
+        path: String,
+        /// What the file was read as.
+        noun: &'static str,
+        /// The limit, as [`read::human_size`] shows it.
+        limit: String,
+        /// The flag that raises it.
+        flag: &'static str,
+    },
+    /// A file read as a pack, test or config file is not one (none of its
+    /// lines starts with a top-level key of that document); its contents
+    /// are never shown.
+    #[error("{path} is not a {noun} (no line starts with {keys}), so its contents are not shown")]
+    #[diagnostic(code(listlint::pack::not_a_pack))]
+    NotADocument {
+        /// The path as given.
+        path: String,
+        /// What the file was read as.
+        noun: &'static str,
+        /// The keys looked for, as `pack:`.
+        keys: String,
+    },
     /// The terms of all loaded packs do not fit in one automaton.
     #[error("cannot build the matcher for the loaded packs: {0}")]
     #[diagnostic(
@@ -112,9 +152,10 @@ pub struct InvalidPack {
     pub column: u64,
     /// What is wrong.
     pub message: String,
-    /// The pack text, for the snippet.
+    /// The pack text, for the snippet; none when the line is too long to
+    /// show.
     #[source_code]
-    pub src: NamedSource<Arc<str>>,
+    pub src: Option<NamedSource<Arc<str>>>,
     /// Where in the pack.
     #[label("here")]
     pub span: Option<SourceSpan>,
@@ -159,14 +200,17 @@ impl PackError {
         message: impl Into<String>,
         help: Option<String>,
     ) -> Self {
-        let span = byte_offset(&source.text, line, column).map(|o| SourceSpan::from((o, 1)));
+        let offset = byte_offset(&source.text, line, column);
+        // A snippet shows whole lines: one too long to read (a 1 MB regex)
+        // is left out rather than printed.
+        let shown = offset.filter(|&o| snippet_width(&source.text, o) <= MAX_SNIPPET_LINE);
         PackError::Invalid(Box::new(InvalidPack {
             file: source.name.to_string(),
             line,
             column,
             message: message.into(),
-            src: NamedSource::new(&source.name, source.text.clone()),
-            span,
+            src: shown.map(|_| NamedSource::new(&source.name, source.text.clone())),
+            span: shown.map(|o| SourceSpan::from((o, 1))),
             help,
         }))
     }
@@ -180,6 +224,25 @@ impl PackError {
     ) -> Self {
         Self::at(source, location.line(), location.column(), message, help)
     }
+}
+
+/// The longest line (in bytes) an error snippet shows.
+const MAX_SNIPPET_LINE: usize = 400;
+
+/// The length in bytes of the longest line an error snippet at byte
+/// `offset` shows: its own line and the lines before and after it.
+fn snippet_width(text: &str, offset: usize) -> usize {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let (first, lines) = match line_start {
+        0 => (0, 2),
+        _ => (text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1), 3),
+    };
+    text[first..]
+        .split('\n')
+        .take(lines)
+        .map(str::len)
+        .max()
+        .unwrap_or(0)
 }
 
 /// Byte offset of a 1-based line and (character) column.
@@ -204,11 +267,31 @@ fn byte_offset(text: &str, line: u64, column: u64) -> Option<usize> {
 
 /// Parses one pack.
 pub fn parse_pack(source: PackSource) -> Result<LoadedPack, PackError> {
-    let def = parse_yaml::<PackDef>(&source)?;
+    let def = parse_document::<PackDef>(&source, DocumentKind::Pack)?;
     Ok(LoadedPack {
         source,
         def,
         extended: Vec::new(),
+    })
+}
+
+/// Parses a document of `kind` read from disk as [`parse_yaml`] does, except
+/// that a file that does not look like such a document
+/// ([`DocumentKind::recognizes`]) is reported without a word of its
+/// contents: the parser's message could quote it.
+pub fn parse_document<T: serde::de::DeserializeOwned>(
+    source: &PackSource,
+    kind: DocumentKind,
+) -> Result<T, PackError> {
+    parse_yaml(source).map_err(|error| {
+        if source.builtin || kind.recognizes(&source.text) {
+            return error;
+        }
+        PackError::NotADocument {
+            path: source.name.to_string(),
+            noun: kind.noun(),
+            keys: kind.keys_shown(),
+        }
     })
 }
 
@@ -298,8 +381,22 @@ pub fn builtin_named(name: &str) -> Option<PackSource> {
 /// Reads pack files: a file, or every `*.yaml` / `*.yml` in a folder
 /// (recursively, sorted, skipping `*.test.yaml` test files).
 pub fn read_pack_sources(path: &Path) -> Result<Vec<PackSource>, PackError> {
-    let (packs, _) = pack_file_paths(path)?;
-    packs.iter().map(|p| read_source(p)).collect()
+    Ok(read_packs(path)?.packs)
+}
+
+/// Reads pack files as [`read_pack_sources`] does, and says which files of
+/// a folder were skipped (`tests` stays empty).
+pub fn read_packs(path: &Path) -> Result<PackFiles, PackError> {
+    let found = pack_file_paths(path)?;
+    Ok(PackFiles {
+        packs: found
+            .packs
+            .iter()
+            .map(|p| read_source(p))
+            .collect::<Result<_, _>>()?,
+        tests: Vec::new(),
+        skipped: found.skipped,
+    })
 }
 
 /// Pack files and their test files, as read from one path.
@@ -309,6 +406,17 @@ pub struct PackFiles {
     pub packs: Vec<PackSource>,
     /// Test files (`<pack>.test.yaml`).
     pub tests: Vec<PackSource>,
+    /// Files of a folder skipped because they are not regular files (a
+    /// named pipe, a link to a device), with the reason.
+    pub skipped: Vec<(PathBuf, &'static str)>,
+}
+
+/// The paths of pack and test files found, before reading them.
+#[derive(Debug, Default)]
+struct PackPaths {
+    packs: Vec<PathBuf>,
+    tests: Vec<PathBuf>,
+    skipped: Vec<(PathBuf, &'static str)>,
 }
 
 /// Reads packs and their test files: for a pack file, the pack and the
@@ -316,49 +424,52 @@ pub struct PackFiles {
 /// and the pack next to it; for a folder, every pack and test file in it
 /// (recursively, sorted, hidden folders skipped).
 pub fn read_packs_and_tests(path: &Path) -> Result<PackFiles, PackError> {
-    let (packs, tests) = pack_file_paths(path)?;
+    let found = pack_file_paths(path)?;
     Ok(PackFiles {
-        packs: packs
+        packs: found
+            .packs
             .iter()
             .map(|p| read_source(p))
             .collect::<Result<_, _>>()?,
-        tests: tests
+        tests: found
+            .tests
             .iter()
-            .map(|p| read_source(p))
+            .map(|p| read_document(p, DocumentKind::PackTests))
             .collect::<Result<_, _>>()?,
+        skipped: found.skipped,
     })
 }
 
 /// The pack files and test files a path names, as [`read_packs_and_tests`]
-/// describes, without reading them.
-fn pack_file_paths(path: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>), PackError> {
+/// describes, without reading them. A path named directly is read whatever
+/// it is (a named pipe too); in a folder, only regular files and links to
+/// them are, and links to folders are not followed.
+fn pack_file_paths(path: &Path) -> Result<PackPaths, PackError> {
     let meta = fs::metadata(path).map_err(|source| PackError::Io {
         path: path.display().to_string(),
         source,
     })?;
-    let (mut packs, mut tests) = (Vec::new(), Vec::new());
+    let mut found = PackPaths::default();
     if meta.is_dir() {
-        collect_pack_files(path, &mut packs, &mut tests)?;
-        return Ok((packs, tests));
+        collect_pack_files(path, &mut found)?;
+        return Ok(found);
     }
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let name = name.unwrap_or_default();
     if let Some(stem) = test_file_stem(&name) {
-        tests.push(path.to_path_buf());
-        packs.extend(sibling(path, stem, &["yaml", "yml"]));
+        found.tests.push(path.to_path_buf());
+        found.packs.extend(sibling(path, stem, &["yaml", "yml"]));
     } else {
-        packs.push(path.to_path_buf());
+        found.packs.push(path.to_path_buf());
         let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-        tests.extend(sibling(path, stem, &["test.yaml", "test.yml"]));
+        found
+            .tests
+            .extend(sibling(path, stem, &["test.yaml", "test.yml"]));
     }
-    Ok((packs, tests))
+    Ok(found)
 }
 
-fn collect_pack_files(
-    dir: &Path,
-    packs: &mut Vec<PathBuf>,
-    tests: &mut Vec<PathBuf>,
-) -> Result<(), PackError> {
+fn collect_pack_files(dir: &Path, found: &mut PackPaths) -> Result<(), PackError> {
     let io_err = |source| PackError::Io {
         path: dir.display().to_string(),
         source,
@@ -371,25 +482,36 @@ fn collect_pack_files(
     for entry in entries {
         let p = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if p.is_dir() {
+        let file_type = entry.file_type().map_err(io_err)?;
+        if file_type.is_dir() {
             if !name.starts_with('.') {
-                collect_pack_files(&p, packs, tests)?;
+                collect_pack_files(&p, found)?;
             }
-        } else if test_file_stem(&name).is_some() {
-            tests.push(p);
+            continue;
+        }
+        let list = if test_file_stem(&name).is_some() {
+            &mut found.tests
         } else if name.ends_with(".yaml") || name.ends_with(".yml") {
-            packs.push(p);
+            &mut found.packs
+        } else {
+            continue;
+        };
+        match crate::file_kind::skip_reason(&p, file_type) {
+            None => list.push(p),
+            Some(reason) => found.skipped.push((p, reason)),
         }
     }
     Ok(())
 }
 
-/// Reads one pack (or test) file.
+/// Reads one pack (or test) file, at most `--max-pack-size` bytes.
 pub fn read_source(path: &Path) -> Result<PackSource, PackError> {
-    let text = fs::read_to_string(path).map_err(|source| PackError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
+    read_document(path, DocumentKind::Pack)
+}
+
+/// Reads one file as a document of `kind`, at most its size limit.
+pub fn read_document(path: &Path, kind: DocumentKind) -> Result<PackSource, PackError> {
+    let text = read_bounded(path, kind)?;
     Ok(PackSource {
         name: Arc::from(path.display().to_string()),
         text: Arc::from(text),

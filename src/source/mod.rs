@@ -139,20 +139,39 @@ pub enum InputFormat {
     Xlsx,
 }
 
+/// Every input format and the file extensions (lower case) that select
+/// it: the one table behind [`InputFormat::from_path`] and every message
+/// that lists extensions.
+const EXTENSIONS: &[(InputFormat, &[&str])] = &[
+    (InputFormat::Csv, &["csv"]),
+    (InputFormat::Tsv, &["tsv", "tab"]),
+    (InputFormat::Jsonl, &["jsonl", "ndjson"]),
+    (InputFormat::Json, &["json"]),
+    (InputFormat::Yaml, &["yaml", "yml"]),
+    (InputFormat::Markdown, &["md", "markdown"]),
+    (InputFormat::Xlsx, &["xlsx", "xlsm"]),
+];
+
+/// The extensions listlint reads, for messages: `.csv, .tsv, … or .xlsm`.
+pub fn known_extensions() -> String {
+    let all: Vec<String> = EXTENSIONS
+        .iter()
+        .flat_map(|(_, exts)| exts.iter().map(|e| format!(".{e}")))
+        .collect();
+    match all.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => all.concat(),
+    }
+}
+
 impl InputFormat {
     /// The format a file name's extension implies, if any.
     pub fn from_path(path: &Path) -> Option<Self> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "csv" => Some(Self::Csv),
-            "tsv" | "tab" => Some(Self::Tsv),
-            "jsonl" | "ndjson" => Some(Self::Jsonl),
-            "json" => Some(Self::Json),
-            "yaml" | "yml" => Some(Self::Yaml),
-            "md" | "markdown" => Some(Self::Markdown),
-            "xlsx" | "xlsm" => Some(Self::Xlsx),
-            _ => None,
-        }
+        EXTENSIONS
+            .iter()
+            .find(|(_, exts)| exts.contains(&ext.as_str()))
+            .map(|(format, _)| *format)
     }
 }
 
@@ -191,7 +210,10 @@ pub enum SourceError {
     #[error("no listing files found in {paths}")]
     #[diagnostic(
         code(listlint::input::nothing_found),
-        help("folders are searched for .csv, .tsv, .tab, .jsonl and .ndjson files (hidden folders, node_modules and target are skipped)")
+        help(
+            "folders are searched for {} files (hidden folders, node_modules and target are skipped)",
+            known_extensions()
+        )
     )]
     NothingFound {
         /// The paths as given.
@@ -210,7 +232,7 @@ pub enum SourceError {
     #[error("cannot tell the format of {path}")]
     #[diagnostic(
         code(listlint::input::unknown_format),
-        help("name the file .csv, .tsv, .jsonl, .ndjson, .json, .yaml, .yml or .md, or pass --input-format")
+        help("name the file {}, or pass --input-format", known_extensions())
     )]
     UnknownFormat {
         /// The path as given.

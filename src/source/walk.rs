@@ -3,6 +3,8 @@
 use std::fs;
 use std::path::Path;
 
+use crate::file_kind::skip_reason;
+
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::{Input, InputFormat, SourceError};
@@ -29,6 +31,7 @@ pub struct WalkFilter {
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
     defaults: Option<GlobSet>,
+    note_skipped: bool,
 }
 
 fn glob_set(patterns: &[String]) -> Result<Option<GlobSet>, SourceError> {
@@ -58,7 +61,15 @@ impl WalkFilter {
             include: glob_set(include)?,
             exclude: glob_set(exclude)?,
             defaults: glob_set(&defaults)?,
+            note_skipped: false,
         })
+    }
+
+    /// With `true`, say on standard error which files the walk skips
+    /// because they are not regular files (`check -v`).
+    pub fn noting_skipped(mut self, note: bool) -> Self {
+        self.note_skipped = note;
+        self
     }
 
     fn matches(set: &Option<GlobSet>, relative: &Path) -> bool {
@@ -85,8 +96,10 @@ impl WalkFilter {
 
 /// Expands files, directories (recursively, in sorted order, keeping files
 /// of a known format that the filter keeps, skipping hidden folders,
-/// `node_modules` and `target`, and never following symlinked folders, so
-/// a link loop cannot hang the walk) and `-`. Every file named directly
+/// `node_modules` and `target`, never following symlinked folders, so
+/// a link loop cannot hang the walk, and skipping whatever is not a regular
+/// file or a link to one: a named pipe would block the run, a device such
+/// as `/dev/zero` never end) and `-`. Every file named directly
 /// must have a known format unless `forced` gives one, and the result must
 /// not be empty, so that a typo fails before any output.
 pub fn expand_inputs(
@@ -148,7 +161,13 @@ fn walk_dir(
                 walk_dir(root, &path, filter, inputs)?;
             }
         } else if InputFormat::from_path(&path).is_some() && filter.keeps_file(relative) {
-            inputs.push(Input::File(path));
+            match skip_reason(&path, file_type) {
+                None => inputs.push(Input::File(path)),
+                Some(reason) if filter.note_skipped => {
+                    eprintln!("skipped {}: {reason}", path.display());
+                }
+                Some(_) => {}
+            }
         }
     }
     Ok(())
