@@ -8,6 +8,7 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use miette::{IntoDiagnostic, WrapErr};
 
+use super::overwrite::{self, Read, Written};
 use super::packs::{load_ruleset_with_ids, PackArgs};
 use super::ColorChoice;
 use crate::baseline::{self, Baseline};
@@ -21,7 +22,7 @@ use crate::pack::schema::Severity;
 use crate::progress::BytesRead;
 use crate::report::{reporter, HumanOptions, OutputFormat, ReportOptions, RuleInfo};
 use crate::run::{run_check, CheckError, CheckPlan, Gate, PathIgnores, Waivers};
-use crate::source::{expand_inputs, InputEncoding, InputFormat, ReadOptions, WalkFilter};
+use crate::source::{expand_inputs, Input, InputEncoding, InputFormat, ReadOptions, WalkFilter};
 
 /// Arguments of `listlint check`.
 #[derive(Debug, Args)]
@@ -266,6 +267,31 @@ fn effective(args: &CheckArgs) -> miette::Result<Effective> {
     })
 }
 
+/// The inputs without output files a folder walk found; an error when an
+/// output would overwrite a file the run reads (see [`overwrite`]).
+fn guard_outputs(
+    args: &CheckArgs,
+    settings: &Effective,
+    inputs: Vec<Input>,
+) -> miette::Result<Vec<Input>> {
+    let written: Vec<Written<'_>> = [
+        ("-o", args.output.as_deref()),
+        ("--write-baseline", args.write_baseline.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, path)| path.map(|path| Written { flag, path }))
+    .collect();
+    let read: Vec<Read<'_>> = [
+        ("--baseline", args.baseline.as_deref()),
+        ("--price-history", args.price_history.as_deref()),
+        ("config", settings.config.as_ref().map(|c| c.path.as_path())),
+    ]
+    .into_iter()
+    .filter_map(|(flag, path)| path.map(|path| Read { flag, path }))
+    .collect();
+    overwrite::guard(&args.paths, inputs, &written, &read)
+}
+
 /// Runs `listlint check`.
 pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     let settings = effective(args)?;
@@ -312,6 +338,10 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     }
     let walk = WalkFilter::new(&settings.include, &settings.exclude)?;
     let inputs = expand_inputs(&args.paths, args.input_format, &walk)?;
+    let inputs = guard_outputs(args, &settings, inputs)?;
+    // Loaded before the report file is created, so that a baseline that
+    // cannot be read leaves it as it was.
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()
@@ -367,7 +397,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     };
     let mut reporter = reporter(args.format, out, options);
     let mut gate = Gate {
-        baseline: args.baseline.as_deref().map(Baseline::load).transpose()?,
+        baseline,
         recorded: args.write_baseline.as_ref().map(|_| Vec::new()),
         statistics: args.statistics,
         waivers: settings

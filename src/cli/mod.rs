@@ -4,6 +4,8 @@ pub mod catalog;
 mod check;
 mod describe;
 mod diff;
+mod output;
+mod overwrite;
 mod packs;
 mod validate;
 mod waivers;
