@@ -180,3 +180,32 @@ fn a_new_output_file_and_dev_null_are_fine() {
         .arg(&data));
     assert_eq!(code, 1, "{stderr}");
 }
+
+// ---- item: --jobs far beyond the machine --------------------------------
+
+#[test]
+fn jobs_beyond_a_few_per_core_are_capped_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("listings.jsonl");
+    write(&data, LISTINGS);
+    let (code, stdout, stderr) = run(check_with_test_pack()
+        .args(["--format", "jsonl", "--jobs", "10000"])
+        .arg(&data));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(jsonl(&stdout).len(), 1);
+    let note = stderr
+        .lines()
+        .find(|l| l.contains("--jobs 10000 capped to "))
+        .unwrap_or_else(|| panic!("no note: {stderr}"));
+    let capped: usize = note
+        .split("capped to ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .expect("a number of threads");
+    let cores = std::thread::available_parallelism().unwrap().get();
+    assert!(capped >= 1 && capped <= 4 * cores, "{note}");
+    // Within the cap, no note.
+    let (_, _, stderr) = run(check_with_test_pack().args(["--jobs", "1"]).arg(&data));
+    assert!(!stderr.contains("capped"), "{stderr}");
+}

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use miette::{IntoDiagnostic, WrapErr};
 
+use super::output;
 use super::overwrite::{self, Read, Written};
 use super::packs::{load_ruleset_with_ids, PackArgs};
 use super::ColorChoice;
@@ -57,7 +58,9 @@ pub struct CheckArgs {
     pub config: Option<PathBuf>,
 
     /// Threads that check listings (default, or 0: all cores); reading and
-    /// writing run on their own threads.
+    /// writing run on their own threads. At most 4 per available core:
+    /// more only cost memory (each holds batches in flight), so a larger
+    /// N is capped with a note on standard error.
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
 
@@ -267,6 +270,24 @@ fn effective(args: &CheckArgs) -> miette::Result<Effective> {
     })
 }
 
+/// Most checking threads per available core `--jobs` may ask for.
+const JOBS_PER_CORE: usize = 4;
+
+/// The number of checking threads for `--jobs` (0: rayon's default, one per
+/// core): capped at [`JOBS_PER_CORE`] per available core, with a note.
+fn worker_threads(jobs: Option<usize>) -> usize {
+    let requested = jobs.unwrap_or(0);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let most = cores.saturating_mul(JOBS_PER_CORE);
+    if requested <= most {
+        return requested;
+    }
+    output::note(format_args!(
+        "note: --jobs {requested} capped to {most} threads ({JOBS_PER_CORE} per available core, {cores} cores)"
+    ));
+    most
+}
+
 /// The inputs without output files a folder walk found; an error when an
 /// output would overwrite a file the run reads (see [`overwrite`]).
 fn guard_outputs(
@@ -343,7 +364,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     // cannot be read leaves it as it was.
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
+        .num_threads(worker_threads(args.jobs))
         .build()
         .into_diagnostic()
         .wrap_err("cannot start worker threads")?;
