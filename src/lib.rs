@@ -50,4 +50,5 @@ pub mod report;
 pub mod run;
 pub mod source;
 pub mod suggest;
+pub mod terminal;
 pub mod validate;

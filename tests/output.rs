@@ -209,3 +209,108 @@ fn jobs_beyond_a_few_per_core_are_capped_with_a_note() {
     let (_, _, stderr) = run(check_with_test_pack().args(["--jobs", "1"]).arg(&data));
     assert!(!stderr.contains("capped"), "{stderr}");
 }
+
+// ---- item: terminal escapes in listing text ------------------------------
+
+/// A listing whose id, title and description carry terminal commands: clear
+/// screen, an OSC window title, a C1 CSI, a bare carriage return, and a
+/// line that would be a workflow command of its own.
+const HOSTILE: &str = concat!(
+    r#"{"id": "A\u001b]0;pwned\u0007", "#,
+    r#""title": "\u001b[2J最好用的吸尘器\r盖住", "#,
+    r#""description": "第一\u009b31m\n::warning file=x::fake"}"#,
+    "\n"
+);
+
+/// Control characters other than line feed in `text`.
+fn raw_controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| c.is_control() && *c != '\n')
+        .collect()
+}
+
+#[cfg(unix)]
+fn hostile_file(dir: &Path) -> std::path::PathBuf {
+    // The file name carries an escape too.
+    let path = dir.join("exports\u{1b}[31m.jsonl");
+    write(&path, HOSTILE);
+    path
+}
+
+#[cfg(not(unix))]
+fn hostile_file(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("exports.jsonl");
+    write(&path, HOSTILE);
+    path
+}
+
+#[test]
+fn human_output_shows_control_characters_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = hostile_file(dir.path());
+    let (code, stdout, stderr) = run(check_with_test_pack().arg(&data));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(raw_controls(&stdout), Vec::<char>::new(), "{stdout}");
+    for shown in [
+        "A\\u{1b}]0;pwned\\u{7}",
+        "\\u{1b}[2J",
+        "\\u{d}盖住",
+        "\\u{9b}31m",
+    ] {
+        assert!(stdout.contains(shown), "{shown} missing from\n{stdout}");
+    }
+    #[cfg(unix)]
+    assert!(stdout.contains("exports\\u{1b}[31m.jsonl"), "{stdout}");
+}
+
+#[test]
+fn github_output_is_one_command_per_line_with_control_characters_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = hostile_file(dir.path());
+    let (code, stdout, stderr) = run(check_with_test_pack()
+        .args(["--format", "github"])
+        .arg(&data));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(raw_controls(&stdout), Vec::<char>::new(), "{stdout}");
+    assert!(!stdout.is_empty());
+    for line in stdout.lines() {
+        assert!(
+            line.starts_with("::error ")
+                || line.starts_with("::warning ")
+                || line.starts_with("::notice "),
+            "{line}"
+        );
+    }
+    assert!(stdout.contains("A\\u{1b}]0;pwned\\u{7}"), "{stdout}");
+}
+
+#[test]
+fn verbose_header_map_and_rules_diff_show_control_characters_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("h.csv");
+    write(&csv, "id,ti\u{1b}]0;x\u{7}tle\nA,最好\n");
+    let (_, _, stderr) = run(check_with_test_pack().arg("--verbose").arg(&csv));
+    assert!(stderr.contains("ti\\u{1b}]0;x\\u{7}tle"), "{stderr}");
+    assert_eq!(raw_controls(&stderr), Vec::<char>::new(), "{stderr}");
+
+    // `rules diff --corpus` lists the listings whose findings change.
+    let pack = |terms: &str| {
+        format!(
+            "pack: escapes\nversion: \"1\"\ncategory: escapes-test\nrules:\n  - id: escapes/term\n    kind: lexicon\n    severity: error\n    message: \"「{{term}}」\"\n    terms: [{terms}]\n"
+        )
+    };
+    let old = dir.path().join("old.yaml");
+    write(&old, &pack("吸尘器"));
+    let new = dir.path().join("new.yaml");
+    write(&new, &pack("吸尘器, 盖住"));
+    let data = hostile_file(dir.path());
+    let (code, stdout, stderr) = run(listlint()
+        .args(["rules", "diff"])
+        .arg(&old)
+        .arg(&new)
+        .arg("--corpus")
+        .arg(&data));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("A\\u{1b}]0;pwned\\u{7}"), "{stdout}");
+    assert_eq!(raw_controls(&stdout), Vec::<char>::new(), "{stdout}");
+}

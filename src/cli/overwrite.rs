@@ -13,6 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::source::Input;
+use crate::terminal::escape_line;
 
 /// A file the run writes, with the flag that names it.
 #[derive(Debug, Clone, Copy)]
@@ -145,7 +146,7 @@ pub(super) fn guard(
                 Some(w) => {
                     super::output::note(format_args!(
                         "note: not checking {}, found in a folder: it is the file {} writes",
-                        path.display(),
+                        escape_line(&path.display().to_string()),
                         w.flag
                     ));
                     false
