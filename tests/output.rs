@@ -314,3 +314,205 @@ fn verbose_header_map_and_rules_diff_show_control_characters_escaped() {
     assert!(stdout.contains("A\\u{1b}]0;pwned\\u{7}"), "{stdout}");
     assert_eq!(raw_controls(&stdout), Vec::<char>::new(), "{stdout}");
 }
+
+// ---- item: full disks and closed pipes ----------------------------------
+
+/// The binary as a plain process, run from the package root, so its
+/// standard output can be any file or pipe.
+fn process(args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_listlint"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    cmd
+}
+
+/// Runs `cmd` with standard output a pipe whose reader is already gone;
+/// returns the exit code (`None`: killed by a signal) and standard error.
+fn with_closed_pipe(cmd: &mut std::process::Command) -> (Option<i32>, String) {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = cmd.stdout(writer).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs `cmd` with standard output `/dev/full`.
+#[cfg(target_os = "linux")]
+fn with_full_disk(cmd: &mut std::process::Command) -> (Option<i32>, String) {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = cmd.stdout(full).output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every command that prints, with the exit status it deserves, in a
+/// scratch folder for those that write files.
+fn printing_commands(dir: &Path) -> Vec<(Vec<String>, i32)> {
+    let config = dir.join("listlint.yaml");
+    write(
+        &config,
+        "waivers:\n  - rule: test/superlative\n    reason: 赛事名称\n    approved_by: 法务部\n    expires: 2099-06-30\n",
+    );
+    let failing = dir.join("failing.yaml");
+    let pack = read(Path::new("tests/data/test-pack.yaml"));
+    write(
+        &failing,
+        &pack.replacen("expect: [test/superlative]", "expect: [test/number-one]", 1),
+    );
+    let data = dir.join("listings.jsonl");
+    write(&data, LISTINGS);
+    let path = |p: &Path| p.display().to_string();
+    let test_pack = "tests/data/test-pack.yaml".to_owned();
+    let rules = |args: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+        v.extend([
+            "--no-default-rules".into(),
+            "--rules".into(),
+            test_pack.clone(),
+        ]);
+        v
+    };
+    let owned = |args: &[&str]| -> Vec<String> { args.iter().map(|s| (*s).to_owned()).collect() };
+    vec![
+        (owned(&["rules", "list"]), 0),
+        (owned(&["rules", "list", "--format", "json"]), 0),
+        (rules(&["explain", "test/superlative"]), 0),
+        (rules(&["rules", "show", "test/superlative"]), 0),
+        (
+            rules(&["rules", "show", "test/superlative", "--resolved"]),
+            0,
+        ),
+        (owned(&["rules", "test", &test_pack]), 0),
+        (owned(&["rules", "test", &path(&failing)]), 1),
+        (owned(&["rules", "validate", &test_pack]), 0),
+        (owned(&["rules", "diff", &test_pack, &path(&failing)]), 0),
+        (owned(&["waivers", "list", "--config", &path(&config)]), 0),
+        (
+            owned(&["rules", "doc", "--output", &path(&dir.join("docs"))]),
+            0,
+        ),
+        (rules(&["check", &path(&data)]), 1),
+        (rules(&["check", "--format", "github", &path(&data)]), 1),
+        (rules(&["check", "--format", "jsonl", &path(&data)]), 1),
+        (rules(&["check", "--fail-on", "never", &path(&data)]), 0),
+    ]
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_but_not_the_exit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, expected) in printing_commands(dir.path()) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, stderr) = with_closed_pipe(&mut process(&args));
+        assert_eq!(code, Some(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    // `init` writes its file, then says so.
+    let empty = tempfile::tempdir().unwrap();
+    let (code, stderr) = with_closed_pipe(process(&["init"]).current_dir(empty.path()));
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_is_a_usage_error_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, _) in printing_commands(dir.path()) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (code, stderr) = with_full_disk(&mut process(&args));
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot write") && stderr.contains("No space left"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let empty = tempfile::tempdir().unwrap();
+    let (code, stderr) = with_full_disk(process(&["init"]).current_dir(empty.path()));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("cannot write"), "{stderr}");
+}
+
+/// JSON Lines listings: `warnings` with a warning only (--fail-on error
+/// does not fail on them), then, if `error_last`, one with an error.
+fn warnings_then_an_error(warnings: usize, error_last: bool) -> String {
+    let mut text = String::new();
+    for i in 0..warnings {
+        text.push_str(&format!(
+            "{{\"id\": \"W-{i}\", \"title\": \"面霜 根治痘痘 根治痘痘 根治痘痘\"}}\n"
+        ));
+    }
+    if error_last {
+        text.push_str("{\"id\": \"E\", \"title\": \"最好用的吸尘器\"}\n");
+    }
+    text
+}
+
+#[test]
+fn check_piped_into_head_keeps_the_findings_exit_status() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    for (error_last, expected) in [(true, 1), (false, 0)] {
+        let data = dir.path().join(format!("listings-{error_last}.jsonl"));
+        // Far more output than a pipe holds, so writing goes on after the
+        // reader has gone.
+        write(&data, &warnings_then_an_error(5_000, error_last));
+        let mut child = process(&[
+            "check",
+            "--no-default-rules",
+            "--rules",
+            "tests/data/test-pack.yaml",
+            "--fail-on",
+            "error",
+            &data.display().to_string(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+        // `| head -1`: one line, then the reader goes away.
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(first.contains("test/claims"), "{first}");
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(expected), "{stderr}");
+    }
+}
+
+#[test]
+fn a_closed_pipe_does_not_cut_short_the_baseline_being_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("listings.jsonl");
+    write(
+        &data,
+        &warnings_then_an_error(0, true)
+            .repeat(3)
+            .replace("\"E\"", "\"E-1\""),
+    );
+    let baseline = dir.path().join("baseline.json");
+    let (code, stderr) = with_closed_pipe(&mut process(&[
+        "check",
+        "--no-default-rules",
+        "--rules",
+        "tests/data/test-pack.yaml",
+        "--write-baseline",
+        &baseline.display().to_string(),
+        &data.display().to_string(),
+    ]));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("wrote 3 findings to the baseline"),
+        "{stderr}"
+    );
+}

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use miette::{IntoDiagnostic, WrapErr};
 
-use super::output;
+use super::output::{self, Closed, PipeAware, UntilClosed};
 use super::overwrite::{self, Read, Written};
 use super::packs::{load_ruleset_with_ids, PackArgs};
 use super::ColorChoice;
@@ -355,7 +355,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     }
     profile.verbose = args.verbose;
     if args.verbose {
-        eprintln!("profile: {}", profile.name);
+        output::note(format_args!("profile: {}", profile.name));
     }
     let walk = WalkFilter::new(&settings.include, &settings.exclude)?;
     let inputs = expand_inputs(&args.paths, args.input_format, &walk)?;
@@ -381,13 +381,19 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         filter: RuleFilter::new(&settings.packs.select, &settings.packs.ignore),
         history_problems,
     };
+    // A closed pipe ends the report, not the check: see `UntilClosed`.
+    let closed = Closed::default();
     let out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(BufWriter::new(
+        Some(path) => Box::new(BufWriter::new(PipeAware::new(
             File::create(path)
                 .into_diagnostic()
                 .wrap_err_with(|| format!("cannot create {}", path.display()))?,
-        )),
-        None => Box::new(BufWriter::new(io::stdout().lock())),
+            closed.clone(),
+        ))),
+        None => Box::new(BufWriter::new(PipeAware::new(
+            io::stdout().lock(),
+            closed.clone(),
+        ))),
     };
     let docs_url = settings
         .config
@@ -416,7 +422,13 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             .collect(),
         fail_threshold: settings.fail_on.threshold(),
     };
-    let mut reporter = reporter(args.format, out, options);
+    let fail_threshold = options.fail_threshold;
+    let mut reporter = UntilClosed::new(
+        reporter(args.format, out, options),
+        closed,
+        fail_threshold,
+        args.write_baseline.is_some(),
+    );
     let mut gate = Gate {
         baseline,
         recorded: args.write_baseline.as_ref().map(|_| Vec::new()),
@@ -433,23 +445,25 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             .transpose()?
             .unwrap_or_default(),
     };
-    let summary = match run_check(&ruleset, &plan, &pool, &mut gate, reporter.as_mut()) {
+    let summary = match run_check(&ruleset, &plan, &pool, &mut gate, &mut reporter) {
         Ok(summary) => summary,
-        Err(CheckError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
-            return Ok(ExitStatus::Success)
-        }
+        // Stopped once the output was closed and the status decided.
+        Err(CheckError::Output(_)) if reporter.stopped() => return Ok(ExitStatus::Failure),
         Err(e) => return Err(e.into()),
     };
     if let (Some(path), Some(entries)) = (&args.write_baseline, gate.recorded.take()) {
         let count = baseline::write(path, entries)?;
-        eprintln!("wrote {count} findings to the baseline {}", path.display());
+        output::note(format_args!(
+            "wrote {count} findings to the baseline {}",
+            path.display()
+        ));
     }
     if let Some(b) = &summary.baseline {
         if b.stale > 0 && args.format != OutputFormat::Human {
-            eprintln!(
+            output::note(format_args!(
                 "{} baseline entries no longer occur (fixed since the baseline was written)",
                 b.stale
-            );
+            ));
         }
     }
     let failed = settings.fail_on.threshold().is_some_and(|threshold| {

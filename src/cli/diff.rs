@@ -88,7 +88,7 @@ pub fn run(args: &DiffArgs) -> miette::Result<ExitStatus> {
         }
         DiffFormat::Text => render_text(args, &rules, corpus.as_ref()),
     };
-    print!("{out}");
+    super::output::print(&out)?;
     Ok(ExitStatus::Success)
 }
 

@@ -122,7 +122,7 @@ fn init(force: bool) -> miette::Result<ExitStatus> {
     }
     std::fs::write(path, crate::config::STARTER)
         .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?;
-    println!("wrote {}", path.display());
+    output::print(&format!("wrote {}\n", path.display()))?;
     Ok(ExitStatus::Success)
 }
 
@@ -138,5 +138,5 @@ pub(super) fn print_error(report: &miette::Report, color: ColorChoice) {
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         out = format!("{report}");
     }
-    eprintln!("{out}");
+    output::note(format_args!("{out}"));
 }
