@@ -384,6 +384,9 @@ fn printing_commands(dir: &Path) -> Vec<(Vec<String>, i32)> {
     };
     let owned = |args: &[&str]| -> Vec<String> { args.iter().map(|s| (*s).to_owned()).collect() };
     vec![
+        (owned(&["--help"]), 0),
+        (owned(&["check", "--help"]), 0),
+        (owned(&["--version"]), 0),
         (owned(&["rules", "list"]), 0),
         (owned(&["rules", "list", "--format", "json"]), 0),
         (rules(&["explain", "test/superlative"]), 0),

@@ -93,7 +93,10 @@ pub enum Command {
 
 /// Parses the command line and runs it.
 pub fn main() -> ExitStatus {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_or_help(&e),
+    };
     let result = match &cli.command {
         Command::Check(args) => check::run(args, cli.color),
         Command::Rules(cmd) => packs::run(cmd, cli.color),
@@ -105,6 +108,24 @@ pub fn main() -> ExitStatus {
         Ok(status) => status,
         Err(report) => {
             print_error(&report, cli.color);
+            ExitStatus::Error
+        }
+    }
+}
+
+/// What clap has to say instead of a command: `--help` and `--version`
+/// text goes to standard output (through [`output`], so a full disk is
+/// exit 2 and a closed pipe is not an error); usage errors go to standard
+/// error, exit 2. On a terminal clap prints it itself, styled.
+fn usage_or_help(e: &clap::Error) -> ExitStatus {
+    if e.use_stderr() || std::io::stdout().is_terminal() {
+        e.exit()
+    }
+    match output::print(&e.render().to_string()) {
+        Ok(()) if e.exit_code() == 0 => ExitStatus::Success,
+        Ok(()) => ExitStatus::Error,
+        Err(report) => {
+            print_error(&report, ColorChoice::Auto);
             ExitStatus::Error
         }
     }
