@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use miette::{IntoDiagnostic, WrapErr};
 
 use super::output::{self, Closed, PipeAware, UntilClosed};
-use super::overwrite::{self, Read, Written};
+use super::overwrite::{self, ReadFile, WrittenFile};
 use super::packs::{load_ruleset_with_ids, PackArgs};
 use super::ColorChoice;
 use crate::baseline::{self, Baseline};
@@ -295,20 +295,20 @@ fn guard_outputs(
     settings: &Effective,
     inputs: Vec<Input>,
 ) -> miette::Result<Vec<Input>> {
-    let written: Vec<Written<'_>> = [
+    let written: Vec<WrittenFile<'_>> = [
         ("-o", args.output.as_deref()),
         ("--write-baseline", args.write_baseline.as_deref()),
     ]
     .into_iter()
-    .filter_map(|(flag, path)| path.map(|path| Written { flag, path }))
+    .filter_map(|(flag, path)| path.map(|path| WrittenFile { flag, path }))
     .collect();
-    let read: Vec<Read<'_>> = [
+    let read: Vec<ReadFile<'_>> = [
         ("--baseline", args.baseline.as_deref()),
         ("--price-history", args.price_history.as_deref()),
         ("config", settings.config.as_ref().map(|c| c.path.as_path())),
     ]
     .into_iter()
-    .filter_map(|(flag, path)| path.map(|path| Read { flag, path }))
+    .filter_map(|(flag, path)| path.map(|path| ReadFile { flag, path }))
     .collect();
     overwrite::guard(&args.paths, inputs, &written, &read)
 }

@@ -17,7 +17,7 @@ use crate::terminal::escape_line;
 
 /// A file the run writes, with the flag that names it.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Written<'a> {
+pub(super) struct WrittenFile<'a> {
     /// `-o` or `--write-baseline`.
     pub flag: &'static str,
     /// The path given.
@@ -26,7 +26,7 @@ pub(super) struct Written<'a> {
 
 /// A file the run reads besides its inputs, with the flag that names it.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Read<'a> {
+pub(super) struct ReadFile<'a> {
     /// `--baseline`, `--price-history`, `--config` …
     pub flag: &'static str,
     /// The path given.
@@ -82,8 +82,8 @@ fn absolute(path: &Path) -> PathBuf {
 pub(super) fn guard(
     named: &[String],
     inputs: Vec<Input>,
-    written: &[Written<'_>],
-    read: &[Read<'_>],
+    written: &[WrittenFile<'_>],
+    read: &[ReadFile<'_>],
 ) -> miette::Result<Vec<Input>> {
     for (i, first) in written.iter().enumerate() {
         for second in &written[i + 1..] {
@@ -99,14 +99,14 @@ pub(super) fn guard(
             }
         }
     }
-    let outputs: Vec<(Written<'_>, FileId)> = written
+    let outputs: Vec<(WrittenFile<'_>, FileId)> = written
         .iter()
         .filter_map(|w| file_id(w.path).map(|id| (*w, id)))
         .collect();
     if outputs.is_empty() {
         return Ok(inputs);
     }
-    let output_for = |path: &Path| -> Option<Written<'_>> {
+    let output_for = |path: &Path| -> Option<WrittenFile<'_>> {
         let id = file_id(path)?;
         outputs.iter().find(|(_, o)| *o == id).map(|(w, _)| *w)
     };
