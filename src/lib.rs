@@ -51,4 +51,5 @@ pub mod report;
 pub mod run;
 pub mod source;
 pub mod suggest;
+pub mod terminal;
 pub mod validate;

@@ -208,6 +208,10 @@ pub fn run(output: &Path, args: &PackArgs) -> miette::Result<ExitStatus> {
         std::fs::write(&path, page)
             .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?;
     }
-    println!("wrote {} pages to {}", pages.len(), output.display());
+    super::output::print(&format!(
+        "wrote {} pages to {}\n",
+        pages.len(),
+        output.display()
+    ))?;
     Ok(ExitStatus::Success)
 }

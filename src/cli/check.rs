@@ -8,6 +8,8 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use miette::{IntoDiagnostic, WrapErr};
 
+use super::output::{self, Closed, PipeAware, UntilClosed};
+use super::overwrite::{self, ReadFile, WrittenFile};
 use super::packs::{load_ruleset_with_ids, PackArgs};
 use super::ColorChoice;
 use crate::baseline::{self, Baseline};
@@ -22,7 +24,7 @@ use crate::progress::BytesRead;
 use crate::report::{reporter, HumanOptions, OutputFormat, ReportOptions, RuleInfo};
 use crate::run::{run_check, CheckError, CheckPlan, Gate, PathIgnores, Waivers};
 use crate::source::{
-    expand_inputs, InputEncoding, InputFormat, ReadOptions, WalkFilter, XlsxLimits,
+    expand_inputs, Input, InputEncoding, InputFormat, ReadOptions, WalkFilter, XlsxLimits,
 };
 
 /// Arguments of `listlint check`.
@@ -58,7 +60,9 @@ pub struct CheckArgs {
     pub config: Option<PathBuf>,
 
     /// Threads that check listings (default, or 0: all cores); reading and
-    /// writing run on their own threads.
+    /// writing run on their own threads. At most 4 per available core:
+    /// more only cost memory (each holds batches in flight), so a larger
+    /// N is capped with a note on standard error.
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
 
@@ -301,6 +305,49 @@ fn effective(args: &CheckArgs) -> miette::Result<Effective> {
     })
 }
 
+/// Most checking threads per available core `--jobs` may ask for.
+const JOBS_PER_CORE: usize = 4;
+
+/// The number of checking threads for `--jobs` (0: rayon's default, one per
+/// core): capped at [`JOBS_PER_CORE`] per available core, with a note.
+fn worker_threads(jobs: Option<usize>) -> usize {
+    let requested = jobs.unwrap_or(0);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let most = cores.saturating_mul(JOBS_PER_CORE);
+    if requested <= most {
+        return requested;
+    }
+    output::note(format_args!(
+        "note: --jobs {requested} capped to {most} threads ({JOBS_PER_CORE} per available core, {cores} cores)"
+    ));
+    most
+}
+
+/// The inputs without output files a folder walk found; an error when an
+/// output would overwrite a file the run reads (see [`overwrite`]).
+fn guard_outputs(
+    args: &CheckArgs,
+    settings: &Effective,
+    inputs: Vec<Input>,
+) -> miette::Result<Vec<Input>> {
+    let written: Vec<WrittenFile<'_>> = [
+        ("-o", args.output.as_deref()),
+        ("--write-baseline", args.write_baseline.as_deref()),
+    ]
+    .into_iter()
+    .filter_map(|(flag, path)| path.map(|path| WrittenFile { flag, path }))
+    .collect();
+    let read: Vec<ReadFile<'_>> = [
+        ("--baseline", args.baseline.as_deref()),
+        ("--price-history", args.price_history.as_deref()),
+        ("config", settings.config.as_ref().map(|c| c.path.as_path())),
+    ]
+    .into_iter()
+    .filter_map(|(flag, path)| path.map(|path| ReadFile { flag, path }))
+    .collect();
+    overwrite::guard(&args.paths, inputs, &written, &read)
+}
+
 /// Runs `listlint check`.
 pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     let settings = effective(args)?;
@@ -349,12 +396,16 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     }
     profile.verbose = args.verbose;
     if args.verbose {
-        eprintln!("profile: {}", profile.name);
+        output::note(format_args!("profile: {}", profile.name));
     }
     let walk = WalkFilter::new(&settings.include, &settings.exclude)?.noting_skipped(args.verbose);
     let inputs = expand_inputs(&args.paths, args.input_format, &walk)?;
+    let inputs = guard_outputs(args, &settings, inputs)?;
+    // Loaded before the report file is created, so that a baseline that
+    // cannot be read leaves it as it was.
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
+        .num_threads(worker_threads(args.jobs))
         .build()
         .into_diagnostic()
         .wrap_err("cannot start worker threads")?;
@@ -375,13 +426,19 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         filter: RuleFilter::new(&settings.packs.select, &settings.packs.ignore),
         history_problems,
     };
+    // A closed pipe ends the report, not the check: see `UntilClosed`.
+    let closed = Closed::default();
     let out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(BufWriter::new(
+        Some(path) => Box::new(BufWriter::new(PipeAware::new(
             File::create(path)
                 .into_diagnostic()
                 .wrap_err_with(|| format!("cannot create {}", path.display()))?,
-        )),
-        None => Box::new(BufWriter::new(io::stdout().lock())),
+            closed.clone(),
+        ))),
+        None => Box::new(BufWriter::new(PipeAware::new(
+            io::stdout().lock(),
+            closed.clone(),
+        ))),
     };
     let docs_url = settings
         .config
@@ -410,9 +467,15 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             .collect(),
         fail_threshold: settings.fail_on.threshold(),
     };
-    let mut reporter = reporter(args.format, out, options);
+    let fail_threshold = options.fail_threshold;
+    let mut reporter = UntilClosed::new(
+        reporter(args.format, out, options),
+        closed,
+        fail_threshold,
+        args.write_baseline.is_some(),
+    );
     let mut gate = Gate {
-        baseline: args.baseline.as_deref().map(Baseline::load).transpose()?,
+        baseline,
         recorded: args.write_baseline.as_ref().map(|_| Vec::new()),
         statistics: args.statistics,
         waivers: settings
@@ -427,23 +490,25 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             .transpose()?
             .unwrap_or_default(),
     };
-    let summary = match run_check(&ruleset, &plan, &pool, &mut gate, reporter.as_mut()) {
+    let summary = match run_check(&ruleset, &plan, &pool, &mut gate, &mut reporter) {
         Ok(summary) => summary,
-        Err(CheckError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
-            return Ok(ExitStatus::Success)
-        }
+        // Stopped once the output was closed and the status decided.
+        Err(CheckError::Output(_)) if reporter.stopped() => return Ok(ExitStatus::Failure),
         Err(e) => return Err(e.into()),
     };
     if let (Some(path), Some(entries)) = (&args.write_baseline, gate.recorded.take()) {
         let count = baseline::write(path, entries)?;
-        eprintln!("wrote {count} findings to the baseline {}", path.display());
+        output::note(format_args!(
+            "wrote {count} findings to the baseline {}",
+            path.display()
+        ));
     }
     if let Some(b) = &summary.baseline {
         if b.stale > 0 && args.format != OutputFormat::Human {
-            eprintln!(
+            output::note(format_args!(
                 "{} baseline entries no longer occur (fixed since the baseline was written)",
                 b.stale
-            );
+            ));
         }
     }
     let failed = settings.fail_on.threshold().is_some_and(|threshold| {

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use clap::ValueEnum;
 use serde_json::json;
 
+use super::output::Stdout;
 use super::packs::{load_packs, PackArgs};
 use crate::config;
 use crate::exit::ExitStatus;
@@ -73,6 +74,7 @@ pub fn list(
             }
         }
     }
+    let mut out = Stdout::new();
     match format {
         ListFormat::Json => {
             let list: Vec<_> = rows
@@ -91,15 +93,17 @@ pub fn list(
                     })
                 })
                 .collect();
-            println!(
+            writeln!(
+                out,
                 "{}",
                 serde_json::to_string_pretty(&list).unwrap_or_default()
-            );
+            )?;
         }
         ListFormat::Text => {
             for (pack, rule, cat) in &rows {
                 let opt_in = if rule.enabled { "" } else { " (opt-in)" };
-                println!(
+                writeln!(
+                    out,
                     "{:<40} {:<8} {:<10} {:<16} {}{opt_in}  [{}]",
                     rule.id.value,
                     rule.severity.as_str(),
@@ -107,18 +111,20 @@ pub fn list(
                     cat,
                     rule.summary.as_deref().unwrap_or(""),
                     pack.def.pack.value
-                );
+                )?;
             }
             let mut shown_packs: Vec<&str> = rows.iter().map(|(p, _, _)| p.name()).collect();
             shown_packs.dedup();
-            println!(
+            writeln!(
+                out,
                 "{} rules in {} of {} loaded packs",
                 rows.len(),
                 shown_packs.len(),
                 packs.len()
-            );
+            )?;
         }
     }
+    out.finish()?;
     Ok(ExitStatus::Success)
 }
 
@@ -325,7 +331,7 @@ pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
     if let Some(docs) = &rule.docs {
         let _ = writeln!(out, "\n{}", docs.trim_end());
     }
-    print!("{out}");
+    super::output::print(&out)?;
     Ok(ExitStatus::Success)
 }
 
@@ -357,7 +363,7 @@ pub fn show(args: &PackArgs, id: &str, resolved: bool) -> miette::Result<ExitSta
                 rule.applied.len()
             );
         }
-        print!("{out}");
+        super::output::print(&out)?;
         return Ok(ExitStatus::Success);
     }
     let _ = writeln!(
@@ -384,7 +390,7 @@ pub fn show(args: &PackArgs, id: &str, resolved: bool) -> miette::Result<ExitSta
     let yaml = serde_saphyr::to_string(&[rule])
         .map_err(|e| miette::miette!("cannot render rule `{id}` as YAML: {e}"))?;
     out.push_str(&yaml);
-    print!("{out}");
+    super::output::print(&out)?;
     Ok(ExitStatus::Success)
 }
 

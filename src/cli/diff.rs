@@ -21,6 +21,7 @@ use crate::pack::{
 };
 use crate::report::Finding;
 use crate::source::{self, expand_inputs, ReadOptions, WalkFilter};
+use crate::terminal::escape_line;
 
 /// Arguments of `listlint rules diff`.
 #[derive(Debug, Args)]
@@ -87,7 +88,7 @@ pub fn run(args: &DiffArgs) -> miette::Result<ExitStatus> {
         }
         DiffFormat::Text => render_text(args, &rules, corpus.as_ref()),
     };
-    print!("{out}");
+    super::output::print(&out)?;
     Ok(ExitStatus::Success)
 }
 
@@ -300,7 +301,12 @@ fn compare_listing(before: &[Finding], after: &[Finding], diff: &mut CorpusDiff)
 
 fn render_text(args: &DiffArgs, rules: &PackDiff, corpus: Option<&CorpusDiff>) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "rules diff {} → {}", args.old, args.new);
+    let _ = writeln!(
+        out,
+        "rules diff {} → {}",
+        escape_line(&args.old),
+        escape_line(&args.new)
+    );
     if rules.is_empty() {
         let _ = writeln!(out, "\nno changes to packs or rules");
     }
@@ -349,7 +355,7 @@ fn render_text(args: &DiffArgs, rules: &PackDiff, corpus: Option<&CorpusDiff>) -
         let _ = writeln!(
             out,
             "\ncorpus {}: {} listings{}",
-            args.corpus.join(", "),
+            escape_line(&args.corpus.join(", ")),
             c.listings,
             if c.unreadable > 0 {
                 format!(
@@ -437,11 +443,11 @@ fn render_findings(
             let _ = writeln!(
                 out,
                 "        {}:{} {} {} 「{}」 {severity}",
-                f.file,
+                escape_line(&f.file),
                 f.line,
-                f.listing_id.as_deref().unwrap_or("-"),
-                f.field.as_deref().unwrap_or("-"),
-                f.text.as_deref().unwrap_or("")
+                escape_line(f.listing_id.as_deref().unwrap_or("-")),
+                escape_line(f.field.as_deref().unwrap_or("-")),
+                escape_line(f.text.as_deref().unwrap_or(""))
             );
         }
         if shown < list.len() {

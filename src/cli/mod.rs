@@ -4,6 +4,8 @@ pub mod catalog;
 mod check;
 mod describe;
 mod diff;
+mod output;
+mod overwrite;
 mod packs;
 mod validate;
 mod waivers;
@@ -103,7 +105,10 @@ pub enum Command {
 
 /// Parses the command line and runs it.
 pub fn main() -> ExitStatus {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_or_help(&e),
+    };
     crate::pack::read::set_size_limits(cli.max_pack_size, cli.max_config_size);
     let result = match &cli.command {
         Command::Check(args) => check::run(args, cli.color),
@@ -121,6 +126,24 @@ pub fn main() -> ExitStatus {
     }
 }
 
+/// What clap has to say instead of a command: `--help` and `--version`
+/// text goes to standard output (through [`output`], so a full disk is
+/// exit 2 and a closed pipe is not an error); usage errors go to standard
+/// error, exit 2. On a terminal clap prints it itself, styled.
+fn usage_or_help(e: &clap::Error) -> ExitStatus {
+    if e.use_stderr() || std::io::stdout().is_terminal() {
+        e.exit()
+    }
+    match output::print(&e.render().to_string()) {
+        Ok(()) if e.exit_code() == 0 => ExitStatus::Success,
+        Ok(()) => ExitStatus::Error,
+        Err(report) => {
+            print_error(&report, ColorChoice::Auto);
+            ExitStatus::Error
+        }
+    }
+}
+
 /// `listlint init`.
 fn init(force: bool) -> miette::Result<ExitStatus> {
     let path = std::path::Path::new(crate::config::CONFIG_FILE);
@@ -133,7 +156,7 @@ fn init(force: bool) -> miette::Result<ExitStatus> {
     }
     std::fs::write(path, crate::config::STARTER)
         .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?;
-    println!("wrote {}", path.display());
+    output::print(&format!("wrote {}\n", path.display()))?;
     Ok(ExitStatus::Success)
 }
 
@@ -149,5 +172,5 @@ pub(super) fn print_error(report: &miette::Report, color: ColorChoice) {
     if handler.render_report(&mut out, report.as_ref()).is_err() {
         out = format!("{report}");
     }
-    eprintln!("{out}");
+    output::note(format_args!("{out}"));
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use clap::{Args, Subcommand};
 
 use super::describe::{self, ListFormat};
+use super::output::Stdout;
 use super::ColorChoice;
 use crate::engine::compose::{resolve_extends, ExtendsScope};
 use crate::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
@@ -290,17 +291,19 @@ pub fn run(cmd: &RulesCommand, color: ColorChoice) -> miette::Result<ExitStatus>
                 &under_test.test_files,
             )?;
             let (mut passed, mut failed) = (0usize, 0usize);
+            let mut out = Stdout::new();
             for outcome in &outcomes {
                 if outcome.passed() {
                     passed += 1;
-                    println!("ok   {}", outcome.describe());
+                    writeln!(out, "ok   {}", outcome.describe())?;
                 } else {
                     failed += 1;
-                    println!("FAIL {}", outcome.describe());
-                    print_mismatch(outcome);
+                    writeln!(out, "FAIL {}", outcome.describe())?;
+                    print_mismatch(&mut out, outcome)?;
                 }
             }
-            println!("{passed} passed, {failed} failed");
+            writeln!(out, "{passed} passed, {failed} failed")?;
+            out.finish()?;
             Ok(if failed == 0 {
                 ExitStatus::Success
             } else {
@@ -506,12 +509,12 @@ fn parse_test_file(
     Ok(Some(PackTests { pack, source, def }))
 }
 
-fn print_mismatch(outcome: &ExampleOutcome) {
+fn print_mismatch(out: &mut Stdout, outcome: &ExampleOutcome) -> miette::Result<()> {
     for expected in outcome.missing() {
-        println!("       - expected {expected}, which did not fire");
+        writeln!(out, "       - expected {expected}, which did not fire")?;
     }
     for (id, text) in outcome.unexpected() {
-        println!("       + {id} fired unexpectedly on 「{text}」");
+        writeln!(out, "       + {id} fired unexpectedly on 「{text}」")?;
     }
     if !outcome.actual.is_empty() && !outcome.missing().is_empty() {
         let fired: Vec<String> = outcome
@@ -519,8 +522,9 @@ fn print_mismatch(outcome: &ExampleOutcome) {
             .iter()
             .map(|(id, text)| format!("{id} 「{text}」"))
             .collect();
-        println!("       (fired: {})", fired.join(", "));
+        writeln!(out, "       (fired: {})", fired.join(", "))?;
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+use super::output::Stdout;
 use super::packs::{packs_for_testing, Beside};
 use super::{print_error, ColorChoice};
 use crate::engine::normalize::normalize_term;
@@ -116,10 +117,11 @@ pub fn run(
         .filter_map(|&i| under_test.packs.get(i))
         .collect();
     let mut warnings = 0;
+    let mut out = Stdout::new();
     for pack in &tested {
         for w in lint(pack) {
             warnings += 1;
-            println!("warning: {}: {}", w.place, w.message);
+            writeln!(out, "warning: {}: {}", w.place, w.message)?;
         }
     }
     // Rules of other packs that the tested packs override: the warnings
@@ -144,12 +146,13 @@ pub fn run(
         for w in lint(pack) {
             if let Some(applied) = w.rules.iter().find_map(|id| overridden(id)) {
                 warnings += 1;
-                println!(
+                writeln!(
+                    out,
                     "warning: {}: {} (a rule of pack `{}`, as overridden here)",
                     applied.place,
                     w.message,
                     pack.name()
-                );
+                )?;
             }
         }
     }
@@ -160,9 +163,17 @@ pub fn run(
     let packs = tested.len() + unparsable;
     let rules: usize = tested.iter().map(|p| p.def.rules.len()).sum();
     if error_count > 0 {
-        println!("{packs} packs, {rules} rules: {error_count} errors, {warnings} warnings");
+        writeln!(
+            out,
+            "{packs} packs, {rules} rules: {error_count} errors, {warnings} warnings"
+        )?;
+        out.finish()?;
         return Ok(ExitStatus::Error);
     }
-    println!("{packs} packs, {rules} rules: valid, {warnings} warnings");
+    writeln!(
+        out,
+        "{packs} packs, {rules} rules: valid, {warnings} warnings"
+    )?;
+    out.finish()?;
     Ok(ExitStatus::Success)
 }

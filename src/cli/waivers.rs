@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Subcommand, ValueEnum};
 use serde_json::json;
 
+use super::output::Stdout;
 use crate::config;
 use crate::date::Date;
 use crate::exit::ExitStatus;
@@ -54,6 +55,7 @@ pub fn run(cmd: &WaiversCommand) -> miette::Result<ExitStatus> {
     };
     let loaded = config::load(&path)?;
     let as_of = as_of.unwrap_or_else(Date::today_utc);
+    let mut out = Stdout::new();
     match format {
         ListFormat::Json => {
             let list: Vec<_> = loaded
@@ -73,10 +75,11 @@ pub fn run(cmd: &WaiversCommand) -> miette::Result<ExitStatus> {
                     })
                 })
                 .collect();
-            println!(
+            writeln!(
+                out,
                 "{}",
                 serde_json::to_string_pretty(&list).unwrap_or_default()
-            );
+            )?;
         }
         ListFormat::Text => {
             for w in &loaded.waivers {
@@ -85,7 +88,8 @@ pub fn run(cmd: &WaiversCommand) -> miette::Result<ExitStatus> {
                 } else {
                     "EXPIRED"
                 };
-                println!(
+                writeln!(
+                    out,
                     "{status} {} · listing {} · field {} · text {}\n        reason: {}\n        approved by {} · expires {} · {}:{}",
                     w.def.rule,
                     w.def.listing.as_deref().unwrap_or("*"),
@@ -96,15 +100,17 @@ pub fn run(cmd: &WaiversCommand) -> miette::Result<ExitStatus> {
                     w.expires,
                     loaded.path.display(),
                     w.line,
-                );
+                )?;
             }
             let expired = loaded.waivers.iter().filter(|w| !w.active(as_of)).count();
-            println!(
+            writeln!(
+                out,
                 "{} waivers, {} active, {expired} expired (as of {as_of}).",
                 loaded.waivers.len(),
                 loaded.waivers.len() - expired
-            );
+            )?;
         }
     }
+    out.finish()?;
     Ok(ExitStatus::Success)
 }

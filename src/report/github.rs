@@ -3,13 +3,15 @@
 //!
 //! `::error file=…,line=…,col=…,endColumn=…,title=…::message` (columns only
 //! where the field value can be located on its line, see
-//! [`ColumnLocator`]); warnings become `::warning` and info `::notice`. Values are escaped as the runner expects.
+//! [`ColumnLocator`]); warnings become `::warning` and info `::notice`. Values are escaped as the runner expects,
+//! and control characters visibly.
 
 use std::io::{self, Write};
 
 use super::columns::ColumnLocator;
 use super::{Finding, Reporter, Summary};
 use crate::pack::schema::Severity;
+use crate::terminal::{is_control, push_escaped};
 
 /// Writes workflow commands.
 pub struct GithubReporter<W: Write> {
@@ -27,11 +29,22 @@ impl<W: Write> GithubReporter<W> {
     }
 }
 
-/// Escapes a message (data) part.
+/// Escapes a message (data) part: `%`, CR and LF as the runner decodes
+/// them, so a workflow command stays one line and listing text cannot start
+/// a command of its own; other control characters as `\u{1b}`
+/// ([`crate::terminal`]), since CI logs act on terminal escapes.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if is_control(c) => push_escaped(&mut out, c),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes a property value.
@@ -83,5 +96,6 @@ mod tests {
     fn escapes_as_the_runner_expects() {
         assert_eq!(escape_data("50%\nnext"), "50%25%0Anext");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(escape_data("\u{1b}]0;x\u{7}"), "\\u{1b}]0;x\\u{7}");
     }
 }

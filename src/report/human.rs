@@ -1,5 +1,10 @@
 //! `--format human`: each finding as a miette diagnostic showing the field
 //! text with the span labelled, then a summary line.
+//!
+//! Everything taken from the input (file names, listing ids, field names
+//! and values, and the messages that quote them) has its control
+//! characters escaped ([`crate::terminal`]), so a listing cannot clear the
+//! screen or retitle the terminal of whoever reads the report.
 
 use std::fmt;
 use std::io::{self, Write};
@@ -10,6 +15,7 @@ use miette::{
 
 use super::{Finding, Reporter, Summary};
 use crate::pack::schema::Severity;
+use crate::terminal::{escape_line, escape_text};
 
 /// Characters of context shown on each side of a span.
 const CONTEXT_CHARS: usize = 40;
@@ -100,11 +106,11 @@ pub fn statistics_table(summary: &Summary) -> String {
     categories.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     let mut out = String::from("Findings per rule:\n");
     for (rule, n) in rules {
-        out.push_str(&format!("  {n:>7}  {rule}\n"));
+        out.push_str(&format!("  {n:>7}  {}\n", escape_line(rule)));
     }
     out.push_str("Findings per category:\n");
     for (category, n) in categories {
-        out.push_str(&format!("  {n:>7}  {category}\n"));
+        out.push_str(&format!("  {n:>7}  {}\n", escape_line(category)));
     }
     out
 }
@@ -143,15 +149,17 @@ struct FindingDiagnostic<'a> {
 
 impl<'a> FindingDiagnostic<'a> {
     fn new(finding: &'a Finding) -> Self {
+        let file = escape_line(&finding.file);
+        let listing = match &finding.listing_id {
+            Some(id) => escape_line(id).into_owned(),
+            None => format!("record {}", finding.record),
+        };
+        let field = finding.field.as_deref().map(escape_line);
+        let message = escape_text(&finding.message);
         let location = format!(
-            "{}:{} · {} · {}",
-            finding.file,
+            "{file}:{} · {listing} · {}",
             finding.line,
-            finding
-                .listing_id
-                .clone()
-                .unwrap_or_else(|| format!("record {}", finding.record)),
-            finding.field.as_deref().unwrap_or("-"),
+            field.as_deref().unwrap_or("-"),
         );
         let (source, label) = match (&finding.source, finding.start, finding.end) {
             (Some(value), Some(start), Some(end)) => {
@@ -161,28 +169,20 @@ impl<'a> FindingDiagnostic<'a> {
             }
             _ => (None, None),
         };
-        let help = match (&finding.help, &finding.suggestion) {
+        let help = match (
+            finding.help.as_deref().map(escape_text),
+            finding.suggestion.as_deref().map(escape_text),
+        ) {
             (Some(h), Some(s)) => Some(format!("{h}\nsuggestion: {s}")),
-            (Some(h), None) => Some(h.to_string()),
+            (Some(h), None) => Some(h.into_owned()),
             (None, Some(s)) => Some(format!("suggestion: {s}")),
             (None, None) => None,
         };
         let headline = if label.is_some() {
-            finding.message.clone()
+            message.into_owned()
         } else {
-            let listing = finding
-                .listing_id
-                .clone()
-                .unwrap_or_else(|| format!("record {}", finding.record));
-            let field = finding
-                .field
-                .as_deref()
-                .map(|f| format!(" · {f}"))
-                .unwrap_or_default();
-            format!(
-                "{}:{} · {listing}{field}: {}",
-                finding.file, finding.line, finding.message
-            )
+            let field = field.map(|f| format!(" · {f}")).unwrap_or_default();
+            format!("{file}:{} · {listing}{field}: {message}", finding.line)
         };
         Self {
             finding,
@@ -196,13 +196,14 @@ impl<'a> FindingDiagnostic<'a> {
 
 fn label_text(finding: &Finding) -> String {
     match &finding.text {
-        Some(text) => format!("「{text}」"),
+        Some(text) => format!("「{}」", escape_line(text)),
         None => String::new(),
     }
 }
 
-/// Cuts a window of context around a character span. Returns the window
-/// and the span's byte offset and length within it.
+/// Cuts a window of context around a character span, control characters
+/// escaped. Returns the window and the span's byte offset and length
+/// within it.
 fn window(value: &str, start: usize, end: usize) -> (String, usize, usize) {
     let chars: Vec<char> = value.chars().collect();
     let from = start.saturating_sub(CONTEXT_CHARS);
@@ -211,9 +212,10 @@ fn window(value: &str, start: usize, end: usize) -> (String, usize, usize) {
     if from > 0 {
         out.push('…');
     }
-    let before: String = chars[from..start].iter().collect();
-    let span: String = chars[start..end].iter().collect();
-    let after: String = chars[end..to].iter().collect();
+    let part = |range: &[char]| escape_text(&range.iter().collect::<String>()).into_owned();
+    let before = part(&chars[from..start]);
+    let span = part(&chars[start..end]);
+    let after = part(&chars[end..to]);
     out.push_str(&before);
     let offset = out.len();
     out.push_str(&span);
@@ -244,7 +246,8 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         Some(Box::new(format!(
             "{} ({})",
-            self.finding.rule, self.finding.severity
+            escape_line(&self.finding.rule),
+            self.finding.severity
         )))
     }
 

@@ -24,7 +24,8 @@ use crate::pack::schema::Severity;
 /// Output formats of `listlint check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
-    /// Annotated snippets for people, with a summary line.
+    /// Annotated snippets for people, with a summary line; control
+    /// characters in listing text are shown escaped (ESC as `\u{1b}`).
     Human,
     /// One JSON document with a summary and every finding (SPEC §4).
     Json,
@@ -32,7 +33,8 @@ pub enum OutputFormat {
     Jsonl,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
-    /// GitHub Actions annotations (workflow commands).
+    /// GitHub Actions annotations (workflow commands), one line each;
+    /// control characters escaped as in human output.
     Github,
     /// JUnit XML: a suite per file, a case per listing with findings.
     Junit,

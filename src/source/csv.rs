@@ -1,11 +1,12 @@
 //! CSV and TSV with a header row (UTF-8, with or without BOM).
 
-use std::io::{BufRead, Read};
+use std::io::{BufRead, Read, Write};
 use std::sync::Arc;
 
 use super::line_index::LineTracker;
 use crate::listing::profile::{FieldMapper, Profile};
 use crate::listing::{FieldName, InputProblem, Listing};
+use crate::terminal::escape_line;
 
 /// Reads listings from CSV or TSV.
 ///
@@ -115,15 +116,17 @@ impl<R: Read> CsvListings<R> {
                         .zip(&mapped.names)
                         .map(|(h, n)| {
                             if **h == **n {
-                                h.clone()
+                                escape_line(h).into_owned()
                             } else {
-                                format!("{h} → {n}")
+                                format!("{} → {n}", escape_line(h))
                             }
                         })
                         .collect();
-                    eprintln!(
+                    // Lost, not a panic, if standard error is closed.
+                    let _ = writeln!(
+                        std::io::stderr().lock(),
                         "{} ({} profile): {}",
-                        self.file,
+                        escape_line(&self.file),
                         self.profile.name,
                         pairs.join(", ")
                     );
