@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{listlint, run};
+use common::{assert_valid_sarif, listlint, run};
 
 fn output(format: &str) -> String {
     let (code, stdout, stderr) = run(listlint().args([
@@ -18,20 +18,6 @@ fn output(format: &str) -> String {
     ]));
     assert_eq!(code, 1, "{stderr}");
     stdout
-}
-
-/// Fails with every violation when `log` is not valid SARIF 2.1.0.
-fn assert_valid_sarif(log: &serde_json::Value) {
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string("tests/data/sarif/sarif-schema-2.1.0.json").unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::draft4::new(&schema).expect("the SARIF schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(log)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
 }
 
 #[test]

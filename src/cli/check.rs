@@ -365,7 +365,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             .collect(),
         fail_threshold: settings.fail_on.threshold(),
     };
-    let mut reporter = reporter(args.format, out, options);
+    let mut reporter = reporter(args.format, out, options).into_diagnostic()?;
     let mut gate = Gate {
         baseline: args.baseline.as_deref().map(Baseline::load).transpose()?,
         recorded: args.write_baseline.as_ref().map(|_| Vec::new()),

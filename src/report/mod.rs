@@ -8,7 +8,9 @@ mod human;
 mod json;
 mod jsonl;
 mod junit;
+mod nested_json;
 mod sarif;
+mod spool;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -127,20 +129,21 @@ pub trait Reporter {
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
 
-/// The renderer for a format, writing to `out`.
+/// The renderer for a format, writing to `out`. Fails when the format
+/// needs a temporary file (`json`) and none can be created.
 pub fn reporter<'a>(
     format: OutputFormat,
     out: Box<dyn Write + 'a>,
     options: ReportOptions,
-) -> Box<dyn Reporter + 'a> {
-    match format {
+) -> io::Result<Box<dyn Reporter + 'a>> {
+    Ok(match format {
         OutputFormat::Human => Box::new(human::HumanReporter::new(out, options.human)),
-        OutputFormat::Json => Box::new(json::JsonReporter::new(out)),
+        OutputFormat::Json => Box::new(json::JsonReporter::new(out)?),
         OutputFormat::Jsonl => Box::new(jsonl::JsonlReporter::new(out)),
         OutputFormat::Sarif => Box::new(sarif::SarifReporter::new(out, options.rules)),
         OutputFormat::Github => Box::new(github::GithubReporter::new(out)),
         OutputFormat::Junit => Box::new(junit::JunitReporter::new(out, options.fail_threshold)),
-    }
+    })
 }
 
 /// What renderers need beyond the findings.
