@@ -1,5 +1,6 @@
 //! Report documents through the binary: SARIF written as results arrive,
-//! JSON spooled to a temporary file.
+//! JSON and JUnit spooled to a temporary file, JUnit counts by the
+//! Ant/Jenkins schema.
 
 mod common;
 
@@ -8,6 +9,114 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::{assert_valid_sarif, listlint, run};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::XmlVersion;
+
+/// A suite's counts as its start tag says, and as its cases show.
+#[derive(Debug, Default)]
+struct Suite {
+    name: String,
+    tests: u64,
+    failures: u64,
+    errors: u64,
+    cases: u64,
+    failed_cases: u64,
+    errored_cases: u64,
+}
+
+/// A count attribute; the schema makes them optional, 0 when absent.
+fn count(tag: &BytesStart, name: &str) -> u64 {
+    tag.try_get_attribute(name).unwrap().map_or(0, |value| {
+        value
+            .normalized_value(XmlVersion::Implicit1_0)
+            .unwrap()
+            .parse()
+            .unwrap()
+    })
+}
+
+/// The `<testsuites>` counts and every suite.
+fn junit_suites(xml: &str) -> ((u64, u64, u64), Vec<Suite>) {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut totals = None;
+    let mut suites: Vec<Suite> = Vec::new();
+    let (mut failed, mut errored) = (false, false);
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) => match e.name().as_ref() {
+                "testsuites" => {
+                    totals = Some((
+                        count(&e, "tests"),
+                        count(&e, "failures"),
+                        count(&e, "errors"),
+                    ))
+                }
+                "testsuite" => suites.push(Suite {
+                    name: e
+                        .try_get_attribute("name")
+                        .unwrap()
+                        .unwrap()
+                        .normalized_value(XmlVersion::Implicit1_0)
+                        .unwrap()
+                        .into_owned(),
+                    tests: count(&e, "tests"),
+                    failures: count(&e, "failures"),
+                    errors: count(&e, "errors"),
+                    ..Suite::default()
+                }),
+                "testcase" => (failed, errored) = (false, false),
+                "failure" => failed = true,
+                "error" => errored = true,
+                _ => {}
+            },
+            Event::End(e) if e.name().as_ref() == "testcase" => {
+                let suite = suites.last_mut().expect("a case inside a suite");
+                suite.cases += 1;
+                suite.errored_cases += u64::from(errored);
+                suite.failed_cases += u64::from(failed && !errored);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    (totals.expect("a <testsuites> element"), suites)
+}
+
+#[test]
+fn junit_counts_follow_the_ant_schema_over_several_files() {
+    let (code, xml, stderr) = run(listlint().args([
+        "check",
+        "--as-of",
+        "2026-11-27",
+        "--format",
+        "junit",
+        "fixtures/listings.csv",
+        "fixtures/bad/malformed.csv",
+        "fixtures/listings.jsonl",
+        "fixtures/bad/malformed.jsonl",
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    let ((tests, failures, errors), suites) = junit_suites(&xml);
+    assert_eq!(suites.len(), 4, "one suite per file with findings");
+    for suite in &suites {
+        assert_eq!(suite.tests, suite.cases, "tests are the cases: {suite:?}");
+        assert_eq!(suite.failures, suite.failed_cases, "{suite:?}");
+        assert_eq!(suite.errors, suite.errored_cases, "{suite:?}");
+        assert!(suite.tests >= suite.failures + suite.errors, "{suite:?}");
+    }
+    assert_eq!(tests, suites.iter().map(|s| s.tests).sum::<u64>());
+    assert_eq!(failures, suites.iter().map(|s| s.failures).sum::<u64>());
+    assert_eq!(errors, suites.iter().map(|s| s.errors).sum::<u64>());
+    // Records that could not be read are errors, in the files that have them.
+    for suite in &suites {
+        assert_eq!(
+            suite.errors > 0,
+            suite.name.starts_with("fixtures/bad/"),
+            "{suite:?}"
+        );
+    }
+    assert!(failures > 0 && errors > 0);
+}
 
 #[test]
 fn sarif_results_are_written_while_the_input_is_still_arriving() {
@@ -68,10 +177,10 @@ fn sarif_results_are_written_while_the_input_is_still_arriving() {
 }
 
 #[test]
-fn json_says_when_no_temporary_file_can_be_made() {
+fn json_and_junit_say_when_no_temporary_file_can_be_made() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no-such-folder");
-    for format in ["json"] {
+    for format in ["json", "junit"] {
         let (code, stdout, stderr) = run(listlint().env("TMPDIR", &missing).args([
             "check",
             "--format",

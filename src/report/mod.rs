@@ -130,7 +130,7 @@ pub trait Reporter {
 }
 
 /// The renderer for a format, writing to `out`. Fails when the format
-/// needs a temporary file (`json`) and none can be created.
+/// needs a temporary file (`json`, `junit`) and none can be created.
 pub fn reporter<'a>(
     format: OutputFormat,
     out: Box<dyn Write + 'a>,
@@ -142,7 +142,7 @@ pub fn reporter<'a>(
         OutputFormat::Jsonl => Box::new(jsonl::JsonlReporter::new(out)),
         OutputFormat::Sarif => Box::new(sarif::SarifReporter::new(out, options.rules)),
         OutputFormat::Github => Box::new(github::GithubReporter::new(out)),
-        OutputFormat::Junit => Box::new(junit::JunitReporter::new(out, options.fail_threshold)),
+        OutputFormat::Junit => Box::new(junit::JunitReporter::new(out, options.fail_threshold)?),
     })
 }
 
