@@ -1,14 +1,16 @@
 //! Report documents through the binary: SARIF written as results arrive,
 //! JSON and JUnit spooled to a temporary file, JUnit counts by the
-//! Ant/Jenkins schema.
+//! Ant/Jenkins schema, and the config file a run used named in JSON and
+//! SARIF.
 
 mod common;
 
 use std::io::{Read, Write};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{assert_valid_sarif, listlint, run};
+use common::{assert_valid_sarif, listlint, listlint_in, run};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::XmlVersion;
 
@@ -196,4 +198,65 @@ fn json_and_junit_say_when_no_temporary_file_can_be_made() {
             "{stderr}"
         );
     }
+}
+
+/// A folder with a config file and listings; returns the folder.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("exports")).unwrap();
+    std::fs::write(
+        dir.path().join("exports/listings.csv"),
+        "id,title\nA,全网第一 保温杯\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("listlint.yaml"), "fail_on: never\n").unwrap();
+    dir
+}
+
+fn report(dir: &Path, format: &str, args: &[&str]) -> serde_json::Value {
+    let (code, stdout, stderr) = run(listlint_in(dir)
+        .args(["check", "--format", format])
+        .args(args));
+    assert_ne!(code, 2, "{stderr}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
+#[test]
+fn json_and_sarif_name_the_config_file_used() {
+    let dir = project();
+    let root = dir.path();
+    // Found in the working directory: shown relative to it.
+    let json = report(root, "json", &["exports"]);
+    assert_eq!(json["config"], "listlint.yaml");
+    let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["version", "tool", "config", "summary", "findings"],
+        "SPEC §4's keys keep their order"
+    );
+    let sarif = report(root, "sarif", &["exports"]);
+    assert_valid_sarif(&sarif);
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    assert_eq!(invocation["properties"]["config"], "listlint.yaml");
+
+    // Found upwards, above the working directory.
+    let json = report(&root.join("exports"), "json", &["."]);
+    assert_eq!(json["config"], "../listlint.yaml");
+
+    // Given with --config: shown as given.
+    std::fs::rename(root.join("listlint.yaml"), root.join("ci.yaml")).unwrap();
+    let json = report(root, "json", &["--config", "ci.yaml", "exports"]);
+    assert_eq!(json["config"], "ci.yaml");
+    let sarif = report(root, "sarif", &["--config", "ci.yaml", "exports"]);
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["properties"]["config"],
+        "ci.yaml"
+    );
+
+    // No config file: neither report mentions one.
+    let json = report(root, "json", &["exports"]);
+    assert!(json.get("config").is_none(), "{json}");
+    let sarif = report(root, "sarif", &["exports"]);
+    assert!(sarif["runs"][0].get("invocations").is_none(), "{sarif}");
 }

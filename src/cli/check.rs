@@ -364,6 +364,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             })
             .collect(),
         fail_threshold: settings.fail_on.threshold(),
+        config: settings.config.as_ref().map(|c| c.path.clone()),
     };
     let mut reporter = reporter(args.format, out, options).into_diagnostic()?;
     let mut gate = Gate {

@@ -1,4 +1,6 @@
-//! `--format json`: one document with the summary and every finding.
+//! `--format json`: one document with the summary and every finding, and,
+//! when the run used a config file, its path as `config` (after `tool`;
+//! runs without one keep SPEC §4's four keys).
 //!
 //! SPEC §4 puts the summary before the findings, and the summary is known
 //! only at the end of the run. Each finding is rendered as it arrives, as
@@ -20,6 +22,8 @@ const FINDING_DEPTH: usize = 2;
 /// Spools findings and writes one JSON document at the end.
 pub struct JsonReporter<W: Write> {
     out: W,
+    /// The config file the run used, shown as `config`.
+    config: Option<String>,
     /// The findings so far, rendered.
     spool: Spool,
     /// Findings in the spool.
@@ -30,10 +34,12 @@ pub struct JsonReporter<W: Write> {
 }
 
 impl<W: Write> JsonReporter<W> {
-    /// Writes to `out`; fails when no temporary file can be created.
-    pub fn new(out: W) -> io::Result<Self> {
+    /// Writes to `out`, naming `config` (a path) when the run used one;
+    /// fails when no temporary file can be created.
+    pub fn new(out: W, config: Option<String>) -> io::Result<Self> {
         Ok(Self {
             out,
+            config,
             spool: Spool::new("json")?,
             written: 0,
             buffer: Vec::new(),
@@ -46,6 +52,8 @@ impl<W: Write> JsonReporter<W> {
 struct Document<'a> {
     version: u32,
     tool: Tool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config: Option<&'a str>,
     summary: &'a Summary,
     findings: &'a [Finding],
 }
@@ -77,6 +85,7 @@ impl<W: Write> Reporter for JsonReporter<W> {
                 name: env!("CARGO_PKG_NAME"),
                 version: env!("CARGO_PKG_VERSION"),
             },
+            config: self.config.as_deref(),
             summary,
             findings: &[],
         };
@@ -132,22 +141,23 @@ mod tests {
     }
 
     /// The document as one `serde_json` call writes it.
-    fn whole(summary: &Summary, findings: &[Finding]) -> String {
+    fn whole(summary: &Summary, findings: &[Finding], config: Option<&str>) -> String {
         let doc = Document {
             version: 1,
             tool: Tool {
                 name: env!("CARGO_PKG_NAME"),
                 version: env!("CARGO_PKG_VERSION"),
             },
+            config,
             summary,
             findings,
         };
         serde_json::to_string_pretty(&doc).unwrap() + "\n"
     }
 
-    fn spooled(batches: &[&[Finding]], summary: &Summary) -> String {
+    fn spooled(batches: &[&[Finding]], summary: &Summary, config: Option<&str>) -> String {
         let mut out = Vec::new();
-        let mut reporter = JsonReporter::new(&mut out).unwrap();
+        let mut reporter = JsonReporter::new(&mut out, config.map(str::to_owned)).unwrap();
         for batch in batches {
             reporter.findings(batch).unwrap();
         }
@@ -165,19 +175,22 @@ mod tests {
         ];
         let mut summary = Summary::new();
         findings.iter().for_each(|f| summary.count(f));
-        let expected = whole(&summary, &findings);
+        let expected = whole(&summary, &findings, None);
         assert_eq!(
-            spooled(&[&findings[..1], &[], &findings[1..]], &summary),
+            spooled(&[&findings[..1], &[], &findings[1..]], &summary, None),
             expected
         );
-        assert_eq!(spooled(&[&findings], &summary), expected);
+        assert_eq!(
+            spooled(&[&findings], &summary, Some("listlint.yaml")),
+            whole(&summary, &findings, Some("listlint.yaml"))
+        );
     }
 
     #[test]
     fn a_run_without_findings_has_an_empty_list() {
         let summary = Summary::new();
-        let out = spooled(&[&[]], &summary);
-        assert_eq!(out, whole(&summary, &[]));
+        let out = spooled(&[&[]], &summary, None);
+        assert_eq!(out, whole(&summary, &[], None));
         assert!(out.ends_with("\"findings\": []\n}\n"), "{out}");
     }
 }

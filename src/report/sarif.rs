@@ -9,7 +9,8 @@
 //! where [`ColumnLocator`] can place the field value, the span's columns;
 //! a logical location names the listing and field; `partialFingerprints`
 //! carries listlint's fingerprint so code scanning tracks a finding across
-//! runs.
+//! runs. When a config file was used, `invocations[0].properties.config`
+//! names it.
 //!
 //! Results are written as they arrive, so memory does not grow with them:
 //! the run object has `columnKind` and `results` first and the `tool`
@@ -55,6 +56,8 @@ pub struct SarifReporter<W: Write> {
     rules: Vec<RuleInfo>,
     /// Position of each rule id in `rules`.
     rule_indexes: HashMap<String, usize>,
+    /// The config file the run used, named in the invocation.
+    config: Option<String>,
     columns: ColumnLocator,
     /// [`artifact_uri`] of each input file, worked out once.
     uris: HashMap<Arc<str>, Arc<str>>,
@@ -145,8 +148,9 @@ struct Fingerprints {
 }
 
 impl<W: Write> SarifReporter<W> {
-    /// Writes to `out`, describing `rules`.
-    pub fn new(out: W, rules: Vec<RuleInfo>) -> Self {
+    /// Writes to `out`, describing `rules`, and naming `config` (a path)
+    /// when the run used one.
+    pub fn new(out: W, rules: Vec<RuleInfo>, config: Option<String>) -> Self {
         let mut rule_indexes = HashMap::with_capacity(rules.len());
         for (index, rule) in rules.iter().enumerate() {
             rule_indexes.entry(rule.id.clone()).or_insert(index);
@@ -155,6 +159,7 @@ impl<W: Write> SarifReporter<W> {
             out,
             rules,
             rule_indexes,
+            config,
             columns: ColumnLocator::default(),
             uris: HashMap::new(),
             started: false,
@@ -344,6 +349,18 @@ impl<W: Write> Reporter for SarifReporter<W> {
         newline_at(RUN_MEMBER_DEPTH, &mut tail);
         tail.extend_from_slice(b"\"tool\": ");
         pretty_nested(&self.tool(), RUN_MEMBER_DEPTH, &mut self.scratch, &mut tail);
+        if let Some(config) = &self.config {
+            // The run got this far: the invocation succeeded, whatever the
+            // findings.
+            let invocations = json!([{
+                "executionSuccessful": true,
+                "properties": {"config": config},
+            }]);
+            tail.push(b',');
+            newline_at(RUN_MEMBER_DEPTH, &mut tail);
+            tail.extend_from_slice(b"\"invocations\": ");
+            pretty_nested(&invocations, RUN_MEMBER_DEPTH, &mut self.scratch, &mut tail);
+        }
         tail.extend_from_slice(b"\n    }\n  ]\n}\n");
         self.out.write_all(&tail)?;
         self.out.flush()
@@ -376,7 +393,7 @@ mod tests {
         }
     }
 
-    fn log(batches: &[&[Finding]]) -> String {
+    fn log(batches: &[&[Finding]], config: Option<&str>) -> String {
         let mut out = Vec::new();
         let rule = RuleInfo {
             id: "a/rule".into(),
@@ -387,7 +404,7 @@ mod tests {
             tags: Vec::new(),
             help_uri: None,
         };
-        let mut reporter = SarifReporter::new(&mut out, vec![rule]);
+        let mut reporter = SarifReporter::new(&mut out, vec![rule], config.map(str::to_owned));
         for batch in batches {
             reporter.findings(batch).unwrap();
         }
@@ -410,7 +427,7 @@ mod tests {
             finding("input/x", 2),
             finding("input/x", 3),
         ];
-        let value = reparsed(&log(&[&findings[..1], &[], &findings[1..]]));
+        let value = reparsed(&log(&[&findings[..1], &[], &findings[1..]], None));
         let run = &value["runs"][0];
         let indexes: Vec<&Value> = run["results"]
             .as_array()
@@ -421,11 +438,17 @@ mod tests {
         assert_eq!(indexes, [&json!(0), &json!(1), &json!(1)]);
         let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
         assert_eq!(rules[1]["id"], "input/x");
+        assert!(run.get("invocations").is_none());
     }
 
     #[test]
-    fn empty_log() {
-        let value = reparsed(&log(&[]));
-        assert_eq!(value["runs"][0]["results"], json!([]));
+    fn empty_log_and_config() {
+        let value = reparsed(&log(&[], Some("ci/listlint.yaml")));
+        let run = &value["runs"][0];
+        assert_eq!(run["results"], json!([]));
+        assert_eq!(
+            run["invocations"],
+            json!([{"executionSuccessful": true, "properties": {"config": "ci/listlint.yaml"}}])
+        );
     }
 }
