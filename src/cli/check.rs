@@ -466,10 +466,11 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             })
             .collect(),
         fail_threshold: settings.fail_on.threshold(),
+        config: settings.config.as_ref().map(|c| c.path.clone()),
     };
     let fail_threshold = options.fail_threshold;
     let mut reporter = UntilClosed::new(
-        reporter(args.format, out, options),
+        reporter(args.format, out, options).into_diagnostic()?,
         closed,
         fail_threshold,
         args.write_baseline.is_some(),

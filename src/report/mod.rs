@@ -8,10 +8,13 @@ mod human;
 mod json;
 mod jsonl;
 mod junit;
+mod nested_json;
 mod sarif;
+mod spool;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -129,20 +132,22 @@ pub trait Reporter {
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
 
-/// The renderer for a format, writing to `out`.
+/// The renderer for a format, writing to `out`. Fails when the format
+/// needs a temporary file (`json`, `junit`) and none can be created.
 pub fn reporter<'a>(
     format: OutputFormat,
     out: Box<dyn Write + 'a>,
     options: ReportOptions,
-) -> Box<dyn Reporter + 'a> {
-    match format {
+) -> io::Result<Box<dyn Reporter + 'a>> {
+    let config = options.config.map(|path| path.display().to_string());
+    Ok(match format {
         OutputFormat::Human => Box::new(human::HumanReporter::new(out, options.human)),
-        OutputFormat::Json => Box::new(json::JsonReporter::new(out)),
+        OutputFormat::Json => Box::new(json::JsonReporter::new(out, config)?),
         OutputFormat::Jsonl => Box::new(jsonl::JsonlReporter::new(out)),
-        OutputFormat::Sarif => Box::new(sarif::SarifReporter::new(out, options.rules)),
+        OutputFormat::Sarif => Box::new(sarif::SarifReporter::new(out, options.rules, config)),
         OutputFormat::Github => Box::new(github::GithubReporter::new(out)),
-        OutputFormat::Junit => Box::new(junit::JunitReporter::new(out, options.fail_threshold)),
-    }
+        OutputFormat::Junit => Box::new(junit::JunitReporter::new(out, options.fail_threshold)?),
+    })
 }
 
 /// What renderers need beyond the findings.
@@ -154,4 +159,7 @@ pub struct ReportOptions {
     pub rules: Vec<RuleInfo>,
     /// The `--fail-on` severity, for `junit` (failures vs. output).
     pub fail_threshold: Option<Severity>,
+    /// The config file the run used, if any, as the run shows it (relative
+    /// to the working directory): `json` and `sarif` name it.
+    pub config: Option<PathBuf>,
 }

@@ -9,7 +9,14 @@
 //! where [`ColumnLocator`] can place the field value, the span's columns;
 //! a logical location names the listing and field; `partialFingerprints`
 //! carries listlint's fingerprint so code scanning tracks a finding across
-//! runs.
+//! runs. When a config file was used, `invocations[0].properties.config`
+//! names it.
+//!
+//! Results are written as they arrive, so memory does not grow with them:
+//! the run object has `columnKind` and `results` first and the `tool`
+//! (whose rule list includes the `input/…` rules that fired) after them.
+//! What stays in memory is the rule list, each input file's URI, and the
+//! [`ColumnLocator`]'s current line.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -19,6 +26,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::columns::ColumnLocator;
+use super::nested_json::{newline_at, pretty_nested};
 use super::{Finding, Reporter, Summary};
 use crate::pack::schema::Severity;
 
@@ -41,18 +49,42 @@ pub struct RuleInfo {
     pub help_uri: Option<String>,
 }
 
-/// Collects results and writes the log at the end.
+/// Writes each result as it arrives; the tool's description, whose rule
+/// list grows with the `input/…` rules that fire, closes the run.
 pub struct SarifReporter<W: Write> {
     out: W,
     rules: Vec<RuleInfo>,
-    /// Results as typed records: a log of a million results is held in
-    /// memory until the end, and JSON values with their maps would take
-    /// several times as much.
-    results: Vec<SarifResult>,
+    /// Position of each rule id in `rules`.
+    rule_indexes: HashMap<String, usize>,
+    /// The config file the run used, named in the invocation.
+    config: Option<String>,
     columns: ColumnLocator,
     /// [`artifact_uri`] of each input file, worked out once.
     uris: HashMap<Arc<str>, Arc<str>>,
+    /// Whether the head of the log is written.
+    started: bool,
+    /// Results written.
+    written: u64,
+    /// One batch, rendered.
+    buffer: Vec<u8>,
+    scratch: Vec<u8>,
 }
+
+/// Depth of a result in the log: `{"runs": [{"results": [ … ]}]}`.
+const RESULT_DEPTH: usize = 4;
+/// Depth of a member of the run.
+const RUN_MEMBER_DEPTH: usize = 3;
+
+/// The log up to the first result. Members are ordered so that what is
+/// known only at the end (the rules that fired) comes after the results;
+/// JSON objects are unordered, and the log is valid SARIF either way.
+const HEAD: &str = "{
+  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",
+  \"version\": \"2.1.0\",
+  \"runs\": [
+    {
+      \"columnKind\": \"unicodeCodePoints\",
+      \"results\": [";
 
 /// One SARIF result, serialised as `serde_json::json!` would write it.
 #[derive(Serialize)]
@@ -115,38 +147,31 @@ struct Fingerprints {
     listlint_v1: String,
 }
 
-/// The whole log, written once at the end.
-#[derive(Serialize)]
-struct Log<'a> {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: [Run<'a>; 1],
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Run<'a> {
-    tool: Value,
-    column_kind: &'static str,
-    results: &'a [SarifResult],
-}
-
 impl<W: Write> SarifReporter<W> {
-    /// Writes to `out`, describing `rules`.
-    pub fn new(out: W, rules: Vec<RuleInfo>) -> Self {
+    /// Writes to `out`, describing `rules`, and naming `config` (a path)
+    /// when the run used one.
+    pub fn new(out: W, rules: Vec<RuleInfo>, config: Option<String>) -> Self {
+        let mut rule_indexes = HashMap::with_capacity(rules.len());
+        for (index, rule) in rules.iter().enumerate() {
+            rule_indexes.entry(rule.id.clone()).or_insert(index);
+        }
         Self {
             out,
             rules,
-            results: Vec::new(),
+            rule_indexes,
+            config,
             columns: ColumnLocator::default(),
             uris: HashMap::new(),
+            started: false,
+            written: 0,
+            buffer: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 
     fn rule_index(&mut self, finding: &Finding) -> usize {
-        if let Some(i) = self.rules.iter().position(|r| *r.id == *finding.rule) {
-            return i;
+        if let Some(&index) = self.rule_indexes.get(&*finding.rule) {
+            return index;
         }
         self.rules.push(RuleInfo {
             id: finding.rule.to_string(),
@@ -157,7 +182,98 @@ impl<W: Write> SarifReporter<W> {
             tags: vec![finding.category.to_string()],
             help_uri: None,
         });
-        self.rules.len() - 1
+        let index = self.rules.len() - 1;
+        self.rule_indexes.insert(finding.rule.to_string(), index);
+        index
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            self.out.write_all(HEAD.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn result(&mut self, f: &Finding) -> SarifResult {
+        let index = self.rule_index(f);
+        let listing = f
+            .listing_id
+            .clone()
+            .unwrap_or_else(|| format!("record {}", f.record));
+        let logical = match &f.field {
+            None => LogicalLocation {
+                name: listing,
+                fully_qualified_name: None,
+                kind: "object",
+            },
+            Some(field) => LogicalLocation {
+                name: field.to_string(),
+                fully_qualified_name: Some(format!("{listing}.{field}")),
+                kind: "member",
+            },
+        };
+        let mut message = f.message.clone();
+        if let Some(text) = &f.text {
+            message.push_str(&format!(" 「{text}」"));
+        }
+        let columns = self.columns.locate(f);
+        let uri = self
+            .uris
+            .entry(f.file.clone())
+            .or_insert_with(|| Arc::from(artifact_uri(&f.file)))
+            .clone();
+        SarifResult {
+            rule_id: f.rule.clone(),
+            rule_index: index,
+            level: level(f.severity),
+            message: Text { text: message },
+            locations: [Location {
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation { uri },
+                    region: Region {
+                        start_line: f.line.max(1),
+                        start_column: columns.map(|(start, _)| start),
+                        end_column: columns.map(|(_, end)| end),
+                    },
+                },
+                logical_locations: [logical],
+            }],
+            partial_fingerprints: Fingerprints {
+                listlint_v1: f.fingerprint.clone(),
+            },
+        }
+    }
+
+    /// The driver's description, with every rule that can appear.
+    fn tool(&self) -> Value {
+        let rules: Vec<Value> = self
+            .rules
+            .iter()
+            .map(|r| {
+                let summary = r.summary.clone().unwrap_or_else(|| r.id.clone());
+                let mut rule = json!({
+                    "id": r.id,
+                    "name": r.id.replace('/', "-"),
+                    "shortDescription": {"text": summary},
+                    "help": {
+                        "text": r.help.clone().unwrap_or_else(|| summary.clone()),
+                        "markdown": help_markdown(r, &summary),
+                    },
+                    "defaultConfiguration": {"level": level(r.severity)},
+                    "properties": {"tags": r.tags},
+                });
+                if let Some(uri) = &r.help_uri {
+                    rule["helpUri"] = json!(uri);
+                }
+                rule
+            })
+            .collect();
+        json!({"driver": {
+            "name": "listlint",
+            "version": env!("CARGO_PKG_VERSION"),
+            "rules": rules,
+        }})
     }
 }
 
@@ -206,96 +322,133 @@ fn artifact_uri(file: &str) -> String {
 
 impl<W: Write> Reporter for SarifReporter<W> {
     fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
+        self.start()?;
+        let mut buffer = std::mem::take(&mut self.buffer);
+        buffer.clear();
         for f in findings {
-            let index = self.rule_index(f);
-            let listing = f
-                .listing_id
-                .clone()
-                .unwrap_or_else(|| format!("record {}", f.record));
-            let logical = match &f.field {
-                None => LogicalLocation {
-                    name: listing,
-                    fully_qualified_name: None,
-                    kind: "object",
-                },
-                Some(field) => LogicalLocation {
-                    name: field.to_string(),
-                    fully_qualified_name: Some(format!("{listing}.{field}")),
-                    kind: "member",
-                },
-            };
-            let mut message = f.message.clone();
-            if let Some(text) = &f.text {
-                message.push_str(&format!(" 「{text}」"));
+            let result = self.result(f);
+            if self.written > 0 {
+                buffer.push(b',');
             }
-            let columns = self.columns.locate(f);
-            let uri = self
-                .uris
-                .entry(f.file.clone())
-                .or_insert_with(|| Arc::from(artifact_uri(&f.file)))
-                .clone();
-            self.results.push(SarifResult {
-                rule_id: f.rule.clone(),
-                rule_index: index,
-                level: level(f.severity),
-                message: Text { text: message },
-                locations: [Location {
-                    physical_location: PhysicalLocation {
-                        artifact_location: ArtifactLocation { uri },
-                        region: Region {
-                            start_line: f.line.max(1),
-                            start_column: columns.map(|(start, _)| start),
-                            end_column: columns.map(|(_, end)| end),
-                        },
-                    },
-                    logical_locations: [logical],
-                }],
-                partial_fingerprints: Fingerprints {
-                    listlint_v1: f.fingerprint.clone(),
-                },
-            });
+            newline_at(RESULT_DEPTH, &mut buffer);
+            pretty_nested(&result, RESULT_DEPTH, &mut self.scratch, &mut buffer);
+            self.written += 1;
         }
-        Ok(())
+        let written = self.out.write_all(&buffer);
+        self.buffer = buffer;
+        written
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
-        let rules: Vec<Value> = self
-            .rules
-            .iter()
-            .map(|r| {
-                let summary = r.summary.clone().unwrap_or_else(|| r.id.clone());
-                let mut rule = json!({
-                    "id": r.id,
-                    "name": r.id.replace('/', "-"),
-                    "shortDescription": {"text": summary},
-                    "help": {
-                        "text": r.help.clone().unwrap_or_else(|| summary.clone()),
-                        "markdown": help_markdown(r, &summary),
-                    },
-                    "defaultConfiguration": {"level": level(r.severity)},
-                    "properties": {"tags": r.tags},
-                });
-                if let Some(uri) = &r.help_uri {
-                    rule["helpUri"] = json!(uri);
-                }
-                rule
-            })
-            .collect();
-        let log = Log {
-            schema: "https://json.schemastore.org/sarif-2.1.0.json",
-            version: "2.1.0",
-            runs: [Run {
-                tool: json!({"driver": {
-                    "name": "listlint",
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "rules": rules,
-                }}),
-                column_kind: "unicodeCodePoints",
-                results: &self.results,
-            }],
-        };
-        serde_json::to_writer_pretty(&mut self.out, &log)?;
-        self.out.write_all(b"\n")?;
+        self.start()?;
+        let mut tail = Vec::new();
+        if self.written > 0 {
+            newline_at(RUN_MEMBER_DEPTH, &mut tail);
+        }
+        tail.extend_from_slice(b"],");
+        newline_at(RUN_MEMBER_DEPTH, &mut tail);
+        tail.extend_from_slice(b"\"tool\": ");
+        pretty_nested(&self.tool(), RUN_MEMBER_DEPTH, &mut self.scratch, &mut tail);
+        if let Some(config) = &self.config {
+            // The run got this far: the invocation succeeded, whatever the
+            // findings.
+            let invocations = json!([{
+                "executionSuccessful": true,
+                "properties": {"config": config},
+            }]);
+            tail.push(b',');
+            newline_at(RUN_MEMBER_DEPTH, &mut tail);
+            tail.extend_from_slice(b"\"invocations\": ");
+            pretty_nested(&invocations, RUN_MEMBER_DEPTH, &mut self.scratch, &mut tail);
+        }
+        tail.extend_from_slice(b"\n    }\n  ]\n}\n");
+        self.out.write_all(&tail)?;
         self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &str, record: u64) -> Finding {
+        Finding {
+            rule: Arc::from(rule),
+            pack: Arc::from("p"),
+            category: Arc::from("input"),
+            severity: Severity::Warning,
+            message: "a \"message\"\nover two lines".into(),
+            help: None,
+            suggestion: None,
+            file: Arc::from("no/such/file.csv"),
+            line: record + 1,
+            record,
+            listing_id: None,
+            field: None,
+            start: None,
+            end: None,
+            text: None,
+            fingerprint: "f".into(),
+            source: None,
+        }
+    }
+
+    fn log(batches: &[&[Finding]], config: Option<&str>) -> String {
+        let mut out = Vec::new();
+        let rule = RuleInfo {
+            id: "a/rule".into(),
+            summary: None,
+            help: None,
+            severity: Severity::Error,
+            references: Vec::new(),
+            tags: Vec::new(),
+            help_uri: None,
+        };
+        let mut reporter = SarifReporter::new(&mut out, vec![rule], config.map(str::to_owned));
+        for batch in batches {
+            reporter.findings(batch).unwrap();
+        }
+        reporter.finish(&Summary::new()).unwrap();
+        drop(reporter);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Parsed, and written again in one piece: the same bytes.
+    fn reparsed(log: &str) -> Value {
+        let value: Value = serde_json::from_str(log).unwrap();
+        assert_eq!(serde_json::to_string_pretty(&value).unwrap() + "\n", log);
+        value
+    }
+
+    #[test]
+    fn streamed_log_is_one_pretty_document_with_rules_that_fired_last() {
+        let findings = [
+            finding("a/rule", 1),
+            finding("input/x", 2),
+            finding("input/x", 3),
+        ];
+        let value = reparsed(&log(&[&findings[..1], &[], &findings[1..]], None));
+        let run = &value["runs"][0];
+        let indexes: Vec<&Value> = run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| &r["ruleIndex"])
+            .collect();
+        assert_eq!(indexes, [&json!(0), &json!(1), &json!(1)]);
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        assert_eq!(rules[1]["id"], "input/x");
+        assert!(run.get("invocations").is_none());
+    }
+
+    #[test]
+    fn empty_log_and_config() {
+        let value = reparsed(&log(&[], Some("ci/listlint.yaml")));
+        let run = &value["runs"][0];
+        assert_eq!(run["results"], json!([]));
+        assert_eq!(
+            run["invocations"],
+            json!([{"executionSuccessful": true, "properties": {"config": "ci/listlint.yaml"}}])
+        );
     }
 }

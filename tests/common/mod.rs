@@ -70,3 +70,22 @@ pub fn owned_pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
         .collect()
 }
+
+/// Fails with every violation when `log` is not valid SARIF 2.1.0 (the
+/// official schema, kept in `tests/data/sarif`).
+pub fn assert_valid_sarif(log: &serde_json::Value) {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/sarif/sarif-schema-2.1.0.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft4::new(&schema).expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
