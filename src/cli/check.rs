@@ -131,14 +131,15 @@ pub struct CheckArgs {
     /// one workbook may hold (a shared string counts for every cell that
     /// shows it). A part over it is not read (its sheet, or the whole
     /// workbook if it is not a sheet's), nor the cells past it: an
-    /// `input/limit-exceeded` finding says so.
-    #[arg(long, value_name = "BYTES", default_value_t = XlsxLimits::DEFAULT_MAX_BYTES)]
+    /// `input/limit-exceeded` finding says so. Sizes are bytes or a number
+    /// with K, M or G.
+    #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = super::packs::parse_size)]
     pub max_xlsx_bytes: u64,
 
     /// The most text one XLSX cell may hold; a longer cell is an
     /// `input/limit-exceeded` finding and its field is not checked (Excel
     /// itself keeps at most 32,767 characters in a cell).
-    #[arg(long, value_name = "BYTES", default_value_t = XlsxLimits::DEFAULT_MAX_CELL_BYTES)]
+    #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = super::packs::parse_size)]
     pub max_xlsx_cell_bytes: u64,
 
     /// Text encoding of the inputs: detected from a byte-order mark, else
@@ -523,4 +524,20 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+#[cfg(test)]
+mod size_flag_tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn xlsx_flag_defaults_are_the_readers_defaults() {
+        let cli = crate::cli::Cli::try_parse_from(["listlint", "check", "x.csv"]).unwrap();
+        let crate::cli::Command::Check(args) = cli.command else {
+            panic!("not check");
+        };
+        assert_eq!(args.max_xlsx_bytes, XlsxLimits::DEFAULT_MAX_BYTES);
+        assert_eq!(args.max_xlsx_cell_bytes, XlsxLimits::DEFAULT_MAX_CELL_BYTES);
+    }
 }
