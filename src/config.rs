@@ -67,6 +67,34 @@ pub struct Config {
     /// built-in rule to its section there.
     #[serde(default)]
     pub docs_url: Option<String>,
+    /// The company's own and authorised brands: pattern rules that name a
+    /// brand (`ip/brand-dupe` …) do not report these.
+    #[serde(default)]
+    pub brands: Brands,
+}
+
+/// `brands:` in `listlint.yaml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Brands {
+    /// Brands the company owns (every spelling: `[自然堂, CHANDO]`).
+    #[serde(default)]
+    pub own: Vec<String>,
+    /// Brands it is authorised to sell or to refer to.
+    #[serde(default)]
+    pub authorised: Vec<String>,
+}
+
+impl Brands {
+    /// Own and authorised brands, normalised like listing text.
+    pub fn normalized(&self) -> Vec<String> {
+        self.own
+            .iter()
+            .chain(&self.authorised)
+            .map(|b| crate::engine::normalize::normalize_term(b))
+            .filter(|b| !b.is_empty())
+            .collect()
+    }
 }
 
 /// A waiver as written.
