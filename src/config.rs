@@ -36,6 +36,7 @@ pub const KEYS: &[&str] = &[
     "waivers",
     "docs_url",
     "extends_from",
+    "brands",
 ];
 
 /// `listlint.yaml`.
@@ -90,6 +91,34 @@ pub struct Config {
     /// pack files by path, besides their own folders and the `rules` paths.
     #[serde(default)]
     pub extends_from: Vec<String>,
+    /// The company's own and authorised brands: pattern rules that name a
+    /// brand (`ip/brand-dupe` …) do not report these.
+    #[serde(default)]
+    pub brands: Brands,
+}
+
+/// `brands:` in `listlint.yaml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Brands {
+    /// Brands the company owns (every spelling: `[自然堂, CHANDO]`).
+    #[serde(default)]
+    pub own: Vec<String>,
+    /// Brands it is authorised to sell or to refer to.
+    #[serde(default)]
+    pub authorised: Vec<String>,
+}
+
+impl Brands {
+    /// Own and authorised brands, normalised like listing text.
+    pub fn normalized(&self) -> Vec<String> {
+        self.own
+            .iter()
+            .chain(&self.authorised)
+            .map(|b| crate::engine::normalize::normalize_term(b))
+            .filter(|b| !b.is_empty())
+            .collect()
+    }
 }
 
 /// A waiver as written.
@@ -434,3 +463,31 @@ waivers: []
 #    approved_by: 法务部 王律师
 #    expires: 2027-06-30
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `KEYS` names exactly the fields `Config` accepts: the YAML parser's
+    /// "expected one of …" list for an unknown key is the field list.
+    #[test]
+    fn keys_are_the_config_fields() {
+        let source = crate::pack::PackSource {
+            name: std::sync::Arc::from("listlint.yaml"),
+            text: std::sync::Arc::from("no_such_key: 1\n"),
+            builtin: false,
+        };
+        let error = crate::pack::parse_yaml::<Config>(&source).unwrap_err();
+        let message = error.to_string();
+        let listed = message
+            .split("expected one of ")
+            .nth(1)
+            .expect("serde lists the expected keys");
+        let fields: Vec<&str> = listed
+            .split(',')
+            .map(|k| k.trim().trim_matches('`'))
+            .filter(|k| !k.is_empty())
+            .collect();
+        assert_eq!(fields, KEYS, "{message}");
+    }
+}

@@ -44,7 +44,7 @@ fn rules_doc_writes_one_page_per_pack_with_every_rule() {
     let out = dir.path().join("catalog");
     let (code, stdout, stderr) = run(listlint().args(["rules", "doc", "--output"]).arg(&out));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.starts_with("wrote 6 pages"), "{stdout}");
+    assert!(stdout.starts_with("wrote 8 pages"), "{stdout}");
     let page = std::fs::read_to_string(out.join("cn-ad-absolutes.md")).unwrap();
     assert!(page.contains("《广告法》"), "pages cite their legal basis");
     let (_, list, _) = run(listlint().args(["rules", "list", "--format", "json"]));

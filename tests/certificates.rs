@@ -43,6 +43,9 @@ fn each_family_present_missing_malformed_expired() {
         ("CF-19", "cert/cosmetics-filing"),
         ("CF-20", "cert/special-cosmetics-registration"),
         ("CF-23", "cert/drug-approval"),
+        // 复方甘草片 (an opium-containing oral compound) is also on the
+        // online-sale ban list (cn-prohibited).
+        ("CF-24", "prohibited/drug-banned-online"),
         ("CF-24", "cert/drug-approval"),
         ("CF-26", "cert/ccc-certificate"),
         ("CF-27", "cert/ccc-certificate"),

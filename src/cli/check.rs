@@ -354,6 +354,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     let settings = effective(args)?;
     let (mut ruleset, all_ids) = load_ruleset_with_ids(&settings.packs)?;
     if let Some(loaded) = &settings.config {
+        ruleset.settings.own_brands = loaded.config.brands.normalized().into();
         for (id, severity) in &loaded.config.severity {
             if !all_ids.contains(id) {
                 miette::bail!(

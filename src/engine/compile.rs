@@ -10,7 +10,7 @@ use serde_saphyr::Spanned;
 
 use super::kinds::disclosure::{Disclosure, Item as DisclosureItem};
 use super::kinds::lexicon::Lexicon;
-use super::kinds::pattern::{literal_keywords, Pattern};
+use super::kinds::pattern::{has_brand_groups, literal_keywords, Pattern};
 use super::kinds::price::{PriceCheck, PriceRule, CHECK_NAMES};
 use super::kinds::require::Require;
 use super::kinds::{RuleKind, KIND_NAMES};
@@ -511,6 +511,7 @@ fn compile_pattern(pack: &LoadedPack, def: &RuleDef) -> Result<Pattern, PackErro
     }
     let keywords: Vec<String> = keywords.iter().map(|k| normalize_term(k)).collect();
     Ok(Pattern {
+        brand_groups: has_brand_groups(&regex),
         regex,
         keywords,
         suggestion: def.suggestion.as_deref().map(Arc::from),

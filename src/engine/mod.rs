@@ -90,6 +90,10 @@ pub struct RunSettings {
     pub as_of: Date,
     /// Transaction prices (`--price-history`), if given.
     pub history: Option<Arc<PriceHistory>>,
+    /// The company's own and authorised brands (`listlint.yaml` `brands`),
+    /// normalised like text: a pattern match whose `brand…` group names
+    /// one of them is not reported.
+    pub own_brands: Arc<[String]>,
 }
 
 impl Default for RunSettings {
@@ -98,6 +102,7 @@ impl Default for RunSettings {
             keep_sources: false,
             as_of: Date::today_utc(),
             history: None,
+            own_brands: Arc::from([]),
         }
     }
 }
@@ -193,6 +198,9 @@ impl Ruleset {
         item_terms.clear();
         recognized.clear();
         recognized.resize_with(self.scan_fields.len(), || None);
+        let own_brands =
+            kinds::pattern::OwnBrands::new(listing.get("brand"), &self.settings.own_brands);
+        let own_brand = |brand: &str| own_brands.contains(brand);
         let mut evaluator = Evaluator::new(listing, &self.conditions, contains_hits, category_memo);
         applies.clear();
         applies.resize(self.rules.len(), None);
@@ -254,7 +262,7 @@ impl Ruleset {
                     continue;
                 }
                 matches.clear();
-                kinds::pattern::find_matches(pattern, &scan.normalized, matches);
+                kinds::pattern::find_matches(pattern, &scan.normalized, &own_brand, matches);
                 candidates.extend(matches.iter().map(|&(first, last)| Hit {
                     rule,
                     term: None,

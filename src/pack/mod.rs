@@ -40,6 +40,14 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "rules/cn-promotions.yaml",
         include_str!("../../rules/cn-promotions.yaml"),
     ),
+    (
+        "rules/cn-ip-risk.yaml",
+        include_str!("../../rules/cn-ip-risk.yaml"),
+    ),
+    (
+        "rules/cn-prohibited.yaml",
+        include_str!("../../rules/cn-prohibited.yaml"),
+    ),
 ];
 
 /// The text of a pack and where it came from.
