@@ -70,14 +70,18 @@ pub enum CheckError {
     Output(#[from] std::io::Error),
 }
 
-/// What happens to findings between the engine and the reporter: the
-/// baseline drops known ones, `--write-baseline` records them all, and the
-/// summary counts what is reported.
+/// What happens to findings between the engine and the reporter, in this
+/// order: `per_path_ignores` and active waivers drop what the run does not
+/// report, `--write-baseline` records what remains (exactly what the run
+/// reports without a baseline, so a waiver that expires later brings its
+/// findings back), the baseline drops known ones, and the summary counts
+/// what is reported.
 #[derive(Debug, Default)]
 pub struct Gate {
     /// `--baseline`.
     pub baseline: Option<Baseline>,
-    /// `--write-baseline`: every finding's entry.
+    /// `--write-baseline`: the entry of every finding that is neither
+    /// ignored by path nor waived (whether or not `--baseline` hides it).
     pub recorded: Option<Vec<Entry>>,
     /// `--statistics`: count per rule too.
     pub statistics: bool,
@@ -193,13 +197,13 @@ impl PathIgnores {
 impl Gate {
     /// Records, filters and counts a batch; returns what is reported.
     pub fn pass(&mut self, mut findings: Vec<Finding>, summary: &mut Summary) -> Vec<Finding> {
-        if let Some(recorded) = &mut self.recorded {
-            recorded.extend(findings.iter().map(Entry::of));
-        }
         if !self.per_path.entries.is_empty() {
             findings.retain(|f| !self.per_path.ignores(f));
         }
         findings.retain(|f| !self.waivers.waives(f));
+        if let Some(recorded) = &mut self.recorded {
+            recorded.extend(findings.iter().map(Entry::of));
+        }
         if let Some(baseline) = &mut self.baseline {
             findings.retain(|f| !baseline.suppresses(f));
         }
