@@ -13,7 +13,7 @@ use std::sync::mpsc::{channel, sync_channel, RecvTimeoutError};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use globset::{Glob, GlobMatcher};
@@ -226,6 +226,10 @@ pub fn run_check(
     reporter: &mut dyn Reporter,
 ) -> Result<Summary, CheckError> {
     let mut summary = Summary::new();
+    if let Some(baseline) = &mut gate.baseline {
+        let rules: HashSet<&str> = ruleset.rules.iter().map(|r| &*r.id).collect();
+        baseline.limit_to(|rule| checks_rule(&rules, &plan.filter, rule));
+    }
     let expired = gate.waivers.expired_findings();
     if !expired.is_empty() {
         expired.iter().for_each(|f| summary.count(f));
@@ -285,6 +289,9 @@ pub fn run_check(
         return Err(e.into());
     }
     progress.finish();
+    if let (Some(recorded), Some(baseline)) = (&mut gate.recorded, &gate.baseline) {
+        recorded.extend_from_slice(baseline.unchecked());
+    }
     summary.waived = gate.waivers.waived;
     summary.baseline = gate.baseline.as_ref().map(|b| BaselineSummary {
         suppressed: b.suppressed(),
@@ -292,6 +299,16 @@ pub fn run_check(
     });
     reporter.finish(&summary)?;
     Ok(summary)
+}
+
+/// Whether this run can report findings of `rule`: one of the ruleset's
+/// (enabled) rules, or an input problem that `--ignore` does not hide.
+fn checks_rule(rules: &HashSet<&str>, filter: &RuleFilter, rule: &str) -> bool {
+    rules.contains(rule)
+        || rule
+            .strip_prefix(INPUT_CATEGORY)
+            .is_some_and(|rest| rest.starts_with('/'))
+            && !filter.ignored(rule, INPUT_CATEGORY, INPUT_CATEGORY)
 }
 
 /// What checking one input needs besides its records.

@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{jsonl, listing_rules, listlint, listlint_in, run};
 
 const BEFORE: &str = "id,title\nA,全网第一 保温杯\nB,最好用的吸尘器\nC,纯棉T恤\n";
@@ -238,5 +240,105 @@ fn baseline_holds_exactly_what_the_run_reports_and_expired_waivers_bring_finding
                 "absolute/number-one".to_owned()
             ),
         ]
+    );
+}
+
+/// `summary.baseline` of a `--format json` run in `dir`.
+fn baseline_summary(dir: &std::path::Path, args: &[&str]) -> (u64, serde_json::Value) {
+    let (_, stdout, stderr) = run(listlint_in(dir)
+        .args(["check", "--format", "json", "--as-of", "2026-11-27"])
+        .args(args)
+        .arg("."));
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect(&stderr);
+    (
+        doc["summary"]["findings"].as_u64().unwrap(),
+        doc["summary"]["baseline"].clone(),
+    )
+}
+
+#[test]
+fn baseline_with_select_ignore_and_rewritten_in_the_same_run() {
+    let dir = waived_catalog();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
+    let (narrow, full, refreshed) = (path("narrow.json"), path("full.json"), path("new.json"));
+    let today = ["--as-of", "2026-11-27"];
+
+    // Written with `--ignore claims`: only what that run reports.
+    let (_, found) = reported(
+        dir.path(),
+        &[
+            &today[..],
+            &["--ignore", "claims", "--write-baseline", &narrow],
+        ]
+        .concat(),
+    );
+    assert_eq!(found.len(), 1);
+    assert_eq!(entries(Path::new(&narrow)).len(), 1);
+    // Used without the ignore, the claims it never saw are reported.
+    let (_, found) = reported(dir.path(), &[&today[..], &["--baseline", &narrow]].concat());
+    assert_eq!(
+        found.iter().map(|(_, r)| r.as_str()).collect::<Vec<_>>(),
+        ["claims/superstition", "claims/superstition"]
+    );
+
+    // A full baseline used with `--ignore claims`: the claims entries are
+    // not stale (they were not checked, not fixed).
+    reported(
+        dir.path(),
+        &[&today[..], &["--write-baseline", &full]].concat(),
+    );
+    assert_eq!(entries(Path::new(&full)).len(), 3);
+    let (findings, summary) =
+        baseline_summary(dir.path(), &["--ignore", "claims", "--baseline", &full]);
+    assert_eq!(findings, 0);
+    assert_eq!(summary["suppressed"], 1);
+    assert_eq!(summary["stale"], 0, "{summary}");
+
+    // `--baseline` and `--write-baseline` together: B is fixed and D is new;
+    // the new baseline holds what the run would report without a baseline
+    // (known and new findings, not the fixed one), plus the entries of the
+    // rules the run did not check.
+    std::fs::write(
+        dir.path().join("listings.csv"),
+        "id,title\nA,全网第一 保温杯\nB,好用的吸尘器\nC,开光 貔貅\nD,顶级 纯棉T恤\n",
+    )
+    .unwrap();
+    let (_, found) = reported(
+        dir.path(),
+        &[
+            &today[..],
+            &[
+                "--ignore",
+                "claims/superstition",
+                "--baseline",
+                &full,
+                "--write-baseline",
+                &refreshed,
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        found,
+        [(
+            "./listings.csv:D".to_owned(),
+            "absolute/top-grade".to_owned()
+        )]
+    );
+    let mut written = entries(Path::new(&refreshed));
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            ("C".to_owned(), "claims/superstition".to_owned()),
+            ("C".to_owned(), "claims/superstition".to_owned()),
+            ("D".to_owned(), "absolute/top-grade".to_owned()),
+        ]
+    );
+    let (findings, summary) = baseline_summary(dir.path(), &["--baseline", &refreshed]);
+    assert_eq!(findings, 0);
+    assert_eq!(
+        (&summary["suppressed"], &summary["stale"]),
+        (&3.into(), &0.into())
     );
 }
