@@ -232,7 +232,12 @@ pub fn run_check(
     }
     let expired = gate.waivers.expired_findings();
     if !expired.is_empty() {
-        expired.iter().for_each(|f| summary.count(f));
+        for f in &expired {
+            summary.count(f);
+            if gate.statistics {
+                summary.count_rule(f);
+            }
+        }
         reporter.findings(&expired)?;
     }
     if !plan.history_problems.is_empty() {

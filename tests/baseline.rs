@@ -342,3 +342,22 @@ fn baseline_with_select_ignore_and_rewritten_in_the_same_run() {
         (&3.into(), &0.into())
     );
 }
+
+#[test]
+fn statistics_count_expired_waiver_warnings_per_rule_too() {
+    let dir = waived_catalog();
+    let (_, stdout, stderr) = run(listlint_in(dir.path()).args([
+        "check",
+        "--statistics",
+        "--format",
+        "json",
+        "--as-of",
+        "2027-07-01",
+        ".",
+    ]));
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect(&stderr);
+    let by_rule = doc["summary"]["by_rule"].as_object().unwrap();
+    assert_eq!(by_rule["config/expired-waiver"], 1, "{by_rule:?}");
+    let total: u64 = by_rule.values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(total, doc["summary"]["findings"].as_u64().unwrap());
+}
