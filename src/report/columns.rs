@@ -17,13 +17,22 @@ use super::Finding;
 #[derive(Default)]
 pub struct ColumnLocator {
     files: HashMap<Arc<str>, Option<Vec<String>>>,
-    /// The last field value looked for, on which line of which file, and
-    /// the column where it starts (if it was found once): the findings of
-    /// one field come together and share its value, so the line is
-    /// searched once for all of them, not once per finding.
-    last: Option<(Arc<str>, Arc<str>, u64, Option<usize>)>,
+    /// The last field value looked for: the findings of one field come
+    /// together and share its value, so its line is searched once for all
+    /// of them, not once per finding.
+    last: Option<Searched>,
     /// Lines searched for a field value (for tests of the above).
     searches: usize,
+}
+
+/// A field value looked for on a line, and where it was found.
+struct Searched {
+    /// The value (the findings' shared `source`).
+    value: Arc<str>,
+    file: Arc<str>,
+    line: u64,
+    /// The 1-based column where it starts, if it occurs there exactly once.
+    column: Option<usize>,
 }
 
 impl ColumnLocator {
@@ -43,16 +52,21 @@ impl ColumnLocator {
             return None;
         }
         let column = match &self.last {
-            Some((searched, file, line, column))
-                if Arc::ptr_eq(searched, value)
-                    && *file == finding.file
-                    && *line == finding.line =>
+            Some(last)
+                if Arc::ptr_eq(&last.value, value)
+                    && last.file == finding.file
+                    && last.line == finding.line =>
             {
-                *column
+                last.column
             }
             _ => {
                 let column = self.value_column(value, &finding.file, finding.line);
-                self.last = Some((value.clone(), finding.file.clone(), finding.line, column));
+                self.last = Some(Searched {
+                    value: value.clone(),
+                    file: finding.file.clone(),
+                    line: finding.line,
+                    column,
+                });
                 column
             }
         }?;
