@@ -80,9 +80,17 @@ pub enum BaselineError {
 }
 
 /// A loaded baseline: remaining count per fingerprint.
+///
+/// Entries of rules that a run does not check (left out by `--select` or
+/// `--ignore`, see [`Baseline::limit_to`]) neither suppress anything nor
+/// count as stale; they are kept aside so that a baseline rewritten in the
+/// same run still holds them.
 #[derive(Debug, Clone, Default)]
 pub struct Baseline {
+    /// Every entry of the file, until [`Baseline::limit_to`] sorts them.
+    entries: Vec<Entry>,
     remaining: HashMap<String, u32>,
+    unchecked: Vec<Entry>,
     suppressed: u64,
 }
 
@@ -104,14 +112,42 @@ impl Baseline {
                 message: format!("unsupported version {}", file.version),
             });
         }
+        Ok(Self::from_entries(file.findings))
+    }
+
+    /// A baseline of these entries.
+    pub fn from_entries(entries: Vec<Entry>) -> Self {
         let mut remaining = HashMap::new();
-        for entry in file.findings {
-            *remaining.entry(entry.fingerprint).or_insert(0) += 1;
+        for entry in &entries {
+            *remaining.entry(entry.fingerprint.clone()).or_insert(0) += 1;
         }
-        Ok(Self {
+        Self {
+            entries,
             remaining,
+            unchecked: Vec::new(),
             suppressed: 0,
-        })
+        }
+    }
+
+    /// Sets aside the entries whose rule this run does not check (`checks`
+    /// says which rule ids it does): they suppress nothing, are not stale,
+    /// and are returned by [`Baseline::unchecked`].
+    pub fn limit_to(&mut self, checks: impl Fn(&str) -> bool) {
+        for entry in std::mem::take(&mut self.entries) {
+            if checks(&entry.rule) {
+                continue;
+            }
+            if let Some(n) = self.remaining.get_mut(&entry.fingerprint) {
+                *n = n.saturating_sub(1);
+            }
+            self.unchecked.push(entry);
+        }
+    }
+
+    /// The entries set aside by [`Baseline::limit_to`]: findings of rules
+    /// this run did not check, which a rewritten baseline keeps.
+    pub fn unchecked(&self) -> &[Entry] {
+        &self.unchecked
     }
 
     /// Whether the finding is in the baseline (and so not reported).

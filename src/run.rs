@@ -13,7 +13,7 @@ use std::sync::mpsc::{channel, sync_channel, RecvTimeoutError};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use globset::{Glob, GlobMatcher};
@@ -70,14 +70,18 @@ pub enum CheckError {
     Output(#[from] std::io::Error),
 }
 
-/// What happens to findings between the engine and the reporter: the
-/// baseline drops known ones, `--write-baseline` records them all, and the
-/// summary counts what is reported.
+/// What happens to findings between the engine and the reporter, in this
+/// order: `per_path_ignores` and active waivers drop what the run does not
+/// report, `--write-baseline` records what remains (exactly what the run
+/// reports without a baseline, so a waiver that expires later brings its
+/// findings back), the baseline drops known ones, and the summary counts
+/// what is reported.
 #[derive(Debug, Default)]
 pub struct Gate {
     /// `--baseline`.
     pub baseline: Option<Baseline>,
-    /// `--write-baseline`: every finding's entry.
+    /// `--write-baseline`: the entry of every finding that is neither
+    /// ignored by path nor waived (whether or not `--baseline` hides it).
     pub recorded: Option<Vec<Entry>>,
     /// `--statistics`: count per rule too.
     pub statistics: bool,
@@ -193,13 +197,13 @@ impl PathIgnores {
 impl Gate {
     /// Records, filters and counts a batch; returns what is reported.
     pub fn pass(&mut self, mut findings: Vec<Finding>, summary: &mut Summary) -> Vec<Finding> {
-        if let Some(recorded) = &mut self.recorded {
-            recorded.extend(findings.iter().map(Entry::of));
-        }
         if !self.per_path.entries.is_empty() {
             findings.retain(|f| !self.per_path.ignores(f));
         }
         findings.retain(|f| !self.waivers.waives(f));
+        if let Some(recorded) = &mut self.recorded {
+            recorded.extend(findings.iter().map(Entry::of));
+        }
         if let Some(baseline) = &mut self.baseline {
             findings.retain(|f| !baseline.suppresses(f));
         }
@@ -222,9 +226,18 @@ pub fn run_check(
     reporter: &mut dyn Reporter,
 ) -> Result<Summary, CheckError> {
     let mut summary = Summary::new();
+    if let Some(baseline) = &mut gate.baseline {
+        let rules: HashSet<&str> = ruleset.rules.iter().map(|r| &*r.id).collect();
+        baseline.limit_to(|rule| checks_rule(&rules, &plan.filter, rule));
+    }
     let expired = gate.waivers.expired_findings();
     if !expired.is_empty() {
-        expired.iter().for_each(|f| summary.count(f));
+        for f in &expired {
+            summary.count(f);
+            if gate.statistics {
+                summary.count_rule(f);
+            }
+        }
         reporter.findings(&expired)?;
     }
     if !plan.history_problems.is_empty() {
@@ -281,6 +294,9 @@ pub fn run_check(
         return Err(e.into());
     }
     progress.finish();
+    if let (Some(recorded), Some(baseline)) = (&mut gate.recorded, &gate.baseline) {
+        recorded.extend_from_slice(baseline.unchecked());
+    }
     summary.waived = gate.waivers.waived;
     summary.baseline = gate.baseline.as_ref().map(|b| BaselineSummary {
         suppressed: b.suppressed(),
@@ -288,6 +304,16 @@ pub fn run_check(
     });
     reporter.finish(&summary)?;
     Ok(summary)
+}
+
+/// Whether this run can report findings of `rule`: one of the ruleset's
+/// (enabled) rules, or an input problem that `--ignore` does not hide.
+fn checks_rule(rules: &HashSet<&str>, filter: &RuleFilter, rule: &str) -> bool {
+    rules.contains(rule)
+        || rule
+            .strip_prefix(INPUT_CATEGORY)
+            .is_some_and(|rest| rest.starts_with('/'))
+            && !filter.ignored(rule, INPUT_CATEGORY, INPUT_CATEGORY)
 }
 
 /// What checking one input needs besides its records.

@@ -62,6 +62,8 @@ pub(crate) struct AllowIndex {
 
 impl AllowIndex {
     pub(crate) fn new(occurrences: &[Occurrence]) -> Self {
+        #[cfg(test)]
+        INDEXES_BUILT.with(|n| n.set(n.get() + 1));
         let mut spans: Vec<(u32, usize, usize)> = occurrences
             .iter()
             .filter_map(|o| match o.used_by {
@@ -93,6 +95,19 @@ impl AllowIndex {
             r == rule && reach >= last
         }
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Allow indexes built on this thread, for tests that check a field's
+    /// allow phrases are indexed once, not once per hit.
+    static INDEXES_BUILT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Allow indexes built so far on this thread (tests only).
+#[cfg(test)]
+pub(crate) fn allow_indexes_built() -> usize {
+    INDEXES_BUILT.with(std::cell::Cell::get)
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ pub struct ColumnLocator {
     /// The last value looked for: its line, the value, and the column
     /// where it starts. A field with many findings is searched for once.
     last: Option<(u64, Arc<str>, Option<usize>)>,
+    /// Lines searched for a field value (for the test of the above).
+    searches: usize,
 }
 
 impl ColumnLocator {
@@ -62,6 +64,7 @@ impl ColumnLocator {
                 *column
             }
             _ => {
+                self.searches += 1;
                 let column = self
                     .current
                     .as_mut()?
@@ -255,5 +258,22 @@ mod tests {
         cut.pop();
         std::fs::write(&path, &cut).unwrap();
         assert!(!is_utf8_file(path.to_str().unwrap()));
+    }
+
+    #[test]
+    fn the_findings_of_one_field_search_its_line_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("many.csv");
+        let value = "最好，".repeat(1000);
+        std::fs::write(&path, format!("id,title\n1,{value}\n")).unwrap();
+        let path = path.to_str().unwrap();
+        let source: Arc<str> = Arc::from(value.as_str());
+        let mut locator = ColumnLocator::default();
+        for i in 0..1000 {
+            let mut f = finding(path, 2, &value, 3 * i, 3 * i + 2);
+            f.source = Some(source.clone());
+            assert_eq!(locator.locate(&f), Some((3 + 3 * i, 5 + 3 * i)));
+        }
+        assert_eq!(locator.searches, 1);
     }
 }

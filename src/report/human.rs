@@ -8,12 +8,14 @@
 
 use std::fmt;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
 };
 
 use super::{Finding, Reporter, Summary};
+use crate::engine::char_offsets::CharOffsets;
 use crate::pack::schema::Severity;
 use crate::terminal::{escape_line, escape_text};
 
@@ -42,6 +44,10 @@ impl Default for HumanOptions {
 pub struct HumanReporter<W: Write> {
     out: W,
     handler: GraphicalReportHandler,
+    /// Character offsets of the last field value shown: the findings of
+    /// one field come together and share its value, so the value is
+    /// indexed once rather than counted through for each of them.
+    offsets: Option<(Arc<str>, CharOffsets)>,
 }
 
 impl<W: Write> HumanReporter<W> {
@@ -56,7 +62,11 @@ impl<W: Write> HumanReporter<W> {
             .with_width(options.width)
             .with_links(false)
             .without_primary_span_start();
-        Self { out, handler }
+        Self {
+            out,
+            handler,
+            offsets: None,
+        }
     }
 }
 
@@ -65,7 +75,11 @@ impl<W: Write> Reporter for HumanReporter<W> {
         let mut rendered = String::new();
         for finding in findings {
             rendered.clear();
-            let diagnostic = FindingDiagnostic::new(finding);
+            let offsets = finding
+                .source
+                .as_ref()
+                .map(|value| offsets_of(&mut self.offsets, value));
+            let diagnostic = FindingDiagnostic::new(finding, offsets);
             self.handler
                 .render_report(&mut rendered, &diagnostic)
                 .map_err(io::Error::other)?;
@@ -96,6 +110,23 @@ impl<W: Write> Reporter for HumanReporter<W> {
         }
         self.out.flush()
     }
+}
+
+/// The character offsets of `value`, from `last` when it indexes that
+/// very value (the same shared string), else indexed now and kept there.
+fn offsets_of<'c>(
+    last: &'c mut Option<(Arc<str>, CharOffsets)>,
+    value: &Arc<str>,
+) -> &'c CharOffsets {
+    if !last
+        .as_ref()
+        .is_some_and(|(indexed, _)| Arc::ptr_eq(indexed, value))
+    {
+        *last = Some((value.clone(), CharOffsets::new(value)));
+    }
+    &last
+        .get_or_insert_with(|| (value.clone(), CharOffsets::new(value)))
+        .1
 }
 
 /// Counts per rule and per category, largest first.
@@ -148,7 +179,8 @@ struct FindingDiagnostic<'a> {
 }
 
 impl<'a> FindingDiagnostic<'a> {
-    fn new(finding: &'a Finding) -> Self {
+    /// `offsets` index the finding's `source`.
+    fn new(finding: &'a Finding, offsets: Option<&CharOffsets>) -> Self {
         let file = escape_line(&finding.file);
         let listing = match &finding.listing_id {
             Some(id) => escape_line(id).into_owned(),
@@ -161,9 +193,9 @@ impl<'a> FindingDiagnostic<'a> {
             finding.line,
             field.as_deref().unwrap_or("-"),
         );
-        let (source, label) = match (&finding.source, finding.start, finding.end) {
-            (Some(value), Some(start), Some(end)) => {
-                let (window, span_start, span_len) = window(value, start, end);
+        let (source, label) = match (&finding.source, offsets, finding.start, finding.end) {
+            (Some(value), Some(offsets), Some(start), Some(end)) => {
+                let (window, span_start, span_len) = window(value, offsets, start, end);
                 let label = LabeledSpan::new(Some(label_text(finding)), span_start, span_len);
                 (Some(NamedSource::new(location, window)), Some(label))
             }
@@ -201,26 +233,30 @@ fn label_text(finding: &Finding) -> String {
     }
 }
 
-/// Cuts a window of context around a character span, control characters
-/// escaped. Returns the window and the span's byte offset and length
-/// within it.
-fn window(value: &str, start: usize, end: usize) -> (String, usize, usize) {
-    let chars: Vec<char> = value.chars().collect();
+/// Cuts a window of context around a character span of `value` (indexed
+/// by `offsets`), in time proportional to the window. Returns the window
+/// and the span's byte offset and length within it. A span past the end
+/// of the value is clamped to it.
+fn window(value: &str, offsets: &CharOffsets, start: usize, end: usize) -> (String, usize, usize) {
+    let chars = offsets.chars();
+    let end = end.min(chars);
+    let start = start.min(end);
     let from = start.saturating_sub(CONTEXT_CHARS);
-    let to = (end + CONTEXT_CHARS).min(chars.len());
-    let mut out = String::new();
+    let to = (end + CONTEXT_CHARS).min(chars);
+    let [from_byte, start_byte, end_byte, to_byte] =
+        [from, start, end, to].map(|index| offsets.byte(value, index));
+    let mut out = String::with_capacity(to_byte - from_byte + 6);
     if from > 0 {
         out.push('…');
     }
-    let part = |range: &[char]| escape_text(&range.iter().collect::<String>()).into_owned();
-    let before = part(&chars[from..start]);
-    let span = part(&chars[start..end]);
-    let after = part(&chars[end..to]);
+    let before = escape_text(&value[from_byte..start_byte]);
+    let span = escape_text(&value[start_byte..end_byte]);
+    let after = escape_text(&value[end_byte..to_byte]);
     out.push_str(&before);
     let offset = out.len();
     out.push_str(&span);
     out.push_str(&after);
-    if to < chars.len() {
+    if to < chars {
         out.push('…');
     }
     (out, offset, span.len())
@@ -283,8 +319,92 @@ mod tests {
     #[test]
     fn window_marks_truncation_and_keeps_the_span() {
         let value = format!("{}最好{}", "甲".repeat(50), "乙".repeat(50));
-        let (w, offset, len) = window(&value, 50, 52);
+        let (w, offset, len) = window(&value, &CharOffsets::new(&value), 50, 52);
         assert!(w.starts_with('…') && w.ends_with('…'));
         assert_eq!(&w[offset..offset + len], "最好");
+    }
+
+    /// The window as cut before, from the value's characters collected
+    /// for each finding: the meaning `window` keeps.
+    fn collected_window(value: &str, start: usize, end: usize) -> (String, usize, usize) {
+        let chars: Vec<char> = value.chars().collect();
+        let from = start.saturating_sub(CONTEXT_CHARS);
+        let to = (end + CONTEXT_CHARS).min(chars.len());
+        let mut out = String::new();
+        if from > 0 {
+            out.push('…');
+        }
+        let before: String = chars[from..start].iter().collect();
+        let span: String = chars[start..end].iter().collect();
+        let after: String = chars[end..to].iter().collect();
+        out.push_str(&before);
+        let offset = out.len();
+        out.push_str(&span);
+        out.push_str(&after);
+        if to < chars.len() {
+            out.push('…');
+        }
+        (out, offset, span.len())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn window_is_the_collected_window(
+            value in "[a-c最好，\u{1F600} ]{0,150}",
+            start in 0usize..150,
+            len in 0usize..20,
+        ) {
+            let chars = value.chars().count();
+            let start = start.min(chars);
+            let end = (start + len).min(chars);
+            let offsets = CharOffsets::new(&value);
+            proptest::prop_assert_eq!(
+                window(&value, &offsets, start, end),
+                collected_window(&value, start, end)
+            );
+        }
+    }
+
+    #[test]
+    fn findings_of_one_field_walk_its_characters_once() {
+        let hits = 2_000;
+        let value: Arc<str> = Arc::from("最好，".repeat(hits));
+        let findings: Vec<Finding> = (0..hits)
+            .map(|i| Finding {
+                rule: Arc::from("absolute/superlative"),
+                pack: Arc::from("cn-ad-absolutes"),
+                category: Arc::from("absolute-terms"),
+                severity: Severity::Error,
+                message: "绝对化用语「最好」".to_owned(),
+                help: None,
+                suggestion: None,
+                file: Arc::from("big.csv"),
+                line: 2,
+                record: 1,
+                listing_id: Some("A".to_owned()),
+                field: Some(Arc::from("description")),
+                start: Some(3 * i),
+                end: Some(3 * i + 2),
+                text: Some("最好".to_owned()),
+                fingerprint: String::new(),
+                source: Some(value.clone()),
+            })
+            .collect();
+        let mut out = Vec::new();
+        let before = crate::engine::char_offsets::steps();
+        HumanReporter::new(&mut out, HumanOptions::default())
+            .findings(&findings)
+            .unwrap();
+        let walked = crate::engine::char_offsets::steps() - before;
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text.matches("「最好」").count(),
+            2 * hits,
+            "label and message"
+        );
+        assert!(
+            walked <= 3 * hits + hits * 4 * crate::engine::char_offsets::STRIDE,
+            "{walked} characters walked for {hits} findings"
+        );
     }
 }
