@@ -85,7 +85,7 @@ fn undecodable_bytes_are_reported_with_their_fields() {
     assert!(undecodable[0]["message"]
         .as_str()
         .unwrap()
-        .contains("U+FFFD (�) in `title`: bytes that are not valid gb18030"));
+        .contains("field `title`: bytes that are not valid GB18030 at byte 0"));
     for (id, rule) in [("G1", "absolute/number-one"), ("G2", "absolute/top-grade")] {
         assert!(
             findings
@@ -150,7 +150,7 @@ fn undecodable_bytes_in_a_header_are_reported() {
         bad["message"]
             .as_str()
             .unwrap()
-            .contains("the name of field"),
+            .contains("the name of column 2: bytes that are not valid GB18030"),
         "{bad}"
     );
 }

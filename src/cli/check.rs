@@ -127,6 +127,38 @@ pub struct CheckArgs {
     /// input defaults to jsonl).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
+
+    /// The most bytes one CSV/TSV record or JSON Lines line may have
+    /// (suffixes K, M, G: KiB, MiB, GiB; default 16M). A larger one is
+    /// skipped without being held in memory and reported as an
+    /// `input/record-too-large` finding; a quoted field still open at the
+    /// limit is taken as a quote never closed (`input/unterminated-quote`),
+    /// and reading resumes on the line after the one it opened on.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes, default_value = "16M")]
+    pub max_record_bytes: usize,
+}
+
+/// A byte count: digits, optionally followed by K, M or G (powers of 1024,
+/// with or without `iB`/`B`).
+pub(super) fn parse_bytes(text: &str) -> Result<usize, String> {
+    let trimmed = text.trim();
+    let digits = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(digits);
+    let shift = match unit.to_ascii_uppercase().as_str() {
+        "" | "B" => 0,
+        "K" | "KB" | "KIB" => 10,
+        "M" | "MB" | "MIB" => 20,
+        "G" | "GB" | "GIB" => 30,
+        _ => return Err(format!("`{text}` is not a size (e.g. 16M, 512K, 1048576)")),
+    };
+    number
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{text}` is not a size above 0 (e.g. 16M, 512K, 1048576)"))
 }
 
 pub(super) fn parse_map(text: &str) -> Result<(String, String), String> {
@@ -325,6 +357,8 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             profile: Arc::new(profile),
             sheet: args.sheet.clone(),
             bytes_read: BytesRead::default(),
+            max_record_bytes: args.max_record_bytes,
+            text_fields: ruleset.scan_fields.iter().cloned().collect(),
         },
         progress: !args.quiet && io::stderr().is_terminal(),
         filter: RuleFilter::new(&settings.packs.select, &settings.packs.ignore),
