@@ -6,10 +6,12 @@
 //! decides; else a pattern of NUL bytes at every other position is UTF-16
 //! without a mark (ASCII is `c 00` in UTF-16LE, `00 c` in UTF-16BE, and
 //! delimiters and line breaks are ASCII); else valid UTF-8 is UTF-8; else
-//! the one of UTF-8 and GB18030 (a superset of GBK and GB2312) with fewer
-//! malformed sequences, UTF-8 on a tie. A character cut at the end of the
-//! sample does not count as malformed. So a GBK file with one stray byte
-//! stays GBK, and a UTF-8 file with one stays UTF-8.
+//! lines vote: GB18030 (a superset of GBK and GB2312) if more lines are
+//! valid GB18030 but not UTF-8 than are valid UTF-8 with non-ASCII
+//! characters, else UTF-8; when no line votes, the one with fewer malformed
+//! sequences, UTF-8 on a tie. A character cut at the end of the sample does
+//! not count as malformed. So a GBK file with one stray byte stays GBK, and
+//! a UTF-8 file with one, or with a few GBK rows, stays UTF-8.
 //!
 //! UTF-16, and GB18030 for whole documents (JSON, YAML, Markdown), is
 //! transcoded as a stream that keeps line breaks, so line numbers are those
@@ -38,7 +40,7 @@ use crate::listing::{FieldName, InputProblem};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputEncoding {
     /// Detect (BOM, UTF-16 NUL pattern, then UTF-8 or GB18030, whichever
-    /// reads with fewer errors).
+    /// reads more lines).
     Auto,
     /// UTF-8, with or without BOM.
     #[value(name = "utf-8", alias = "utf8")]
@@ -72,9 +74,38 @@ pub fn detect(sample: &[u8], at_eof: bool) -> &'static Encoding {
         // A sample that is valid but for a character at its end: the usual
         // UTF-8 file whose sample ends mid-character, or one cut short.
         Err(e) if e.error_len().is_none() => UTF_8,
-        Err(_) if gb18030_errors(sample, at_eof) < utf8_errors(sample, at_eof) => GB18030,
-        Err(_) => UTF_8,
+        Err(_) => match line_votes(sample, at_eof) {
+            (utf8, gb18030) if gb18030 > utf8 => GB18030,
+            (0, 0) if gb18030_errors(sample, at_eof) < utf8_errors(sample, at_eof) => GB18030,
+            _ => UTF_8,
+        },
     }
+}
+
+/// Lines of `sample` that only UTF-8 reads (valid UTF-8 with non-ASCII
+/// characters: GBK text almost never is), and lines that only GB18030
+/// reads (not UTF-8, valid GB18030). Lines both or neither read do not
+/// vote. The last line, unless the sample is the whole input, may be cut
+/// mid-character.
+fn line_votes(sample: &[u8], at_eof: bool) -> (usize, usize) {
+    let (mut utf8, mut gb18030) = (0, 0);
+    let mut lines = sample.split(|&b| b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        if line.is_ascii() {
+            continue;
+        }
+        let last = lines.peek().is_none() && !at_eof;
+        match std::str::from_utf8(line) {
+            Ok(_) => utf8 += 1,
+            // Cut mid-character: what comes before the cut votes.
+            Err(e) if last && e.error_len().is_none() => {
+                utf8 += usize::from(!line[..e.valid_up_to()].is_ascii());
+            }
+            Err(_) if gb18030_errors(line, !last) == 0 => gb18030 += 1,
+            Err(_) => {}
+        }
+    }
+    (utf8, gb18030)
 }
 
 /// UTF-16 without a byte-order mark, told by its NUL bytes: ASCII (every
@@ -520,6 +551,12 @@ mod tests {
         assert_eq!(detect(&utf8, true), UTF_8);
         // A tie is UTF-8.
         assert_eq!(detect(b"id,title\nA1,abc\xff\n", true), UTF_8);
+        // UTF-8 that happens to decode as GB18030 too, with one GBK line,
+        // stays UTF-8: valid UTF-8 with non-ASCII is almost never GBK.
+        let mut bytes = "A1,纯棉短袖\nA2,纯棉短袖\n".as_bytes().to_vec();
+        assert!(gb18030_errors(&bytes, true) == 0);
+        bytes.extend_from_slice(&GB18030.encode("A3,最好\n").0);
+        assert_eq!(detect(&bytes, true), UTF_8);
     }
 
     #[test]
