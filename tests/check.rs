@@ -522,7 +522,12 @@ fn csv_quirks_crlf_lines_unterminated_quotes_and_colliding_columns() {
     // The lines after it are listings of their own again.
     let ids: Vec<(&str, u64)> = f
         .iter()
-        .map(|f| (f["listing_id"].as_str().unwrap(), f["line"].as_u64().unwrap()))
+        .map(|f| {
+            (
+                f["listing_id"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert!(ids.contains(&("B", 3)), "{ids:?}");
 
