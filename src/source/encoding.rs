@@ -23,9 +23,11 @@
 //! field or line with a [`FieldDecoder`]: a piece that does not decode in
 //! the file's encoding but does in the other one (a GBK row pasted into a
 //! UTF-8 file, or the reverse) is read in the other one with an
-//! `input/mixed-encoding` warning naming the line and field; a piece that
-//! decodes in neither is read with U+FFFD and reported. The usual UTF-8
-//! field costs one validation, as before.
+//! `input/mixed-encoding` warning naming the line and field (in a GB18030
+//! file, valid UTF-8 counts only when most of its non-ASCII characters are
+//! three-byte ones, as Chinese is: short GBK text is often valid UTF-8 of
+//! two-byte letters); a piece that decodes in neither is read with U+FFFD
+//! and reported. The usual UTF-8 field costs one validation, as before.
 
 use std::io::{self, BufRead, BufReader, Read};
 
@@ -82,9 +84,29 @@ pub fn detect(sample: &[u8], at_eof: bool) -> &'static Encoding {
     }
 }
 
-/// Lines of `sample` that only UTF-8 reads (valid UTF-8 with non-ASCII
-/// characters: GBK text almost never is), and lines that only GB18030
-/// reads (not UTF-8, valid GB18030). Lines both or neither read do not
+/// Whether `text`, valid UTF-8, reads as UTF-8 text rather than as GBK
+/// bytes that happen to be valid UTF-8: more of its non-ASCII characters
+/// take three or four bytes (CJK, fullwidth forms, ℃) than two (U+0080 to
+/// U+07FF: Latin-1, Cyrillic, Armenian…). A GBK character whose two bytes
+/// are C2–DF and 80–BF (一叶知山, 小时预约) is a valid two-byte UTF-8
+/// character, so short GBK fields are often valid UTF-8, but as Cyrillic
+/// and Armenian letters; Chinese UTF-8 text is mostly three-byte
+/// characters, with the odd × or · among them.
+fn looks_like_utf8_text(text: &str) -> bool {
+    let (mut wide, mut narrow) = (0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        if c.len_utf8() == 2 {
+            narrow += 1;
+        } else {
+            wide += 1;
+        }
+    }
+    wide > narrow
+}
+
+/// Lines of `sample` that only UTF-8 reads (valid UTF-8 that
+/// [`looks_like_utf8_text`]), and lines that only GB18030 reads (not
+/// UTF-8, valid GB18030). Lines both or neither read do not
 /// vote. The last line, unless the sample is the whole input, may be cut
 /// mid-character.
 fn line_votes(sample: &[u8], at_eof: bool) -> (usize, usize) {
@@ -96,10 +118,11 @@ fn line_votes(sample: &[u8], at_eof: bool) -> (usize, usize) {
         }
         let last = lines.peek().is_none() && !at_eof;
         match std::str::from_utf8(line) {
-            Ok(_) => utf8 += 1,
+            Ok(text) => utf8 += usize::from(looks_like_utf8_text(text)),
             // Cut mid-character: what comes before the cut votes.
             Err(e) if last && e.error_len().is_none() => {
-                utf8 += usize::from(!line[..e.valid_up_to()].is_ascii());
+                let valid = std::str::from_utf8(&line[..e.valid_up_to()]).unwrap_or_default();
+                utf8 += usize::from(looks_like_utf8_text(valid));
             }
             Err(_) if gb18030_errors(line, !last) == 0 => gb18030 += 1,
             Err(_) => {}
@@ -232,7 +255,10 @@ impl FieldDecoder {
             return String::from_utf8_lossy(raw).into_owned();
         }
         if self.mixed {
-            if let Ok(text) = simdutf8::basic::from_utf8(raw) {
+            if let Some(text) = simdutf8::basic::from_utf8(raw)
+                .ok()
+                .filter(|text| looks_like_utf8_text(text))
+            {
                 problems.push(mixed_encoding(
                     place,
                     field,
@@ -598,6 +624,17 @@ mod tests {
             "最好"
         );
         assert_eq!(problems[0].rule, "input/mixed-encoding");
+        // GBK that is valid UTF-8 too, as Cyrillic and Armenian letters,
+        // stays GBK; UTF-8 with a × among Chinese is UTF-8.
+        problems.clear();
+        let brand = GB18030.encode("一叶知山").0.into_owned();
+        assert!(std::str::from_utf8(&brand).is_ok());
+        assert_eq!(gb.decode(&brand, &place, None, &mut problems), "一叶知山");
+        assert_eq!(
+            gb.decode("10×20厘米".as_bytes(), &place, None, &mut problems),
+            "10×20厘米"
+        );
+        assert_eq!(problems.len(), 1);
         // Forced: decoded with replacement characters, reported.
         problems.clear();
         let strict = FieldDecoder {
