@@ -138,11 +138,19 @@ impl<R: BufRead> Source<R> {
     fn consume(&mut self, n: usize) {
         if self.replaying() {
             self.replay_pos += n;
+            if !self.replaying() {
+                // Read again: the buffer (up to the limit) is freed.
+                self.replay = Vec::new();
+                self.replay_pos = 0;
+            }
         } else {
             self.input.consume(n);
         }
     }
 }
+
+/// The largest buffer kept from one record to the next (1 MiB).
+const KEPT_BUFFER: usize = 1 << 20;
 
 /// Reads CSV records from a buffered reader.
 pub struct CsvRecords<R> {
@@ -183,6 +191,13 @@ impl<R: BufRead> CsvRecords<R> {
     pub fn read(&mut self, record: &mut CsvRecord) -> io::Result<bool> {
         record.clear();
         self.raw.clear();
+        // Buffers a large record grew are not kept for the small ones.
+        if self.raw.capacity() > KEPT_BUFFER {
+            self.raw = Vec::new();
+        }
+        if record.data.len() > KEPT_BUFFER {
+            record.data = Vec::new();
+        }
         if !self.skip_line_breaks()? {
             return Ok(false);
         }
@@ -242,7 +257,8 @@ impl<R: BufRead> CsvRecords<R> {
                     // field over several lines; the others (the usual
                     // record) are not looked at again. A record not ended
                     // by the input's end ended at a line break.
-                    let breaks = self.lines.line() - record.line - u64::from(!at_end);
+                    let breaks =
+                        (self.lines.line() - record.line).saturating_sub(u64::from(!at_end));
                     if breaks > 0 {
                         self.check_quotes(record, start, may_resync);
                     }
