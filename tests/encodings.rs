@@ -400,3 +400,21 @@ fn a_gbk_line_in_utf8_json_lines_is_read_and_reported() {
         ]
     );
 }
+
+/// Short GBK text is often valid UTF-8 too (一叶知山 is four Cyrillic and
+/// Armenian letters in UTF-8): in a GBK file it stays GBK, unreported.
+#[test]
+fn gbk_text_that_is_also_valid_utf8_stays_gbk() {
+    let bytes = encoding_rs::GB18030
+        .encode("id,title,brand\nA1,全网最好的茶,一叶知山\nA2,正山小种,一叶知山\n")
+        .0
+        .into_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("brands.csv");
+    std::fs::write(&path, &bytes).unwrap();
+    let (_, found) = line_rules(&path, &[]);
+    assert_eq!(
+        found,
+        [(2, "A1".to_owned(), "absolute/superlative".to_owned())]
+    );
+}
