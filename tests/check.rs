@@ -512,10 +512,24 @@ fn csv_quirks_crlf_lines_unterminated_quotes_and_colliding_columns() {
     let f = jsonl(&stdout);
     assert_eq!(f[0]["rule"], "input/unterminated-quote");
     assert!(
-        f[0]["message"].as_str().unwrap().contains("lines 2–5"),
+        f[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("read to the end of line 2, and reading resumed at line 3"),
         "{}",
         f[0]
     );
+    // The lines after it are listings of their own again.
+    let ids: Vec<(&str, u64)> = f
+        .iter()
+        .map(|f| {
+            (
+                f["listing_id"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(ids.contains(&("B", 3)), "{ids:?}");
 
     let collide = dir.path().join("collide.csv");
     std::fs::write(&collide, "name,title\n最好,第一\n好,好\n").unwrap();

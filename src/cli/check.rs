@@ -151,6 +151,15 @@ pub struct CheckArgs {
     /// input defaults to jsonl).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
+
+    /// The most bytes one CSV/TSV record or JSON Lines line may have
+    /// (suffixes K, M, G: KiB, MiB, GiB; default 16M). A larger one is
+    /// skipped without being held in memory and reported as an
+    /// `input/record-too-large` finding; a quoted field still open at the
+    /// limit is taken as a quote never closed (`input/unterminated-quote`),
+    /// and reading resumes on the line after the one it opened on.
+    #[arg(long, value_name = "SIZE", value_parser = super::packs::parse_size, default_value = "16M")]
+    pub max_record_bytes: u64,
 }
 
 pub(super) fn parse_map(text: &str) -> Result<(String, String), String> {
@@ -423,6 +432,8 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
                 max_cell_bytes: args.max_xlsx_cell_bytes,
             },
             bytes_read: BytesRead::default(),
+            max_record_bytes: usize::try_from(args.max_record_bytes).unwrap_or(usize::MAX),
+            text_fields: ruleset.scan_fields.iter().cloned().collect(),
         },
         progress: !args.quiet && io::stderr().is_terminal(),
         filter: RuleFilter::new(&settings.packs.select, &settings.packs.ignore),

@@ -52,9 +52,9 @@ pub struct PackArgs {
     pub verbose: bool,
 }
 
-/// A size in bytes as `--max-pack-size` takes it: a number, optionally
-/// followed by K, M or G (powers of 1024; a trailing `B` or `iB` is
-/// allowed).
+/// A size in bytes as every `--max-…` flag takes it: a number above 0,
+/// optionally followed by K, M or G (powers of 1024; a trailing `B` or
+/// `iB` is allowed).
 pub(super) fn parse_size(text: &str) -> Result<u64, String> {
     let upper = text.trim().to_ascii_uppercase();
     let bare = upper
@@ -72,7 +72,10 @@ pub(super) fn parse_size(text: &str) -> Result<u64, String> {
         .parse::<u64>()
         .ok()
         .and_then(|n| n.checked_mul(1 << shift))
-        .ok_or_else(|| format!("`{text}` is not a size (bytes, or a number with K, M or G)"))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| {
+            format!("`{text}` is not a size above 0 (bytes, or a number with K, M or G: 16M, 512K)")
+        })
 }
 
 /// Reads, parses and composes the packs the arguments name, and checks

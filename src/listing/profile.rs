@@ -389,6 +389,54 @@ impl FieldMapper {
     }
 }
 
+/// How many headers, and how many characters of each, an
+/// `input/no-text-fields` message quotes.
+const HEADERS_QUOTED: usize = 12;
+const HEADER_CHARS_QUOTED: usize = 40;
+
+/// An `input/no-text-fields` error when no header (`names`: the fields they
+/// map to) maps to any of `text_fields`, the fields rules scan for
+/// wording: such a file would pass every wording rule unread, which is
+/// usually a header in an unexpected encoding or language. `None` when one
+/// does, or when no field is required.
+pub fn no_text_field_problem(
+    line: u64,
+    headers: &[String],
+    names: &[FieldName],
+    text_fields: &[FieldName],
+) -> Option<InputProblem> {
+    if text_fields.is_empty() || names.iter().any(|name| text_fields.contains(name)) {
+        return None;
+    }
+    let mut seen: Vec<String> = headers
+        .iter()
+        .take(HEADERS_QUOTED)
+        .map(|header| {
+            let mut quoted: String = header.chars().take(HEADER_CHARS_QUOTED).collect();
+            if quoted.len() < header.len() {
+                quoted.push('…');
+            }
+            format!("`{quoted}`")
+        })
+        .collect();
+    if headers.len() > HEADERS_QUOTED {
+        seen.push(format!("and {} more", headers.len() - HEADERS_QUOTED));
+    }
+    let fields: Vec<&str> = text_fields.iter().map(|f| &**f).collect();
+    Some(InputProblem::error(
+        "input/no-text-fields",
+        format!(
+            "line {line}: no column of the header maps to a field scanned for wording ({}), \
+             so no wording rule can check this file; headers seen: {}. Map a column with \
+             --map FIELD=HEADER (e.g. --map title=商品名) or choose --profile; a header that \
+             looks garbled is read in the wrong encoding (--encoding)",
+            fields.join(", "),
+            seen.join(", ")
+        ),
+        None,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,6 +495,25 @@ mod tests {
         assert_eq!(&*mapper.field_for("outer_id"), "id");
         assert_eq!(&*mapper.field_for("活动文案"), "promo_text");
         assert!(Profile::named("amazon").is_none());
+    }
+
+    #[test]
+    fn a_header_without_text_fields_is_a_problem() {
+        let text: Vec<FieldName> = vec![Arc::from("title"), Arc::from("description")];
+        let mut m = FieldMapper::generic();
+        let headers = ["sku".to_owned(), "价格".to_owned()];
+        let mapped = m.map_headers(headers.iter().map(String::as_str));
+        let problem = no_text_field_problem(1, &headers, &mapped.names, &text).unwrap();
+        assert_eq!(problem.rule, "input/no-text-fields");
+        assert!(
+            problem.message.contains("`sku`, `价格`"),
+            "{}",
+            problem.message
+        );
+        let headers = ["sku".to_owned(), "商品名称".to_owned()];
+        let mapped = m.map_headers(headers.iter().map(String::as_str));
+        assert!(no_text_field_problem(1, &headers, &mapped.names, &text).is_none());
+        assert!(no_text_field_problem(1, &headers[..1], &mapped.names[..1], &[]).is_none());
     }
 
     #[test]

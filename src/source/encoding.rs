@@ -1,31 +1,48 @@
-//! Text encodings of input files: detection and transcoding to UTF-8.
+//! Text encodings of input files: detection and decoding to UTF-8.
 //!
 //! Exports from Chinese tools are often GB18030/GBK (淘宝助理-style CSVs) or
-//! UTF-16 with a byte-order mark (Excel's "Unicode text"). Detection, unless
-//! `--encoding` forces one: a UTF-8 or UTF-16 BOM decides; otherwise the
-//! first 256 KiB are UTF-8 if they are valid UTF-8, else GB18030 (a superset
-//! of GBK and GB2312) if they decode as GB18030 without errors (in both, a
-//! character cut at the end of the sample does not count against it), else
-//! UTF-8,
-//! whose invalid bytes then become `input/invalid-utf8` findings. Transcoding
-//! streams, so memory stays bounded, and keeps line breaks, so line numbers
-//! are those of the original file. Bytes the encoding cannot decode become
-//! U+FFFD; a record holding one gets an `input/undecodable-bytes` finding
-//! naming its fields, so that nothing is lost silently.
+//! UTF-16 (Excel's "Unicode text"). Detection, unless `--encoding` forces
+//! one, looks at the first 256 KiB: a UTF-8 or UTF-16 byte-order mark
+//! decides; else a pattern of NUL bytes at every other position is UTF-16
+//! without a mark (ASCII is `c 00` in UTF-16LE, `00 c` in UTF-16BE, and
+//! delimiters and line breaks are ASCII); else valid UTF-8 is UTF-8; else
+//! lines vote: GB18030 (a superset of GBK and GB2312) if more lines are
+//! valid GB18030 but not UTF-8 than are valid UTF-8 with non-ASCII
+//! characters, else UTF-8; when no line votes, the one with fewer malformed
+//! sequences, UTF-8 on a tie. A character cut at the end of the sample does
+//! not count as malformed. So a GBK file with one stray byte stays GBK, and
+//! a UTF-8 file with one, or with a few GBK rows, stays UTF-8.
+//!
+//! UTF-16, and GB18030 for whole documents (JSON, YAML, Markdown), is
+//! transcoded as a stream that keeps line breaks, so line numbers are those
+//! of the original file; bytes it cannot decode become U+FFFD, and a record
+//! holding one gets an `input/undecodable-bytes` finding naming its fields.
+//! CSV, TSV and JSON Lines are ASCII-compatible in both UTF-8 and GB18030
+//! (no GB18030 byte of a multi-byte character is a delimiter, quote or line
+//! break), so their readers split records on the raw bytes and decode each
+//! field or line with a [`FieldDecoder`]: a piece that does not decode in
+//! the file's encoding but does in the other one (a GBK row pasted into a
+//! UTF-8 file, or the reverse) is read in the other one with an
+//! `input/mixed-encoding` warning naming the line and field (in a GB18030
+//! file, valid UTF-8 counts only when most of its non-ASCII characters are
+//! three-byte ones, as Chinese is: short GBK text is often valid UTF-8 of
+//! two-byte letters); a piece that decodes in neither is read with U+FFFD
+//! and reported. The usual UTF-8 field costs one validation, as before.
 
 use std::io::{self, BufRead, BufReader, Read};
 
-use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
+use encoding_rs::{DecoderResult, Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
 use super::RawRecord;
 use crate::listing::profile::FieldMapper;
-use crate::listing::InputProblem;
+use crate::listing::{FieldName, InputProblem};
 
 /// `--encoding`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum InputEncoding {
-    /// Detect (BOM, then UTF-8 validity, then GB18030).
+    /// Detect (BOM, UTF-16 NUL pattern, then UTF-8 or GB18030, whichever
+    /// reads more lines).
     Auto,
     /// UTF-8, with or without BOM.
     #[value(name = "utf-8", alias = "utf8")]
@@ -51,32 +68,269 @@ pub fn detect(sample: &[u8], at_eof: bool) -> &'static Encoding {
     if let Some((encoding, _)) = Encoding::for_bom(sample) {
         return encoding;
     }
+    if let Some(utf16) = utf16_by_nul_bytes(sample) {
+        return utf16;
+    }
     match std::str::from_utf8(sample) {
         Ok(_) => UTF_8,
         // A sample that is valid but for a character at its end: the usual
         // UTF-8 file whose sample ends mid-character, or one cut short.
         Err(e) if e.error_len().is_none() => UTF_8,
-        Err(_) if decodes_as_gb18030(sample, at_eof) => GB18030,
-        Err(_) => UTF_8,
+        Err(_) => match line_votes(sample, at_eof) {
+            (utf8, gb18030) if gb18030 > utf8 => GB18030,
+            (0, 0) if gb18030_errors(sample, at_eof) < utf8_errors(sample, at_eof) => GB18030,
+            _ => UTF_8,
+        },
     }
 }
 
-/// Whether `sample`, the start of an input, is GB18030 without a malformed
-/// sequence. Unless the sample is the whole input, a character cut at its
-/// end does not count against it: the decoder is told more may follow.
-fn decodes_as_gb18030(sample: &[u8], at_eof: bool) -> bool {
-    let mut decoder = GB18030.new_decoder_without_bom_handling();
-    let mut out = String::with_capacity(
-        decoder
-            .max_utf8_buffer_length_without_replacement(sample.len())
-            .unwrap_or(sample.len() * 3),
-    );
-    let (result, _) = decoder.decode_to_string_without_replacement(sample, &mut out, at_eof);
-    !matches!(result, encoding_rs::DecoderResult::Malformed(..))
+/// Whether `text`, valid UTF-8, reads as UTF-8 text rather than as GBK
+/// bytes that happen to be valid UTF-8: more of its non-ASCII characters
+/// take three or four bytes (CJK, fullwidth forms, ℃) than two (U+0080 to
+/// U+07FF: Latin-1, Cyrillic, Armenian…). A GBK character whose two bytes
+/// are C2–DF and 80–BF (一叶知山, 小时预约) is a valid two-byte UTF-8
+/// character, so short GBK fields are often valid UTF-8, but as Cyrillic
+/// and Armenian letters; Chinese UTF-8 text is mostly three-byte
+/// characters, with the odd × or · among them.
+fn looks_like_utf8_text(text: &str) -> bool {
+    let (mut wide, mut narrow) = (0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        if c.len_utf8() == 2 {
+            narrow += 1;
+        } else {
+            wide += 1;
+        }
+    }
+    wide > narrow
 }
 
-/// Wraps `input` so that it yields UTF-8. Returns the reader and the
-/// encoding read (UTF-8 input is passed through untouched).
+/// Lines of `sample` that only UTF-8 reads (valid UTF-8 that
+/// [`looks_like_utf8_text`]), and lines that only GB18030 reads (not
+/// UTF-8, valid GB18030). Lines both or neither read do not
+/// vote. The last line, unless the sample is the whole input, may be cut
+/// mid-character.
+fn line_votes(sample: &[u8], at_eof: bool) -> (usize, usize) {
+    let (mut utf8, mut gb18030) = (0, 0);
+    let mut lines = sample.split(|&b| b == b'\n').peekable();
+    while let Some(line) = lines.next() {
+        if line.is_ascii() {
+            continue;
+        }
+        let last = lines.peek().is_none() && !at_eof;
+        match std::str::from_utf8(line) {
+            Ok(text) => utf8 += usize::from(looks_like_utf8_text(text)),
+            // Cut mid-character: what comes before the cut votes.
+            Err(e) if last && e.error_len().is_none() => {
+                let valid = std::str::from_utf8(&line[..e.valid_up_to()]).unwrap_or_default();
+                utf8 += usize::from(looks_like_utf8_text(valid));
+            }
+            Err(_) if gb18030_errors(line, !last) == 0 => gb18030 += 1,
+            Err(_) => {}
+        }
+    }
+    (utf8, gb18030)
+}
+
+/// UTF-16 without a byte-order mark, told by its NUL bytes: ASCII (every
+/// CSV and JSON Lines file has delimiters and line breaks) is `c 00` in
+/// UTF-16LE and `00 c` in UTF-16BE. At least four code units, and one in
+/// 64, must have a NUL on the one side, and four times as many as on the
+/// other (CJK characters such as 一 U+4E00 and 最 U+6700 put a few there).
+/// UTF-8 and GB18030 text has no NUL bytes; binary data has them on both
+/// sides.
+fn utf16_by_nul_bytes(sample: &[u8]) -> Option<&'static Encoding> {
+    memchr::memchr(0, sample)?;
+    let (mut even, mut odd) = (0usize, 0usize);
+    for unit in sample.chunks_exact(2) {
+        even += usize::from(unit[0] == 0);
+        odd += usize::from(unit[1] == 0);
+    }
+    let (encoding, nuls, other_side) = if odd > even {
+        (UTF_16LE, odd, even)
+    } else {
+        (UTF_16BE, even, odd)
+    };
+    let units = sample.len() / 2;
+    (nuls >= 4 && nuls * 64 >= units && other_side * 4 <= nuls).then_some(encoding)
+}
+
+/// Malformed sequences in `sample` read as UTF-8; a sequence cut at the end
+/// counts only when the sample is the whole input.
+fn utf8_errors(sample: &[u8], at_eof: bool) -> usize {
+    let mut errors = 0;
+    let mut rest = sample;
+    while let Err(e) = std::str::from_utf8(rest) {
+        match e.error_len() {
+            Some(len) => {
+                errors += 1;
+                rest = &rest[e.valid_up_to() + len..];
+            }
+            None => {
+                errors += usize::from(at_eof);
+                break;
+            }
+        }
+    }
+    errors
+}
+
+/// Malformed sequences in `sample` read as GB18030; a character cut at the
+/// end counts only when the sample is the whole input.
+fn gb18030_errors(sample: &[u8], at_eof: bool) -> usize {
+    let mut decoder = GB18030.new_decoder_without_bom_handling();
+    // The text is not kept: a small buffer, emptied when full.
+    let mut scratch = String::with_capacity(16 * 1024);
+    let mut errors = 0;
+    let mut rest = sample;
+    loop {
+        let (result, read) =
+            decoder.decode_to_string_without_replacement(rest, &mut scratch, at_eof);
+        rest = &rest[read..];
+        match result {
+            DecoderResult::InputEmpty => return errors,
+            DecoderResult::Malformed(..) => errors += 1,
+            DecoderResult::OutputFull => scratch.clear(),
+        }
+    }
+}
+
+/// How the readers of CSV, TSV and JSON Lines decode a field or line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldDecoder {
+    /// The bytes are GB18030 (else UTF-8).
+    pub gb18030: bool,
+    /// Whether a piece that is not valid in the file's encoding but is in
+    /// the other one is read in that other one (detected encodings);
+    /// otherwise (a forced one) it is decoded with U+FFFD.
+    pub mixed: bool,
+}
+
+impl FieldDecoder {
+    /// UTF-8 without reading other encodings.
+    pub const UTF8_ONLY: FieldDecoder = FieldDecoder {
+        gb18030: false,
+        mixed: false,
+    };
+
+    /// Decodes one piece (a field, a line). `place` names it in messages
+    /// ("line 3, field `title`"); a problem goes to `problems`, carrying
+    /// `field`.
+    pub fn decode(
+        &self,
+        raw: &[u8],
+        place: &dyn Fn() -> String,
+        field: Option<&FieldName>,
+        problems: &mut Vec<InputProblem>,
+    ) -> String {
+        if !self.gb18030 {
+            // The SIMD check answers the usual case.
+            if let Ok(text) = simdutf8::basic::from_utf8(raw) {
+                return text.to_owned();
+            }
+            if self.mixed {
+                if let Some(text) = GB18030.decode_without_bom_handling_and_without_replacement(raw)
+                {
+                    problems.push(mixed_encoding(
+                        place,
+                        field,
+                        "not valid UTF-8, but valid GB18030: read as GB18030 (the file is UTF-8)",
+                    ));
+                    return text.into_owned();
+                }
+            }
+            let valid_up_to = std::str::from_utf8(raw)
+                .err()
+                .map_or(0, |e| e.valid_up_to());
+            problems.push(InputProblem::error(
+                "input/invalid-utf8",
+                format!(
+                    "{}: invalid UTF-8 at byte {valid_up_to} (read with replacement characters)",
+                    place()
+                ),
+                field.cloned(),
+            ));
+            return String::from_utf8_lossy(raw).into_owned();
+        }
+        if raw.is_ascii() {
+            return String::from_utf8_lossy(raw).into_owned();
+        }
+        if self.mixed {
+            if let Some(text) = simdutf8::basic::from_utf8(raw)
+                .ok()
+                .filter(|text| looks_like_utf8_text(text))
+            {
+                problems.push(mixed_encoding(
+                    place,
+                    field,
+                    "valid UTF-8 with non-ASCII characters: read as UTF-8 (the file is GB18030)",
+                ));
+                return text.to_owned();
+            }
+        }
+        if let Some(text) = GB18030.decode_without_bom_handling_and_without_replacement(raw) {
+            return text.into_owned();
+        }
+        problems.push(InputProblem::error(
+            "input/undecodable-bytes",
+            format!(
+                "{}: bytes that are not valid GB18030 at byte {} (read with replacement characters)",
+                place(),
+                gb18030_valid_up_to(raw)
+            ),
+            field.cloned(),
+        ));
+        GB18030.decode_without_bom_handling(raw).0.into_owned()
+    }
+}
+
+/// An `input/mixed-encoding` warning.
+fn mixed_encoding(
+    place: &dyn Fn() -> String,
+    field: Option<&FieldName>,
+    what: &str,
+) -> InputProblem {
+    let mut problem = InputProblem::warning("input/mixed-encoding", format!("{}: {what}", place()));
+    problem.field = field.cloned();
+    problem
+}
+
+/// The offset of the first malformed GB18030 sequence in `raw`.
+fn gb18030_valid_up_to(raw: &[u8]) -> usize {
+    let mut decoder = GB18030.new_decoder_without_bom_handling();
+    let mut scratch = String::with_capacity(16 * 1024);
+    let mut offset = 0;
+    loop {
+        let (result, read) =
+            decoder.decode_to_string_without_replacement(&raw[offset..], &mut scratch, true);
+        offset += read;
+        match result {
+            DecoderResult::Malformed(bad, after) => {
+                return offset - usize::from(bad) - usize::from(after)
+            }
+            DecoderResult::InputEmpty => return raw.len(),
+            DecoderResult::OutputFull => scratch.clear(),
+        }
+    }
+}
+
+/// An input opened as text.
+pub struct TextInput {
+    /// The text: UTF-8, or the raw bytes when `decoder` says GB18030.
+    pub reader: Box<dyn BufRead + Send>,
+    /// The encoding the input was read as.
+    pub encoding: &'static Encoding,
+    /// Whether the text was transcoded to UTF-8 (bytes it could not decode
+    /// are then U+FFFD in it; see [`report_replacements`]).
+    pub transcoded: bool,
+    /// How readers decode the bytes of a record.
+    pub decoder: FieldDecoder,
+}
+
+/// Opens `input` as text: detects its encoding (see the module's
+/// documentation) and returns what readers need to read it.
+/// `gb18030_by_record` says the reader decodes GB18030 itself, record by
+/// record (CSV, TSV, JSON Lines), so such input is passed through; UTF-8
+/// is always passed through, and anything else is transcoded to UTF-8.
 ///
 /// The detection sample is what the first read gives (256 KiB of a file;
 /// of a pipe, what it holds, so that a slow standard input is checked as
@@ -87,11 +341,12 @@ fn decodes_as_gb18030(sample: &[u8], at_eof: bool) -> bool {
 /// is cleared before its first read, which for 256 KiB cost more than
 /// reading a typical catalog file), and a character cut at the file's end
 /// is not excused as cut by the sample.
-pub fn to_utf8<R: Read + Send + 'static>(
+pub fn open_text<R: Read + Send + 'static>(
     mut input: R,
     forced: InputEncoding,
     size: Option<u64>,
-) -> io::Result<(Box<dyn BufRead + Send>, &'static Encoding)> {
+    gb18030_by_record: bool,
+) -> io::Result<TextInput> {
     // Room for the whole file (detection then sees all of it), or the
     // sample; decoding to UTF-8 at most doubles the size.
     let capacity = |factor: u64| {
@@ -114,25 +369,31 @@ pub fn to_utf8<R: Read + Send + 'static>(
         Some((bom, _)) => bom,
         None => encoding,
     };
+    let mixed = forced == InputEncoding::Auto;
     let input = io::Cursor::new(sample).chain(input);
-    if encoding == UTF_8 {
-        return Ok((
-            Box::new(BufReader::with_capacity(capacity(1), input)),
+    let gb18030 = encoding == GB18030 && gb18030_by_record;
+    if encoding == UTF_8 || gb18030 {
+        return Ok(TextInput {
+            reader: Box::new(BufReader::with_capacity(capacity(1), input)),
             encoding,
-        ));
+            transcoded: false,
+            decoder: FieldDecoder { gb18030, mixed },
+        });
     }
     let mut decoded = DecodeReaderBytesBuilder::new()
         .encoding(Some(encoding))
         .bom_override(true)
         .build(input);
     let head = read_head(&mut decoded)?;
-    Ok((
-        Box::new(BufReader::with_capacity(
+    Ok(TextInput {
+        reader: Box::new(BufReader::with_capacity(
             capacity(2),
             io::Cursor::new(head).chain(decoded),
         )),
         encoding,
-    ))
+        transcoded: true,
+        decoder: FieldDecoder::UTF8_ONLY,
+    })
 }
 
 /// The detection sample: one read of up to `limit` bytes, then, unless the
@@ -244,10 +505,10 @@ mod tests {
     use super::*;
 
     fn read_all(bytes: Vec<u8>, forced: InputEncoding) -> (String, &'static str) {
-        let (mut reader, encoding) = to_utf8(io::Cursor::new(bytes), forced, None).unwrap();
+        let mut input = open_text(io::Cursor::new(bytes), forced, None, false).unwrap();
         let mut text = String::new();
-        reader.read_to_string(&mut text).unwrap();
-        (text, encoding.name())
+        input.reader.read_to_string(&mut text).unwrap();
+        (text, input.encoding.name())
     }
 
     #[test]
@@ -297,10 +558,107 @@ mod tests {
                 );
             }
         }
-        // A malformed sequence before the end still rules GB18030 out.
-        let mut bytes = b"a,b\n\x81\x20".to_vec();
-        bytes.extend_from_slice(&GB18030.encode("最").0);
-        assert_eq!(detect(&bytes, false), UTF_8);
+    }
+
+    #[test]
+    fn the_encoding_with_fewer_errors_wins() {
+        // GBK with one stray byte stays GBK.
+        let mut gbk = GB18030
+            .encode("id,title\nA1,最好的坚果\nA2,")
+            .0
+            .into_owned();
+        gbk.push(0xFF);
+        gbk.extend_from_slice(&GB18030.encode("第一品牌\n").0);
+        assert_eq!(detect(&gbk, true), GB18030);
+        // UTF-8 with one stray byte stays UTF-8.
+        let mut utf8 = "id,title\nA1,最好的坚果\nA2,".as_bytes().to_vec();
+        utf8.push(0xFF);
+        utf8.extend_from_slice("第一品牌\n".as_bytes());
+        assert_eq!(detect(&utf8, true), UTF_8);
+        // A tie is UTF-8.
+        assert_eq!(detect(b"id,title\nA1,abc\xff\n", true), UTF_8);
+        // UTF-8 that happens to decode as GB18030 too, with one GBK line,
+        // stays UTF-8: valid UTF-8 with non-ASCII is almost never GBK.
+        let mut bytes = "A1,纯棉短袖\nA2,纯棉短袖\n".as_bytes().to_vec();
+        assert!(gb18030_errors(&bytes, true) == 0);
+        bytes.extend_from_slice(&GB18030.encode("A3,最好\n").0);
+        assert_eq!(detect(&bytes, true), UTF_8);
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_told_by_its_nul_bytes() {
+        let text = "id,title\nA1,最好的坚果一\nA2,全网第一\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        assert_eq!(
+            read_all(le, InputEncoding::Auto),
+            (text.to_owned(), "UTF-16LE")
+        );
+        let be: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(
+            read_all(be, InputEncoding::Auto),
+            (text.to_owned(), "UTF-16BE")
+        );
+        // NUL bytes on both sides are not UTF-16.
+        assert_eq!(detect(&[0; 4096], true), UTF_8);
+        assert_eq!(detect(b"id,title\nA1,a\0b\n", true), UTF_8);
+    }
+
+    #[test]
+    fn mixed_pieces_are_read_in_the_other_encoding_and_reported() {
+        let place = || "line 2, field `title`".to_owned();
+        let gbk = GB18030.encode("最好").0.into_owned();
+        let mut problems = Vec::new();
+        let utf8 = FieldDecoder {
+            gb18030: false,
+            mixed: true,
+        };
+        assert_eq!(utf8.decode(&gbk, &place, None, &mut problems), "最好");
+        assert_eq!(problems[0].rule, "input/mixed-encoding");
+        let gb = FieldDecoder {
+            gb18030: true,
+            mixed: true,
+        };
+        problems.clear();
+        assert_eq!(
+            gb.decode("最好".as_bytes(), &place, None, &mut problems),
+            "最好"
+        );
+        assert_eq!(problems[0].rule, "input/mixed-encoding");
+        // GBK that is valid UTF-8 too, as Cyrillic and Armenian letters,
+        // stays GBK; UTF-8 with a × among Chinese is UTF-8.
+        problems.clear();
+        let brand = GB18030.encode("一叶知山").0.into_owned();
+        assert!(std::str::from_utf8(&brand).is_ok());
+        assert_eq!(gb.decode(&brand, &place, None, &mut problems), "一叶知山");
+        assert_eq!(
+            gb.decode("10×20厘米".as_bytes(), &place, None, &mut problems),
+            "10×20厘米"
+        );
+        assert_eq!(problems.len(), 1);
+        // Forced: decoded with replacement characters, reported.
+        problems.clear();
+        let strict = FieldDecoder {
+            gb18030: false,
+            mixed: false,
+        };
+        assert_eq!(
+            strict
+                .decode(&gbk, &place, None, &mut problems)
+                .matches('\u{FFFD}')
+                .count(),
+            3
+        );
+        assert_eq!(problems[0].rule, "input/invalid-utf8");
+        problems.clear();
+        let mut bad = gbk.clone();
+        bad.insert(2, 0xFF);
+        assert_eq!(gb.decode(&bad, &place, None, &mut problems), "最\u{FFFD}好");
+        assert_eq!(problems[0].rule, "input/undecodable-bytes");
+        assert!(
+            problems[0].message.contains("at byte 2"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]
@@ -322,13 +680,14 @@ mod tests {
 
     #[test]
     fn a_byte_cut_at_the_end_of_the_whole_file_is_not_excused() {
-        let (_, encoding) = to_utf8(
+        let input = open_text(
             io::Cursor::new(b"id,title\nA1,abc\x81".to_vec()),
             InputEncoding::Auto,
             Some(16),
+            false,
         )
         .unwrap();
-        assert_eq!(encoding.name(), "UTF-8");
+        assert_eq!(input.encoding.name(), "UTF-8");
     }
 
     #[test]

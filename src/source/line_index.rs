@@ -1,83 +1,47 @@
-//! Line numbers for readers that only know byte offsets.
+//! Line numbers of text read in pieces.
 //!
-//! The `csv` crate reports where a record starts as the position where it
-//! began reading it, which lies before the line break that ended the previous
-//! record (`\r\n` files) and before any blank lines. [`LineTracker`] watches
-//! the bytes going past and answers "on which line does the record starting
-//! near byte N really begin", keeping only the offsets of line breaks and
-//! quotes not yet asked about, so memory stays bounded.
+//! A line ends at `\n`, at `\r\n` or at a lone `\r` (old Mac exports), so
+//! a file with any of these endings numbers its lines as an editor does.
+//! [`LineCounter`] is fed the bytes in order, in pieces of any size; a
+//! `\r\n` cut between two pieces still counts once.
 
-use std::collections::VecDeque;
-use std::io::{self, Read};
-
-/// A reader wrapper that remembers where line breaks and quotes are.
-#[derive(Debug)]
-pub struct LineTracker<R> {
-    inner: R,
-    offset: u64,
-    /// Offsets of `\r`, `\n` and `"` not yet passed by a query.
-    marks: VecDeque<(u64, u8)>,
-    /// Line breaks before the last queried offset.
-    newlines: u64,
-    total_newlines: u64,
+/// Counts line breaks in bytes fed in order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LineCounter {
+    /// Line breaks seen.
+    breaks: u64,
+    /// Whether the last byte fed was `\r`, so that a `\n` first in the next
+    /// piece completes that break instead of starting another.
+    after_cr: bool,
 }
 
-impl<R> LineTracker<R> {
-    /// Wraps a reader.
-    pub fn new(inner: R) -> Self {
-        Self {
-            inner,
-            offset: 0,
-            marks: VecDeque::new(),
-            newlines: 0,
-            total_newlines: 0,
-        }
+impl LineCounter {
+    /// A counter at the start of line 1.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// The 1-based line of the first byte at or after `start` that is not a
-    /// line break, and that byte's offset. Offsets must be asked in order.
-    pub fn locate(&mut self, start: u64) -> (u64, u64) {
-        while let Some(&(at, byte)) = self.marks.front() {
-            if at >= start {
-                break;
-            }
-            self.newlines += u64::from(byte == b'\n');
-            self.marks.pop_front();
-        }
-        let mut content = start;
-        while let Some(&(at, byte)) = self.marks.front() {
-            if at != content || byte == b'"' {
-                break;
-            }
-            self.newlines += u64::from(byte == b'\n');
-            self.marks.pop_front();
-            content += 1;
-        }
-        (self.newlines + 1, content)
+    /// The 1-based number of the line the next byte fed is on.
+    pub fn line(&self) -> u64 {
+        self.breaks + 1
     }
 
-    /// Number of `"` bytes read at or after the last located record start.
-    pub fn quotes_since_last_record(&self) -> usize {
-        self.marks.iter().filter(|(_, b)| *b == b'"').count()
-    }
-
-    /// The number of the last line read so far.
-    pub fn last_line(&self) -> u64 {
-        self.total_newlines + 1
-    }
-}
-
-impl<R: Read> Read for LineTracker<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        for (i, &byte) in buf[..n].iter().enumerate() {
-            if matches!(byte, b'\r' | b'\n' | b'"') {
-                self.marks.push_back((self.offset + i as u64, byte));
-                self.total_newlines += u64::from(byte == b'\n');
+    /// Counts the line breaks in the next piece of the text.
+    pub fn advance(&mut self, bytes: &[u8]) {
+        let Some(&last) = bytes.last() else {
+            return;
+        };
+        for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            let completes_crlf = bytes[at] == b'\n'
+                && match at.checked_sub(1) {
+                    Some(before) => bytes[before] == b'\r',
+                    None => self.after_cr,
+                };
+            if !completes_crlf {
+                self.breaks += 1;
             }
         }
-        self.offset += n as u64;
-        Ok(n)
+        self.after_cr = last == b'\r';
     }
 }
 
@@ -85,16 +49,26 @@ impl<R: Read> Read for LineTracker<R> {
 mod tests {
     use super::*;
 
+    fn lines_after(pieces: &[&[u8]]) -> u64 {
+        let mut counter = LineCounter::new();
+        for piece in pieces {
+            counter.advance(piece);
+        }
+        counter.line()
+    }
+
     #[test]
-    fn locates_lines_past_crlf_and_blank_lines() {
-        let data = b"a,b\r\n\r\nc,\"d\"\r\n";
-        let mut t = LineTracker::new(&data[..]);
-        let mut sink = Vec::new();
-        t.read_to_end(&mut sink).unwrap();
-        assert_eq!(t.locate(0), (1, 0));
-        // The csv crate would report the record "c" at the `\n` of line 1.
-        assert_eq!(t.locate(4), (3, 7));
-        assert_eq!(t.quotes_since_last_record(), 2);
-        assert_eq!(t.last_line(), 4);
+    fn counts_lf_crlf_and_lone_cr_alike() {
+        assert_eq!(lines_after(&[b"a\nb\nc"]), 3);
+        assert_eq!(lines_after(&[b"a\r\nb\r\nc"]), 3);
+        assert_eq!(lines_after(&[b"a\rb\rc"]), 3);
+        assert_eq!(lines_after(&[b"a\r\rb\n\nc\r\n"]), 6);
+    }
+
+    #[test]
+    fn a_crlf_cut_between_pieces_counts_once() {
+        assert_eq!(lines_after(&[b"a\r", b"\nb"]), 2);
+        assert_eq!(lines_after(&[b"a\r", b"", b"\nb"]), 2);
+        assert_eq!(lines_after(&[b"a\r", b"b\n"]), 3);
     }
 }

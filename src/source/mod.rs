@@ -7,6 +7,7 @@
 
 mod catalog;
 mod csv;
+mod csv_record;
 mod encoding;
 mod flat_json;
 mod flatten;
@@ -23,13 +24,14 @@ use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use self::csv::DEFAULT_MAX_RECORD_BYTES;
 pub use encoding::InputEncoding;
 pub use flatten::flatten_json_object;
 pub use walk::{expand_inputs, WalkFilter};
 pub use xlsx::XlsxLimits;
 
 use crate::listing::profile::{FieldMapper, Profile};
-use crate::listing::Listing;
+use crate::listing::{FieldName, Listing};
 use crate::progress::BytesRead;
 
 /// A stream of listings from one input.
@@ -112,7 +114,7 @@ impl RawRecord {
                 line,
                 record,
                 bytes,
-            } => jsonl::parse_json_line(&file, line, record, &bytes, mapper),
+            } => jsonl::parse_json_line(&file, line, record, &bytes, mapper, true),
             RawRecord::CatalogFile { file, kind, bytes } => {
                 catalog::parse_catalog_file(file, kind, bytes, mapper)
             }
@@ -241,7 +243,8 @@ pub enum SourceError {
 }
 
 /// How inputs are read: `--input-format`, `--encoding`, `--profile` and
-/// `--map`, `--sheet`, `--max-xlsx-bytes`, `--max-xlsx-cell-bytes`.
+/// `--map`, `--sheet`, `--max-xlsx-bytes`, `--max-xlsx-cell-bytes`,
+/// `--max-record-bytes`.
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// Format forced for every input.
@@ -256,6 +259,12 @@ pub struct ReadOptions {
     pub xlsx_limits: XlsxLimits,
     /// Where to count bytes read, for progress.
     pub bytes_read: BytesRead,
+    /// The most bytes a CSV/TSV record or JSON Lines line may have; a
+    /// larger one is skipped and reported.
+    pub max_record_bytes: usize,
+    /// The fields rules scan for wording: a CSV/TSV header that maps none
+    /// of them is reported (empty: not checked).
+    pub text_fields: Arc<[FieldName]>,
 }
 
 impl Default for ReadOptions {
@@ -267,8 +276,21 @@ impl Default for ReadOptions {
             sheet: None,
             xlsx_limits: XlsxLimits::default(),
             bytes_read: BytesRead::default(),
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            text_fields: crate::engine::DEFAULT_FIELDS
+                .iter()
+                .map(|f| Arc::from(*f))
+                .collect(),
         }
     }
+}
+
+/// What the reader of one input needs besides its bytes.
+struct ReaderSetup<'a> {
+    profile: &'a Arc<Profile>,
+    decoder: encoding::FieldDecoder,
+    max_record_bytes: usize,
+    text_fields: Arc<[FieldName]>,
 }
 
 /// Opens an input, decoding text to UTF-8 (see [`encoding`]), and returns
@@ -312,13 +334,24 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceEr
         );
         return Ok(Box::new(records.into_iter()));
     }
-    let (reader, encoding) = encoding::to_utf8(reader, options.encoding, size).map_err(io_error)?;
-    let mut records = read_raw_records(reader, file, format, profile);
-    if encoding != encoding_rs::UTF_8 {
+    let by_record = matches!(
+        format,
+        InputFormat::Csv | InputFormat::Tsv | InputFormat::Jsonl
+    );
+    let text = encoding::open_text(reader, options.encoding, size, by_record).map_err(io_error)?;
+    let setup = ReaderSetup {
+        profile,
+        decoder: text.decoder,
+        max_record_bytes: options.max_record_bytes,
+        text_fields: options.text_fields.clone(),
+    };
+    let mut records = raw_records(text.reader, file, format, &setup);
+    if text.transcoded {
         let mut mapper = FieldMapper::new(profile.clone());
-        records = Box::new(records.map(move |record| {
-            encoding::report_replacements(record, encoding.name(), &mut mapper)
-        }));
+        let name = text.encoding.name();
+        records = Box::new(
+            records.map(move |record| encoding::report_replacements(record, name, &mut mapper)),
+        );
     }
     Ok(if profile.name == "shopify" {
         Box::new(shopify::GroupVariants::new(records))
@@ -329,28 +362,32 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceEr
 
 /// Reads raw records of a known format from any buffered reader; `file` is
 /// the name findings will carry.
-pub fn read_raw_records<R: BufRead + Send + 'static>(
+fn raw_records<R: BufRead + Send + 'static>(
     mut reader: R,
     file: Arc<str>,
     format: InputFormat,
-    profile: &Arc<Profile>,
+    setup: &ReaderSetup,
 ) -> RawRecords {
+    let profile = setup.profile;
+    let limit = setup.max_record_bytes;
+    let csv = |reader, delimiter| {
+        csv::CsvListings::new(reader, file.clone(), delimiter, limit)
+            .with_profile(profile.clone())
+            .with_decoder(setup.decoder)
+            .with_text_fields(setup.text_fields.clone())
+            .map(RawRecord::Parsed)
+    };
     // A `.csv` that is really tab-separated (淘宝助理 data packages, Excel's
     // "Unicode text") is read as such: the header line decides.
     let header_line = first_header_line(&mut reader);
     let catalog = |reader, kind| catalog::catalog_record(reader, file.clone(), kind).into_iter();
     match format {
-        InputFormat::Csv => Box::new(
-            csv::CsvListings::new(reader, file.clone(), sniff_delimiter(&header_line))
-                .with_profile(profile.clone())
-                .map(RawRecord::Parsed),
+        InputFormat::Csv => Box::new(csv(reader, sniff_delimiter(&header_line))),
+        InputFormat::Tsv => Box::new(csv(reader, b'\t')),
+        InputFormat::Jsonl => Box::new(
+            jsonl::JsonlLines::new(reader, file, limit)
+                .with_decoder(setup.decoder, profile.clone()),
         ),
-        InputFormat::Tsv => Box::new(
-            csv::CsvListings::new(reader, file.clone(), b'\t')
-                .with_profile(profile.clone())
-                .map(RawRecord::Parsed),
-        ),
-        InputFormat::Jsonl => Box::new(jsonl::JsonlLines::new(reader, file)),
         InputFormat::Json => json::json_records(reader, file),
         InputFormat::Yaml => Box::new(catalog(reader, catalog::CatalogKind::Yaml)),
         InputFormat::Markdown => Box::new(catalog(reader, catalog::CatalogKind::Markdown)),
@@ -389,8 +426,12 @@ pub fn read_listings<R: BufRead + Send + 'static>(
     format: InputFormat,
 ) -> Listings {
     let mut mapper = FieldMapper::generic();
-    Box::new(
-        read_raw_records(reader, file, format, &Profile::generic())
-            .map(move |r| r.into_listing(&mut mapper)),
-    )
+    let profile = Profile::generic();
+    let setup = ReaderSetup {
+        profile: &profile,
+        decoder: encoding::FieldDecoder::UTF8_ONLY,
+        max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+        text_fields: Arc::from(Vec::new()),
+    };
+    Box::new(raw_records(reader, file, format, &setup).map(move |r| r.into_listing(&mut mapper)))
 }
