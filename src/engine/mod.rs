@@ -127,11 +127,26 @@ struct FieldScan {
     occurrences: Vec<Occurrence>,
 }
 
+/// The scan of a further value of a scanned field: a record that repeats
+/// a key (see [`Listing::push_field`]) has each value scanned for wording.
+#[derive(Debug, Default)]
+struct RepeatScan {
+    /// Index of the field in [`Ruleset::scan_fields`].
+    field_index: usize,
+    /// Where the value is in [`Listing::fields`].
+    position: usize,
+    scan: FieldScan,
+}
+
 /// Per-thread buffers reused across listings.
 #[derive(Debug, Default)]
 pub struct Scratch {
     normalizer: Normalizer,
     fields: Vec<FieldScan>,
+    /// Scans of further values; the first `repeat_count` are this
+    /// listing's (the others are buffers kept for reuse).
+    repeats: Vec<RepeatScan>,
+    repeat_count: usize,
     contains_hits: Vec<bool>,
     applies: Vec<Option<bool>>,
     candidates: Vec<Hit>,
@@ -167,6 +182,8 @@ impl Ruleset {
         self.scan_fields(listing, scratch);
         let Scratch {
             fields,
+            repeats,
+            repeat_count,
             contains_hits,
             applies,
             candidates,
@@ -182,6 +199,7 @@ impl Ruleset {
         let mut out = Findings {
             listing,
             key: None,
+            id: None,
             findings: Vec::new(),
             strings: Some(strings),
         };
@@ -204,7 +222,15 @@ impl Ruleset {
                     .is_none_or(|c| evaluator.holds(c))
             })
         };
-        for (field_index, scan) in fields.iter().enumerate() {
+        // Every value of a field is scanned for wording; triggers of
+        // disclosures, like conditions, prices and required fields, look
+        // at the field's own value only.
+        let scans = fields.iter().enumerate().map(|(i, scan)| (i, None, scan));
+        let repeated = repeats[..*repeat_count]
+            .iter()
+            .map(|r| (r.field_index, Some(r.position), &r.scan));
+        for (field_index, repeat, scan) in scans.chain(repeated) {
+            let own_value = repeat.is_none();
             if !scan.present || scan.occurrences.is_empty() {
                 continue;
             }
@@ -228,7 +254,7 @@ impl Ruleset {
                         }
                     }
                     PatternUse::Trigger { rule, term } => {
-                        let first_seen = triggers[rule as usize].is_none();
+                        let first_seen = own_value && triggers[rule as usize].is_none();
                         if first_seen
                             && self.rules[rule as usize].scans[field_index]
                             && applies_to(rule)
@@ -239,7 +265,7 @@ impl Ruleset {
                         }
                     }
                     PatternUse::ItemTerm { rule, item } => {
-                        if self.rules[rule as usize].scans[field_index] {
+                        if own_value && self.rules[rule as usize].scans[field_index] {
                             item_terms.push((rule, item));
                         }
                     }
@@ -267,7 +293,10 @@ impl Ruleset {
             }
             let selected = hits::select(&self.rules, std::mem::take(candidates), &scan.occurrences);
             let field = &self.scan_fields[field_index];
-            let value = listing.get(field).unwrap_or_default();
+            let value = match repeat {
+                None => listing.get(field).unwrap_or_default(),
+                Some(position) => listing.fields[position].1.as_str(),
+            };
             let source: Option<Arc<str>> = self.settings.keep_sources.then(|| Arc::from(value));
             for hit in selected {
                 self.push_text_hit(&mut out, &hit, field, value, &scan.normalized, &source);
@@ -319,6 +348,7 @@ impl Ruleset {
         let mut out = Findings {
             listing: record,
             key: None,
+            id: None,
             findings: Vec::new(),
             strings: None,
         };
@@ -546,10 +576,35 @@ impl Ruleset {
         scratch
             .contains_hits
             .resize(self.conditions.contains.len(), false);
+        scratch.repeat_count = 0;
         for (field_index, field) in self.scan_fields.iter().enumerate() {
+            let mut values = listing
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, (name, _))| name.len() == field.len() && name == field);
+            let value = values.next().map_or("", |(_, (_, v))| v.as_str());
+            for (position, (_, repeat)) in values {
+                if repeat.is_empty() {
+                    continue;
+                }
+                if scratch.repeat_count == scratch.repeats.len() {
+                    scratch.repeats.push(RepeatScan::default());
+                }
+                let slot = &mut scratch.repeats[scratch.repeat_count];
+                scratch.repeat_count += 1;
+                slot.field_index = field_index;
+                slot.position = position;
+                slot.scan.present = true;
+                slot.scan.occurrences.clear();
+                scratch
+                    .normalizer
+                    .normalize_into(repeat, &mut slot.scan.normalized);
+                self.matcher
+                    .scan(&slot.scan.normalized, &mut slot.scan.occurrences);
+            }
             let scan = &mut scratch.fields[field_index];
             scan.occurrences.clear();
-            let value = listing.get(field).unwrap_or_default();
             scan.present = !value.is_empty();
             if !scan.present {
                 continue;
@@ -597,13 +652,14 @@ impl Ruleset {
             "field" => field,
             _ => "",
         });
-        out.push(
+        out.push_found_in(
             rule,
             message,
             suggestion,
             Some(field_name),
             Some((start, end)),
             source.clone(),
+            value,
         );
     }
 }
@@ -612,6 +668,9 @@ impl Ruleset {
 struct Findings<'a> {
     listing: &'a Listing,
     key: Option<String>,
+    /// The listing's id, looked up once (a listing may have many fields
+    /// and many findings).
+    id: Option<Option<String>>,
     findings: Vec<Finding>,
     /// The worker's copies of shared strings, when checking in a worker.
     strings: Option<&'a mut LocalStrings>,
@@ -632,6 +691,13 @@ impl Findings<'_> {
         self.key.get_or_insert_with(|| listing.key())
     }
 
+    fn listing_id(&mut self) -> Option<String> {
+        let listing = self.listing;
+        self.id
+            .get_or_insert_with(|| listing.id().map(str::to_owned))
+            .clone()
+    }
+
     fn push(
         &mut self,
         rule: &Rule,
@@ -642,10 +708,34 @@ impl Findings<'_> {
         source: Option<Arc<str>>,
     ) {
         let listing = self.listing;
+        let value = field.as_deref().and_then(|f| listing.get(f));
+        self.push_found_in(
+            rule,
+            message,
+            suggestion,
+            field,
+            span,
+            source,
+            value.unwrap_or_default(),
+        );
+    }
+
+    /// Like [`Self::push`], for a span of `value`, one of the field's
+    /// values (see [`Listing::values`]).
+    #[allow(clippy::too_many_arguments)]
+    fn push_found_in(
+        &mut self,
+        rule: &Rule,
+        message: String,
+        suggestion: Option<Arc<str>>,
+        field: Option<Arc<str>>,
+        span: Option<(usize, usize)>,
+        source: Option<Arc<str>>,
+        value: &str,
+    ) {
+        let listing = self.listing;
         let text = match (&field, span) {
-            (Some(f), Some((start, end))) => {
-                Some(char_slice(listing.get(f).unwrap_or_default(), start, end).to_owned())
-            }
+            (Some(_), Some((start, end))) => Some(char_slice(value, start, end).to_owned()),
             _ => None,
         };
         let fingerprint = fingerprint(&rule.id, self.key(), field.as_deref(), text.as_deref());
@@ -660,7 +750,7 @@ impl Findings<'_> {
             file: self.share(&listing.file),
             line: listing.line,
             record: listing.record,
-            listing_id: listing.id().map(str::to_owned),
+            listing_id: self.listing_id(),
             field,
             start: span.map(|s| s.0),
             end: span.map(|s| s.1),
@@ -690,6 +780,7 @@ impl Findings<'_> {
             Some(&problem.message),
         );
         let file = self.share(&listing.file);
+        let listing_id = self.listing_id();
         self.findings.push(Finding {
             rule: Arc::from(problem.rule),
             pack: Arc::from(INPUT_CATEGORY),
@@ -703,7 +794,7 @@ impl Findings<'_> {
             file,
             line: listing.line,
             record: listing.record,
-            listing_id: listing.id().map(str::to_owned),
+            listing_id,
             field: problem.field.clone(),
             start: None,
             end: None,

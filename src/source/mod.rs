@@ -8,11 +8,13 @@
 mod catalog;
 mod csv;
 mod encoding;
-mod flat_json;
 mod flatten;
 mod json;
+mod json_fields;
+mod json_record;
 mod jsonl;
 mod line_index;
+mod repeated;
 mod shopify;
 mod walk;
 mod xlsx;
@@ -52,6 +54,17 @@ pub enum RawRecord {
         /// 1-based record number.
         record: u64,
         /// The line's bytes.
+        bytes: Vec<u8>,
+    },
+    /// One element of a JSON array document, not yet parsed.
+    JsonElement {
+        /// Input name.
+        file: Arc<str>,
+        /// Where the element starts.
+        start: json_record::Start,
+        /// 1-based record number.
+        record: u64,
+        /// The element's bytes.
         bytes: Vec<u8>,
     },
     /// A catalog file's contents, not yet parsed (one listing per file).
@@ -96,7 +109,9 @@ impl RawRecord {
     pub fn input_bytes(&self) -> usize {
         match self {
             RawRecord::Parsed(listing) => listing.fields.iter().map(|(_, v)| v.len()).sum(),
-            RawRecord::JsonLine { bytes, .. } | RawRecord::CatalogFile { bytes, .. } => bytes.len(),
+            RawRecord::JsonLine { bytes, .. }
+            | RawRecord::JsonElement { bytes, .. }
+            | RawRecord::CatalogFile { bytes, .. } => bytes.len(),
         }
     }
 
@@ -110,7 +125,19 @@ impl RawRecord {
                 line,
                 record,
                 bytes,
-            } => jsonl::parse_json_line(&file, line, record, &bytes, mapper),
+            } => json_record::parse_json_record(
+                &file,
+                json_record::Start::line(line),
+                record,
+                &bytes,
+                mapper,
+            ),
+            RawRecord::JsonElement {
+                file,
+                start,
+                record,
+                bytes,
+            } => json_record::parse_json_record(&file, start, record, &bytes, mapper),
             RawRecord::CatalogFile { file, kind, bytes } => {
                 catalog::parse_catalog_file(file, kind, bytes, mapper)
             }
