@@ -7,6 +7,7 @@
 
 mod catalog;
 mod csv;
+mod empty;
 mod encoding;
 mod flatten;
 mod json;
@@ -212,6 +213,13 @@ pub enum SourceError {
         /// The underlying error.
         source: io::Error,
     },
+    /// Standard input delivered no byte at all.
+    #[error("standard input is empty: there is nothing to check")]
+    #[diagnostic(
+        code(listlint::input::empty_stdin),
+        help("pipe listings in (`listlint check - < listings.jsonl`), or name the files to check; an empty pipe usually means the command before it failed")
+    )]
+    EmptyStdin,
     /// Nothing to check: the paths hold no file of a known format.
     #[error("no listing files found in {paths}")]
     #[diagnostic(
@@ -272,7 +280,7 @@ impl Default for ReadOptions {
 }
 
 /// Opens an input, decoding text to UTF-8 (see [`encoding`]), and returns
-/// its raw records.
+/// its raw records; an input without any says so (see [`empty`]).
 pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceError> {
     let forced = options.format;
     let profile = &options.profile;
@@ -302,23 +310,30 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceEr
         Input::Stdin => (Box::new(io::stdin()), None),
     };
     let file: Arc<str> = Arc::from(name.as_str());
+    if size == Some(0) {
+        return Ok(Box::new(std::iter::once(empty::empty_file(&file))));
+    }
     if format == InputFormat::Xlsx {
         let records = xlsx::xlsx_records(reader, file, options.sheet.as_deref(), profile);
         return Ok(Box::new(records.into_iter()));
     }
-    let (reader, encoding) = encoding::to_utf8(reader, options.encoding, size).map_err(io_error)?;
-    let mut records = read_raw_records(reader, file, format, profile);
+    let (mut reader, encoding) =
+        encoding::to_utf8(reader, options.encoding, size).map_err(io_error)?;
+    if *input == Input::Stdin && reader.fill_buf().map_err(io_error)?.is_empty() {
+        return Err(SourceError::EmptyStdin);
+    }
+    let (reader, content) = empty::NoteContent::new(reader);
+    let mut records = read_raw_records(reader, file.clone(), format, profile);
     if encoding != encoding_rs::UTF_8 {
         let mut mapper = FieldMapper::new(profile.clone());
         records = Box::new(records.map(move |record| {
             encoding::report_replacements(record, encoding.name(), &mut mapper)
         }));
     }
-    Ok(if profile.name == "shopify" {
-        Box::new(shopify::GroupVariants::new(records))
-    } else {
-        records
-    })
+    if profile.name == "shopify" {
+        records = Box::new(shopify::GroupVariants::new(records));
+    }
+    Ok(Box::new(empty::SayWhenEmpty::new(records, file, content)))
 }
 
 /// Reads raw records of a known format from any buffered reader; `file` is
