@@ -239,3 +239,43 @@ fn errors_in_json_array_elements_give_the_line_and_column_in_the_file() {
         ]
     );
 }
+
+#[test]
+fn yaml_catalog_scalars_keep_their_written_form() {
+    let (_, findings) = check_files(
+        &[
+            ("a.yaml", "id: 00123\ntitle: 最好\nsize: NO\n"),
+            ("b.yaml", "id: 0123\ntitle: 最好\n"),
+            ("c.md", "---\nid: 1.10\ntitle: 最好\n---\n"),
+        ],
+        &[],
+    );
+    let ids: Vec<&str> = findings
+        .iter()
+        .map(|f| f["listing_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["00123", "0123", "1.10"]);
+}
+
+#[test]
+fn a_repeated_key_in_yaml_front_matter_is_read_like_json() {
+    let (_, findings) = check_files(
+        &[(
+            "p.md",
+            "---\nid: M-1\ntitle: 最好的杯子\ntitle: 保温杯\n---\n正文\n",
+        )],
+        &[],
+    );
+    assert_eq!(
+        rule_field_text(&findings),
+        owned(&[
+            ("input/duplicate-key", "title", "-"),
+            ("test/superlative", "title", "最好"),
+        ])
+    );
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("line 2: key `title` is given 2 times (lines 3, 4)"),
+        "{message}"
+    );
+}

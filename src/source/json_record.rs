@@ -8,10 +8,9 @@
 use std::sync::Arc;
 
 use super::json_fields::{read_json_text, JsonText};
-use super::repeated::split_repeated;
+use super::repeated::map_fields;
 use crate::listing::profile::FieldMapper;
-use crate::listing::{FieldName, InputProblem, Listing};
-use crate::pack::schema::Severity;
+use crate::listing::{InputProblem, Listing};
 
 /// Where a record's text starts in its file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,9 +41,6 @@ impl Start {
         }
     }
 }
-
-/// How many places of a repeated key a message names.
-const SHOWN_PLACES: usize = 10;
 
 /// Parses one JSON record into a listing; a record that is not a JSON
 /// object becomes a listing carrying the problem.
@@ -100,40 +96,21 @@ pub fn parse_json_record(
         }
     };
     let offsets = fields.offsets;
-    let split = split_repeated(fields.pairs);
-    let mut listing_fields = mapper.map_pairs(split.fields, Some(line), &mut problems);
-    for (index, positions) in &split.repeats {
-        let name: FieldName = listing_fields[*index].0.clone();
-        // Lines of the first few places, counted on from one to the next.
-        let mut lines: Vec<String> = Vec::new();
+    let text_bytes = text.as_bytes();
+    // Lines of the places named, counted on from one to the next.
+    let lines_of = |places: &[usize]| {
         let mut counted = (0, start.line);
-        for &p in positions.iter().take(SHOWN_PLACES) {
-            let newlines = memchr::memchr_iter(
-                b'\n',
-                &text.as_bytes()[counted.0..offsets[p].max(counted.0)],
-            )
-            .count();
-            counted = (offsets[p].max(counted.0), counted.1 + newlines as u64);
-            lines.push(counted.1.to_string());
-        }
-        if positions.len() > SHOWN_PLACES {
-            lines.push("…".to_owned());
-        }
-        problems.push(InputProblem {
-            rule: "input/duplicate-key",
-            severity: Severity::Warning,
-            message: format!(
-                "line {line}: key `{name}` is given {} times (lines {}); the last value is the field's value, and every value is scanned for wording",
-                positions.len(),
-                lines.join(", ")
-            ),
-            field: Some(name),
-        });
-    }
-    for (index, value) in split.earlier {
-        let name = listing_fields[index].0.clone();
-        listing_fields.push((name, value));
-    }
+        places
+            .iter()
+            .map(|&p| {
+                let to = offsets[p].max(counted.0);
+                counted.1 += memchr::memchr_iter(b'\n', &text_bytes[counted.0..to]).count() as u64;
+                counted.0 = to;
+                counted.1
+            })
+            .collect()
+    };
+    let listing_fields = map_fields(fields.pairs, line, lines_of, mapper, &mut problems);
     Listing {
         file: file.clone(),
         line,

@@ -10,6 +10,65 @@
 
 use std::collections::HashMap;
 
+use crate::listing::profile::FieldMapper;
+use crate::listing::{FieldName, InputProblem};
+use crate::pack::schema::Severity;
+
+/// How many places of a repeated key a message names.
+const SHOWN_PLACES: usize = 10;
+
+/// Maps a record's flattened pairs to listing fields (see
+/// [`FieldMapper::map_pairs`]), the earlier values of a repeated name
+/// after them under the same name, and reports each repeated name as an
+/// `input/duplicate-key` warning. `lines_of` gives the lines of pairs (by
+/// index, ascending) for the message.
+pub fn map_fields<K: AsRef<str>>(
+    pairs: Vec<(K, String)>,
+    line: u64,
+    lines_of: impl FnOnce(&[usize]) -> Vec<u64>,
+    mapper: &mut FieldMapper,
+    problems: &mut Vec<InputProblem>,
+) -> Vec<(FieldName, String)> {
+    let split = split_repeated(pairs);
+    let mut fields = mapper.map_pairs(split.fields, Some(line), problems);
+    if split.repeats.is_empty() {
+        return fields;
+    }
+    let mut shown: Vec<usize> = split
+        .repeats
+        .iter()
+        .flat_map(|(_, at)| at.iter().take(SHOWN_PLACES).copied())
+        .collect();
+    shown.sort_unstable();
+    let lines: HashMap<usize, u64> = shown.iter().copied().zip(lines_of(&shown)).collect();
+    for (index, places) in &split.repeats {
+        let name = fields[*index].0.clone();
+        let mut named: Vec<String> = places
+            .iter()
+            .take(SHOWN_PLACES)
+            .map(|p| lines.get(p).map_or_else(|| "?".to_owned(), u64::to_string))
+            .collect();
+        if places.len() > SHOWN_PLACES {
+            named.push("…".to_owned());
+        }
+        problems.push(InputProblem {
+            rule: "input/duplicate-key",
+            severity: Severity::Warning,
+            message: format!(
+                "line {line}: key `{name}` is given {} times (lines {}); the last value is the field's value, and every value is scanned for wording",
+                places.len(),
+                named.join(", ")
+            ),
+            field: Some(name),
+        });
+    }
+    for (index, value) in split.earlier {
+        let name = fields[index].0.clone();
+        fields.push((name, value));
+    }
+    fields
+}
+
 /// A record's `(name, value)` pairs with repeated names sorted out.
 #[derive(Debug)]
 pub struct Split<K> {
