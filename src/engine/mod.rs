@@ -134,11 +134,26 @@ struct FieldScan {
     occurrences: Vec<Occurrence>,
 }
 
+/// The scan of a further value of a scanned field: a record that repeats
+/// a key (see [`Listing::push_field`]) has each value scanned for wording.
+#[derive(Debug, Default)]
+struct RepeatScan {
+    /// Index of the field in [`Ruleset::scan_fields`].
+    field_index: usize,
+    /// Where the value is in [`Listing::fields`].
+    position: usize,
+    scan: FieldScan,
+}
+
 /// Per-thread buffers reused across listings.
 #[derive(Debug, Default)]
 pub struct Scratch {
     normalizer: Normalizer,
     fields: Vec<FieldScan>,
+    /// Scans of further values; the first `repeat_count` are this
+    /// listing's (the others are buffers kept for reuse).
+    repeats: Vec<RepeatScan>,
+    repeat_count: usize,
     contains_hits: Vec<bool>,
     applies: Vec<Option<bool>>,
     candidates: Vec<Hit>,
@@ -176,6 +191,8 @@ impl Ruleset {
         self.scan_fields(listing, scratch);
         let Scratch {
             fields,
+            repeats,
+            repeat_count,
             contains_hits,
             applies,
             candidates,
@@ -192,6 +209,7 @@ impl Ruleset {
         let mut out = Findings {
             listing,
             key: None,
+            id: None,
             findings: Vec::new(),
             strings: Some(strings),
         };
@@ -217,7 +235,15 @@ impl Ruleset {
                     .is_none_or(|c| evaluator.holds(c))
             })
         };
-        for (field_index, scan) in fields.iter().enumerate() {
+        // Every value of a field is scanned for wording; triggers of
+        // disclosures, like conditions, prices and required fields, look
+        // at the field's own value only.
+        let scans = fields.iter().enumerate().map(|(i, scan)| (i, None, scan));
+        let repeated = repeats[..*repeat_count]
+            .iter()
+            .map(|r| (r.field_index, Some(r.position), &r.scan));
+        for (field_index, repeat, scan) in scans.chain(repeated) {
+            let own_value = repeat.is_none();
             if !scan.present || scan.occurrences.is_empty() {
                 continue;
             }
@@ -243,7 +269,7 @@ impl Ruleset {
                         }
                     }
                     PatternUse::Trigger { rule, term } => {
-                        let first_seen = triggers[rule as usize].is_none();
+                        let first_seen = own_value && triggers[rule as usize].is_none();
                         if first_seen
                             && self.rules[rule as usize].scans[field_index]
                             && applies_to(rule)
@@ -256,7 +282,7 @@ impl Ruleset {
                         }
                     }
                     PatternUse::ItemTerm { rule, item } => {
-                        if self.rules[rule as usize].scans[field_index] {
+                        if own_value && self.rules[rule as usize].scans[field_index] {
                             item_terms.push((rule, item));
                         }
                     }
@@ -284,7 +310,10 @@ impl Ruleset {
             }
             let selected = hits::select(&self.rules, std::mem::take(candidates), &scan.occurrences);
             let field = &self.scan_fields[field_index];
-            let value = listing.get(field).unwrap_or_default();
+            let value = match repeat {
+                None => listing.get(field).unwrap_or_default(),
+                Some(position) => listing.fields[position].1.as_str(),
+            };
             let source: Option<Arc<str>> = self.settings.keep_sources.then(|| Arc::from(value));
             offsets.index(value);
             let text = FieldText {
@@ -344,6 +373,7 @@ impl Ruleset {
         let mut out = Findings {
             listing: record,
             key: None,
+            id: None,
             findings: Vec::new(),
             strings: None,
         };
@@ -571,10 +601,35 @@ impl Ruleset {
         scratch
             .contains_hits
             .resize(self.conditions.contains.len(), false);
+        scratch.repeat_count = 0;
         for (field_index, field) in self.scan_fields.iter().enumerate() {
+            let mut values = listing
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, (name, _))| name.len() == field.len() && name == field);
+            let value = values.next().map_or("", |(_, (_, v))| v.as_str());
+            for (position, (_, repeat)) in values {
+                if repeat.is_empty() {
+                    continue;
+                }
+                if scratch.repeat_count == scratch.repeats.len() {
+                    scratch.repeats.push(RepeatScan::default());
+                }
+                let slot = &mut scratch.repeats[scratch.repeat_count];
+                scratch.repeat_count += 1;
+                slot.field_index = field_index;
+                slot.position = position;
+                slot.scan.present = true;
+                slot.scan.occurrences.clear();
+                scratch
+                    .normalizer
+                    .normalize_into(repeat, &mut slot.scan.normalized);
+                self.matcher
+                    .scan(&slot.scan.normalized, &mut slot.scan.occurrences);
+            }
             let scan = &mut scratch.fields[field_index];
             scan.occurrences.clear();
-            let value = listing.get(field).unwrap_or_default();
             scan.present = !value.is_empty();
             if !scan.present {
                 continue;
@@ -652,6 +707,9 @@ struct FieldText<'a> {
 struct Findings<'a> {
     listing: &'a Listing,
     key: Option<String>,
+    /// The listing's id, looked up once (a listing may have many fields
+    /// and many findings).
+    id: Option<Option<String>>,
     findings: Vec<Finding>,
     /// The worker's copies of shared strings, when checking in a worker.
     strings: Option<&'a mut LocalStrings>,
@@ -670,6 +728,13 @@ impl Findings<'_> {
     fn key(&mut self) -> &str {
         let listing = self.listing;
         self.key.get_or_insert_with(|| listing.key())
+    }
+
+    fn listing_id(&mut self) -> Option<String> {
+        let listing = self.listing;
+        self.id
+            .get_or_insert_with(|| listing.id().map(str::to_owned))
+            .clone()
     }
 
     /// Adds a finding about `span` of `field`, its text cut from the
@@ -723,7 +788,7 @@ impl Findings<'_> {
             file: self.share(&listing.file),
             line: listing.line,
             record: listing.record,
-            listing_id: listing.id().map(str::to_owned),
+            listing_id: self.listing_id(),
             field,
             start: span.map(|s| s.0),
             end: span.map(|s| s.1),
@@ -753,6 +818,7 @@ impl Findings<'_> {
             Some(&problem.message),
         );
         let file = self.share(&listing.file);
+        let listing_id = self.listing_id();
         self.findings.push(Finding {
             rule: Arc::from(problem.rule),
             pack: Arc::from(INPUT_CATEGORY),
@@ -766,7 +832,7 @@ impl Findings<'_> {
             file,
             line: listing.line,
             record: listing.record,
-            listing_id: listing.id().map(str::to_owned),
+            listing_id,
             field: problem.field.clone(),
             start: None,
             end: None,

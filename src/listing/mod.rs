@@ -30,6 +30,8 @@ pub struct Listing {
 pub const INPUT_RULES: &[&str] = &[
     "input/cell-error",
     "input/column-collision",
+    "input/duplicate-key",
+    "input/empty-file",
     "input/field-count",
     "input/invalid-history-row",
     "input/invalid-json",
@@ -39,6 +41,7 @@ pub const INPUT_RULES: &[&str] = &[
     "input/limit-exceeded",
     "input/mixed-encoding",
     "input/no-front-matter",
+    "input/no-listings",
     "input/no-text-fields",
     "input/not-an-object",
     "input/record-too-large",
@@ -127,8 +130,10 @@ impl Listing {
     }
 
     /// Adds a field. Names come from [`profile::FieldMapper::map_headers`],
-    /// which keeps them unique; should one repeat anyway, [`Self::get`]
-    /// sees the first.
+    /// which keeps them unique; should one repeat anyway (a JSON record
+    /// that repeats a key keeps its earlier values after the fields),
+    /// [`Self::get`] sees the first, and the engine scans every value for
+    /// wording.
     pub fn push_field(&mut self, name: FieldName, value: String) {
         self.fields.push((name, value));
     }

@@ -311,23 +311,26 @@ impl FieldMapper {
             .map(|(i, h)| self.field_for_at(i, h))
             .collect();
         // The usual record: every key a different field.
-        let distinct = names.iter().enumerate().all(|(i, a)| {
-            names[..i]
-                .iter()
-                .all(|b| !Arc::ptr_eq(a, b) && (a.len() != b.len() || a != b))
-        });
-        if distinct {
+        if all_distinct(&names) {
             return MappedHeaders {
                 names,
                 collisions: Vec::new(),
             };
         }
+        // Positions of each field, in order of first appearance (a hash
+        // map, so that a record of many keys costs linear time).
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut group_of: HashMap<FieldName, usize> = HashMap::new();
+        for (j, name) in names.iter().enumerate() {
+            let group = *group_of.entry(name.clone()).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[group].push(j);
+        }
         let mut collisions = Vec::new();
-        for i in 0..names.len() {
-            let same: Vec<usize> = (0..names.len()).filter(|&j| names[j] == names[i]).collect();
-            if same.len() < 2 || same[0] != i {
-                continue;
-            }
+        for same in groups.into_iter().filter(|same| same.len() > 1) {
+            let i = same[0];
             let field = names[i].clone();
             let winner = same
                 .iter()
@@ -366,7 +369,7 @@ impl FieldMapper {
         let name = self.field_for(header);
         if position < self.by_position.len() {
             self.by_position[position] = (header.to_owned(), name.clone());
-        } else if position == self.by_position.len() {
+        } else if position == self.by_position.len() && position < MAPPER_CACHE_LIMIT {
             self.by_position.push((header.to_owned(), name.clone()));
         }
         name
@@ -384,6 +387,10 @@ impl FieldMapper {
             Some(field) => Arc::from(&**field),
             None => Arc::from(header.trim()),
         };
+        // Bounded: records with ever new keys must not grow it forever.
+        if self.cache.len() >= MAPPER_CACHE_LIMIT {
+            self.cache.clear();
+        }
         self.cache.insert(header.to_owned(), name.clone());
         name
     }
@@ -435,6 +442,24 @@ pub fn no_text_field_problem(
         ),
         None,
     ))
+}
+
+/// How many header names a [`FieldMapper`] remembers (by name, and by
+/// position in the record).
+const MAPPER_CACHE_LIMIT: usize = 4096;
+
+/// Whether no two names are the same: compared pairwise for the usual
+/// short record, through a hash set beyond that.
+fn all_distinct(names: &[FieldName]) -> bool {
+    if names.len() <= 24 {
+        return names.iter().enumerate().all(|(i, a)| {
+            names[..i]
+                .iter()
+                .all(|b| !Arc::ptr_eq(a, b) && (a.len() != b.len() || a != b))
+        });
+    }
+    let mut seen = std::collections::HashSet::with_capacity(names.len());
+    names.iter().all(|name| seen.insert(&**name))
 }
 
 #[cfg(test)]

@@ -10,13 +10,21 @@
 //! The record's line is where its fields start (line 2 for front matter).
 //! A file that cannot be parsed is an `input` finding at the line the YAML
 //! parser names.
+//!
+//! Every scalar keeps its text as written: YAML would read `00123` as the
+//! number 123, `NO` and `Y` as booleans and `1.10` as 1.1, which are not
+//! what a catalog means by an id, a size or a version. Fields flatten as
+//! JSON's do, and a key given more than once is handled as in JSON (see
+//! [`super::repeated`]).
 
 use std::io::Read;
 use std::sync::Arc;
 
-use serde_json::Value;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::options::DuplicateKeyPolicy;
+use serde_saphyr::{Location, Spanned};
 
-use super::flatten::flatten_json_object;
+use super::repeated::map_fields;
 use super::{read_document, RawRecord};
 use crate::listing::profile::FieldMapper;
 use crate::listing::{InputProblem, Listing};
@@ -78,7 +86,10 @@ pub fn parse_catalog_file(
                 ),
             },
         };
-    let value: Value = match serde_saphyr::from_str(yaml) {
+    let options = serde_saphyr::options! {
+        duplicate_keys: DuplicateKeyPolicy::PassThrough,
+    };
+    let root: Spanned<Node> = match serde_saphyr::from_str_with_options(yaml, options) {
         Ok(v) => v,
         Err(e) => {
             let line = e.location().map_or(1, |l| l.line()) + first_line - 1;
@@ -91,7 +102,7 @@ pub fn parse_catalog_file(
             );
         }
     };
-    let Value::Object(mut object) = value else {
+    let Node::Map(mut entries) = root.value else {
         return unreadable(
             first_line,
             "input/not-an-object",
@@ -99,19 +110,177 @@ pub fn parse_catalog_file(
         );
     };
     if let Some(body) = body.map(str::trim).filter(|b| !b.is_empty()) {
-        object
-            .entry("description")
-            .or_insert_with(|| Value::String(body.to_owned()));
+        if !entries.iter().any(|(key, _)| key == "description") {
+            let place = root.referenced;
+            entries.push((
+                "description".to_owned(),
+                Spanned::new(Node::Text(body.to_owned()), place, place),
+            ));
+        }
     }
     let mut flat = Vec::new();
-    flatten_json_object(object, &mut flat);
-    let fields = mapper.map_pairs(flat, None, &mut problems);
+    let mut lines = Vec::new();
+    for (key, node) in entries {
+        flatten(key, node, yaml, &mut flat, &mut lines);
+    }
+    let lines_of = |places: &[usize]| places.iter().map(|&p| lines[p] + first_line - 1).collect();
+    let fields = map_fields(flat, first_line, lines_of, mapper, &mut problems);
     Listing {
         file,
         line: first_line,
         record: 1,
         fields,
         problems,
+    }
+}
+
+/// A YAML node as read. A scalar that YAML would type (a number, a
+/// boolean) is `Typed`, with its value's text for when its source text is
+/// not known; [`flatten`] takes the source text instead.
+enum Node {
+    Null,
+    Text(String),
+    Typed(String),
+    Map(Vec<(String, Spanned<Node>)>),
+    Seq(Vec<Spanned<Node>>),
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry::<String, Spanned<Node>>()? {
+            entries.push(entry);
+        }
+        Ok(Node::Map(entries))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<Node>>()? {
+            items.push(item);
+        }
+        Ok(Node::Seq(items))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+        Ok(Node::Text(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Node, E> {
+        Ok(Node::Text(v))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+        Ok(Node::Typed(v.to_string()))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+        Ok(Node::Typed(v.to_string()))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
+        Ok(Node::Typed(v.to_string()))
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Node, E> {
+        Ok(Node::Typed(v.to_string()))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Node, E> {
+        Ok(Node::Typed(v.to_string()))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+        Ok(Node::Typed(v.to_string()))
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
+        Node::deserialize(deserializer)
+    }
+}
+
+/// Flattens a node as JSON flattens (see [`super::json_fields`]) into
+/// `out`, and the line of each pair (relative to `yaml`) into `lines`.
+fn flatten(
+    name: String,
+    node: Spanned<Node>,
+    yaml: &str,
+    out: &mut Vec<(String, String)>,
+    lines: &mut Vec<u64>,
+) {
+    let line = node.referenced.line();
+    let defined = node.defined;
+    match node.value {
+        Node::Null => {}
+        Node::Map(entries) => {
+            for (key, inner) in entries {
+                flatten(format!("{name}.{key}"), inner, yaml, out, lines);
+            }
+        }
+        Node::Seq(items) => {
+            let scalar =
+                |n: &Spanned<Node>| matches!(n.value, Node::Null | Node::Text(_) | Node::Typed(_));
+            if items.iter().all(scalar) {
+                let joined: Vec<String> = items
+                    .into_iter()
+                    .filter_map(|item| scalar_text(item.value, &item.defined, yaml))
+                    .collect();
+                out.push((name, joined.join(", ")));
+                lines.push(line);
+            } else {
+                for (i, inner) in items.into_iter().enumerate() {
+                    flatten(format!("{name}.{i}"), inner, yaml, out, lines);
+                }
+            }
+        }
+        value => {
+            if let Some(text) = scalar_text(value, &defined, yaml) {
+                out.push((name, text));
+                lines.push(line);
+            }
+        }
+    }
+}
+
+/// A scalar's text: a string's value, or a typed scalar's source text as
+/// written where it is `defined` (for an alias, at its anchor). `None` for
+/// null.
+fn scalar_text(node: Node, defined: &Location, yaml: &str) -> Option<String> {
+    match node {
+        Node::Text(text) => Some(text),
+        Node::Typed(value) => {
+            let span = defined.span();
+            let written = span
+                .byte_offset()
+                .zip(span.byte_len())
+                .and_then(|(at, len)| yaml.get(at as usize..(at + len) as usize))
+                .map(str::trim)
+                .filter(|t| !t.is_empty());
+            Some(written.map_or(value, str::to_owned))
+        }
+        _ => None,
     }
 }
 
@@ -159,6 +328,42 @@ mod tests {
         );
         assert_eq!(l.line, 2);
         assert_eq!(l.get("description"), Some("# 详情\n第一时间发货"));
+    }
+
+    #[test]
+    fn scalars_keep_their_written_form() {
+        let l = listing(
+            "id: 00123
+size: NO
+ok: Y
+version: 1.10
+big: 12345678901234567891
+n: ~
+q: \"00\"
+tags: [0x1F, 1.0, yes]
+nested:
+  v: 010
+anchor: &a 07
+alias: *a
+",
+            CatalogKind::Yaml,
+        );
+        let fields: Vec<(&str, &str)> = l.fields.iter().map(|(k, v)| (&**k, v.as_str())).collect();
+        assert_eq!(
+            fields,
+            [
+                ("id", "00123"),
+                ("size", "NO"),
+                ("ok", "Y"),
+                ("version", "1.10"),
+                ("big", "12345678901234567891"),
+                ("q", "00"),
+                ("tags", "0x1F, 1.0, yes"),
+                ("nested.v", "010"),
+                ("anchor", "07"),
+                ("alias", "07"),
+            ]
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@ use serde_json::{Map, Value};
 /// join with `, `, arrays of objects flatten with the index (`images.0.alt`),
 /// numbers and booleans become their JSON text, and `null` is skipped.
 pub fn flatten_json_object(object: Map<String, Value>, out: &mut Vec<(String, String)>) {
-    JsonRecord::flatten_entries(object, out);
+    for (key, value) in object {
+        flatten_value(key, value, out);
+    }
 }
 
 fn flatten_value(name: String, value: Value, out: &mut Vec<(String, String)>) {
@@ -61,82 +63,5 @@ mod tests {
         ];
         let got: Vec<(&str, &str)> = out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(got, expected);
-    }
-}
-
-/// One JSON document read as a listing: an object keeps its top-level
-/// entries in input order in a plain vector (no map to build and hash);
-/// anything else is kept as a value so the caller can say what it was.
-#[derive(Debug)]
-pub enum JsonRecord {
-    /// An object's entries.
-    Object(Vec<(String, Value)>),
-    /// Not an object.
-    Other(Value),
-}
-
-impl JsonRecord {
-    /// Flattens an object's entries as [`flatten_json_object`] does.
-    pub fn flatten_entries(
-        entries: impl IntoIterator<Item = (String, Value)>,
-        out: &mut Vec<(String, String)>,
-    ) {
-        for (key, value) in entries {
-            flatten_value(key, value, out);
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for JsonRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(JsonRecordVisitor)
-    }
-}
-
-struct JsonRecordVisitor;
-
-impl<'de> serde::de::Visitor<'de> for JsonRecordVisitor {
-    type Value = JsonRecord;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<JsonRecord, A::Error> {
-        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(12));
-        while let Some(entry) = map.next_entry::<String, Value>()? {
-            entries.push(entry);
-        }
-        Ok(JsonRecord::Object(entries))
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<JsonRecord, A::Error> {
-        // Only the kind matters to the caller; skip the contents.
-        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-        Ok(JsonRecord::Other(Value::Array(Vec::new())))
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<JsonRecord, E> {
-        Ok(JsonRecord::Other(Value::Bool(v)))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<JsonRecord, E> {
-        Ok(JsonRecord::Other(Value::from(v)))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<JsonRecord, E> {
-        Ok(JsonRecord::Other(Value::from(v)))
-    }
-
-    fn visit_f64<E>(self, v: f64) -> Result<JsonRecord, E> {
-        Ok(JsonRecord::Other(Value::from(v)))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<JsonRecord, E> {
-        Ok(JsonRecord::Other(Value::from(v)))
-    }
-
-    fn visit_unit<E>(self) -> Result<JsonRecord, E> {
-        Ok(JsonRecord::Other(Value::Null))
     }
 }

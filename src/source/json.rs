@@ -9,6 +9,7 @@
 use std::io::Read;
 use std::sync::Arc;
 
+use super::json_record::Start;
 use super::{read_document, unreadable_document, RawRecord};
 
 /// Splits a JSON document into raw records, yielded one element at a time
@@ -33,20 +34,23 @@ pub fn json_records<R: Read>(
     };
     let line_of = |offset: usize| 1 + memchr::memchr_iter(b'\n', &text[..offset]).count() as u64;
     match text[first] {
-        b'{' => Box::new(std::iter::once(RawRecord::JsonLine {
-            file,
-            line: line_of(first),
-            record: 1,
-            bytes: text[first..].to_vec(),
-        })),
+        b'{' => {
+            let mut place = Place::default();
+            let start = place.advance(text, first);
+            Box::new(std::iter::once(RawRecord::JsonElement {
+                file,
+                start,
+                record: 1,
+                bytes: text[first..].to_vec(),
+            }))
+        }
         b'[' => {
             let elements = split_array(text, first);
             Box::new(ArrayElements {
                 bytes,
                 skip,
                 elements: elements.into_iter().enumerate(),
-                counted_to: 0,
-                line: 1,
+                place: Place::default(),
                 file,
             })
         }
@@ -70,12 +74,53 @@ struct ArrayElements {
     skip: usize,
     /// Byte ranges of the elements, numbered.
     elements: std::iter::Enumerate<std::vec::IntoIter<(usize, usize)>>,
-    /// The offset up to which lines are counted, and the line there:
-    /// elements come in order, so lines are counted from one element's
-    /// start to the next, not from the top of the document each time.
-    counted_to: usize,
-    line: u64,
+    /// Lines and columns counted so far.
+    place: Place,
     file: Arc<str>,
+}
+
+/// Counts lines and columns through a document. Elements come in order, so
+/// the count goes from one element's start to the next, not from the top
+/// of the document (or of a long line) each time.
+#[derive(Debug)]
+struct Place {
+    /// The offset up to which lines and columns are counted.
+    counted_to: usize,
+    /// Line and column (in characters) at that offset.
+    line: u64,
+    column: u64,
+}
+
+impl Default for Place {
+    fn default() -> Self {
+        Self {
+            counted_to: 0,
+            line: 1,
+            column: 1,
+        }
+    }
+}
+
+impl Place {
+    /// Counts on to `offset` (not before the last one) and says where it
+    /// is.
+    fn advance(&mut self, text: &[u8], offset: usize) -> Start {
+        let between = &text[self.counted_to..offset];
+        let characters =
+            |bytes: &[u8]| bytes.iter().filter(|&&b| (b as i8) >= -0x40).count() as u64;
+        match memchr::memrchr(b'\n', between) {
+            None => self.column += characters(between),
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', between).count() as u64;
+                self.column = 1 + characters(&between[last + 1..]);
+            }
+        }
+        self.counted_to = offset;
+        Start {
+            line: self.line,
+            column: self.column,
+        }
+    }
 }
 
 impl Iterator for ArrayElements {
@@ -84,11 +129,9 @@ impl Iterator for ArrayElements {
     fn next(&mut self) -> Option<RawRecord> {
         let (i, (start, end)) = self.elements.next()?;
         let text = &self.bytes[self.skip..];
-        self.line += memchr::memchr_iter(b'\n', &text[self.counted_to..start]).count() as u64;
-        self.counted_to = start;
-        Some(RawRecord::JsonLine {
+        Some(RawRecord::JsonElement {
             file: self.file.clone(),
-            line: self.line,
+            start: self.place.advance(text, start),
             record: i as u64 + 1,
             bytes: text[start..end].to_vec(),
         })

@@ -1,17 +1,14 @@
 //! JSON Lines / NDJSON: one object per line.
 //!
 //! The reader only splits lines ([`JsonlLines`]); parsing a line into a
-//! listing ([`parse_json_line`]) is done by whichever worker checks it, so
-//! JSON parsing runs in parallel.
+//! listing ([`super::json_record`]) is done by whichever worker checks it,
+//! so JSON parsing runs in parallel.
 
 use std::io::{self, BufRead};
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use super::encoding::FieldDecoder;
-use super::flat_json;
-use super::flatten::JsonRecord;
+use super::json_record::{parse_json_record, Start};
 use super::RawRecord;
 use crate::listing::profile::{FieldMapper, Profile};
 use crate::listing::Listing;
@@ -141,9 +138,9 @@ impl<R: BufRead> JsonlLines<R> {
             if problems.is_empty() {
                 return self.json_line(text.into_bytes());
             }
-            let mut listing = parse_json_line(
+            let mut listing = parse_json_record(
                 &self.file,
-                line,
+                Start::line(line),
                 record,
                 text.as_bytes(),
                 &mut self.mapper,
@@ -154,9 +151,9 @@ impl<R: BufRead> JsonlLines<R> {
             return RawRecord::Parsed(listing);
         }
         if !self.decoder.mixed && simdutf8::basic::from_utf8(&bytes).is_err() {
-            return RawRecord::Parsed(parse_json_line(
+            return RawRecord::Parsed(parse_json_record(
                 &self.file,
-                line,
+                Start::line(line),
                 record,
                 &bytes,
                 &mut self.mapper,
@@ -233,98 +230,10 @@ impl<R: BufRead> Iterator for JsonlLines<R> {
     }
 }
 
-/// Parses one JSON Lines record into a listing; a line that is not a JSON
-/// object becomes a listing carrying the problem.
-pub fn parse_json_line(
-    file: &Arc<str>,
-    line: u64,
-    record: u64,
-    bytes: &[u8],
-    mapper: &mut FieldMapper,
-    mixed: bool,
-) -> Listing {
-    let mut problems = Vec::new();
-    // The usual record, a flat object of strings and integers, is read
-    // without building JSON values; anything else goes through serde_json.
-    if let Some(pairs) = simdutf8::basic::from_utf8(bytes)
-        .ok()
-        .and_then(flat_json::parse_flat_object)
-    {
-        let fields = mapper.map_pairs(pairs, Some(line), &mut problems);
-        return Listing {
-            file: file.clone(),
-            line,
-            record,
-            fields,
-            problems,
-        };
-    }
-    // serde_json validates UTF-8 as it parses; only a failed parse needs
-    // telling apart an encoding problem from a syntax one. A line that is
-    // not UTF-8 is read as GB18030 when it is that (and `mixed` allows it),
-    // else with replacement characters, so the rest of the record is
-    // checked.
-    let parsed: Result<JsonRecord, serde_json::Error> = match serde_json::from_slice(bytes) {
-        Err(_) if std::str::from_utf8(bytes).is_err() => {
-            let decoder = FieldDecoder {
-                gb18030: false,
-                mixed,
-            };
-            let text = decoder.decode(bytes, &|| format!("line {line}"), None, &mut problems);
-            serde_json::from_str(&text)
-        }
-        other => other,
-    };
-    let entries = match parsed {
-        Ok(JsonRecord::Object(entries)) => entries,
-        Ok(JsonRecord::Other(value)) => {
-            return Listing::unreadable(
-                file,
-                line,
-                record,
-                "input/not-an-object",
-                format!(
-                    "line {line}: expected a JSON object, found {}",
-                    json_kind(&value)
-                ),
-            )
-        }
-        Err(e) => {
-            return Listing::unreadable(
-                file,
-                line,
-                record,
-                "input/invalid-json",
-                format!("line {line}, column {}: invalid JSON: {e}", e.column()),
-            )
-        }
-    };
-    let mut flat = Vec::with_capacity(entries.len());
-    JsonRecord::flatten_entries(entries, &mut flat);
-    let fields = mapper.map_pairs(flat, Some(line), &mut problems);
-    Listing {
-        file: file.clone(),
-        line,
-        record,
-        fields,
-        problems,
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::listing::profile::FieldMapper;
 
     #[test]
     fn reads_objects_and_reports_bad_lines() {

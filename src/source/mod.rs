@@ -8,12 +8,15 @@
 mod catalog;
 mod csv;
 mod csv_record;
+mod empty;
 mod encoding;
-mod flat_json;
 mod flatten;
 mod json;
+mod json_fields;
+mod json_record;
 mod jsonl;
 mod line_index;
+mod repeated;
 mod shopify;
 mod walk;
 mod xlsx;
@@ -58,6 +61,17 @@ pub enum RawRecord {
         /// The line's bytes.
         bytes: Vec<u8>,
     },
+    /// One element of a JSON array document, not yet parsed.
+    JsonElement {
+        /// Input name.
+        file: Arc<str>,
+        /// Where the element starts.
+        start: json_record::Start,
+        /// 1-based record number.
+        record: u64,
+        /// The element's bytes.
+        bytes: Vec<u8>,
+    },
     /// A catalog file's contents, not yet parsed (one listing per file).
     CatalogFile {
         /// Input name.
@@ -100,7 +114,9 @@ impl RawRecord {
     pub fn input_bytes(&self) -> usize {
         match self {
             RawRecord::Parsed(listing) => listing.fields.iter().map(|(_, v)| v.len()).sum(),
-            RawRecord::JsonLine { bytes, .. } | RawRecord::CatalogFile { bytes, .. } => bytes.len(),
+            RawRecord::JsonLine { bytes, .. }
+            | RawRecord::JsonElement { bytes, .. }
+            | RawRecord::CatalogFile { bytes, .. } => bytes.len(),
         }
     }
 
@@ -114,7 +130,20 @@ impl RawRecord {
                 line,
                 record,
                 bytes,
-            } => jsonl::parse_json_line(&file, line, record, &bytes, mapper, true),
+            } => json_record::parse_json_record(
+                &file,
+                json_record::Start::line(line),
+                record,
+                &bytes,
+                mapper,
+                true,
+            ),
+            RawRecord::JsonElement {
+                file,
+                start,
+                record,
+                bytes,
+            } => json_record::parse_json_record(&file, start, record, &bytes, mapper, true),
             RawRecord::CatalogFile { file, kind, bytes } => {
                 catalog::parse_catalog_file(file, kind, bytes, mapper)
             }
@@ -208,6 +237,13 @@ pub enum SourceError {
         /// The underlying error.
         source: io::Error,
     },
+    /// Standard input delivered no byte at all.
+    #[error("standard input is empty: there is nothing to check")]
+    #[diagnostic(
+        code(listlint::input::empty_stdin),
+        help("pipe listings in (`listlint check - < listings.jsonl`), or name the files to check; an empty pipe usually means the command before it failed")
+    )]
+    EmptyStdin,
     /// Nothing to check: the paths hold no file of a known format.
     #[error("no listing files found in {paths}")]
     #[diagnostic(
@@ -294,7 +330,7 @@ struct ReaderSetup<'a> {
 }
 
 /// Opens an input, decoding text to UTF-8 (see [`encoding`]), and returns
-/// its raw records.
+/// its raw records; an input without any says so (see [`empty`]).
 pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceError> {
     let forced = options.format;
     let profile = &options.profile;
@@ -324,6 +360,9 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceEr
         Input::Stdin => (Box::new(io::stdin()), None),
     };
     let file: Arc<str> = Arc::from(name.as_str());
+    if size == Some(0) {
+        return Ok(Box::new(std::iter::once(empty::empty_file(&file))));
+    }
     if format == InputFormat::Xlsx {
         let records = xlsx::xlsx_records(
             reader,
@@ -339,13 +378,18 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceEr
         InputFormat::Csv | InputFormat::Tsv | InputFormat::Jsonl
     );
     let text = encoding::open_text(reader, options.encoding, size, by_record).map_err(io_error)?;
+    let mut reader = text.reader;
+    if *input == Input::Stdin && reader.fill_buf().map_err(io_error)?.is_empty() {
+        return Err(SourceError::EmptyStdin);
+    }
+    let (reader, content) = empty::NoteContent::new(reader);
     let setup = ReaderSetup {
         profile,
         decoder: text.decoder,
         max_record_bytes: options.max_record_bytes,
         text_fields: options.text_fields.clone(),
     };
-    let mut records = raw_records(text.reader, file, format, &setup);
+    let mut records = raw_records(reader, file.clone(), format, &setup);
     if text.transcoded {
         let mut mapper = FieldMapper::new(profile.clone());
         let name = text.encoding.name();
@@ -353,11 +397,10 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceEr
             records.map(move |record| encoding::report_replacements(record, name, &mut mapper)),
         );
     }
-    Ok(if profile.name == "shopify" {
-        Box::new(shopify::GroupVariants::new(records))
-    } else {
-        records
-    })
+    if profile.name == "shopify" {
+        records = Box::new(shopify::GroupVariants::new(records));
+    }
+    Ok(Box::new(empty::SayWhenEmpty::new(records, file, content)))
 }
 
 /// Reads raw records of a known format from any buffered reader; `file` is
