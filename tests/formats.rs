@@ -122,3 +122,30 @@ fn catalog_folder_walk_filters_and_broken_files() {
     assert_eq!(code, 2);
     assert!(stderr.contains("invalid glob"), "{stderr}");
 }
+
+/// A YAML alias bomb in a catalog file stops at the node limit, with a
+/// message that says so, instead of expanding to tens of megabytes.
+#[test]
+fn a_yaml_alias_bomb_in_a_catalog_file_stops_at_the_node_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.yaml");
+    let mut text = String::from("a: &a [最好,最好,最好,最好,最好,最好,最好,最好,最好]\n");
+    for (name, previous) in [("b", "a"), ("c", "b"), ("d", "c"), ("e", "d")] {
+        let refs = vec![format!("*{previous}"); 9].join(",");
+        text.push_str(&format!("{name}: &{name} [{refs}]\n"));
+    }
+    text.push_str("title: 普通杯子\ndescription: *e\n");
+    std::fs::write(&path, text).unwrap();
+    let output = listlint()
+        .args(["check", "--format", "jsonl"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("\"rule\":\"input/invalid-yaml\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("more than 20000 nodes"), "{stdout}");
+}

@@ -48,6 +48,33 @@ pub fn catalog_record<R: Read>(input: R, file: Arc<str>, kind: CatalogKind) -> V
     }
 }
 
+/// The most YAML nodes (mappings, sequences and scalars, aliases expanded)
+/// one catalog file may hold. A catalog file is one listing, which needs a
+/// few hundred; the parser's own default (250,000) let an alias bomb of a
+/// few hundred bytes hold some 75 MB while it expanded.
+pub const MAX_CATALOG_NODES: usize = 20_000;
+
+/// Whether the parser stopped at a limit of [`catalog_budget`] (its error
+/// may be wrapped in an alias's or a snippet's).
+fn is_budget_breach(mut error: &serde_saphyr::Error) -> bool {
+    loop {
+        match error {
+            serde_saphyr::Error::Budget { .. } => return true,
+            serde_saphyr::Error::AliasError { error: inner, .. }
+            | serde_saphyr::Error::WithSnippet { error: inner, .. } => error = inner,
+            _ => return false,
+        }
+    }
+}
+
+/// The YAML parser's limits for a catalog file.
+fn catalog_budget() -> serde_saphyr::Budget {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = MAX_CATALOG_NODES;
+    budget.max_aliases = MAX_CATALOG_NODES;
+    budget
+}
+
 /// Parses a catalog file's bytes into its listing; a file that cannot be
 /// read as one is a listing carrying the problem.
 pub fn parse_catalog_file(
@@ -88,13 +115,22 @@ pub fn parse_catalog_file(
         };
     let options = serde_saphyr::options! {
         duplicate_keys: DuplicateKeyPolicy::PassThrough,
+        budget: Some(catalog_budget()),
     };
     let root: Spanned<Node> = match serde_saphyr::from_str_with_options(yaml, options) {
         Ok(v) => v,
         Err(e) => {
             let line = e.location().map_or(1, |l| l.line()) + first_line - 1;
-            let message = e.without_snippet().to_string();
-            let message = message.lines().next().unwrap_or("invalid YAML");
+            let message = if is_budget_breach(&e) {
+                format!(
+                    "the YAML is too large or expands too far (more than {MAX_CATALOG_NODES} \
+                     nodes once aliases are expanded, or too deeply nested); a catalog file holds \
+                     one listing"
+                )
+            } else {
+                let full = e.without_snippet().to_string();
+                full.lines().next().unwrap_or("invalid YAML").to_owned()
+            };
             return unreadable(
                 line,
                 "input/invalid-yaml",

@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use self::csv::DEFAULT_MAX_RECORD_BYTES;
+pub use catalog::MAX_CATALOG_NODES;
 pub use encoding::InputEncoding;
 pub use flatten::flatten_json_object;
 pub use walk::{expand_inputs, WalkFilter};
