@@ -302,3 +302,71 @@ fn a_bad_record_limit_is_a_usage_error() {
         assert!(stderr.contains("is not a size"), "{bad}: {stderr}");
     }
 }
+
+/// Documents read whole (JSON, XLSX) stop at `--max-document-bytes`, and a
+/// catalog file (one listing) at `--max-record-bytes`: the file is an
+/// `input/limit-exceeded` finding, the other inputs are still checked, and
+/// an endless device ends the run instead of filling memory.
+#[test]
+fn documents_read_whole_stop_at_their_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.json");
+    let element = r#"{"id":"A","title":"普通杯子"}"#;
+    let elements = vec![element; 200].join(",\n");
+    std::fs::write(&big, format!("[{elements}]")).unwrap();
+    let catalog = dir.path().join("item.yaml");
+    std::fs::write(
+        &catalog,
+        format!(
+            "id: B\ntitle: 普通\ndescription: \"{}\"\n",
+            "好".repeat(2000)
+        ),
+    )
+    .unwrap();
+    let small = dir.path().join("small.jsonl");
+    std::fs::write(&small, "{\"id\":\"C\",\"title\":\"最好的杯子\"}\n").unwrap();
+    let (code, out, stderr) = run(listlint()
+        .args([
+            "check",
+            "--format",
+            "jsonl",
+            "--max-document-bytes",
+            "4K",
+            "--max-record-bytes",
+            "4K",
+        ])
+        .arg(&big)
+        .arg(&catalog)
+        .arg(&small));
+    assert_eq!(code, 1, "{stderr}");
+    let findings = jsonl(&out);
+    let limited: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "input/limit-exceeded")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(limited.len(), 2, "{out}");
+    assert!(limited[0].contains("--max-document-bytes"), "{limited:?}");
+    assert!(limited[1].contains("--max-record-bytes"), "{limited:?}");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["listing_id"] == "C" && f["text"] == "最好"),
+        "{out}"
+    );
+    // An endless input read as one document ends at the limit.
+    if Path::new("/dev/zero").exists() {
+        let (code, out, stderr) = run(listlint().args([
+            "check",
+            "--format",
+            "jsonl",
+            "--input-format",
+            "json",
+            "--max-document-bytes",
+            "1M",
+            "/dev/zero",
+        ]));
+        assert_eq!(code, 1, "{stderr}");
+        assert!(out.contains("input/limit-exceeded"), "{out}");
+    }
+}

@@ -152,7 +152,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
 
-    /// The most bytes one CSV/TSV record or JSON Lines line may have
+    /// The most bytes one CSV/TSV record, JSON Lines line or catalog file
+    /// (YAML, Markdown: one listing each) may have
     /// (suffixes K, M, G: KiB, MiB, GiB; default 16M). A larger one is
     /// skipped without being held in memory and reported as an
     /// `input/record-too-large` finding; a quoted field still open at the
@@ -160,6 +161,13 @@ pub struct CheckArgs {
     /// and reading resumes on the line after the one it opened on.
     #[arg(long, value_name = "SIZE", value_parser = super::packs::parse_size, default_value = "16M")]
     pub max_record_bytes: u64,
+
+    /// The most bytes a JSON document or an XLSX workbook may have: both
+    /// are read whole (a catalog file, one listing, is held to
+    /// --max-record-bytes). A larger file is an `input/limit-exceeded`
+    /// finding and is not read; the other inputs are checked.
+    #[arg(long, value_name = "SIZE", value_parser = super::packs::parse_size, default_value = "512M")]
+    pub max_document_bytes: u64,
 }
 
 pub(super) fn parse_map(text: &str) -> Result<(String, String), String> {
@@ -430,9 +438,11 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             xlsx_limits: XlsxLimits {
                 max_bytes: args.max_xlsx_bytes,
                 max_cell_bytes: args.max_xlsx_cell_bytes,
+                max_file_bytes: args.max_document_bytes,
             },
             bytes_read: BytesRead::default(),
             max_record_bytes: usize::try_from(args.max_record_bytes).unwrap_or(usize::MAX),
+            max_document_bytes: args.max_document_bytes,
             text_fields: ruleset.scan_fields.iter().cloned().collect(),
         },
         progress: !args.quiet && io::stderr().is_terminal(),
@@ -551,5 +561,13 @@ mod size_flag_tests {
         };
         assert_eq!(args.max_xlsx_bytes, XlsxLimits::DEFAULT_MAX_BYTES);
         assert_eq!(args.max_xlsx_cell_bytes, XlsxLimits::DEFAULT_MAX_CELL_BYTES);
+        assert_eq!(
+            args.max_record_bytes,
+            crate::source::DEFAULT_MAX_RECORD_BYTES as u64
+        );
+        assert_eq!(
+            args.max_document_bytes,
+            crate::source::DEFAULT_MAX_DOCUMENT_BYTES
+        );
     }
 }

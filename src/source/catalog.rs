@@ -41,8 +41,14 @@ pub enum CatalogKind {
 /// Reads one catalog file as one record, to be parsed by the worker that
 /// checks it ([`parse_catalog_file`]), so that the files of a catalog
 /// repository are parsed in parallel.
-pub fn catalog_record<R: Read>(input: R, file: Arc<str>, kind: CatalogKind) -> Vec<RawRecord> {
-    match read_document(input, &file) {
+/// `max_bytes`: a catalog file is one listing, so `--max-record-bytes`.
+pub fn catalog_record<R: Read>(
+    input: R,
+    file: Arc<str>,
+    kind: CatalogKind,
+    max_bytes: u64,
+) -> Vec<RawRecord> {
+    match read_document(input, &file, max_bytes, "--max-record-bytes") {
         Ok(bytes) => vec![RawRecord::CatalogFile { file, kind, bytes }],
         Err(records) => records,
     }
@@ -343,7 +349,7 @@ mod tests {
     use super::*;
 
     fn listing(text: &str, kind: CatalogKind) -> Listing {
-        catalog_record(text.as_bytes(), Arc::from("p"), kind)
+        catalog_record(text.as_bytes(), Arc::from("p"), kind, u64::MAX)
             .remove(0)
             .into_listing(&mut FieldMapper::generic())
     }

@@ -18,8 +18,9 @@ use super::{read_document, unreadable_document, RawRecord};
 pub fn json_records<R: Read>(
     input: R,
     file: Arc<str>,
+    max_bytes: u64,
 ) -> Box<dyn Iterator<Item = RawRecord> + Send> {
-    let bytes = match read_document(input, &file) {
+    let bytes = match read_document(input, &file, max_bytes, "--max-document-bytes") {
         Ok(bytes) => bytes,
         Err(records) => return Box::new(records.into_iter()),
     };
@@ -203,7 +204,7 @@ mod tests {
 
     fn listings(text: &str) -> Vec<Listing> {
         let mut mapper = FieldMapper::generic();
-        json_records(text.as_bytes(), Arc::from("t.json"))
+        json_records(text.as_bytes(), Arc::from("t.json"), u64::MAX)
             .map(|r| r.into_listing(&mut mapper))
             .collect()
     }

@@ -95,11 +95,29 @@ fn unreadable_document(
     RawRecord::Parsed(Listing::unreadable(file, line, 1, rule, message))
 }
 
-/// Reads a whole-document input (JSON, XLSX, catalog file); a read error
-/// becomes the file's one `input/unreadable-record` record.
-fn read_document<R: Read>(mut input: R, file: &Arc<str>) -> Result<Vec<u8>, Vec<RawRecord>> {
+/// The default of `--max-document-bytes`: 512 MiB.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 512 << 20;
+
+/// Reads a whole-document input (JSON, XLSX, catalog file) of at most
+/// `limit` bytes; a read error or a larger document becomes the file's one
+/// record, `input/unreadable-record` or `input/limit-exceeded` (`flag`
+/// names the limit), and nothing more of it is read.
+fn read_document<R: Read>(
+    input: R,
+    file: &Arc<str>,
+    limit: u64,
+    flag: &str,
+) -> Result<Vec<u8>, Vec<RawRecord>> {
     let mut bytes = Vec::new();
-    match input.read_to_end(&mut bytes) {
+    match input.take(limit.saturating_add(1)).read_to_end(&mut bytes) {
+        Ok(_) if bytes.len() as u64 > limit => Err(vec![unreadable_document(
+            file,
+            1,
+            "input/limit-exceeded",
+            format!(
+                "the file is larger than {limit} bytes ({flag}), the limit for a document read whole; it was not read"
+            ),
+        )]),
         Ok(_) => Ok(bytes),
         Err(e) => Err(vec![unreadable_document(
             file,
@@ -296,9 +314,13 @@ pub struct ReadOptions {
     pub xlsx_limits: XlsxLimits,
     /// Where to count bytes read, for progress.
     pub bytes_read: BytesRead,
-    /// The most bytes a CSV/TSV record or JSON Lines line may have; a
-    /// larger one is skipped and reported.
+    /// The most bytes a CSV/TSV record or JSON Lines line (or a catalog
+    /// file, which is one listing) may have; a larger one is skipped and
+    /// reported.
     pub max_record_bytes: usize,
+    /// The most bytes a JSON document or XLSX workbook, read whole, may
+    /// have; a larger one is reported and not read.
+    pub max_document_bytes: u64,
     /// The fields rules scan for wording: a CSV/TSV header that maps none
     /// of them is reported (empty: not checked).
     pub text_fields: Arc<[FieldName]>,
@@ -314,6 +336,7 @@ impl Default for ReadOptions {
             xlsx_limits: XlsxLimits::default(),
             bytes_read: BytesRead::default(),
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
             text_fields: crate::engine::DEFAULT_FIELDS
                 .iter()
                 .map(|f| Arc::from(*f))
@@ -327,6 +350,7 @@ struct ReaderSetup<'a> {
     profile: &'a Arc<Profile>,
     decoder: encoding::FieldDecoder,
     max_record_bytes: usize,
+    max_document_bytes: u64,
     text_fields: Arc<[FieldName]>,
 }
 
@@ -388,6 +412,7 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceEr
         profile,
         decoder: text.decoder,
         max_record_bytes: options.max_record_bytes,
+        max_document_bytes: options.max_document_bytes,
         text_fields: options.text_fields.clone(),
     };
     let mut records = raw_records(reader, file.clone(), format, &setup);
@@ -424,7 +449,10 @@ fn raw_records<R: BufRead + Send + 'static>(
     // A `.csv` that is really tab-separated (淘宝助理 data packages, Excel's
     // "Unicode text") is read as such: the header line decides.
     let header_line = first_header_line(&mut reader);
-    let catalog = |reader, kind| catalog::catalog_record(reader, file.clone(), kind).into_iter();
+    let catalog = |reader, kind| {
+        catalog::catalog_record(reader, file.clone(), kind, setup.max_record_bytes as u64)
+            .into_iter()
+    };
     match format {
         InputFormat::Csv => Box::new(csv(reader, sniff_delimiter(&header_line))),
         InputFormat::Tsv => Box::new(csv(reader, b'\t')),
@@ -432,11 +460,21 @@ fn raw_records<R: BufRead + Send + 'static>(
             jsonl::JsonlLines::new(reader, file, limit)
                 .with_decoder(setup.decoder, profile.clone()),
         ),
-        InputFormat::Json => json::json_records(reader, file),
+        InputFormat::Json => json::json_records(reader, file, setup.max_document_bytes),
         InputFormat::Yaml => Box::new(catalog(reader, catalog::CatalogKind::Yaml)),
         InputFormat::Markdown => Box::new(catalog(reader, catalog::CatalogKind::Markdown)),
         InputFormat::Xlsx => Box::new(
-            xlsx::xlsx_records(reader, file, None, profile, XlsxLimits::default()).into_iter(),
+            xlsx::xlsx_records(
+                reader,
+                file,
+                None,
+                profile,
+                XlsxLimits {
+                    max_file_bytes: setup.max_document_bytes,
+                    ..XlsxLimits::default()
+                },
+            )
+            .into_iter(),
         ),
     }
 }
@@ -475,6 +513,7 @@ pub fn read_listings<R: BufRead + Send + 'static>(
         profile: &profile,
         decoder: encoding::FieldDecoder::UTF8_ONLY,
         max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+        max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
         text_fields: Arc::from(Vec::new()),
     };
     Box::new(raw_records(reader, file, format, &setup).map(move |r| r.into_listing(&mut mapper)))

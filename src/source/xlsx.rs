@@ -46,6 +46,9 @@ pub struct XlsxLimits {
     pub max_bytes: u64,
     /// The most text one cell may hold.
     pub max_cell_bytes: u64,
+    /// The most bytes the workbook file itself may have
+    /// (`--max-document-bytes`): it is read whole.
+    pub max_file_bytes: u64,
 }
 
 impl XlsxLimits {
@@ -62,6 +65,7 @@ impl Default for XlsxLimits {
         Self {
             max_bytes: Self::DEFAULT_MAX_BYTES,
             max_cell_bytes: Self::DEFAULT_MAX_CELL_BYTES,
+            max_file_bytes: super::DEFAULT_MAX_DOCUMENT_BYTES,
         }
     }
 }
@@ -74,7 +78,7 @@ pub fn xlsx_records<R: Read>(
     profile: &Arc<Profile>,
     limits: XlsxLimits,
 ) -> Vec<RawRecord> {
-    let bytes = match read_document(input, &file) {
+    let bytes = match read_document(input, &file, limits.max_file_bytes, "--max-document-bytes") {
         Ok(bytes) => bytes,
         Err(records) => return records,
     };
