@@ -259,8 +259,16 @@ fn read_and_check(bytes: &[u8], format: InputFormat) -> (Vec<u64>, usize) {
     (records, peak)
 }
 
-/// Records are numbered 1, 2, 3 … with none skipped.
-fn assert_consecutive(records: &[u64]) -> Result<(), TestCaseError> {
+/// Records are numbered 1, 2, 3 … with none skipped; in a workbook, where
+/// a record is numbered by its row below the header, empty rows leave gaps,
+/// so there the numbers only rise.
+fn assert_numbered(format: InputFormat, records: &[u64]) -> Result<(), TestCaseError> {
+    if format == InputFormat::Xlsx {
+        for pair in records.windows(2) {
+            prop_assert!(pair[0] < pair[1], "record numbers do not rise: {:?}", records);
+        }
+        return Ok(());
+    }
     for (i, r) in records.iter().enumerate() {
         prop_assert_eq!(*r, i as u64 + 1, "record numbers skip: {:?}", records);
     }
@@ -277,7 +285,7 @@ proptest! {
         for format in FORMATS {
             let (records, peak) = read_and_check(&bytes, format);
             prop_assert!(peak <= reader_bound(format, bytes.len()), "{format:?}: {peak} bytes for {} input bytes", bytes.len());
-            assert_consecutive(&records)?;
+            assert_numbered(format, &records)?;
         }
     }
 
@@ -289,7 +297,7 @@ proptest! {
         for format in FORMATS {
             let (records, peak) = read_and_check(&bytes, format);
             prop_assert!(peak <= reader_bound(format, bytes.len()), "{name} as {format:?}: {peak} bytes for {} input bytes", bytes.len());
-            assert_consecutive(&records)?;
+            assert_numbered(format, &records)?;
         }
     }
 
