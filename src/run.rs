@@ -160,6 +160,7 @@ impl Waivers {
                     end: None,
                     text: None,
                     source: None,
+                    value: 0,
                 }
             })
             .collect()

@@ -265,7 +265,11 @@ fn read_and_check(bytes: &[u8], format: InputFormat) -> (Vec<u64>, usize) {
 fn assert_numbered(format: InputFormat, records: &[u64]) -> Result<(), TestCaseError> {
     if format == InputFormat::Xlsx {
         for pair in records.windows(2) {
-            prop_assert!(pair[0] < pair[1], "record numbers do not rise: {:?}", records);
+            prop_assert!(
+                pair[0] < pair[1],
+                "record numbers do not rise: {:?}",
+                records
+            );
         }
         return Ok(());
     }

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{check_with_test_pack, jsonl, run};
+use common::{check_with_test_pack, jsonl, listlint, run};
 use serde_json::Value;
 
 /// Findings of `check --format jsonl` with the test pack over `files`
@@ -278,4 +278,39 @@ fn a_repeated_key_in_yaml_front_matter_is_read_like_json() {
         message.starts_with("line 2: key `title` is given 2 times (lines 3, 4)"),
         "{message}"
     );
+}
+
+/// The findings of each value of a repeated key stay together (the
+/// field's own value first, then the earlier values in written order), so
+/// the reports' per-value caches stay warm and the output reads in order.
+#[test]
+fn findings_of_each_value_of_a_repeated_key_stay_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("repeats.jsonl");
+    let value = |tag: &str| format!("{tag}:{}", "最好，".repeat(50));
+    std::fs::write(
+        &path,
+        format!(
+            "{{\"id\":\"r\",\"description\":\"{}\",\"description\":\"{}\",\"description\":\"{}\"}}\n",
+            value("a"),
+            value("b"),
+            value("c")
+        ),
+    )
+    .unwrap();
+    let output = listlint()
+        .args(["check", "--format", "jsonl", "--select", "absolute-terms"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let starts: Vec<u64> = stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|f| f["field"] == "description" && f["category"] == "absolute-terms")
+        .map(|f| f["start"].as_u64().unwrap())
+        .collect();
+    assert_eq!(starts.len(), 150, "{stdout}");
+    let descents = starts.windows(2).filter(|w| w[1] < w[0]).count();
+    assert_eq!(descents, 2, "one run per value: {starts:?}");
 }

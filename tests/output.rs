@@ -145,7 +145,7 @@ fn output_file_found_by_a_folder_walk_is_not_read_as_an_input() {
     assert_eq!(read(&report), first);
     // The same for a baseline written into the checked folder.
     let baseline = folder.join("baseline.json");
-    write(&baseline, "[]");
+    write(&baseline, "{\n  \"version\": 1,\n  \"findings\": []\n}\n");
     let (code, stdout, stderr) = run(check_with_test_pack()
         .args(["--format", "jsonl", "--write-baseline"])
         .arg(&baseline)
@@ -518,4 +518,47 @@ fn a_closed_pipe_does_not_cut_short_the_baseline_being_written() {
         stderr.contains("wrote 3 findings to the baseline"),
         "{stderr}"
     );
+}
+
+/// A listing file in a checked folder named by `-o` is never overwritten:
+/// only a file that holds an earlier report (or nothing) is left out of
+/// the inputs and rewritten.
+#[test]
+fn output_naming_a_listing_file_found_by_a_folder_walk_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("exports");
+    std::fs::create_dir(&folder).unwrap();
+    write(&folder.join("a.jsonl"), LISTINGS);
+    let listings = folder.join("b.csv");
+    let original = "id,title\nB1,最好的杯子\n";
+    write(&listings, original);
+    for format in ["human", "jsonl"] {
+        let (code, _, stderr) = run(check_with_test_pack()
+            .args(["--format", format, "-o"])
+            .arg(&listings)
+            .arg(&folder));
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains("listing file in a checked folder"),
+            "{stderr}"
+        );
+        assert_eq!(read(&listings), original);
+    }
+    // A report of every format, written into the folder under a name the
+    // walk reads, is recognised as a report on the next run.
+    std::fs::remove_file(&listings).unwrap();
+    for format in ["human", "json", "jsonl", "sarif", "github", "junit"] {
+        let report = folder.join("report.jsonl");
+        for round in 0..2 {
+            let (code, _, stderr) = run(check_with_test_pack()
+                .args(["--format", format, "-o"])
+                .arg(&report)
+                .arg(&folder));
+            assert_eq!(code, 1, "{format}, run {round}: {stderr}");
+            if round == 1 {
+                assert!(stderr.contains("not checking"), "{format}: {stderr}");
+            }
+        }
+        std::fs::remove_file(&report).unwrap();
+    }
 }

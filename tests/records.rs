@@ -370,3 +370,21 @@ fn documents_read_whole_stop_at_their_limit() {
         assert!(out.contains("input/limit-exceeded"), "{out}");
     }
 }
+
+/// A tab-separated `.csv` with lone `\r` line ends (old Mac exports) is
+/// still told from a comma-separated one by its header line alone.
+#[test]
+fn a_tab_separated_csv_with_cr_line_ends_is_sniffed_by_its_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cr-tabs.csv");
+    std::fs::write(&path, "id\ttitle\rc1\t最好,很好,很好,很好\rc2\t第一\r").unwrap();
+    let (_, out, stderr) = run(listlint().args(["check", "--format", "jsonl"]).arg(&path));
+    let findings = jsonl(&out);
+    let texts: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["category"] == "absolute-terms")
+        .map(|f| f["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["最好", "第一"], "{out}{stderr}");
+    assert!(!out.contains("input/"), "{out}");
+}

@@ -7,8 +7,9 @@
 //! that names an input given on the command line, the `--baseline` (for
 //! `-o`), the `--price-history` or the config file is refused. An output
 //! file that a folder walk found (the report of an earlier run, written into
-//! the checked folder) is left out of the inputs, with a note: it is this
-//! run's output, not a listing file.
+//! the checked folder) is left out of the inputs, with a note, when it holds
+//! a report or baseline (or nothing); a listing file is never overwritten,
+//! however it was found.
 
 use std::path::{Path, PathBuf};
 
@@ -136,6 +137,7 @@ pub(super) fn guard(
         }
     }
     let before = inputs.len();
+    let mut refused = None;
     let kept: Vec<Input> = inputs
         .into_iter()
         .filter(|input| {
@@ -143,6 +145,10 @@ pub(super) fn guard(
                 return true;
             };
             match output_for(path) {
+                Some(w) if !holds_report_or_nothing(path) => {
+                    refused = Some((w, path.clone()));
+                    true
+                }
                 Some(w) => {
                     super::output::note(format_args!(
                         "note: not checking {}, found in a folder: it is the file {} writes",
@@ -155,8 +161,59 @@ pub(super) fn guard(
             }
         })
         .collect();
+    if let Some((w, path)) = refused {
+        miette::bail!(
+            help = "write the report outside the checked folders, or leave the file out with --exclude",
+            "{} {} is {}, a listing file in a checked folder: writing it would destroy it",
+            w.flag,
+            w.path.display(),
+            path.display()
+        );
+    }
     if kept.is_empty() && before > 0 {
         miette::bail!("nothing to check: the only file found is the output file");
     }
     Ok(kept)
+}
+
+/// Whether a file holds what `check` writes (a report in any format, or a
+/// baseline) or nothing at all, judged by its first and last 4 KiB: such a
+/// file in a checked folder is an earlier run's output, not listings.
+fn holds_report_or_nothing(path: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    const PEEK: u64 = 4096;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let len = file.metadata().map_or(0, |m| m.len());
+    if len == 0 {
+        return true;
+    }
+    let mut text = Vec::new();
+    let head = (&mut file).take(PEEK).read_to_end(&mut text);
+    let tail = if len > PEEK {
+        file.seek(SeekFrom::Start(len - PEEK))
+            .and_then(|_| file.read_to_end(&mut text))
+    } else {
+        Ok(0)
+    };
+    if head.is_err() || tail.is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&text);
+    const MARKS: [&str; 7] = [
+        "\"fingerprint\"",
+        "\"findings\": []",
+        "\"name\": \"listlint\"",
+        "<testsuites name=\"listlint\"",
+        "::error file=",
+        "::warning file=",
+        "::notice file=",
+    ];
+    // The human report ends with its summary line.
+    let human_summary = |line: &str| {
+        (line.starts_with("Found ") && line.contains(" finding") && line.contains(" listing"))
+            || (line.starts_with("No findings in ") && line.contains(" listing"))
+    };
+    MARKS.iter().any(|mark| text.contains(mark)) || text.lines().any(human_summary)
 }

@@ -323,8 +323,16 @@ impl Ruleset {
                 normalized: &scan.normalized,
                 source: &source,
             };
+            let first = out.findings.len();
             for hit in selected {
                 self.push_text_hit(&mut out, &hit, &text);
+            }
+            if let Some(position) = repeat {
+                // A repeat's findings sort after the field's own value's,
+                // together, in the order the values were written.
+                for finding in &mut out.findings[first..] {
+                    finding.value = 1 + position as u32;
+                }
             }
         }
         for (index, rule) in self.rules.iter().enumerate() {
@@ -795,6 +803,7 @@ impl Findings<'_> {
             text,
             fingerprint,
             source,
+            value: 0,
         };
         self.findings.push(finding);
     }
@@ -839,6 +848,7 @@ impl Findings<'_> {
             text: None,
             fingerprint,
             source: None,
+            value: 0,
         });
     }
 }
@@ -870,7 +880,7 @@ fn char_slice(value: &str, start: usize, end: usize) -> &str {
 fn finding_order<'f>(
     scan_fields: &[Arc<str>],
     finding: &'f Finding,
-) -> (usize, &'f str, Option<usize>, &'f str) {
+) -> (usize, &'f str, u32, Option<usize>, &'f str) {
     let (rank, name) = match &finding.field {
         None => (0, ""),
         Some(name) => match scan_fields.iter().position(|s| s == name) {
@@ -878,7 +888,7 @@ fn finding_order<'f>(
             None => (1 + scan_fields.len(), &**name),
         },
     };
-    (rank, name, finding.start, &*finding.rule)
+    (rank, name, finding.value, finding.start, &*finding.rule)
 }
 
 #[cfg(test)]

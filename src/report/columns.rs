@@ -199,6 +199,7 @@ mod tests {
             text: None,
             fingerprint: String::new(),
             source: Some(Arc::from(value)),
+            value: 0,
         }
     }
 

@@ -47,6 +47,11 @@ pub struct Finding {
     /// The whole original field value, for renderers that show context.
     #[serde(skip)]
     pub source: Option<Arc<str>>,
+    /// Which value of its field a span is in: 0 for the field's value, more
+    /// for the earlier values of a key a record gave more than once, so
+    /// that the findings of one value stay together (not written out).
+    #[serde(skip)]
+    pub value: u32,
 }
 
 /// Computes a finding's fingerprint from what identifies it across

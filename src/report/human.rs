@@ -388,6 +388,7 @@ mod tests {
                 text: Some("最好".to_owned()),
                 fingerprint: String::new(),
                 source: Some(value.clone()),
+                value: 0,
             })
             .collect();
         let mut out = Vec::new();

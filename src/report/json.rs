@@ -137,6 +137,7 @@ mod tests {
             text: text.map(str::to_owned),
             fingerprint: "0123456789abcdef0123456789abcdef".into(),
             source: Some(Arc::from("最好")),
+            value: 0,
         }
     }
 

@@ -156,6 +156,7 @@ mod tests {
             text: text.map(str::to_owned),
             fingerprint: "0123456789abcdef0123456789abcdef".into(),
             source: None,
+            value: 0,
         }
     }
 

@@ -390,6 +390,7 @@ mod tests {
             text: None,
             fingerprint: "f".into(),
             source: None,
+            value: 0,
         }
     }
 

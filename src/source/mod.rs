@@ -483,7 +483,9 @@ fn raw_records<R: BufRead + Send + 'static>(
 fn first_header_line<R: BufRead>(reader: &mut R) -> String {
     let buf = reader.fill_buf().unwrap_or_default();
     let text = String::from_utf8_lossy(&buf[..buf.len().min(64 * 1024)]);
-    text.lines()
+    // Lines end at `\n`, `\r\n` or a lone `\r`.
+    text.split(['\n', '\r'])
+        .filter(|l| !l.is_empty())
         .find(|l| !l.trim_start_matches('\u{feff}').starts_with("version "))
         .unwrap_or_default()
         .to_owned()
