@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{jsonl, listlint, run};
+use common::{jsonl, line_rules, listlint, run};
 
 fn findings(file: &str, extra: &[&str]) -> Vec<String> {
     let (code, stdout, stderr) = run(listlint()
@@ -210,33 +210,6 @@ fn a_transcoded_csv_has_its_delimiter_guessed_from_the_whole_header() {
         findings(path.to_str().unwrap(), &[]),
         ["2 \"A1\" \"title\" \"最好\""]
     );
-}
-
-/// `(line, listing_id, rule)` of every finding of a run with the wording
-/// and input rules, and its exit code.
-fn line_rules(path: &std::path::Path, extra: &[&str]) -> (i32, Vec<(u64, String, String)>) {
-    let (code, stdout, stderr) = run(listlint()
-        .args([
-            "check",
-            "--format",
-            "jsonl",
-            "--select",
-            "absolute-terms,input",
-        ])
-        .args(extra)
-        .arg(path));
-    assert_ne!(code, 2, "{stderr}");
-    let found = jsonl(&stdout)
-        .iter()
-        .map(|f| {
-            (
-                f["line"].as_u64().unwrap(),
-                f["listing_id"].as_str().unwrap_or("-").to_owned(),
-                f["rule"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
-    (code, found)
 }
 
 /// Excel's "Unicode text" is UTF-16LE; saved without a byte-order mark it

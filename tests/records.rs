@@ -6,34 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{jsonl, listlint, run};
-
-/// `(line, listing_id, rule)` of every finding of a run with the wording
-/// and input rules, and its exit code.
-fn line_rules(path: &Path, extra: &[&str]) -> (i32, Vec<(u64, String, String)>) {
-    let (code, stdout, stderr) = run(listlint()
-        .args([
-            "check",
-            "--format",
-            "jsonl",
-            "--select",
-            "absolute-terms,input",
-        ])
-        .args(extra)
-        .arg(path));
-    assert_ne!(code, 2, "{stderr}");
-    let found = jsonl(&stdout)
-        .iter()
-        .map(|f| {
-            (
-                f["line"].as_u64().unwrap(),
-                f["listing_id"].as_str().unwrap_or("-").to_owned(),
-                f["rule"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
-    (code, found)
-}
+use common::{jsonl, line_rules, listlint, run};
 
 /// The messages of the findings of `rule`.
 fn messages(path: &Path, extra: &[&str], rule: &str) -> Vec<String> {

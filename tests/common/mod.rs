@@ -89,3 +89,30 @@ pub fn assert_valid_sarif(log: &serde_json::Value) {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+/// `(line, listing_id, rule)` of every finding of a run with the wording
+/// and input rules, and its exit code.
+pub fn line_rules(path: &std::path::Path, extra: &[&str]) -> (i32, Vec<(u64, String, String)>) {
+    let (code, stdout, stderr) = run(listlint()
+        .args([
+            "check",
+            "--format",
+            "jsonl",
+            "--select",
+            "absolute-terms,input",
+        ])
+        .args(extra)
+        .arg(path));
+    assert_ne!(code, 2, "{stderr}");
+    let found = jsonl(&stdout)
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["listing_id"].as_str().unwrap_or("-").to_owned(),
+                f["rule"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (code, found)
+}
