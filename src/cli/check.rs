@@ -38,8 +38,8 @@ pub struct CheckArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<String>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    /// Output format (`--output-format` is accepted too).
+    #[arg(long, visible_alias = "output-format", value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
 
     /// Write the report to FILE instead of standard output.

@@ -7,6 +7,7 @@ mod diff;
 mod output;
 mod overwrite;
 mod packs;
+mod shell;
 mod validate;
 mod waivers;
 
@@ -49,7 +50,8 @@ pub struct Cli {
 /// Colour choice for human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colours when writing to a terminal and `NO_COLOR` is unset.
+    /// Colours when writing to a terminal (or when `FORCE_COLOR` or
+    /// `CLICOLOR_FORCE` is set, e.g. in a CI log), unless `NO_COLOR` is set.
     Auto,
     /// Always colour.
     Always,
@@ -64,7 +66,16 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+            ColorChoice::Auto => {
+                let set = |name| std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0");
+                if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+                    false
+                } else if set("FORCE_COLOR") || set("CLICOLOR_FORCE") {
+                    true
+                } else {
+                    to_terminal
+                }
+            }
         }
     }
 }
@@ -101,6 +112,15 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: shell::Shell,
+    },
+    /// Print the man page of listlint and its subcommands (roff:
+    /// `listlint man > listlint.1 && man ./listlint.1`).
+    Man,
 }
 
 /// Parses the command line and runs it.
@@ -116,6 +136,8 @@ pub fn main() -> ExitStatus {
         Command::Init { force } => init(*force),
         Command::Explain { id, packs } => describe::explain(packs, id),
         Command::Waivers(cmd) => waivers::run(cmd),
+        Command::Completions { shell } => shell::completions(*shell),
+        Command::Man => shell::man(),
     };
     match result {
         Ok(status) => status,
