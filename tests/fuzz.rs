@@ -15,15 +15,17 @@
 //! LISTLINT_FUZZ_CASES=20000 cargo test --release --test fuzz
 //! ```
 
+mod common;
 mod hostile;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::Arc;
 
+use common::default_ruleset;
 use listlint::engine::html::{extract_visible, Visible};
 use listlint::engine::normalize::{Normalized, Normalizer};
-use listlint::engine::{compile, RuleFilter, Ruleset, Scratch};
+use listlint::engine::{compile, RuleFilter, Scratch};
 use listlint::listing::profile::{FieldMapper, Profile};
 use listlint::pack::{builtin_sources, parse_pack, PackError, PackSource};
 use listlint::source::{
@@ -134,18 +136,6 @@ const FORMATS: [InputFormat; 7] = [
     InputFormat::Markdown,
     InputFormat::Xlsx,
 ];
-
-/// The default packs, compiled once.
-fn default_ruleset() -> &'static Ruleset {
-    static RULESET: std::sync::OnceLock<Ruleset> = std::sync::OnceLock::new();
-    RULESET.get_or_init(|| {
-        let packs: Vec<_> = builtin_sources()
-            .into_iter()
-            .map(|s| parse_pack(s).expect("built-in pack parses"))
-            .collect();
-        compile(&packs, &RuleFilter::default()).expect("built-in packs compile")
-    })
-}
 
 /// One way of damaging a file.
 #[derive(Debug, Clone)]

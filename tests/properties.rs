@@ -1,13 +1,16 @@
 //! Property tests: spans map back exactly, and no input makes the readers or
 //! the normaliser panic.
 
+mod common;
+
 use std::sync::Arc;
 
+use common::default_ruleset;
 use listlint::engine::normalize::{normalize_term, Normalized, Normalizer};
 use listlint::engine::{compile, RuleFilter, Ruleset, Scratch};
 use listlint::listing::profile::{FieldMapper, Profile};
 use listlint::listing::Listing;
-use listlint::pack::{builtin_sources, parse_pack, PackSource};
+use listlint::pack::{parse_pack, PackSource};
 use listlint::source::{open, read_listings, Input, InputEncoding, InputFormat, ReadOptions};
 use proptest::prelude::*;
 
@@ -28,18 +31,6 @@ fn ruleset() -> Ruleset {
     })
     .expect("pack parses");
     compile(&[pack], &RuleFilter::default()).expect("pack compiles")
-}
-
-/// The default packs, compiled once for the whole test run.
-fn default_ruleset() -> &'static Ruleset {
-    static RULESET: std::sync::OnceLock<Ruleset> = std::sync::OnceLock::new();
-    RULESET.get_or_init(|| {
-        let packs: Vec<_> = builtin_sources()
-            .into_iter()
-            .map(|s| parse_pack(s).expect("built-in pack parses"))
-            .collect();
-        compile(&packs, &RuleFilter::default()).expect("built-in packs compile")
-    })
 }
 
 /// Pieces that exercise the normaliser: term characters, evasions, HTML.

@@ -111,19 +111,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The character slice counted from the start of the string: what
-    /// findings used before, and the meaning `slice` keeps.
-    fn counted_slice(value: &str, start: usize, end: usize) -> &str {
-        let mut indices = value.char_indices().map(|(i, _)| i).chain([value.len()]);
-        let from = indices.nth(start).unwrap_or(value.len());
-        let to = if end > start {
-            indices.nth(end - start - 1).unwrap_or(value.len())
-        } else {
-            from
-        };
-        &value[from..to]
-    }
-
     #[test]
     fn slices_count_characters_not_bytes() {
         let value = "甲最好乙";
@@ -161,7 +148,7 @@ mod tests {
         ) {
             let end = if backwards { start.saturating_sub(len) } else { start + len };
             let offsets = CharOffsets::new(&value);
-            prop_assert_eq!(offsets.slice(&value, start, end), counted_slice(&value, start, end));
+            prop_assert_eq!(offsets.slice(&value, start, end), crate::engine::char_slice(&value, start, end));
             prop_assert_eq!(offsets.chars(), value.chars().count());
         }
     }

@@ -116,3 +116,16 @@ pub fn line_rules(path: &std::path::Path, extra: &[&str]) -> (i32, Vec<(u64, Str
         .collect();
     (code, found)
 }
+
+/// The default packs, compiled once per test binary.
+pub fn default_ruleset() -> &'static listlint::engine::Ruleset {
+    static RULESET: std::sync::OnceLock<listlint::engine::Ruleset> = std::sync::OnceLock::new();
+    RULESET.get_or_init(|| {
+        let packs: Vec<_> = listlint::pack::builtin_sources()
+            .into_iter()
+            .map(|s| listlint::pack::parse_pack(s).expect("built-in pack parses"))
+            .collect();
+        listlint::engine::compile(&packs, &listlint::engine::RuleFilter::default())
+            .expect("built-in packs compile")
+    })
+}
