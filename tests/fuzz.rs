@@ -22,6 +22,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::Arc;
 
+use clap::ValueEnum;
 use common::default_ruleset;
 use listlint::engine::html::{extract_visible, Visible};
 use listlint::engine::normalize::{Normalized, Normalizer};
@@ -127,15 +128,10 @@ fn config(default_cases: u32) -> Config {
     }
 }
 
-const FORMATS: [InputFormat; 7] = [
-    InputFormat::Csv,
-    InputFormat::Tsv,
-    InputFormat::Jsonl,
-    InputFormat::Json,
-    InputFormat::Yaml,
-    InputFormat::Markdown,
-    InputFormat::Xlsx,
-];
+/// Every input format there is, so a new reader is fuzzed from the start.
+fn formats() -> &'static [InputFormat] {
+    InputFormat::value_variants()
+}
 
 /// One way of damaging a file.
 #[derive(Debug, Clone)]
@@ -276,7 +272,7 @@ proptest! {
     /// numbered without gaps.
     #[test]
     fn readers_take_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
-        for format in FORMATS {
+        for &format in formats() {
             let (records, peak) = read_and_check(&bytes, format);
             prop_assert!(peak <= reader_bound(format, bytes.len()), "{format:?}: {peak} bytes for {} input bytes", bytes.len());
             assert_numbered(format, &records)?;
@@ -288,7 +284,7 @@ proptest! {
     #[test]
     fn readers_take_damaged_hostile_files((seed, bytes) in mutated_seed()) {
         let name = hostile::seeds()[seed].name;
-        for format in FORMATS {
+        for &format in formats() {
             let (records, peak) = read_and_check(&bytes, format);
             prop_assert!(peak <= reader_bound(format, bytes.len()), "{name} as {format:?}: {peak} bytes for {} input bytes", bytes.len());
             assert_numbered(format, &records)?;

@@ -5,6 +5,7 @@ mod common;
 
 use std::sync::Arc;
 
+use clap::ValueEnum;
 use common::default_ruleset;
 use listlint::engine::normalize::{normalize_term, Normalized, Normalizer};
 use listlint::engine::{compile, RuleFilter, Ruleset, Scratch};
@@ -119,15 +120,7 @@ proptest! {
     /// Arbitrary bytes never panic a reader, and every record is yielded.
     #[test]
     fn readers_never_panic_on_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
-        for format in [
-            InputFormat::Csv,
-            InputFormat::Tsv,
-            InputFormat::Jsonl,
-            InputFormat::Json,
-            InputFormat::Yaml,
-            InputFormat::Markdown,
-            InputFormat::Xlsx,
-        ] {
+        for &format in InputFormat::value_variants() {
             let listings = read_listings(std::io::Cursor::new(bytes.clone()), Arc::from("fuzz"), format);
             let ruleset = ruleset();
             let mut scratch = Scratch::default();

@@ -397,11 +397,7 @@ pub fn read_pack_sources(path: &Path) -> Result<Vec<PackSource>, PackError> {
 pub fn read_packs(path: &Path) -> Result<PackFiles, PackError> {
     let found = pack_file_paths(path)?;
     Ok(PackFiles {
-        packs: found
-            .packs
-            .iter()
-            .map(|p| read_source(p))
-            .collect::<Result<_, _>>()?,
+        packs: read_all(&found.packs, DocumentKind::Pack)?,
         tests: Vec::new(),
         skipped: found.skipped,
     })
@@ -434,18 +430,15 @@ struct PackPaths {
 pub fn read_packs_and_tests(path: &Path) -> Result<PackFiles, PackError> {
     let found = pack_file_paths(path)?;
     Ok(PackFiles {
-        packs: found
-            .packs
-            .iter()
-            .map(|p| read_source(p))
-            .collect::<Result<_, _>>()?,
-        tests: found
-            .tests
-            .iter()
-            .map(|p| read_document(p, DocumentKind::PackTests))
-            .collect::<Result<_, _>>()?,
+        packs: read_all(&found.packs, DocumentKind::Pack)?,
+        tests: read_all(&found.tests, DocumentKind::PackTests)?,
         skipped: found.skipped,
     })
+}
+
+/// Reads each of `paths` as a `kind` document.
+fn read_all(paths: &[PathBuf], kind: DocumentKind) -> Result<Vec<PackSource>, PackError> {
+    paths.iter().map(|p| read_document(p, kind)).collect()
 }
 
 /// The pack files and test files a path names, as [`read_packs_and_tests`]
