@@ -6,10 +6,10 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use listlint::engine::normalize::{Normalized, Normalizer};
-use listlint::engine::{compile, RuleFilter, Scratch};
-use listlint::listing::Listing;
-use listlint::pack::{builtin_sources, parse_pack};
+use listlint_core::engine::{compile, RuleFilter, Scratch};
+use listlint_core::listing::Listing;
+use listlint_core::pack::{builtin_sources, parse_pack};
+use listlint_core::text::normalize::{Normalized, Normalizer};
 
 /// Fragments of listing text, clean ones and ones with banned wording.
 const FRAGMENTS: &[&str] = &[

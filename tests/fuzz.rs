@@ -24,12 +24,12 @@ use std::sync::Arc;
 
 use clap::ValueEnum;
 use common::default_ruleset;
-use listlint::engine::html::{extract_visible, Visible};
-use listlint::engine::normalize::{Normalized, Normalizer};
-use listlint::engine::{compile, RuleFilter, Scratch};
-use listlint::listing::profile::{FieldMapper, Profile};
-use listlint::pack::{builtin_sources, parse_pack, PackError, PackSource};
-use listlint::source::{
+use listlint_core::engine::{compile, RuleFilter, Scratch};
+use listlint_core::listing::profile::{FieldMapper, Profile};
+use listlint_core::pack::{builtin_sources, parse_pack, PackError, PackSource};
+use listlint_core::text::html::{extract_visible, Visible};
+use listlint_core::text::normalize::{Normalized, Normalizer};
+use listlint_io::source::{
     open, read_listings, Input, InputEncoding, InputFormat, ReadOptions, MAX_CATALOG_NODES,
 };
 use proptest::prelude::*;

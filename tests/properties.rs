@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use clap::ValueEnum;
 use common::default_ruleset;
-use listlint::engine::normalize::{normalize_term, Normalized, Normalizer};
-use listlint::engine::{compile, RuleFilter, Ruleset, Scratch};
-use listlint::listing::profile::{FieldMapper, Profile};
-use listlint::listing::Listing;
-use listlint::pack::{parse_pack, PackSource};
-use listlint::source::{open, read_listings, Input, InputEncoding, InputFormat, ReadOptions};
+use listlint_core::engine::{compile, RuleFilter, Ruleset, Scratch};
+use listlint_core::listing::profile::{FieldMapper, Profile};
+use listlint_core::listing::Listing;
+use listlint_core::pack::{parse_pack, PackSource};
+use listlint_core::text::normalize::{normalize_term, Normalized, Normalizer};
+use listlint_io::source::{open, read_listings, Input, InputEncoding, InputFormat, ReadOptions};
 use proptest::prelude::*;
 
 const TERMS: &[&str] = &["最好", "最佳", "第一", "no.1", "国家级", "100%有效", "top1"];

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use super::packs::{load_packs, PackArgs};
 use crate::exit::ExitStatus;
-use crate::pack::schema::{join_expectations, RuleDef};
-use crate::pack::{builtin_sources, parse_pack, LoadedPack};
+use listlint_core::pack::schema::{join_expectations, RuleDef};
+use listlint_core::pack::{builtin_sources, parse_pack, LoadedPack};
 
 /// The anchor GitHub gives a `## heading`: lower case, punctuation dropped.
 pub fn anchor(id: &str) -> String {

@@ -12,18 +12,17 @@ use super::output::{self, Closed, PipeAware, UntilClosed};
 use super::overwrite::{self, ReadFile, WrittenFile};
 use super::packs::{load_ruleset_with_ids, PackArgs};
 use super::ColorChoice;
-use crate::baseline::{self, Baseline};
-use crate::config::{self, LoadedConfig};
-use crate::date::Date;
-use crate::engine::RuleFilter;
 use crate::exit::ExitStatus;
-use crate::history::PriceHistory;
-use crate::listing::profile::Profile;
-use crate::pack::schema::Severity;
-use crate::progress::BytesRead;
-use crate::report::{reporter, HumanOptions, OutputFormat, ReportOptions, RuleInfo};
-use crate::run::{run_check, CheckError, CheckPlan, Gate, PathIgnores, Waivers};
-use crate::source::{
+use listlint_core::baseline::{self, Baseline};
+use listlint_core::config::{self, LoadedConfig};
+use listlint_core::date::Date;
+use listlint_core::engine::RuleFilter;
+use listlint_core::listing::profile::Profile;
+use listlint_core::model::Severity;
+use listlint_io::progress::BytesRead;
+use listlint_io::report::{reporter, HumanOptions, OutputFormat, ReportOptions, RuleInfo};
+use listlint_io::run::{run_check, CheckError, CheckPlan, Gate, PathIgnores, Waivers};
+use listlint_io::source::{
     expand_inputs, Input, InputEncoding, InputFormat, ReadOptions, WalkFilter, XlsxLimits,
 };
 
@@ -221,7 +220,7 @@ struct Effective {
 /// The catalog URL of a built-in rule: `docs_url` + `PACK.md#anchor`.
 fn help_uri(docs_url: Option<&str>, pack: &str, rule: &str) -> Option<String> {
     let base = docs_url?;
-    if !crate::pack::builtin_names().any(|name| name == pack) {
+    if !listlint_core::pack::builtin_names().any(|name| name == pack) {
         return None;
     }
     let slash = if base.ends_with('/') { "" } else { "/" };
@@ -386,7 +385,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         let ids: Vec<&str> = all_ids
             .iter()
             .map(String::as_str)
-            .chain(crate::listing::INPUT_RULES.iter().copied())
+            .chain(listlint_core::listing::INPUT_RULES.iter().copied())
             .collect();
         loaded.check_waiver_rules(&ids)?;
     }
@@ -399,7 +398,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     }
     let mut history_problems = Vec::new();
     if let Some(path) = &args.price_history {
-        let loaded = PriceHistory::load(path)?;
+        let loaded = listlint_io::history::load(path)?;
         ruleset.settings.history = Some(Arc::new(loaded.history));
         history_problems = loaded.problems;
     }
@@ -563,11 +562,11 @@ mod size_flag_tests {
         assert_eq!(args.max_xlsx_cell_bytes, XlsxLimits::DEFAULT_MAX_CELL_BYTES);
         assert_eq!(
             args.max_record_bytes,
-            crate::source::DEFAULT_MAX_RECORD_BYTES as u64
+            listlint_io::source::DEFAULT_MAX_RECORD_BYTES as u64
         );
         assert_eq!(
             args.max_document_bytes,
-            crate::source::DEFAULT_MAX_DOCUMENT_BYTES
+            listlint_io::source::DEFAULT_MAX_DOCUMENT_BYTES
         );
     }
 }

@@ -8,10 +8,10 @@ use serde_json::json;
 
 use super::output::Stdout;
 use super::packs::{load_packs, PackArgs};
-use crate::config;
 use crate::exit::ExitStatus;
-use crate::pack::schema::{join_expectations, ConditionDef, Reference, RuleDef};
-use crate::pack::LoadedPack;
+use listlint_core::config;
+use listlint_core::pack::schema::{join_expectations, ConditionDef, Reference, RuleDef};
+use listlint_core::pack::LoadedPack;
 
 /// Output of `rules list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -61,7 +61,7 @@ pub fn list(
     format: ListFormat,
 ) -> miette::Result<ExitStatus> {
     let packs = load_packs(&with_config(args)?)?;
-    let filter = crate::engine::RuleFilter::new(&args.select, &args.ignore);
+    let filter = listlint_core::engine::RuleFilter::new(&args.select, &args.ignore);
     let mut rows = Vec::new();
     for pack in &packs {
         for rule in &pack.def.rules {
@@ -199,7 +199,7 @@ fn find_rule<'p>(
             .iter()
             .flat_map(|p| p.def.rules.iter().map(|r| r.id.value.as_str()))
             .collect();
-        let help = crate::suggest::did_you_mean(id, ids.iter().copied())
+        let help = listlint_core::suggest::did_you_mean(id, ids.iter().copied())
             .map(|s| format!("did you mean `{s}`?"))
             .unwrap_or_else(|| "`listlint rules list` shows every rule".into());
         miette::bail!(help = help, "no rule `{id}` in the loaded packs");

@@ -9,19 +9,18 @@ use std::sync::Arc;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use crate::date::Date;
-use crate::engine::compose::{resolve_extends, ExtendsScope};
-use crate::engine::{compile, RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
 use crate::exit::ExitStatus;
-use crate::history::PriceHistory;
-use crate::listing::profile::{FieldMapper, Profile};
-use crate::pack::diff::{diff_packs, KeyChange, PackDiff};
-use crate::pack::{
+use listlint_core::date::Date;
+use listlint_core::engine::compose::{resolve_extends, ExtendsScope};
+use listlint_core::engine::{compile, RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
+use listlint_core::listing::profile::{FieldMapper, Profile};
+use listlint_core::pack::diff::{diff_packs, KeyChange, PackDiff};
+use listlint_core::pack::{
     add_builtins_not_replaced, builtin_named, parse_pack, read_pack_sources, LoadedPack, PackError,
 };
-use crate::report::Finding;
-use crate::source::{self, expand_inputs, ReadOptions, WalkFilter};
-use crate::terminal::escape_line;
+use listlint_io::report::Finding;
+use listlint_io::source::{self, expand_inputs, ReadOptions, WalkFilter};
+use listlint_io::terminal::escape_line;
 
 /// Arguments of `listlint rules diff`.
 #[derive(Debug, Args)]
@@ -218,7 +217,7 @@ fn diff_corpus(old: &Side, new: &Side, args: &DiffArgs) -> miette::Result<Corpus
         }
     }
     if let Some(path) = &args.price_history {
-        let loaded = PriceHistory::load(path)?;
+        let loaded = listlint_io::history::load(path)?;
         diff.unreadable_history_rows = loaded.problems.len() as u64;
         let history = Arc::new(loaded.history);
         old_rules.settings.history = Some(history.clone());
@@ -258,7 +257,7 @@ fn diff_corpus(old: &Side, new: &Side, args: &DiffArgs) -> miette::Result<Corpus
 fn rule_findings(
     ruleset: &Ruleset,
     packs: &[String],
-    listing: &crate::listing::Listing,
+    listing: &listlint_core::listing::Listing,
     scratch: &mut Scratch,
 ) -> Vec<Finding> {
     let mut findings = ruleset.check(listing, scratch);

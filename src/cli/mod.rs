@@ -129,7 +129,7 @@ pub fn main() -> ExitStatus {
         Ok(cli) => cli,
         Err(e) => return usage_or_help(&e),
     };
-    crate::pack::read::set_size_limits(cli.max_pack_size, cli.max_config_size);
+    listlint_core::pack::read::set_size_limits(cli.max_pack_size, cli.max_config_size);
     let result = match &cli.command {
         Command::Check(args) => check::run(args, cli.color),
         Command::Rules(cmd) => packs::run(cmd, cli.color),
@@ -168,7 +168,7 @@ fn usage_or_help(e: &clap::Error) -> ExitStatus {
 
 /// `listlint init`.
 fn init(force: bool) -> miette::Result<ExitStatus> {
-    let path = std::path::Path::new(crate::config::CONFIG_FILE);
+    let path = std::path::Path::new(listlint_core::config::CONFIG_FILE);
     if path.exists() && !force {
         miette::bail!(
             help = "pass --force to overwrite it",
@@ -176,7 +176,7 @@ fn init(force: bool) -> miette::Result<ExitStatus> {
             path.display()
         );
     }
-    std::fs::write(path, crate::config::STARTER)
+    std::fs::write(path, listlint_core::config::STARTER)
         .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?;
     output::print(&format!("wrote {}\n", path.display()))?;
     Ok(ExitStatus::Success)

@@ -11,8 +11,8 @@ use std::fmt;
 use std::io::{self, Write};
 use std::rc::Rc;
 
-use crate::pack::schema::Severity;
-use crate::report::{Finding, Reporter, Summary};
+use listlint_core::model::Severity;
+use listlint_io::report::{Finding, Reporter, Summary};
 
 /// Writes a one-line note to standard error. A standard error that cannot
 /// be written to is not worth failing the command for: the note is lost.

@@ -13,8 +13,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::source::Input;
-use crate::terminal::escape_line;
+use listlint_io::source::Input;
+use listlint_io::terminal::escape_line;
 
 /// A file the run writes, with the flag that names it.
 #[derive(Debug, Clone, Copy)]

@@ -8,17 +8,17 @@ use clap::{Args, Subcommand};
 use super::describe::{self, ListFormat};
 use super::output::Stdout;
 use super::ColorChoice;
-use crate::engine::compose::{resolve_extends, ExtendsScope};
-use crate::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
-use crate::examples::{packs_run_with, run_pack_examples, ExampleOutcome, PackTests};
 use crate::exit::ExitStatus;
-use crate::listing::INPUT_RULES;
-use crate::pack::read::DocumentKind;
-use crate::pack::schema::PackTestsDef;
-use crate::pack::{
+use listlint_core::engine::compose::{resolve_extends, ExtendsScope};
+use listlint_core::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
+use listlint_core::listing::INPUT_RULES;
+use listlint_core::pack::read::DocumentKind;
+use listlint_core::pack::schema::PackTestsDef;
+use listlint_core::pack::{
     add_builtins_not_replaced, builtin_sources, parse_document, parse_pack, read_packs,
     read_packs_and_tests, test_file_stem, LoadedPack, PackError, PackFiles, PackSource,
 };
+use listlint_io::examples::{packs_run_with, run_pack_examples, ExampleOutcome, PackTests};
 
 /// Which rule packs to load and which of their rules to run.
 #[derive(Debug, Clone, Args)]
@@ -495,7 +495,7 @@ fn parse_test_file(
         for expected in &case.value.expect {
             let id = expected.rule();
             if !ids.contains(&id) {
-                let help = crate::suggest::did_you_mean(id, ids.iter().copied())
+                let help = listlint_core::suggest::did_you_mean(id, ids.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"));
                 errors.push(PackError::at_location(
                     &source,

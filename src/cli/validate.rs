@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use super::output::Stdout;
 use super::packs::{packs_for_testing, Beside};
 use super::{print_error, ColorChoice};
-use crate::engine::normalize::normalize_term;
-use crate::engine::{compile, RuleFilter};
 use crate::exit::ExitStatus;
-use crate::pack::LoadedPack;
+use listlint_core::engine::{compile, RuleFilter};
+use listlint_core::pack::LoadedPack;
+use listlint_core::text::normalize::normalize_term;
 
 /// A lint warning with its place.
 #[derive(Debug, Clone, PartialEq, Eq)]

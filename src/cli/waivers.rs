@@ -7,9 +7,9 @@ use clap::{Subcommand, ValueEnum};
 use serde_json::json;
 
 use super::output::Stdout;
-use crate::config;
-use crate::date::Date;
 use crate::exit::ExitStatus;
+use listlint_core::config;
+use listlint_core::date::Date;
 
 /// `listlint waivers …`
 #[derive(Debug, Subcommand)]

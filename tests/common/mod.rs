@@ -118,14 +118,15 @@ pub fn line_rules(path: &std::path::Path, extra: &[&str]) -> (i32, Vec<(u64, Str
 }
 
 /// The default packs, compiled once per test binary.
-pub fn default_ruleset() -> &'static listlint::engine::Ruleset {
-    static RULESET: std::sync::OnceLock<listlint::engine::Ruleset> = std::sync::OnceLock::new();
+pub fn default_ruleset() -> &'static listlint_core::engine::Ruleset {
+    static RULESET: std::sync::OnceLock<listlint_core::engine::Ruleset> =
+        std::sync::OnceLock::new();
     RULESET.get_or_init(|| {
-        let packs: Vec<_> = listlint::pack::builtin_sources()
+        let packs: Vec<_> = listlint_core::pack::builtin_sources()
             .into_iter()
-            .map(|s| listlint::pack::parse_pack(s).expect("built-in pack parses"))
+            .map(|s| listlint_core::pack::parse_pack(s).expect("built-in pack parses"))
             .collect();
-        listlint::engine::compile(&packs, &listlint::engine::RuleFilter::default())
+        listlint_core::engine::compile(&packs, &listlint_core::engine::RuleFilter::default())
             .expect("built-in packs compile")
     })
 }

@@ -1,0 +1,185 @@
+//! The one Aho-Corasick automaton over every term and allow phrase of every
+//! enabled rule.
+//!
+//! Each distinct normalised string is one automaton pattern; a pattern table
+//! maps the pattern back to every (rule, role) that uses it, so a string
+//! shared by several rules is still scanned once.
+
+use std::collections::HashMap;
+
+use daachorse::CharwiseDoubleArrayAhoCorasick;
+
+use crate::text::normalize::Normalized;
+
+/// One use of a pattern: what it means, and to which rule or condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatternUse {
+    /// A deny term of a lexicon rule: rule index and term index.
+    Deny {
+        /// Rule index in the ruleset.
+        rule: u32,
+        /// Index into the rule's terms.
+        term: u32,
+    },
+    /// An allow phrase: suppresses hits of the same rule it covers.
+    Allow {
+        /// Rule index in the ruleset.
+        rule: u32,
+    },
+    /// A keyword of a pattern rule: its regex runs where one occurs.
+    Keyword {
+        /// Rule index in the ruleset.
+        rule: u32,
+    },
+    /// A trigger of a disclosure rule.
+    Trigger {
+        /// Rule index in the ruleset.
+        rule: u32,
+        /// Index into the rule's triggers.
+        term: u32,
+    },
+    /// A disclosure term of one of a disclosure rule's items.
+    ItemTerm {
+        /// Rule index in the ruleset.
+        rule: u32,
+        /// Index of the item.
+        item: u32,
+    },
+    /// A term of a `contains` condition.
+    Contains {
+        /// Index of the `contains` test.
+        test: u32,
+    },
+}
+
+/// A pattern occurrence: character range `[first, last)` of the
+/// normalised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurrence {
+    /// Who uses the pattern.
+    pub used_by: PatternUse,
+    /// First normalised character.
+    pub first: usize,
+    /// One past the last normalised character.
+    pub last: usize,
+}
+
+/// Collects patterns before building the automaton.
+#[derive(Debug, Default)]
+pub struct MatcherBuilder {
+    patterns: Vec<String>,
+    index: HashMap<String, usize>,
+    uses: Vec<Vec<PatternUse>>,
+}
+
+impl MatcherBuilder {
+    /// Registers a normalised pattern for a rule. Empty patterns are ignored
+    /// (pack validation rejects them before this point).
+    pub fn add(&mut self, normalized: &str, used_by: PatternUse) {
+        if normalized.is_empty() {
+            return;
+        }
+        let id = match self.index.get(normalized) {
+            Some(&id) => id,
+            None => {
+                let id = self.patterns.len();
+                self.patterns.push(normalized.to_owned());
+                self.index.insert(normalized.to_owned(), id);
+                self.uses.push(Vec::new());
+                id
+            }
+        };
+        if !self.uses[id].contains(&used_by) {
+            self.uses[id].push(used_by);
+        }
+    }
+
+    /// Builds the automaton.
+    pub fn build(self) -> Result<Matcher, daachorse::errors::DaachorseError> {
+        let ac = if self.patterns.is_empty() {
+            None
+        } else {
+            // A character-wise double-array automaton: on Chinese text it
+            // takes one step per character rather than per byte, and its
+            // overlapping scan measured about 1.75 times as fast as the
+            // `aho-corasick` crate's full DFA (docs/performance.md).
+            Some(CharwiseDoubleArrayAhoCorasick::with_values(
+                self.patterns
+                    .iter()
+                    .enumerate()
+                    .map(|(id, p)| (p.as_str(), id as u32)),
+            )?)
+        };
+        let bounded = self
+            .patterns
+            .iter()
+            .map(|p| {
+                let first = p.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+                let last = p.chars().last().is_some_and(|c| c.is_ascii_alphanumeric());
+                first || last
+            })
+            .collect();
+        Ok(Matcher {
+            ac,
+            uses: self.uses,
+            bounded,
+            pattern_count: self.patterns.len(),
+        })
+    }
+}
+
+/// The compiled automaton and its pattern table.
+#[derive(Clone)]
+pub struct Matcher {
+    ac: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
+    uses: Vec<Vec<PatternUse>>,
+    /// Patterns with an ASCII letter or digit at an edge must stand at a
+    /// word boundary there.
+    bounded: Vec<bool>,
+    pattern_count: usize,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("pattern_count", &self.pattern_count)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Matcher {
+    /// Number of distinct patterns in the automaton.
+    pub fn pattern_count(&self) -> usize {
+        self.pattern_count
+    }
+
+    /// Finds every occurrence (overlapping ones included) of every pattern
+    /// in `text` and appends one [`Occurrence`] per use.
+    pub fn scan(&self, text: &Normalized, out: &mut Vec<Occurrence>) {
+        let Some(ac) = &self.ac else { return };
+        for m in ac.find_overlapping_iter(text.text.as_str()) {
+            let id = m.value() as usize;
+            let (first, last) = text.char_range(m.start(), m.end());
+            if self.bounded[id] && !text.has_word_boundaries(first, last) {
+                continue;
+            }
+            let straddles = text.straddles_words(first, last);
+            out.extend(
+                self.uses[id]
+                    .iter()
+                    // A deny term read across two words is not the term;
+                    // allow phrases, keywords and condition terms stay
+                    // lenient.
+                    .filter(|u| {
+                        !(straddles
+                            && matches!(u, PatternUse::Deny { .. } | PatternUse::Trigger { .. }))
+                    })
+                    .map(|&used_by| Occurrence {
+                        used_by,
+                        first,
+                        last,
+                    }),
+            );
+        }
+    }
+}

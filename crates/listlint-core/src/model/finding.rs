@@ -1,0 +1,110 @@
+//! The finding: what every output format renders.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::Severity;
+use crate::text::normalize::{Normalized, Normalizer};
+
+/// One reported problem (SPEC §4).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Finding {
+    /// Rule id.
+    pub rule: Arc<str>,
+    /// Pack the rule comes from.
+    pub pack: Arc<str>,
+    /// Category of the rule.
+    pub category: Arc<str>,
+    /// Severity.
+    pub severity: Severity,
+    /// The rule's message with placeholders filled in.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<Arc<str>>,
+    /// Replacement wording, where the rule suggests one.
+    pub suggestion: Option<Arc<str>>,
+    /// Input file, as given on the command line.
+    pub file: Arc<str>,
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// 1-based record number.
+    pub record: u64,
+    /// Listing id, if the record has one.
+    pub listing_id: Option<String>,
+    /// Field the finding is about, if any.
+    pub field: Option<Arc<str>>,
+    /// Start of the span, in characters of the original field value.
+    pub start: Option<usize>,
+    /// End of the span (exclusive), in characters.
+    pub end: Option<usize>,
+    /// The original text of the span.
+    pub text: Option<String>,
+    /// Stable identity across re-exports: rule, listing, field, text.
+    pub fingerprint: String,
+    /// The whole original field value, for renderers that show context.
+    #[serde(skip)]
+    pub source: Option<Arc<str>>,
+    /// Which value of its field a span is in: 0 for the field's value, more
+    /// for the earlier values of a key a record gave more than once, so
+    /// that the findings of one value stay together (not written out).
+    #[serde(skip)]
+    pub value: u32,
+}
+
+/// Computes a finding's fingerprint from what identifies it across
+/// re-exports: the rule, the listing key (id, or file and record when the
+/// listing has no id), the field and the matched text, normalised as rules
+/// see it (so `最<b>好</b>` and `最好` are one finding). Line and record
+/// number are deliberately left out.
+pub fn fingerprint(
+    rule: &str,
+    listing_key: &str,
+    field: Option<&str>,
+    text: Option<&str>,
+) -> String {
+    thread_local! {
+        // Buffers reused from finding to finding.
+        static SCRATCH: RefCell<(Normalizer, Normalized)> = RefCell::default();
+    }
+    let digest = SCRATCH.with(|scratch| {
+        let (normalizer, normalized) = &mut *scratch.borrow_mut();
+        normalized.text.clear();
+        normalized.chars.clear();
+        if let Some(text) = text {
+            normalizer.normalize_into(text, normalized);
+        }
+        let mut hasher = Sha256::new();
+        for part in [rule, listing_key, field.unwrap_or(""), &normalized.text] {
+            hasher.update(part.as_bytes());
+            hasher.update([0u8]);
+        }
+        hasher.finalize()
+    });
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(32);
+    for b in &digest[..16] {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 0xf)] as char);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_is_stable_and_separates_parts() {
+        let a = fingerprint("r", "SKU-1", Some("title"), Some("最好"));
+        assert_eq!(a, fingerprint("r", "SKU-1", Some("title"), Some("最好")));
+        assert_eq!(a.len(), 32);
+        assert_ne!(a, fingerprint("r", "SKU-1", Some("titl"), Some("e最好")));
+        assert_eq!(
+            a,
+            fingerprint("r", "SKU-1", Some("title"), Some("最<b>好</b>"))
+        );
+    }
+}

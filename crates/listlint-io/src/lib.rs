@@ -1,0 +1,11 @@
+//! listlint's inputs and outputs: readers for every input format, the
+//! report formats, and the streaming pipeline that checks inputs with a
+//! `listlint_core` ruleset and hands findings to a reporter.
+
+pub mod examples;
+pub mod history;
+pub mod progress;
+pub mod report;
+pub mod run;
+pub mod source;
+pub mod terminal;

@@ -1,0 +1,517 @@
+//! The `check` pipeline: inputs → listings (read on their own thread, in
+//! batches) → the ruleset (each batch a rayon task) → findings in input
+//! order → a reporter (on the calling thread, while later batches are
+//! checked).
+//!
+//! Batches are processed in parallel but collected in order, so output is the
+//! same whatever the number of jobs. Memory holds a few batches at a time,
+//! not the input.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{channel, sync_channel, RecvTimeoutError};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+use globset::{Glob, GlobMatcher};
+
+use crate::progress::Progress;
+use crate::report::{BaselineSummary, Reporter, Summary};
+use crate::source::{self, Input, RawRecord, ReadOptions, SourceError};
+use listlint_core::baseline::{Baseline, Entry};
+use listlint_core::config::{LoadedConfig, Waiver};
+use listlint_core::date::Date;
+use listlint_core::engine::{RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
+use listlint_core::listing::profile::FieldMapper;
+use listlint_core::listing::Listing;
+use listlint_core::model::fingerprint;
+use listlint_core::model::Finding;
+use listlint_core::model::Severity;
+
+/// Listings per batch handed to the thread pool.
+const BATCH_SIZE: usize = 512;
+/// Bytes of input per batch, at most (give or take one record): a batch
+/// of 512 large catalog files would otherwise hold hundreds of megabytes.
+const BATCH_BYTES: usize = 1024 * 1024;
+/// Batches read ahead of the one being checked.
+const BATCHES_AHEAD: usize = 4;
+/// Longest time the findings of a checked batch wait to be written while
+/// the input has nothing new.
+const OUTPUT_LATENCY: Duration = Duration::from_millis(25);
+
+/// What `check` reads and how.
+#[derive(Debug, Clone)]
+pub struct CheckPlan {
+    /// Inputs in command-line order (folders already expanded).
+    pub inputs: Vec<Input>,
+    /// How inputs are read.
+    pub read: ReadOptions,
+    /// Which findings are reported: `--ignore` applies to input findings
+    /// here; rule findings were filtered when the ruleset was compiled.
+    pub filter: RuleFilter,
+    /// Unreadable rows of the price-history file, reported first.
+    pub history_problems: Vec<Listing>,
+    /// Whether a progress bar may be drawn (a terminal, not `--quiet`).
+    pub progress: bool,
+}
+
+/// Why a check could not complete.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum CheckError {
+    /// An input could not be opened.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Source(#[from] SourceError),
+    /// Writing the report failed.
+    #[error("cannot write the report: {0}")]
+    #[diagnostic(code(listlint::output))]
+    Output(#[from] std::io::Error),
+}
+
+/// What happens to findings between the engine and the reporter, in this
+/// order: `per_path_ignores` and active waivers drop what the run does not
+/// report, `--write-baseline` records what remains (exactly what the run
+/// reports without a baseline, so a waiver that expires later brings its
+/// findings back), the baseline drops known ones, and the summary counts
+/// what is reported.
+#[derive(Debug, Default)]
+pub struct Gate {
+    /// `--baseline`.
+    pub baseline: Option<Baseline>,
+    /// `--write-baseline`: the entry of every finding that is neither
+    /// ignored by path nor waived (whether or not `--baseline` hides it).
+    pub recorded: Option<Vec<Entry>>,
+    /// `--statistics`: count per rule too.
+    pub statistics: bool,
+    /// The config file's waivers.
+    pub waivers: Waivers,
+    /// The config file's `per_path_ignores`.
+    pub per_path: PathIgnores,
+}
+
+/// Waivers from the config file: active ones suppress the findings they
+/// cover; expired ones waive nothing and are reported themselves.
+#[derive(Debug, Default)]
+pub struct Waivers {
+    active: Vec<Waiver>,
+    expired: Vec<Waiver>,
+    file: String,
+    as_of: Option<Date>,
+    /// Findings waived so far.
+    pub waived: u64,
+}
+
+impl Waivers {
+    /// Splits a config's waivers by `as_of`.
+    pub fn new(config: &LoadedConfig, as_of: Date) -> Self {
+        let (active, expired) = config
+            .waivers
+            .iter()
+            .cloned()
+            .partition(|w| w.active(as_of));
+        Self {
+            active,
+            expired,
+            file: config.path.display().to_string(),
+            as_of: Some(as_of),
+            waived: 0,
+        }
+    }
+
+    fn waives(&mut self, finding: &Finding) -> bool {
+        let hit = self.active.iter().any(|w| w.covers(finding));
+        self.waived += u64::from(hit);
+        hit
+    }
+
+    /// A warning for each expired waiver.
+    pub fn expired_findings(&self) -> Vec<Finding> {
+        let file: Arc<str> = Arc::from(self.file.as_str());
+        self.expired
+            .iter()
+            .map(|w| {
+                let d = &w.def;
+                let listing = d.listing.clone().unwrap_or_else(|| "*".into());
+                let message = format!(
+                    "waiver for `{}` on `{listing}` expired on {} (checked {}; approved by {}: {}); the findings it covered are reported again",
+                    d.rule,
+                    w.expires,
+                    self.as_of.map(|d| d.to_string()).unwrap_or_default(),
+                    d.approved_by.value,
+                    d.reason.value
+                );
+                Finding {
+                    rule: Arc::from("config/expired-waiver"),
+                    pack: Arc::from("config"),
+                    category: Arc::from("config"),
+                    severity: Severity::Warning,
+                    fingerprint: fingerprint("config/expired-waiver", &listing, Some(&d.rule), Some(&w.expires.to_string())),
+                    message,
+                    help: Some(Arc::from("renew the waiver with a new expiry and approval, or fix the listing")),
+                    suggestion: None,
+                    file: file.clone(),
+                    line: w.line,
+                    record: 0,
+                    listing_id: d.listing.clone(),
+                    field: None,
+                    start: None,
+                    end: None,
+                    text: None,
+                    source: None,
+                    value: 0,
+                }
+            })
+            .collect()
+    }
+}
+
+/// `per_path_ignores`: tokens ignored in files whose path matches a glob.
+#[derive(Debug, Default)]
+pub struct PathIgnores {
+    entries: Vec<(GlobMatcher, RuleFilter)>,
+}
+
+impl PathIgnores {
+    /// Compiles the config's map.
+    pub fn new(map: &BTreeMap<String, Vec<String>>) -> Result<Self, SourceError> {
+        let mut entries = Vec::new();
+        for (pattern, tokens) in map {
+            let glob = Glob::new(pattern).map_err(|e| SourceError::BadGlob {
+                pattern: pattern.clone(),
+                message: e.kind().to_string(),
+            })?;
+            let no_select: &[String] = &[];
+            entries.push((glob.compile_matcher(), RuleFilter::new(no_select, tokens)));
+        }
+        Ok(Self { entries })
+    }
+
+    fn ignores(&self, f: &Finding) -> bool {
+        self.entries.iter().any(|(glob, filter)| {
+            glob.is_match(&*f.file) && filter.ignored(&f.rule, &f.category, &f.pack)
+        })
+    }
+}
+
+impl Gate {
+    /// Records, filters and counts a batch; returns what is reported.
+    pub fn pass(&mut self, mut findings: Vec<Finding>, summary: &mut Summary) -> Vec<Finding> {
+        if !self.per_path.entries.is_empty() {
+            findings.retain(|f| !self.per_path.ignores(f));
+        }
+        findings.retain(|f| !self.waivers.waives(f));
+        if let Some(recorded) = &mut self.recorded {
+            recorded.extend(findings.iter().map(Entry::of));
+        }
+        if let Some(baseline) = &mut self.baseline {
+            findings.retain(|f| !baseline.suppresses(f));
+        }
+        for f in &findings {
+            summary.count(f);
+            if self.statistics {
+                summary.count_rule(f);
+            }
+        }
+        findings
+    }
+}
+
+/// Runs the ruleset over every input and feeds the findings to `reporter`.
+pub fn run_check(
+    ruleset: &Ruleset,
+    plan: &CheckPlan,
+    pool: &rayon::ThreadPool,
+    gate: &mut Gate,
+    reporter: &mut dyn Reporter,
+) -> Result<Summary, CheckError> {
+    let mut summary = Summary::new();
+    if let Some(baseline) = &mut gate.baseline {
+        let rules: HashSet<&str> = ruleset.rules.iter().map(|r| &*r.id).collect();
+        baseline.limit_to(|rule| checks_rule(&rules, &plan.filter, rule));
+    }
+    let expired = gate.waivers.expired_findings();
+    if !expired.is_empty() {
+        for f in &expired {
+            summary.count(f);
+            if gate.statistics {
+                summary.count_rule(f);
+            }
+        }
+        reporter.findings(&expired)?;
+    }
+    if !plan.history_problems.is_empty() {
+        let findings: Vec<_> = plan
+            .history_problems
+            .iter()
+            .flat_map(|row| ruleset.input_findings(row))
+            .filter(|f| !plan.filter.ignored(&f.rule, &f.category, &f.pack))
+            .collect();
+        let findings = gate.pass(findings, &mut summary);
+        reporter.findings(&findings)?;
+    }
+    let total_bytes = plan
+        .inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+            Input::Stdin => None,
+        })
+        .sum();
+    let progress = Progress::new(total_bytes, plan.progress, plan.read.bytes_read.clone());
+    // Every input goes through one pipeline, opened in turn by the reader:
+    // a batch can hold records of many small files (a catalog repository
+    // has one listing per file), and the pool is set up once. An input
+    // that cannot be opened ends the run once the findings of the inputs
+    // before it are written.
+    let opened = AtomicU64::new(0);
+    let open_error: Mutex<Option<SourceError>> = Mutex::new(None);
+    let records = plan
+        .inputs
+        .iter()
+        .map_while(|input| match source::open(input, &plan.read) {
+            Ok(records) => {
+                opened.fetch_add(1, Ordering::Relaxed);
+                Some(records)
+            }
+            Err(e) => {
+                if let Ok(mut slot) = open_error.lock() {
+                    *slot = Some(e);
+                }
+                None
+            }
+        })
+        .flatten();
+    let context = StreamContext {
+        ruleset,
+        plan,
+        pool,
+        progress: &progress,
+    };
+    check_stream(&context, records, gate, reporter, &mut summary)?;
+    summary.files = opened.into_inner();
+    if let Some(e) = open_error.into_inner().ok().flatten() {
+        return Err(e.into());
+    }
+    progress.finish();
+    if let (Some(recorded), Some(baseline)) = (&mut gate.recorded, &gate.baseline) {
+        recorded.extend_from_slice(baseline.unchecked());
+    }
+    summary.waived = gate.waivers.waived;
+    summary.baseline = gate.baseline.as_ref().map(|b| BaselineSummary {
+        suppressed: b.suppressed(),
+        stale: b.stale(),
+    });
+    reporter.finish(&summary)?;
+    Ok(summary)
+}
+
+/// Whether this run can report findings of `rule`: one of the ruleset's
+/// (enabled) rules, or an input problem that `--ignore` does not hide.
+fn checks_rule(rules: &HashSet<&str>, filter: &RuleFilter, rule: &str) -> bool {
+    rules.contains(rule)
+        || rule
+            .strip_prefix(INPUT_CATEGORY)
+            .is_some_and(|rest| rest.starts_with('/'))
+            && !filter.ignored(rule, INPUT_CATEGORY, INPUT_CATEGORY)
+}
+
+/// What checking one input needs besides its records.
+struct StreamContext<'a> {
+    ruleset: &'a Ruleset,
+    plan: &'a CheckPlan,
+    pool: &'a rayon::ThreadPool,
+    progress: &'a Progress,
+}
+
+fn check_stream(
+    context: &StreamContext<'_>,
+    records: impl Iterator<Item = RawRecord> + Send,
+    gate: &mut Gate,
+    reporter: &mut dyn Reporter,
+    summary: &mut Summary,
+) -> Result<(), CheckError> {
+    let StreamContext {
+        ruleset,
+        plan,
+        pool,
+        progress,
+    } = *context;
+    // Checkers' scratch space, reused from batch to batch.
+    let scratches: Mutex<Vec<(Scratch, FieldMapper)>> = Mutex::new(Vec::new());
+    let check_batch = |batch: Vec<RawRecord>| -> Vec<Finding> {
+        let spare = scratches.lock().ok().and_then(|mut s| s.pop());
+        let (mut scratch, mut mapper) = spare.unwrap_or_else(|| {
+            (
+                Scratch::default(),
+                FieldMapper::new(plan.read.profile.clone()),
+            )
+        });
+        let mut findings = Vec::new();
+        for record in batch {
+            findings.extend(ruleset.check(&record.into_listing(&mut mapper), &mut scratch));
+        }
+        if let Ok(mut s) = scratches.lock() {
+            s.push((scratch, mapper));
+        }
+        findings.retain(|f| {
+            &*f.category != INPUT_CATEGORY || !plan.filter.ignored(&f.rule, &f.category, &f.pack)
+        });
+        findings
+    };
+    let in_flight_limit = 2 * pool.current_num_threads() + 2;
+    std::thread::scope(|threads| {
+        let (tx, rx) = sync_channel::<Vec<RawRecord>>(BATCHES_AHEAD);
+        threads.spawn(move || {
+            let mut records = records;
+            loop {
+                let batch = next_batch(&mut records);
+                if batch.is_empty() || tx.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
+        // Batches are checked as pool tasks while this thread writes the
+        // findings of finished ones, in input order.
+        let (done_tx, done_rx) = channel::<Checked>();
+        let mut output = InOrder::new(gate, reporter, summary, progress);
+        let result = pool.in_place_scope(|tasks| -> Result<(), CheckError> {
+            let mut sent = 0u64;
+            let mut reading = true;
+            while reading || output.next < sent {
+                while let Ok(done) = done_rx.try_recv() {
+                    output.take(done)?;
+                }
+                if !reading || sent - output.next >= in_flight_limit as u64 {
+                    if output.next < sent {
+                        let Ok(done) = done_rx.recv() else { break };
+                        output.take(done)?;
+                    }
+                    continue;
+                }
+                // Waiting for the reader is bounded, so that findings of
+                // batches already checked are written even while a slow
+                // input (a pipe, standard input) has nothing new.
+                let batch = match rx.recv_timeout(OUTPUT_LATENCY) {
+                    Ok(batch) => batch,
+                    Err(RecvTimeoutError::Timeout) => continue,
+                    Err(RecvTimeoutError::Disconnected) => {
+                        reading = false;
+                        continue;
+                    }
+                };
+                let done_tx = done_tx.clone();
+                let check_batch = &check_batch;
+                let seq = sent;
+                tasks.spawn(move |_| {
+                    let listings = batch.len();
+                    // A panic is carried to this thread and resumed there,
+                    // rather than leaving it waiting for the batch.
+                    let findings =
+                        std::panic::catch_unwind(AssertUnwindSafe(|| check_batch(batch)));
+                    // The receiver outlives every task of this scope.
+                    let _ = done_tx.send((seq, listings, findings));
+                });
+                sent += 1;
+            }
+            Ok(())
+        });
+        // Returning drops `rx`, which stops the reader thread.
+        result
+    })
+}
+
+/// The next batch: [`BATCH_SIZE`] records, or fewer once they hold
+/// [`BATCH_BYTES`] of input.
+fn next_batch(records: &mut impl Iterator<Item = RawRecord>) -> Vec<RawRecord> {
+    let mut batch = Vec::with_capacity(BATCH_SIZE);
+    let mut bytes = 0;
+    for record in records {
+        bytes += record.input_bytes();
+        batch.push(record);
+        if batch.len() == BATCH_SIZE || bytes >= BATCH_BYTES {
+            break;
+        }
+    }
+    batch
+}
+
+/// Puts finished batches back in input order and passes them through the
+/// gate to the reporter.
+struct InOrder<'a> {
+    gate: &'a mut Gate,
+    reporter: &'a mut dyn Reporter,
+    summary: &'a mut Summary,
+    progress: &'a Progress,
+    /// Sequence number of the next batch to write.
+    next: u64,
+    /// Finished batches waiting for an earlier one.
+    waiting: BTreeMap<u64, (usize, Vec<Finding>)>,
+}
+
+/// A checked batch: its sequence number, its number of records, and its
+/// findings (or the panic that interrupted it).
+type Checked = (u64, usize, std::thread::Result<Vec<Finding>>);
+
+impl<'a> InOrder<'a> {
+    fn new(
+        gate: &'a mut Gate,
+        reporter: &'a mut dyn Reporter,
+        summary: &'a mut Summary,
+        progress: &'a Progress,
+    ) -> Self {
+        Self {
+            gate,
+            reporter,
+            summary,
+            progress,
+            next: 0,
+            waiting: BTreeMap::new(),
+        }
+    }
+
+    /// Accepts a finished batch and writes every batch now in order.
+    fn take(&mut self, (seq, listings, findings): Checked) -> Result<(), CheckError> {
+        let findings = findings.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        self.waiting.insert(seq, (listings, findings));
+        while let Some((listings, findings)) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            self.summary.listings += listings as u64;
+            let findings = self.gate.pass(findings, self.summary);
+            self.reporter.findings(&findings)?;
+            self.progress.update(self.summary.listings);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(bytes: usize) -> RawRecord {
+        RawRecord::JsonLine {
+            file: Arc::from("p.jsonl"),
+            line: 1,
+            record: 1,
+            bytes: vec![b'x'; bytes],
+        }
+    }
+
+    #[test]
+    fn batches_hold_at_most_a_count_of_records_or_a_size_of_input() {
+        let sizes = |records: Vec<RawRecord>| -> Vec<usize> {
+            let mut records = records.into_iter();
+            std::iter::from_fn(|| Some(next_batch(&mut records)).filter(|b| !b.is_empty()))
+                .map(|batch| batch.len())
+                .collect()
+        };
+        let small = (0..BATCH_SIZE * 2 + 3).map(|_| record(100)).collect();
+        assert_eq!(sizes(small), [BATCH_SIZE, BATCH_SIZE, 3]);
+        // Large files: a batch closes with the record that reaches the size.
+        let large = (0..7).map(|_| record(BATCH_BYTES / 3 + 1)).collect();
+        assert_eq!(sizes(large), [3, 3, 1]);
+    }
+}
