@@ -166,6 +166,7 @@ pub const RECOGNIZERS: &[&str] = &[
 
 struct Patterns {
     date: Regex,
+    bare_date: Regex,
     time_after: Regex,
     connector_after: Regex,
     day_after: Regex,
@@ -195,10 +196,11 @@ fn patterns() -> &'static Patterns {
             date: r(concat!(
                 r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?",
                 r"|(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?",
-                // M/D, M.D, M-D: read only with a time, 当天 or 仅限 (see
-                // the module doc).
-                r"|(\d{1,2})\s*([-/.])\s*(\d{1,2})",
             )),
+            // M/D, M.D, M-D: read only with a time, 当天 or 仅限 (see the
+            // module doc). A pattern of its own, so that a candidate it
+            // rejects never hides a full date from `date`.
+            bare_date: r(r"(\d{1,2})\s*([-/.])\s*(\d{1,2})"),
             time_after: r(r"^[\s,]*(?:(\d{1,2})\s*[:：#]\s*(\d{2})(?:\s*[:：#]\s*\d{2})?|(\d{1,2})\s*[点时](?:\s*(\d{1,2})\s*分|\s*半)?|(零)\s*点)"),
             connector_after: r(r"^\s*(?:起|开始)?\s*(?:至|到|~|～|-|—|–|－)\s*"),
             day_after: r(r"^(\d{1,2})\s*[日号]"),
@@ -217,7 +219,7 @@ fn patterns() -> &'static Patterns {
             threshold_offer: r(concat!(
                 r"每满\s*\d+",
                 r"|满\s*\d+(?:\.\d+)?\s*(?:元|件|个|份|单|台|瓶|盒)?\s*",
-                r"(?:立?减|送|赠|-\s*\d|打?\s*\d+(?:\.\d+)?\s*折)",
+                r"(?:立?减(?:\s*\d+(?:\.\d+)?\s*元?)?|送|赠|-\s*\d+(?:\.\d+)?\s*元?|打?\s*\d+(?:\.\d+)?\s*折)",
             )),
             multi_buy: r(concat!(
                 r"第\s*[二三四2-4]\s*(?:件|份|杯|个|盒|瓶|双|套|支)\s*(?:打\s*)?",
@@ -331,26 +333,34 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
     // Each recogniser runs only on text with a word or digits it needs:
     // most text has none, and a byte search costs far less than a regex
     // scan with captures.
-    let dates = if s.contains('月')
-        || has_digit_run(&s, 4)
-        || ['/', '.', '-'].iter().any(|&c| s.contains(c))
-    {
+    let dates = if s.contains('月') || has_digit_run(&s, 4) {
         Some(p.date.captures_iter(&s))
     } else {
         None
     };
-    for m in dates.into_iter().flatten() {
+    let bare_dates = if ['/', '.', '-'].iter().any(|&c| s.contains(c)) {
+        Some(p.bare_date.captures_iter(&s))
+    } else {
+        None
+    };
+    let full = dates.into_iter().flatten().map(|m| (m, false));
+    let bare = bare_dates.into_iter().flatten().map(|m| (m, true));
+    for (m, is_bare) in full.chain(bare) {
         let whole = m.get(0).expect("group 0");
-        let (y, mo, d) = match (m.get(2), m.get(4), m.get(6)) {
-            (Some(mo), _, _) => (m.get(1), mo, m.get(3)),
-            (None, Some(mo), _) => (None, mo, m.get(5)),
-            (None, None, Some(mo)) => {
-                let separator = m.get(7).map_or("", |g| g.as_str());
-                if !bare_month_day_is_date(&s, whole.start(), whole.end(), separator) {
+        let (y, mo, d) = match (is_bare, m.get(2), m.get(4)) {
+            (true, _, _) => {
+                let separator = m.get(2).map_or("", |g| g.as_str());
+                let overlaps = moments
+                    .iter()
+                    .any(|&(_, a, b)| whole.start() < b && a < whole.end());
+                if overlaps || !bare_month_day_is_date(&s, whole.start(), whole.end(), separator) {
                     continue;
                 }
-                (None, mo, m.get(8))
+                let Some(mo) = m.get(1) else { continue };
+                (None, mo, m.get(3))
             }
+            (false, Some(mo), _) => (m.get(1), mo, m.get(3)),
+            (false, None, Some(mo)) => (None, mo, m.get(5)),
             _ => continue,
         };
         let year = y.and_then(|y| y.as_str().parse().ok()).unwrap_or(year);
@@ -369,6 +379,7 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
         };
         moments.push((Moment { date, minutes }, whole.start(), end));
     }
+    moments.sort_by_key(|&(_, a, _)| a);
     let span = |a: usize, b: usize| (chars_before(&s, a), chars_before(&s, b));
     let mut used_as_end = vec![false; moments.len()];
     for i in 0..moments.len() {
@@ -767,6 +778,63 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(window(text), *expected, "{text}");
         }
+    }
+
+    #[test]
+    fn compact_and_one_day_forms() {
+        let day = |m: u8, dd: u8, from: u32, to: u32| {
+            Some((at(d(2026, m, dd), Some(from)), at(d(2026, m, dd), Some(to))))
+        };
+        let cases: &[(&str, Option<Bounds>)] = &[
+            ("11/11 00:00-01:59", day(11, 11, 0, 119)),
+            ("11.11 0点-2点", day(11, 11, 0, 120)),
+            ("优惠券11/11,00#00-01#59", day(11, 11, 0, 119)),
+            ("仅11月11日当天", day(11, 11, 0, 1440)),
+            ("【仅限11-11】雅诗兰黛", day(11, 11, 0, 1440)),
+            ("【11-11当天满赠】", day(11, 11, 0, 1440)),
+            ("【11.11特供】气垫", day(11, 11, 0, 1440)),
+            ("仅双11当天专享", day(11, 11, 0, 1440)),
+            ("618当天", day(6, 18, 0, 1440)),
+            ("仅限3-5岁", None),
+            ("【3-5天发货】", None),
+            ("尺码11.11 3-5天发货", None),
+            ("版本1.2 10点发货", None),
+            ("12.1-12.12 年终大促", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(window(text), *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn offers_by_their_numbers() {
+        let kinds = |text: &str| -> Vec<Offer> {
+            recognize(text, 2026).offers.iter().map(|o| o.0).collect()
+        };
+        assert_eq!(kinds("满300减50"), [Offer::Threshold]);
+        assert_eq!(kinds("满500元-50元店铺券"), [Offer::Threshold]);
+        assert_eq!(kinds("每满200减30"), [Offer::Threshold]);
+        assert_eq!(kinds("满2件9折"), [Offer::Threshold]);
+        assert_eq!(kinds("第二件半价"), [Offer::MultiBuy]);
+        assert_eq!(kinds("第2件5折"), [Offer::MultiBuy]);
+        assert_eq!(kinds("买一送一"), [Offer::BuyGet]);
+        assert_eq!(kinds("买30g送30g替换芯"), [Offer::BuyGet]);
+        for none in [
+            "满58包邮",
+            "租满2年送1年",
+            "买2享9折",
+            "满意 满月",
+            "第二代 第2名",
+        ] {
+            assert!(kinds(none).is_empty(), "{none}");
+        }
+        let r = recognize(
+            "每单可抽奖3次，可同时获得一等奖现金3万元和价值2万元的手机",
+            2026,
+        );
+        assert_eq!(r.draws_per_purchase, Some(3));
+        assert!(r.prizes_combine && !r.no_repeat_win);
+        assert_eq!(r.prize_amounts.len(), 2, "{r:?}");
     }
 
     #[test]
