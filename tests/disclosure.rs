@@ -111,3 +111,87 @@ fn disclosure_pack_errors() {
         "{stderr}"
     );
 }
+
+#[test]
+fn trigger_recognizers_and_window_keys_in_a_pack_of_ones_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("p.yaml");
+    std::fs::write(
+        &pack,
+        r#"pack: p
+version: "1"
+category: c
+rules:
+  - id: p/offer-dates
+    kind: disclosure
+    severity: error
+    message: "{detail}"
+    trigger_recognizers: [threshold-offer]
+    window: {past_end: true, end_before_start: true, from_fields: true}
+  - id: p/last-day
+    kind: disclosure
+    severity: warning
+    message: "{detail}"
+    triggers: [最后一天]
+    window: {past_end: false, end_before_start: false, ends_today: true}
+"#,
+    )
+    .unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(
+        &input,
+        concat!(
+            "{\"id\":\"A\",\"title\":\"围巾 满300减50\",\"promo_end\":\"2026-11-12\"}\n",
+            "{\"id\":\"B\",\"title\":\"围巾\",\"promo_start\":\"2026-12-12\",\"promo_end\":\"2026-12-01\"}\n",
+            "{\"id\":\"C\",\"title\":\"围巾 最后一天\",\"promo_end\":\"2026-12-12\"}\n",
+            "{\"id\":\"D\",\"title\":\"围巾 满300减50\",\"promo_end\":\"2026-12-12\"}\n",
+        ),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(listlint()
+        .args(["check", "--no-default-rules", "--format", "jsonl"])
+        .args(["--as-of", "2026-11-27", "--rules"])
+        .arg(&pack)
+        .arg(&input));
+    assert_eq!(code, 1, "{stderr}");
+    let found: Vec<(String, String, String)> = jsonl(&stdout)
+        .iter()
+        .map(|f| {
+            (
+                f["listing_id"].as_str().unwrap().to_owned(),
+                f["rule"].as_str().unwrap().to_owned(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let ids: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(l, r, _)| (l.as_str(), r.as_str()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("A", "p/offer-dates"),
+            ("B", "p/offer-dates"),
+            ("C", "p/last-day")
+        ]
+    );
+    assert!(found[0].2.contains("「满300减50」"), "{found:?}");
+    assert!(found[1].2.contains("早于开始时间"), "{found:?}");
+    assert!(found[2].2.contains("活动截至2026-12-12"), "{found:?}");
+
+    std::fs::write(
+        &pack,
+        "pack: p\nversion: \"1\"\ncategory: c\nrules:\n  - id: p/x\n    kind: disclosure\n    severity: error\n    message: m\n    trigger_recognizers: [ofer]\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(listlint()
+        .args(["check", "--no-default-rules", "--rules"])
+        .arg(&pack)
+        .arg(&input));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("unknown recogniser `ofer`") && stderr.contains("did you mean `offer`"),
+        "{stderr}"
+    );
+}

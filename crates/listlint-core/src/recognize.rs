@@ -15,6 +15,23 @@
 //! (`今天`, `今晚`, `本周末`, `明天`) are not a disclosure: a listing outlives
 //! the day it was written. A date without a year takes the year of
 //! `--as-of`; an end month before the start month rolls into the next year.
+//!
+//! Platforms and export tools also write a month and day without 月: such a
+//! date (`11/11`, `11.11`, `11-11`) is read when a time follows it
+//! (`11/11 00:00-01:59`, `11.11 0点-2点`, `11/11,00#00-01#59` — some export
+//! tools write `#` for `:` and `,` for a space; `-` only with `HH:MM`), when
+//! 当天/当日 follows it, when 仅/仅限 comes before it and no word or
+//! number follows (`【仅限11-11】`), or when it opens a bracketed event
+//! label and no measure word follows (`【11-11】`, `【11.11特供】`, but not
+//! `【3-5天发货】`). A date followed by 当天/当日, after 仅/仅限, or opening
+//! such a label is a one-day window (`仅11月11日当天`); so is
+//! `双11当天` / `双十二当日` / `618当天`, the event's day in the year of
+//! `--as-of`.
+//!
+//! Offers are recognised by their numbers: `满300减50`, `满500元-50元`,
+//! `满199送…`, `满2件9折`, `每满200` (threshold offers), `第二件半价`,
+//! `第2件5折` (multi-buy offers) and `买一送一`, `买2送1`, `买30g送30g`,
+//! `买一享一` (buy-get offers).
 
 use std::sync::OnceLock;
 
@@ -61,28 +78,74 @@ pub struct Recognized {
     /// Money amounts (`99元`, `¥99`, `5万元`).
     pub amounts: Vec<(Money, Span)>,
     /// Amounts that follow a 奖 within ten characters with no other amount
-    /// in between (`一等奖奖金5万元`, `奖品价值6000元`): prize values.
+    /// in between (`一等奖奖金5万元`, `奖品价值6000元`), or that follow a
+    /// prize amount joined by 和/及/与/、/+ (`现金3万元和价值2.5万元的手机`):
+    /// prize values.
     pub prize_amounts: Vec<(Money, Span)>,
+    /// Offers written with their numbers, in text order.
+    pub offers: Vec<(Offer, Span)>,
+    /// Draws one purchase or one ticket gives (`每单可抽3次`,
+    /// `3次抽奖机会`), when stated and more than one.
+    pub draws_per_purchase: Option<u32>,
+    /// Whether one draw can win several prizes (`可同时获得`, `可兼得`,
+    /// `奖项可叠加`).
+    pub prizes_combine: bool,
+    /// Whether one buyer can win each prize once only (`不可重复中奖`,
+    /// `每人限中一次`).
+    pub no_repeat_win: bool,
+}
+
+/// A kind of offer recognised by its numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    /// `满300减50`, `满500元-50元`, `满199送…`, `满2件9折`, `每满200`.
+    Threshold,
+    /// `第二件半价`, `第2件5折`, `第二份0元`.
+    MultiBuy,
+    /// `买一送一`, `买2送1`, `买30g送30g`, `买一享一`.
+    BuyGet,
+}
+
+impl Offer {
+    /// The recogniser name of this kind of offer.
+    pub fn recognizer(self) -> &'static str {
+        match self {
+            Self::Threshold => "threshold-offer",
+            Self::MultiBuy => "multi-buy-offer",
+            Self::BuyGet => "buy-get-offer",
+        }
+    }
 }
 
 impl Recognized {
     /// Whether something of the named kind was found: `time-window` (a
     /// start and an end), `end`, `start`, `date`, `threshold`,
-    /// `quantity-limit`, `amount`.
+    /// `quantity-limit`, `amount`, `threshold-offer`, `multi-buy-offer`,
+    /// `buy-get-offer`, `offer` (any of the three).
     pub fn has(&self, kind: &str) -> bool {
-        match kind {
-            "time-window" => self
-                .windows
-                .iter()
-                .any(|w| w.start.is_some() && w.end.is_some()),
-            "end" => self.windows.iter().any(|w| w.end.is_some()),
-            "start" => self.windows.iter().any(|w| w.start.is_some()),
-            "date" => !self.dates.is_empty(),
-            "threshold" => !self.thresholds.is_empty(),
-            "quantity-limit" => !self.quantity_limits.is_empty(),
-            "amount" => !self.amounts.is_empty(),
-            _ => false,
-        }
+        self.first(kind).is_some()
+            || match kind {
+                "time-window" => self
+                    .windows
+                    .iter()
+                    .any(|w| w.start.is_some() && w.end.is_some()),
+                "end" => self.windows.iter().any(|w| w.end.is_some()),
+                "start" => self.windows.iter().any(|w| w.start.is_some()),
+                "date" => !self.dates.is_empty(),
+                "threshold" => !self.thresholds.is_empty(),
+                "quantity-limit" => !self.quantity_limits.is_empty(),
+                "amount" => !self.amounts.is_empty(),
+                _ => false,
+            }
+    }
+
+    /// Where the first offer of the named recogniser (`threshold-offer`,
+    /// `multi-buy-offer`, `buy-get-offer`, or `offer` for any) is.
+    pub fn first(&self, kind: &str) -> Option<Span> {
+        self.offers
+            .iter()
+            .find(|(offer, _)| kind == "offer" || offer.recognizer() == kind)
+            .map(|&(_, span)| span)
     }
 }
 
@@ -95,10 +158,15 @@ pub const RECOGNIZERS: &[&str] = &[
     "threshold",
     "quantity-limit",
     "amount",
+    "threshold-offer",
+    "multi-buy-offer",
+    "buy-get-offer",
+    "offer",
 ];
 
 struct Patterns {
     date: Regex,
+    bare_date: Regex,
     time_after: Regex,
     connector_after: Regex,
     day_after: Regex,
@@ -108,6 +176,15 @@ struct Patterns {
     threshold: Regex,
     quantity: Regex,
     amount: Regex,
+    one_day_after: Regex,
+    only_before: Regex,
+    event_day: Regex,
+    threshold_offer: Regex,
+    multi_buy: Regex,
+    buy_get: Regex,
+    draws: Regex,
+    combine: Regex,
+    no_repeat: Regex,
 }
 
 fn patterns() -> &'static Patterns {
@@ -120,7 +197,11 @@ fn patterns() -> &'static Patterns {
                 r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?",
                 r"|(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?",
             )),
-            time_after: r(r"^\s*(?:(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*\d{2})?|(\d{1,2})\s*[点时](?:\s*(\d{1,2})\s*分|\s*半)?|(零)\s*点)"),
+            // M/D, M.D, M-D: read only with a time, 当天 or 仅限 (see the
+            // module doc). A pattern of its own, so that a candidate it
+            // rejects never hides a full date from `date`.
+            bare_date: r(r"(\d{1,2})\s*([-/.])\s*(\d{1,2})"),
+            time_after: r(r"^[\s,]*(?:(\d{1,2})\s*[:：#]\s*(\d{2})(?:\s*[:：#]\s*\d{2})?|(\d{1,2})\s*[点时](?:\s*(\d{1,2})\s*分|\s*半)?|(零)\s*点)"),
             connector_after: r(r"^\s*(?:起|开始)?\s*(?:至|到|~|～|-|—|–|－)\s*"),
             day_after: r(r"^(\d{1,2})\s*[日号]"),
             end_before: r(r"(?:截至|截止到|截止至|截止|活动至|持续至|至)\s*$"),
@@ -132,6 +213,30 @@ fn patterns() -> &'static Patterns {
                 r"(?:发售|供应|抢购|销售)?\s*\d+\s*(?:件|份|个|台|名|套|单|盒|瓶|次)?",
                 r"|(?:前|仅限)\s*\d+\s*(?:件|份|个|台|名|位|套|单|盒|瓶)",
             )),
+            one_day_after: r(r"^\s*(?:当天|当日)"),
+            only_before: r(r"(?:仅限|仅)\s*$"),
+            event_day: r(r"双\s*(11|十一|12|十二)\s*(?:当天|当日)|(618)\s*(?:当天|当日)"),
+            threshold_offer: r(concat!(
+                r"每满\s*\d+",
+                r"|满\s*\d+(?:\.\d+)?\s*(?:元|件|个|份|单|台|瓶|盒)?\s*",
+                r"(?:立?减(?:\s*\d+(?:\.\d+)?\s*元?)?|送|赠|-\s*\d+(?:\.\d+)?\s*元?|打?\s*\d+(?:\.\d+)?\s*折)",
+            )),
+            multi_buy: r(concat!(
+                r"第\s*[二三四2-4]\s*(?:件|份|杯|个|盒|瓶|双|套|支)\s*(?:打\s*)?",
+                r"(?:\d+(?:\.\d+)?\s*折|[一二三四五六七八九]折|半价|免费|\d+(?:\.\d+)?\s*元)",
+            )),
+            buy_get: r(concat!(
+                r"买\s*([一二两三四五六七八九十]|\d{1,3})\s*(?:件|个|份|盒|瓶|袋|支|箱|包|片|条|g|ml|克|毫升)?\s*",
+                r"(?:送|赠|享|得|发)\s*(?:[一二两三四五六七八九十]|\d{1,3})",
+                r"(?:件|个|份|盒|瓶|袋|支|箱|片|条|g|ml|克|毫升)?",
+            )),
+            draws: r(concat!(
+                r"(?:每单|每笔订单|每个订单|每笔|每次购买|购买一次|一次购买|每张奖券|每张抽奖券|每张券)",
+                r"[^。;!\n]{0,10}?([2-9]|[1-9]\d|[两二三四五六七八九十])\s*次",
+                r"|([2-9]|[1-9]\d|[两二三四五六七八九十])\s*次抽奖机会",
+            )),
+            combine: r(r"可同时获得|可同时中|可兼得|奖项可叠加|可叠加中奖|可同时抽中"),
+            no_repeat: r(r"不可重复中奖|不重复中奖|限中一次|限中1次|最多中奖一次|最多中奖1次"),
             amount: r(concat!(
                 r"[¥￥]\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d{1,2})?)(万)?",
                 r"|(\d{1,3}(?:,\d{3})+|\d+(?:\.\d{1,2})?)\s*(万)?\s*元",
@@ -233,18 +338,31 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
     } else {
         None
     };
-    for m in dates.into_iter().flatten() {
+    let bare_dates = if ['/', '.', '-'].iter().any(|&c| s.contains(c)) {
+        Some(p.bare_date.captures_iter(&s))
+    } else {
+        None
+    };
+    let full = dates.into_iter().flatten().map(|m| (m, false));
+    let bare = bare_dates.into_iter().flatten().map(|m| (m, true));
+    for (m, is_bare) in full.chain(bare) {
         let whole = m.get(0).expect("group 0");
-        let (y, mo, d) = match (m.get(2), m.get(4)) {
-            (Some(mo), _) => (m.get(1), mo, m.get(3)),
-            (None, Some(mo)) => (None, mo, m.get(5)),
+        let (y, mo, d) = match (is_bare, m.get(2), m.get(4)) {
+            (true, _, _) => {
+                let separator = m.get(2).map_or("", |g| g.as_str());
+                let overlaps = moments
+                    .iter()
+                    .any(|&(_, a, b)| whole.start() < b && a < whole.end());
+                if overlaps || !bare_month_day_is_date(&s, whole.start(), whole.end(), separator) {
+                    continue;
+                }
+                let Some(mo) = m.get(1) else { continue };
+                (None, mo, m.get(3))
+            }
+            (false, Some(mo), _) => (m.get(1), mo, m.get(3)),
+            (false, None, Some(mo)) => (None, mo, m.get(5)),
             _ => continue,
         };
-        // `11.11` or `3-5` alone are too ambiguous without a year or 月.
-        let has_marker = y.is_some() || whole.as_str().contains('月');
-        if !has_marker {
-            continue;
-        }
         let year = y.and_then(|y| y.as_str().parse().ok()).unwrap_or(year);
         let (Some(month), Some(day)) = (
             mo.as_str().parse().ok(),
@@ -261,6 +379,7 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
         };
         moments.push((Moment { date, minutes }, whole.start(), end));
     }
+    moments.sort_by_key(|&(_, a, _)| a);
     let span = |a: usize, b: usize| (chars_before(&s, a), chars_before(&s, b));
     let mut used_as_end = vec![false; moments.len()];
     for i in 0..moments.len() {
@@ -323,6 +442,19 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
                 continue;
             }
         }
+        // 当天 after the date, 仅/仅限 before it, or an event label
+        // (`【11-11】`): that day only.
+        let label = s[..a].ends_with(['【', '[']);
+        let one_day_end = p
+            .one_day_after
+            .find(&s[b..])
+            .map(|m| b + m.end())
+            .or_else(|| (p.only_before.is_match(&s[..a]) || label).then_some(b));
+        if let Some(end_at) = one_day_end {
+            out.windows
+                .push(one_day(start_moment.date, span(a, end_at)));
+            continue;
+        }
         if p.end_before.is_match(&s[..a]) || p.end_after.is_match(&s[b..]) {
             out.windows.push(Window {
                 start: None,
@@ -337,6 +469,28 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
             });
         }
     }
+    if s.contains("当") {
+        for m in p.event_day.captures_iter(&s) {
+            let (month, day) = match m.get(1).map(|g| g.as_str()) {
+                Some("11" | "十一") => (11, 11),
+                Some(_) => (12, 12),
+                None => (6, 18),
+            };
+            let whole = m.get(0).expect("group 0");
+            if let Some(date) = Date::new(year, month, day) {
+                let at = span(whole.start(), whole.end());
+                out.dates.push((
+                    Moment {
+                        date,
+                        minutes: None,
+                    },
+                    at,
+                ));
+                out.windows.push(one_day(date, at));
+            }
+        }
+    }
+    recognize_offers(&s, &mut out);
     if s.contains('满') {
         out.thresholds = p
             .threshold
@@ -352,6 +506,7 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
             .collect();
     }
     let mut previous_end = 0;
+    let mut previous_was_prize = false;
     let amounts = if ['¥', '￥', '元'].iter().any(|&c| s.contains(c)) {
         Some(p.amount.captures_iter(&s))
     } else {
@@ -367,19 +522,129 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
             let money = if wan { Money(money.0 * 10_000) } else { money };
             let at = span(whole.start(), whole.end());
             out.amounts.push((money, at));
-            // A prize amount follows 奖 with no other amount in between.
-            let before: String = s[previous_end..whole.start()]
-                .chars()
-                .rev()
-                .take(10)
-                .collect();
-            if before.contains('奖') {
+            // A prize amount follows 奖 with no other amount in between,
+            // or follows a prize amount joined by a conjunction.
+            let between = &s[previous_end..whole.start()];
+            let before: String = between.chars().rev().take(10).collect();
+            let joined = previous_was_prize
+                && between.chars().count() <= 8
+                && ['和', '及', '与', '、', '+', '加']
+                    .iter()
+                    .any(|&c| between.contains(c));
+            previous_was_prize = before.contains('奖') || joined;
+            if previous_was_prize {
                 out.prize_amounts.push((money, at));
             }
         }
         previous_end = whole.end();
     }
+    if s.contains('奖') {
+        out.draws_per_purchase = p
+            .draws
+            .captures_iter(&s)
+            .filter_map(|m| {
+                m.get(1)
+                    .or_else(|| m.get(2))
+                    .and_then(|g| small_number(g.as_str()))
+            })
+            .filter(|&n| n > 1)
+            .max();
+        out.prizes_combine = p.combine.is_match(&s);
+        out.no_repeat_win = p.no_repeat.is_match(&s);
+    }
     out
+}
+
+/// A window of one whole day.
+fn one_day(date: Date, span: Span) -> Window {
+    Window {
+        start: Some(Moment {
+            date,
+            minutes: Some(0),
+        }),
+        end: Some(Moment {
+            date,
+            minutes: Some(24 * 60),
+        }),
+        span,
+    }
+}
+
+/// Whether a month and day written without 月 or a year (`11/11`, `11.11`,
+/// `11-11`, bytes `start..end` of `s`) is a date: it stands alone (no digit
+/// or separator before it) and a time follows it (for `-`, only `HH:MM`),
+/// or 当天/当日 follows it, or 仅/仅限 comes before it and nothing
+/// alphanumeric or ideographic follows.
+fn bare_month_day_is_date(s: &str, start: usize, end: usize, separator: &str) -> bool {
+    let p = patterns();
+    let before = s[..start].chars().next_back();
+    if before.is_some_and(|c| c.is_ascii_alphanumeric() || ['/', '.', '-', ':'].contains(&c)) {
+        return false;
+    }
+    let rest = &s[end..];
+    let next = rest.chars().next();
+    if next.is_some_and(|c| c.is_ascii_digit() || ['/', '.', '-'].contains(&c)) {
+        return false;
+    }
+    if p.one_day_after.is_match(rest) {
+        return true;
+    }
+    if let Some(time) = p.time_after.captures(rest) {
+        return separator != "-" || time.get(2).is_some();
+    }
+    if p.only_before.is_match(&s[..start]) {
+        return !next.is_some_and(char::is_alphanumeric);
+    }
+    // An event label: `【11-11】`, `【11.11特供】`, `【11-11预售 买二赠三】`.
+    let opens_label = matches!(before, Some('【' | '['));
+    opens_label
+        && !next.is_some_and(|c| {
+            c.is_ascii_alphanumeric()
+                || "天岁年月日号个件只人码寸斤克米点时分周期折元倍层片粒袋盒瓶".contains(c)
+        })
+}
+
+/// `2`…`99` or a Chinese numeral 两/二…十.
+fn small_number(text: &str) -> Option<u32> {
+    text.parse().ok().or(match text {
+        "二" | "两" => Some(2),
+        "三" => Some(3),
+        "四" => Some(4),
+        "五" => Some(5),
+        "六" => Some(6),
+        "七" => Some(7),
+        "八" => Some(8),
+        "九" => Some(9),
+        "十" => Some(10),
+        _ => None,
+    })
+}
+
+/// Offers written with their numbers, in text order.
+fn recognize_offers(s: &str, out: &mut Recognized) {
+    let p = patterns();
+    let span = |a: usize, b: usize| (chars_before(s, a), chars_before(s, b));
+    if s.contains('满') {
+        for m in p.threshold_offer.find_iter(s) {
+            out.offers
+                .push((Offer::Threshold, span(m.start(), m.end())));
+        }
+    }
+    if s.contains('第') {
+        for m in p.multi_buy.find_iter(s) {
+            out.offers.push((Offer::MultiBuy, span(m.start(), m.end())));
+        }
+    }
+    if s.contains('买') {
+        for m in p.buy_get.find_iter(s) {
+            // 买2享9折 is a multi-buy discount, not a gift.
+            let discount = s[m.end()..].trim_start().starts_with('折');
+            if !discount {
+                out.offers.push((Offer::BuyGet, span(m.start(), m.end())));
+            }
+        }
+    }
+    out.offers.sort_by_key(|&(_, at)| at);
 }
 
 #[cfg(test)]
@@ -513,6 +778,63 @@ mod tests {
         for (text, expected) in cases {
             assert_eq!(window(text), *expected, "{text}");
         }
+    }
+
+    #[test]
+    fn compact_and_one_day_forms() {
+        let day = |m: u8, dd: u8, from: u32, to: u32| {
+            Some((at(d(2026, m, dd), Some(from)), at(d(2026, m, dd), Some(to))))
+        };
+        let cases: &[(&str, Option<Bounds>)] = &[
+            ("11/11 00:00-01:59", day(11, 11, 0, 119)),
+            ("11.11 0点-2点", day(11, 11, 0, 120)),
+            ("优惠券11/11,00#00-01#59", day(11, 11, 0, 119)),
+            ("仅11月11日当天", day(11, 11, 0, 1440)),
+            ("【仅限11-11】雅诗兰黛", day(11, 11, 0, 1440)),
+            ("【11-11当天满赠】", day(11, 11, 0, 1440)),
+            ("【11.11特供】气垫", day(11, 11, 0, 1440)),
+            ("仅双11当天专享", day(11, 11, 0, 1440)),
+            ("618当天", day(6, 18, 0, 1440)),
+            ("仅限3-5岁", None),
+            ("【3-5天发货】", None),
+            ("尺码11.11 3-5天发货", None),
+            ("版本1.2 10点发货", None),
+            ("12.1-12.12 年终大促", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(window(text), *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn offers_by_their_numbers() {
+        let kinds = |text: &str| -> Vec<Offer> {
+            recognize(text, 2026).offers.iter().map(|o| o.0).collect()
+        };
+        assert_eq!(kinds("满300减50"), [Offer::Threshold]);
+        assert_eq!(kinds("满500元-50元店铺券"), [Offer::Threshold]);
+        assert_eq!(kinds("每满200减30"), [Offer::Threshold]);
+        assert_eq!(kinds("满2件9折"), [Offer::Threshold]);
+        assert_eq!(kinds("第二件半价"), [Offer::MultiBuy]);
+        assert_eq!(kinds("第2件5折"), [Offer::MultiBuy]);
+        assert_eq!(kinds("买一送一"), [Offer::BuyGet]);
+        assert_eq!(kinds("买30g送30g替换芯"), [Offer::BuyGet]);
+        for none in [
+            "满58包邮",
+            "租满2年送1年",
+            "买2享9折",
+            "满意 满月",
+            "第二代 第2名",
+        ] {
+            assert!(kinds(none).is_empty(), "{none}");
+        }
+        let r = recognize(
+            "每单可抽奖3次，可同时获得一等奖现金3万元和价值2万元的手机",
+            2026,
+        );
+        assert_eq!(r.draws_per_purchase, Some(3));
+        assert!(r.prizes_combine && !r.no_repeat_win);
+        assert_eq!(r.prize_amounts.len(), 2, "{r:?}");
     }
 
     #[test]

@@ -275,7 +275,7 @@ fn error_at<T>(
 
 /// Keys that only some kinds take, whether this rule sets each, and the
 /// kinds that take it.
-fn kind_specific_keys(def: &RuleDef) -> [(&'static str, bool, &'static [&'static str]); 13] {
+fn kind_specific_keys(def: &RuleDef) -> [(&'static str, bool, &'static [&'static str]); 14] {
     [
         ("terms", def.terms.is_some(), &["lexicon"]),
         ("suggest", !def.suggest.is_empty(), &["lexicon"]),
@@ -290,6 +290,11 @@ fn kind_specific_keys(def: &RuleDef) -> [(&'static str, bool, &'static [&'static
         ("require", def.require.is_some(), &["require"]),
         ("price", def.price.is_some(), &["price"]),
         ("triggers", def.triggers.is_some(), &["disclosure"]),
+        (
+            "trigger_recognizers",
+            !def.trigger_recognizers.is_empty(),
+            &["disclosure"],
+        ),
         ("disclose", !def.disclose.is_empty(), &["disclosure"]),
         ("window", def.window.is_some(), &["disclosure"]),
         (
@@ -592,19 +597,30 @@ fn compile_require(source: &PackSource, def: &RuleDef) -> Result<Require, PackEr
 fn compile_disclosure(pack: &LoadedPack, def: &RuleDef) -> Result<Disclosure, PackError> {
     let source = &pack.source;
     let id = &def.id.value;
-    let Some(triggers) = def.triggers.as_ref().filter(|t| !t.value.is_empty()) else {
-        return Err(error_at(
-            source,
-            &def.id,
-            format!("disclosure rule `{id}` needs `triggers`"),
-            Some("list the promotion wording that makes the disclosures necessary".into()),
-        ));
+    let no_triggers = Vec::new();
+    let spanned = def.triggers.as_ref().filter(|t| !t.value.is_empty());
+    let triggers = match spanned {
+        Some(triggers) => &triggers.value,
+        None if !def.trigger_recognizers.is_empty() => &no_triggers,
+        None => {
+            return Err(error_at(
+                source,
+                &def.id,
+                format!("disclosure rule `{id}` needs `triggers`"),
+                Some("list the promotion wording that makes the disclosures necessary".into()),
+            ))
+        }
     };
-    for term in &triggers.value {
+    for r in &def.trigger_recognizers {
+        if !RECOGNIZERS.contains(&r.value.as_str()) {
+            return Err(unknown_recognizer(source, r));
+        }
+    }
+    for term in triggers {
         if let Some(problem) = term_problem(term) {
             return Err(error_at(
                 source,
-                triggers,
+                spanned.expect("a trigger term exists"),
                 format!("disclosure rule `{id}`: trigger {term:?} {problem}"),
                 None,
             ));
@@ -615,16 +631,7 @@ fn compile_disclosure(pack: &LoadedPack, def: &RuleDef) -> Result<Disclosure, Pa
     for item in &def.disclose {
         for r in &item.recognizers {
             if !RECOGNIZERS.contains(&r.value.as_str()) {
-                return Err(error_at(
-                    source,
-                    r,
-                    format!("unknown recogniser `{}`", r.value),
-                    Some(
-                        did_you_mean(&r.value, RECOGNIZERS.iter().copied())
-                            .map(|s| format!("did you mean `{s}`?"))
-                            .unwrap_or_else(|| format!("recognisers: {}", RECOGNIZERS.join(", "))),
-                    ),
-                ));
+                return Err(unknown_recognizer(source, r));
             }
         }
         if item.fields.is_empty() && item.recognizers.is_empty() && item.terms.is_empty() {
@@ -673,8 +680,19 @@ fn compile_disclosure(pack: &LoadedPack, def: &RuleDef) -> Result<Disclosure, Pa
         }
         cap => cap.map(Money::from_yuan),
     };
+    let flag = |get: fn(&crate::pack::schema::WindowDef) -> Option<bool>| {
+        window.is_some_and(|w| get(w).unwrap_or(false))
+    };
     Ok(Disclosure {
-        triggers: triggers.value.clone(),
+        triggers: triggers.clone(),
+        trigger_recognizers: def
+            .trigger_recognizers
+            .iter()
+            .map(|r| r.value.clone())
+            .collect(),
+        from_fields: flag(|w| w.from_fields),
+        ends_today: flag(|w| w.ends_today),
+        one_day: flag(|w| w.one_day),
         allow: allow_phrases(pack, def)?,
         item_terms,
         items,
@@ -682,6 +700,20 @@ fn compile_disclosure(pack: &LoadedPack, def: &RuleDef) -> Result<Disclosure, Pa
         end_before_start: window.is_some_and(|w| w.end_before_start.unwrap_or(true)),
         prize_cap,
     })
+}
+
+/// The error for a recogniser name that is not one of [`RECOGNIZERS`].
+fn unknown_recognizer(source: &PackSource, r: &Spanned<String>) -> PackError {
+    error_at(
+        source,
+        r,
+        format!("unknown recogniser `{}`", r.value),
+        Some(
+            did_you_mean(&r.value, RECOGNIZERS.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| format!("recognisers: {}", RECOGNIZERS.join(", "))),
+        ),
+    )
 }
 
 fn compile_price(source: &PackSource, def: &RuleDef) -> Result<PriceRule, PackError> {

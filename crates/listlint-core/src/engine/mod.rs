@@ -363,7 +363,15 @@ impl Ruleset {
             }
         }
         self.check_prices(listing, fields, &mut out, &mut applies_to);
-        self.check_disclosures(listing, fields, triggers, item_terms, recognized, &mut out);
+        self.check_disclosures(
+            listing,
+            fields,
+            triggers,
+            item_terms,
+            recognized,
+            &mut out,
+            &mut applies_to,
+        );
         let mut findings = out.findings;
         if findings.len() > 1 {
             let fields = &self.scan_fields;
@@ -388,8 +396,11 @@ impl Ruleset {
         out.findings
     }
 
-    /// Disclosure rules whose triggers occurred: missing items, window
-    /// dates, prize caps.
+    /// Disclosure rules whose triggers occurred (a trigger term, or a
+    /// trigger recogniser's finding): missing items, window dates, prize
+    /// caps; and rules with `window.from_fields` on listings whose
+    /// promotion fields are filled in, without a trigger.
+    #[allow(clippy::too_many_arguments)]
     fn check_disclosures(
         &self,
         listing: &Listing,
@@ -398,12 +409,21 @@ impl Ruleset {
         item_terms: &[(u32, u32)],
         recognized: &mut [Option<Recognized>],
         out: &mut Findings<'_>,
+        applies_to: &mut dyn FnMut(u32) -> bool,
     ) {
         for (index, rule) in self.rules.iter().enumerate() {
-            let (RuleKind::Disclosure(disclosure), Some(trigger)) = (&rule.kind, triggers[index])
-            else {
+            let RuleKind::Disclosure(disclosure) = &rule.kind else {
                 continue;
             };
+            let literal = triggers[index];
+            let needs_recognizers = literal.is_none()
+                && (!disclosure.trigger_recognizers.is_empty() || disclosure.from_fields);
+            if literal.is_none() && !needs_recognizers {
+                continue;
+            }
+            if needs_recognizers && !applies_to(index as u32) {
+                continue;
+            }
             for (field_index, scanned) in rule.scans.iter().enumerate() {
                 if *scanned && fields[field_index].present && recognized[field_index].is_none() {
                     let value = listing
@@ -412,6 +432,32 @@ impl Ruleset {
                     recognized[field_index] = Some(recognize(value, self.settings.as_of.year));
                 }
             }
+            // The trigger: field index, original character span, text.
+            let trigger: Option<(usize, (usize, usize), String)> = match literal {
+                Some((field_index, first, last, term)) => Some((
+                    field_index,
+                    fields[field_index].normalized.original_range(first, last),
+                    disclosure.triggers[term as usize].clone(),
+                )),
+                None => recognized
+                    .iter()
+                    .enumerate()
+                    .filter(|&(field_index, _)| rule.scans[field_index])
+                    .find_map(|(field_index, r)| {
+                        let r = r.as_ref()?;
+                        let span = disclosure
+                            .trigger_recognizers
+                            .iter()
+                            .filter_map(|name| r.first(name))
+                            .min()?;
+                        let value = listing.get(&self.scan_fields[field_index])?;
+                        Some((
+                            field_index,
+                            span,
+                            char_slice(value, span.0, span.1).to_owned(),
+                        ))
+                    }),
+            };
             let texts: Vec<Option<&Recognized>> = recognized
                 .iter()
                 .zip(&rule.scans)
@@ -420,8 +466,7 @@ impl Ruleset {
             let found_terms: Vec<bool> = (0..disclosure.items.len())
                 .map(|item| item_terms.contains(&(index as u32, item as u32)))
                 .collect();
-            let (trigger_field, first, last, term) = trigger;
-            let trigger_text = disclosure.triggers[term as usize].as_str();
+            let trigger_text = trigger.as_ref().map_or("", |t| t.2.as_str());
             let found = Found {
                 listing,
                 texts: &texts,
@@ -429,17 +474,26 @@ impl Ruleset {
                 as_of: self.settings.as_of,
                 trigger: trigger_text,
             };
-            for problem in disclosure.check(&found) {
-                let (field, span): (Arc<str>, (usize, usize)) = match &problem.at {
-                    At::Trigger => (
-                        self.scan_fields[trigger_field].clone(),
-                        fields[trigger_field].normalized.original_range(first, last),
-                    ),
-                    At::Field(name) => (
+            let problems = match &trigger {
+                Some(_) => disclosure.check(&found),
+                None => {
+                    let advertised = listing
+                        .get("promo_text")
+                        .is_some_and(|v| !v.trim().is_empty());
+                    disclosure.check_fields(&found, advertised)
+                }
+            };
+            for problem in problems {
+                let (field, span): (Arc<str>, (usize, usize)) = match (&problem.at, &trigger) {
+                    (At::Trigger, Some((trigger_field, span, _))) => {
+                        (self.scan_fields[*trigger_field].clone(), *span)
+                    }
+                    (At::Trigger, None) => continue,
+                    (At::Field(name), _) => (
                         Arc::from(name.as_str()),
                         trimmed_span(listing.get(name).unwrap_or_default()),
                     ),
-                    At::Text { field_index, span } => {
+                    (At::Text { field_index, span }, _) => {
                         (self.scan_fields[*field_index].clone(), *span)
                     }
                 };

@@ -116,6 +116,11 @@ pub struct RuleDef {
     /// `disclosure`: wording that makes the disclosures necessary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Spanned<Vec<String>>>,
+    /// `disclosure`: recognisers whose finding in the rule's text fields
+    /// counts as a trigger (`threshold-offer` for `满300减50`), for offers
+    /// written in numbers that no literal trigger can match.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trigger_recognizers: Vec<Spanned<String>>,
     /// `disclosure`: what must be disclosed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub disclose: Vec<DiscloseDef>,
@@ -393,6 +398,21 @@ pub struct WindowDef {
     /// Report an end before the start (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_before_start: Option<bool>,
+    /// Run the checks on the promotion fields (`promo_start`,
+    /// `promo_end`) even when no trigger occurs: an end before the start
+    /// always, an end in the past when `promo_text` is not blank (the
+    /// listing still advertises a promotion). Default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_fields: Option<bool>,
+    /// The trigger says the promotion ends on the check day (最后一天,
+    /// 今晚截止): an end after `--as-of` contradicts it. Default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends_today: Option<bool>,
+    /// The trigger says the promotion lasts one day, the check day
+    /// (仅限今日): a window longer than one day, or an end after `--as-of`,
+    /// contradicts it. Default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub one_day: Option<bool>,
 }
 
 /// `price:` of a `price` rule.

@@ -5,10 +5,18 @@
 //! the text (a date range, `满300元`, `限量500件`), or by a disclosure term
 //! (`中奖概率`). One finding per missing item, at the first trigger.
 //!
+//! A recogniser can stand for a trigger (`trigger_recognizers`): an offer
+//! written in numbers (`满300减50`, `买2送1`) has no trigger word.
+//!
 //! With `window:`, the promotion's dates are checked against `--as-of`: an
-//! end in the past while the listing still advertises the promotion, and an
-//! end before the start. With `prize_cap_yuan`, a prize amount above the cap
-//! is a finding.
+//! end in the past while the listing still advertises the promotion, an
+//! end before the start, and urgency wording that the dates contradict
+//! (`ends_today`: 最后一天 with a later end; `one_day`: 仅限今日 with a
+//! window longer than a day or ending later). With `from_fields`, the
+//! `promo_start`/`promo_end` fields are checked without any trigger. With
+//! `prize_cap_yuan`, what one purchase can win — the top prize, times the
+//! draws one purchase gives, all prizes when one draw can win several — is
+//! compared with the cap.
 
 use crate::date::Date;
 use crate::listing::Listing;
@@ -33,6 +41,14 @@ pub struct Item {
 pub struct Disclosure {
     /// Trigger terms as written.
     pub triggers: Vec<String>,
+    /// Recognisers whose finding counts as a trigger.
+    pub trigger_recognizers: Vec<String>,
+    /// Check the promotion fields even without a trigger.
+    pub from_fields: bool,
+    /// The trigger says the promotion ends on the check day.
+    pub ends_today: bool,
+    /// The trigger says the promotion lasts the check day only.
+    pub one_day: bool,
     /// Allow phrases for the triggers.
     pub allow: Vec<String>,
     /// Disclosure terms per item, as written.
@@ -86,9 +102,13 @@ pub struct Found<'a> {
     pub item_terms_found: &'a [bool],
     /// `--as-of`.
     pub as_of: Date,
-    /// The trigger as written, for messages.
+    /// The trigger as written, for messages (empty when the rule runs on
+    /// the promotion fields alone).
     pub trigger: &'a str,
 }
+
+/// The promotion field names the window checks read.
+pub const WINDOW_FIELDS: [&str; 2] = ["promo_start", "promo_end"];
 
 fn field_value<'a>(listing: &'a Listing, name: &str) -> Option<&'a str> {
     listing.get(name).map(str::trim).filter(|v| !v.is_empty())
@@ -117,8 +137,8 @@ impl Disclosure {
                 });
             }
         }
-        if self.past_end || self.end_before_start {
-            problems.extend(self.check_window(found));
+        if self.checks_window() {
+            problems.extend(self.check_window(found, true));
         }
         if let Some(cap) = self.prize_cap {
             problems.extend(self.check_prizes(found, cap));
@@ -126,7 +146,25 @@ impl Disclosure {
         problems
     }
 
-    fn check_window(&self, found: &Found<'_>) -> Vec<Problem> {
+    fn checks_window(&self) -> bool {
+        self.past_end || self.end_before_start || self.ends_today || self.one_day
+    }
+
+    /// Checks a listing without a trigger whose promotion fields are
+    /// filled in (for rules with `from_fields`): the window checks only.
+    /// `advertised` says whether the listing still shows a promotion (a
+    /// non-blank `promo_text`); an ended window is reported only then.
+    pub fn check_fields(&self, found: &Found<'_>, advertised: bool) -> Vec<Problem> {
+        let filled = WINDOW_FIELDS
+            .iter()
+            .any(|f| field_value(found.listing, f).is_some());
+        if !(self.from_fields && filled && self.checks_window()) {
+            return Vec::new();
+        }
+        self.check_window(found, advertised)
+    }
+
+    fn check_window(&self, found: &Found<'_>, advertised: bool) -> Vec<Problem> {
         let mut problems = Vec::new();
         let field_moment = |name: &str| -> Result<Option<(Moment, At)>, Problem> {
             let Some(text) = field_value(found.listing, name) else {
@@ -194,13 +232,42 @@ impl Disclosure {
                 .min_by_key(|(s, _)| *s),
         };
         if let Some((end_moment, at)) = &end {
-            if self.past_end && end_moment.date < found.as_of {
+            if self.past_end && advertised && end_moment.date < found.as_of {
+                let what = if found.trigger.is_empty() {
+                    "促销信息".to_owned()
+                } else {
+                    format!("「{}」", found.trigger)
+                };
                 problems.push(Problem {
                     at: at.clone(),
                     item: None,
                     detail: format!(
-                        "活动已于{}结束（检查日期 {}），商品仍在宣传「{}」",
-                        end_moment.date, found.as_of, found.trigger
+                        "活动已于{}结束（检查日期 {}），商品仍在宣传{what}",
+                        end_moment.date, found.as_of
+                    ),
+                });
+            }
+            let longer_than_a_day = start
+                .as_ref()
+                .filter(|(s, _)| s.date < end_moment.date)
+                .map(|(s, _)| s.date);
+            let ends_later = end_moment.date > found.as_of;
+            if let (true, Some(start_date)) = (self.one_day, longer_than_a_day) {
+                problems.push(Problem {
+                    at: at.clone(),
+                    item: None,
+                    detail: format!(
+                        "「{}」与活动时间不符：活动从{}持续到{}，不止一天",
+                        found.trigger, start_date, end_moment.date
+                    ),
+                });
+            } else if (self.one_day || self.ends_today) && ends_later {
+                problems.push(Problem {
+                    at: at.clone(),
+                    item: None,
+                    detail: format!(
+                        "「{}」与活动时间不符：活动截至{}，检查日期 {} 不是最后一天",
+                        found.trigger, end_moment.date, found.as_of
                     ),
                 });
             }
@@ -220,8 +287,12 @@ impl Disclosure {
         problems
     }
 
+    /// What one purchase or one ticket can win, against the cap: the top
+    /// prize; all prizes added up when one draw can win several; times the
+    /// draws one purchase gives (the largest prizes once each when a buyer
+    /// cannot win a prize twice).
     fn check_prizes(&self, found: &Found<'_>, cap: Money) -> Vec<Problem> {
-        let largest = found
+        let mut prizes: Vec<(Money, usize, (usize, usize))> = found
             .texts
             .iter()
             .enumerate()
@@ -232,14 +303,45 @@ impl Disclosure {
                         .map(move |&(m, span)| (m, field_index, span))
                 })
             })
-            .max_by_key(|(m, _, _)| *m);
-        match largest {
-            Some((money, field_index, span)) if money > cap => vec![Problem {
-                at: At::Text { field_index, span },
-                item: None,
-                detail: format!("奖金或奖品金额 {money} 超过抽奖式有奖销售的上限 {cap}"),
-            }],
-            _ => Vec::new(),
+            .collect();
+        // Largest first; the first-written of equal amounts first.
+        prizes.sort_by(|a, b| b.0.cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+        let Some(&(top, field_index, span)) = prizes.first() else {
+            return Vec::new();
+        };
+        let recognized = || found.texts.iter().flatten();
+        let draws = recognized()
+            .filter_map(|r| r.draws_per_purchase)
+            .max()
+            .unwrap_or(1);
+        let combine = recognized().any(|r| r.prizes_combine);
+        let no_repeat = recognized().any(|r| r.no_repeat_win);
+        let sum = |n: usize| Money(prizes.iter().take(n).map(|p| p.0 .0).sum());
+        let per_draw = if combine { sum(prizes.len()) } else { top };
+        let (total, how) = match (draws, combine, no_repeat) {
+            (1, false, _) => (top, String::new()),
+            (1, true, _) => (per_draw, "一次抽奖可同时获得多个奖项".to_owned()),
+            (n, _, true) => (
+                sum(n as usize),
+                format!("一次购买可抽奖{n}次、各奖项限中一次"),
+            ),
+            (n, _, false) => (
+                Money(per_draw.0.saturating_mul(i64::from(n))),
+                format!("一次购买可抽奖{n}次，每次最多 {per_draw}"),
+            ),
+        };
+        if total <= cap {
+            return Vec::new();
         }
+        let detail = if how.is_empty() {
+            format!("奖金或奖品金额 {total} 超过抽奖式有奖销售的上限 {cap}")
+        } else {
+            format!("一次购买最多可获奖金或奖品 {total}（{how}），超过抽奖式有奖销售的上限 {cap}")
+        };
+        vec![Problem {
+            at: At::Text { field_index, span },
+            item: None,
+            detail,
+        }]
     }
 }
