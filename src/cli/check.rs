@@ -19,9 +19,10 @@ use listlint_core::date::Date;
 use listlint_core::engine::RuleFilter;
 use listlint_core::listing::profile::Profile;
 use listlint_core::model::Severity;
+use listlint_core::policy::{Gate, PathIgnores, Waivers};
 use listlint_io::progress::BytesRead;
 use listlint_io::report::{reporter, HumanOptions, OutputFormat, ReportOptions, RuleInfo};
-use listlint_io::run::{run_check, CheckError, CheckPlan, Gate, PathIgnores, Waivers};
+use listlint_io::run::{run_check, CheckError, CheckPlan};
 use listlint_io::source::{
     expand_inputs, Input, InputEncoding, InputFormat, ReadOptions, WalkFilter, XlsxLimits,
 };

@@ -15,6 +15,7 @@ pub mod model;
 pub mod money;
 pub mod pack;
 pub mod per_string;
+pub mod policy;
 pub mod recognize;
 pub mod suggest;
 pub mod text;

@@ -14,22 +14,15 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::Arc;
-
-use globset::{Glob, GlobMatcher};
 
 use crate::progress::Progress;
 use crate::report::{BaselineSummary, Reporter, Summary};
 use crate::source::{self, Input, RawRecord, ReadOptions, SourceError};
-use listlint_core::baseline::{Baseline, Entry};
-use listlint_core::config::{LoadedConfig, Waiver};
-use listlint_core::date::Date;
 use listlint_core::engine::{RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
 use listlint_core::listing::profile::FieldMapper;
 use listlint_core::listing::Listing;
-use listlint_core::model::fingerprint;
 use listlint_core::model::Finding;
-use listlint_core::model::Severity;
+use listlint_core::policy::Gate;
 
 /// Listings per batch handed to the thread pool.
 const BATCH_SIZE: usize = 512;
@@ -69,154 +62,6 @@ pub enum CheckError {
     #[error("cannot write the report: {0}")]
     #[diagnostic(code(listlint::output))]
     Output(#[from] std::io::Error),
-}
-
-/// What happens to findings between the engine and the reporter, in this
-/// order: `per_path_ignores` and active waivers drop what the run does not
-/// report, `--write-baseline` records what remains (exactly what the run
-/// reports without a baseline, so a waiver that expires later brings its
-/// findings back), the baseline drops known ones, and the summary counts
-/// what is reported.
-#[derive(Debug, Default)]
-pub struct Gate {
-    /// `--baseline`.
-    pub baseline: Option<Baseline>,
-    /// `--write-baseline`: the entry of every finding that is neither
-    /// ignored by path nor waived (whether or not `--baseline` hides it).
-    pub recorded: Option<Vec<Entry>>,
-    /// `--statistics`: count per rule too.
-    pub statistics: bool,
-    /// The config file's waivers.
-    pub waivers: Waivers,
-    /// The config file's `per_path_ignores`.
-    pub per_path: PathIgnores,
-}
-
-/// Waivers from the config file: active ones suppress the findings they
-/// cover; expired ones waive nothing and are reported themselves.
-#[derive(Debug, Default)]
-pub struct Waivers {
-    active: Vec<Waiver>,
-    expired: Vec<Waiver>,
-    file: String,
-    as_of: Option<Date>,
-    /// Findings waived so far.
-    pub waived: u64,
-}
-
-impl Waivers {
-    /// Splits a config's waivers by `as_of`.
-    pub fn new(config: &LoadedConfig, as_of: Date) -> Self {
-        let (active, expired) = config
-            .waivers
-            .iter()
-            .cloned()
-            .partition(|w| w.active(as_of));
-        Self {
-            active,
-            expired,
-            file: config.path.display().to_string(),
-            as_of: Some(as_of),
-            waived: 0,
-        }
-    }
-
-    fn waives(&mut self, finding: &Finding) -> bool {
-        let hit = self.active.iter().any(|w| w.covers(finding));
-        self.waived += u64::from(hit);
-        hit
-    }
-
-    /// A warning for each expired waiver.
-    pub fn expired_findings(&self) -> Vec<Finding> {
-        let file: Arc<str> = Arc::from(self.file.as_str());
-        self.expired
-            .iter()
-            .map(|w| {
-                let d = &w.def;
-                let listing = d.listing.clone().unwrap_or_else(|| "*".into());
-                let message = format!(
-                    "waiver for `{}` on `{listing}` expired on {} (checked {}; approved by {}: {}); the findings it covered are reported again",
-                    d.rule,
-                    w.expires,
-                    self.as_of.map(|d| d.to_string()).unwrap_or_default(),
-                    d.approved_by.value,
-                    d.reason.value
-                );
-                Finding {
-                    rule: Arc::from("config/expired-waiver"),
-                    pack: Arc::from("config"),
-                    category: Arc::from("config"),
-                    severity: Severity::Warning,
-                    fingerprint: fingerprint("config/expired-waiver", &listing, Some(&d.rule), Some(&w.expires.to_string())),
-                    message,
-                    help: Some(Arc::from("renew the waiver with a new expiry and approval, or fix the listing")),
-                    suggestion: None,
-                    file: file.clone(),
-                    line: w.line,
-                    record: 0,
-                    listing_id: d.listing.clone(),
-                    field: None,
-                    start: None,
-                    end: None,
-                    text: None,
-                    source: None,
-                    value: 0,
-                }
-            })
-            .collect()
-    }
-}
-
-/// `per_path_ignores`: tokens ignored in files whose path matches a glob.
-#[derive(Debug, Default)]
-pub struct PathIgnores {
-    entries: Vec<(GlobMatcher, RuleFilter)>,
-}
-
-impl PathIgnores {
-    /// Compiles the config's map.
-    pub fn new(map: &BTreeMap<String, Vec<String>>) -> Result<Self, SourceError> {
-        let mut entries = Vec::new();
-        for (pattern, tokens) in map {
-            let glob = Glob::new(pattern).map_err(|e| SourceError::BadGlob {
-                pattern: pattern.clone(),
-                message: e.kind().to_string(),
-            })?;
-            let no_select: &[String] = &[];
-            entries.push((glob.compile_matcher(), RuleFilter::new(no_select, tokens)));
-        }
-        Ok(Self { entries })
-    }
-
-    fn ignores(&self, f: &Finding) -> bool {
-        self.entries.iter().any(|(glob, filter)| {
-            glob.is_match(&*f.file) && filter.ignored(&f.rule, &f.category, &f.pack)
-        })
-    }
-}
-
-impl Gate {
-    /// Records, filters and counts a batch; returns what is reported.
-    pub fn pass(&mut self, mut findings: Vec<Finding>, summary: &mut Summary) -> Vec<Finding> {
-        if !self.per_path.entries.is_empty() {
-            findings.retain(|f| !self.per_path.ignores(f));
-        }
-        findings.retain(|f| !self.waivers.waives(f));
-        if let Some(recorded) = &mut self.recorded {
-            recorded.extend(findings.iter().map(Entry::of));
-        }
-        if let Some(baseline) = &mut self.baseline {
-            findings.retain(|f| !baseline.suppresses(f));
-        }
-        for f in &findings {
-            summary.count(f);
-            if self.statistics {
-                summary.count_rule(f);
-            }
-        }
-        findings
-    }
 }
 
 /// Runs the ruleset over every input and feeds the findings to `reporter`.
@@ -490,6 +335,7 @@ impl<'a> InOrder<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     fn record(bytes: usize) -> RawRecord {
         RawRecord::JsonLine {

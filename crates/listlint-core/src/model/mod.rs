@@ -1,8 +1,10 @@
 //! What the engine produces and every consumer reads: the [`Finding`], its
-//! [`Severity`] and its fingerprint.
+//! [`Severity`] and fingerprint, and the [`Summary`] of a run.
 
 pub mod finding;
 pub mod severity;
+pub mod summary;
 
 pub use finding::{fingerprint, Finding};
 pub use severity::Severity;
+pub use summary::{BaselineSummary, Summary};
