@@ -196,7 +196,7 @@ pub fn run(output: &Path, args: &PackArgs) -> miette::Result<ExitStatus> {
     let pages = if args.rules.is_empty() && !args.no_default_rules {
         builtin_pages()?
     } else {
-        load_packs(args)?
+        load_packs(&args.selection(), args.verbose)?
             .iter()
             .map(|pack| (format!("{}.md", pack.name()), pack_page(pack)))
             .collect()

@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
@@ -10,16 +10,16 @@ use miette::{IntoDiagnostic, WrapErr};
 
 use super::output::{self, Closed, PipeAware, UntilClosed};
 use super::overwrite::{self, ReadFile, WrittenFile};
-use super::packs::{load_ruleset_with_ids, PackArgs};
+use super::packs::PackArgs;
 use super::ColorChoice;
 use crate::exit::ExitStatus;
 use listlint_core::baseline::{self, Baseline};
 use listlint_core::config::{self, LoadedConfig};
 use listlint_core::date::Date;
-use listlint_core::engine::RuleFilter;
+use listlint_core::linter::Linter;
 use listlint_core::listing::profile::Profile;
-use listlint_core::model::Severity;
 use listlint_core::policy::{Gate, PathIgnores, Waivers};
+use listlint_core::settings::{Overrides, Settings};
 use listlint_io::progress::BytesRead;
 use listlint_io::report::{reporter, HumanOptions, OutputFormat, ReportOptions, RuleInfo};
 use listlint_io::run::{run_check, CheckError, CheckPlan};
@@ -196,26 +196,15 @@ pub enum FailOn {
     Never,
 }
 
-impl FailOn {
-    fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
+impl From<FailOn> for listlint_core::settings::FailOn {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Error => Self::Error,
+            FailOn::Warning => Self::Warning,
+            FailOn::Info => Self::Info,
+            FailOn::Never => Self::Never,
         }
     }
-}
-
-/// The effective settings: the config file's, overridden by flags.
-struct Effective {
-    packs: PackArgs,
-    profile: String,
-    maps: Vec<(String, String)>,
-    include: Vec<String>,
-    exclude: Vec<String>,
-    fail_on: FailOn,
-    config: Option<LoadedConfig>,
 }
 
 /// The catalog URL of a built-in rule: `docs_url` + `PACK.md#anchor`.
@@ -231,7 +220,9 @@ fn help_uri(docs_url: Option<&str>, pack: &str, rule: &str) -> Option<String> {
     ))
 }
 
-fn effective(args: &CheckArgs) -> miette::Result<Effective> {
+/// The config file `check` uses: `--config`, else the nearest
+/// `listlint.yaml` upwards from the working directory (noted with `-v`).
+fn config_file(args: &CheckArgs) -> miette::Result<Option<LoadedConfig>> {
     let path = match &args.config {
         Some(path) => {
             if args.verbose {
@@ -249,78 +240,22 @@ fn effective(args: &CheckArgs) -> miette::Result<Effective> {
             found.path
         }
     };
-    let loaded = path.as_deref().map(config::load).transpose()?;
-    let Some(loaded) = loaded else {
-        return Ok(Effective {
-            packs: PackArgs {
-                verbose: args.verbose,
-                ..args.packs.clone()
-            },
-            profile: args.profile.clone().unwrap_or_else(|| "generic".into()),
-            maps: args.maps.clone(),
-            include: args.include.clone(),
-            exclude: args.exclude.clone(),
-            fail_on: args.fail_on.unwrap_or(FailOn::Error),
-            config: None,
-        });
-    };
-    let c = &loaded.config;
-    let base = loaded.path.parent().unwrap_or(Path::new("."));
-    let either = |cli: &Vec<String>, file: &Vec<String>| {
-        if cli.is_empty() {
-            file.clone()
-        } else {
-            cli.clone()
-        }
-    };
-    let mut rules: Vec<PathBuf> = c.rules.iter().map(|r| base.join(r)).collect();
-    rules.extend(args.packs.rules.iter().cloned());
-    let mut ignore = args.packs.ignore.clone();
-    ignore.extend(c.ignore.iter().cloned());
-    ignore.extend(c.disable.iter().cloned());
-    let fail_on = match (args.fail_on, c.fail_on.as_deref()) {
-        (Some(f), _) => f,
-        (None, None) => FailOn::Error,
-        (None, Some(text)) => FailOn::from_str(text, true).map_err(|_| {
-            miette::miette!(
-                help = "one of error, warning, info, never",
-                "{}: `fail_on: {text}` is not a severity",
-                loaded.path.display()
-            )
-        })?,
-    };
-    if let Some(url) = &c.docs_url {
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(miette::miette!(
-                help = "an absolute URL such as https://github.com/ORG/REPO/blob/main/docs/rules/",
-                "{}: `docs_url: {url}` is not an http(s) URL",
-                loaded.path.display()
-            ));
-        }
+    Ok(path.as_deref().map(config::load).transpose()?)
+}
+
+/// The flags as overrides of the config file's settings.
+fn overrides(args: &CheckArgs) -> Overrides {
+    Overrides {
+        rules: args.packs.rules.clone(),
+        no_default_rules: args.packs.no_default_rules,
+        select: args.packs.select.clone(),
+        ignore: args.packs.ignore.clone(),
+        profile: args.profile.clone(),
+        maps: args.maps.clone(),
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
+        fail_on: args.fail_on.map(Into::into),
     }
-    let mut maps: Vec<(String, String)> =
-        c.map.iter().map(|(f, h)| (f.clone(), h.clone())).collect();
-    maps.extend(args.maps.iter().cloned());
-    Ok(Effective {
-        packs: PackArgs {
-            rules,
-            no_default_rules: args.packs.no_default_rules || c.no_default_rules,
-            select: either(&args.packs.select, &c.select),
-            ignore,
-            extends_from: c.extends_from.iter().map(|f| base.join(f)).collect(),
-            verbose: args.verbose,
-        },
-        profile: args
-            .profile
-            .clone()
-            .or_else(|| c.profile.clone())
-            .unwrap_or_else(|| "generic".into()),
-        maps,
-        include: either(&args.include, &c.include),
-        exclude: either(&args.exclude, &c.exclude),
-        fail_on,
-        config: Some(loaded),
-    })
 }
 
 /// Most checking threads per available core `--jobs` may ask for.
@@ -345,7 +280,7 @@ fn worker_threads(jobs: Option<usize>) -> usize {
 /// output would overwrite a file the run reads (see [`overwrite`]).
 fn guard_outputs(
     args: &CheckArgs,
-    settings: &Effective,
+    settings: &Settings,
     inputs: Vec<Input>,
 ) -> miette::Result<Vec<Input>> {
     let written: Vec<WrittenFile<'_>> = [
@@ -368,41 +303,22 @@ fn guard_outputs(
 
 /// Runs `listlint check`.
 pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
-    let settings = effective(args)?;
-    let (mut ruleset, all_ids) = load_ruleset_with_ids(&settings.packs)?;
-    if let Some(loaded) = &settings.config {
-        ruleset.settings.own_brands = loaded.config.brands.normalized().into();
-        for (id, severity) in &loaded.config.severity {
-            if !all_ids.contains(id) {
-                miette::bail!(
-                    "{}: `severity` names `{id}`, which is not a loaded rule",
-                    loaded.path.display()
-                );
-            }
-            if let Some(rule) = ruleset.rules.iter_mut().find(|r| *r.id == **id) {
-                rule.severity = *severity;
-            }
-        }
-        let ids: Vec<&str> = all_ids
-            .iter()
-            .map(String::as_str)
-            .chain(listlint_core::listing::INPUT_RULES.iter().copied())
-            .collect();
-        loaded.check_waiver_rules(&ids)?;
-    }
-    ruleset.settings.keep_sources = matches!(
+    let mut settings = Settings::resolve(config_file(args)?, overrides(args))?;
+    settings.as_of = args.as_of;
+    let mut linter = Linter::new(settings.clone())?.keeping_sources(matches!(
         args.format,
         OutputFormat::Human | OutputFormat::Sarif | OutputFormat::Github
-    );
-    if let Some(as_of) = args.as_of {
-        ruleset.settings.as_of = as_of;
+    ));
+    if args.verbose {
+        super::packs::note_skipped(linter.skipped_pack_files());
     }
     let mut history_problems = Vec::new();
     if let Some(path) = &args.price_history {
         let loaded = listlint_io::history::load(path)?;
-        ruleset.settings.history = Some(Arc::new(loaded.history));
+        linter = linter.with_price_history(loaded.history);
         history_problems = loaded.problems;
     }
+    let ruleset = linter.ruleset();
     let Some(mut profile) = Profile::named(&settings.profile) else {
         miette::bail!(
             help = "generic, shopify or taobao",
@@ -446,7 +362,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             text_fields: ruleset.scan_fields.iter().cloned().collect(),
         },
         progress: !args.quiet && io::stderr().is_terminal(),
-        filter: RuleFilter::new(&settings.packs.select, &settings.packs.ignore),
+        filter: settings.packs.filter(),
         history_problems,
     };
     // A closed pipe ends the report, not the check: see `UntilClosed`.
@@ -514,7 +430,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             .transpose()?
             .unwrap_or_default(),
     };
-    let summary = match run_check(&ruleset, &plan, &pool, &mut gate, &mut reporter) {
+    let summary = match run_check(ruleset, &plan, &pool, &mut gate, &mut reporter) {
         Ok(summary) => summary,
         // Stopped once the output was closed and the status decided.
         Err(CheckError::Output(_)) if reporter.stopped() => return Ok(ExitStatus::Failure),

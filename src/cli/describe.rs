@@ -10,8 +10,10 @@ use super::output::Stdout;
 use super::packs::{load_packs, PackArgs};
 use crate::exit::ExitStatus;
 use listlint_core::config;
+use listlint_core::pack::load::PackSelection;
 use listlint_core::pack::schema::{join_expectations, ConditionDef, Reference, RuleDef};
 use listlint_core::pack::LoadedPack;
+use listlint_core::settings::{Overrides, Settings};
 
 /// Output of `rules list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -23,27 +25,20 @@ pub enum ListFormat {
 }
 
 /// Adds the config file's `rules` and `no_default_rules`, as `check` does.
-fn with_config(args: &PackArgs) -> miette::Result<PackArgs> {
-    let mut args = args.clone();
-    if let Some(path) = config::find_from_working_dir() {
-        let loaded = config::load(&path)?;
-        let base = loaded
-            .path
-            .parent()
-            .map(|p| p.to_path_buf())
-            .unwrap_or_default();
-        let mut rules: Vec<_> = loaded.config.rules.iter().map(|r| base.join(r)).collect();
-        rules.extend(args.rules);
-        args.rules = rules;
-        args.no_default_rules |= loaded.config.no_default_rules;
-        args.extends_from = loaded
-            .config
-            .extends_from
-            .iter()
-            .map(|f| base.join(f))
-            .collect();
-    }
-    Ok(args)
+/// The packs the flags select, with the nearest config file's `rules`,
+/// `no_default_rules` and `extends_from`, as `check` resolves them.
+fn with_config(args: &PackArgs) -> miette::Result<PackSelection> {
+    let config = config::find_from_working_dir()
+        .map(|path| config::load(&path))
+        .transpose()?;
+    let overrides = Overrides {
+        rules: args.rules.clone(),
+        no_default_rules: args.no_default_rules,
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        ..Overrides::default()
+    };
+    Ok(Settings::resolve(config, overrides)?.packs)
 }
 
 fn category<'a>(pack: &'a LoadedPack, rule: &'a RuleDef) -> &'a str {
@@ -60,7 +55,7 @@ pub fn list(
     category_filter: Option<&str>,
     format: ListFormat,
 ) -> miette::Result<ExitStatus> {
-    let packs = load_packs(&with_config(args)?)?;
+    let packs = load_packs(&with_config(args)?, args.verbose)?;
     let filter = listlint_core::engine::RuleFilter::new(&args.select, &args.ignore);
     let mut rows = Vec::new();
     for pack in &packs {
@@ -209,7 +204,7 @@ fn find_rule<'p>(
 
 /// `listlint explain RULE_ID`.
 pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
-    let packs = load_packs(&with_config(args)?)?;
+    let packs = load_packs(&with_config(args)?, args.verbose)?;
     let (pack, rule) = find_rule(&packs, id)?;
     let mut out = String::new();
     let _ = writeln!(
@@ -339,7 +334,7 @@ pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
 /// in its pack, or (`resolved`) as it runs once the overrides of packs
 /// that extend its pack are applied, with each override named.
 pub fn show(args: &PackArgs, id: &str, resolved: bool) -> miette::Result<ExitStatus> {
-    let packs = load_packs(&with_config(args)?)?;
+    let packs = load_packs(&with_config(args)?, args.verbose)?;
     let (pack, rule) = find_rule(&packs, id)?;
     let mut out = String::new();
     let line = rule.id.referenced.line();

@@ -10,13 +10,12 @@ use super::output::Stdout;
 use super::ColorChoice;
 use crate::exit::ExitStatus;
 use listlint_core::engine::compose::{resolve_extends, ExtendsScope};
-use listlint_core::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
-use listlint_core::listing::INPUT_RULES;
+use listlint_core::pack::load::{sources_as_check_loads_them, PackSelection};
 use listlint_core::pack::read::DocumentKind;
 use listlint_core::pack::schema::PackTestsDef;
 use listlint_core::pack::{
-    add_builtins_not_replaced, builtin_sources, parse_document, parse_pack, read_packs,
-    read_packs_and_tests, test_file_stem, LoadedPack, PackError, PackFiles, PackSource,
+    add_builtins_not_replaced, parse_document, parse_pack, read_packs_and_tests, test_file_stem,
+    LoadedPack, PackError, PackFiles, PackSource,
 };
 use listlint_io::examples::{packs_run_with, run_pack_examples, ExampleOutcome, PackTests};
 
@@ -78,116 +77,36 @@ pub(super) fn parse_size(text: &str) -> Result<u64, String> {
         })
 }
 
-/// Reads, parses and composes the packs the arguments name, and checks
-/// them as `check` does (every problem of every pack, whichever rules are
-/// selected): `rules list`, `show`, `doc` and `explain` accept exactly the
-/// packs `check` accepts.
-pub fn load_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
-    let packs = compose_packs(args)?;
-    compile(&packs, &RuleFilter::default())?;
-    Ok(packs)
-}
-
-/// The pack sources `check` loads: the built-in packs unless
-/// `no_default_rules`, then the given packs. A given pack with a built-in
-/// pack's name is loaded beside it, so compiling reports the name twice.
-fn sources_as_check_loads_them(given: Vec<PackSource>, no_default_rules: bool) -> Vec<PackSource> {
-    let mut sources: Vec<PackSource> = Vec::new();
-    if !no_default_rules {
-        sources.extend(builtin_sources());
-    }
-    sources.extend(given);
-    sources
-}
-
-/// Reads, parses and composes the packs the arguments name, without the
-/// checks [`compile`] makes.
-fn compose_packs(args: &PackArgs) -> miette::Result<Vec<LoadedPack>> {
-    let mut given: Vec<PackSource> = Vec::new();
-    for path in &args.rules {
-        let read = read_packs(path)?;
-        if args.verbose {
-            for (file, reason) in &read.skipped {
-                eprintln!("skipped {}: {reason}", file.display());
-            }
-        }
-        let found = read.packs;
-        if found.is_empty() {
-            miette::bail!(
-                help =
-                    "packs are `*.yaml` / `*.yml` files (test files `*.test.yaml` are not packs)",
-                "no rule packs in {}",
-                path.display()
-            );
-        }
-        given.extend(found);
-    }
-    let sources = sources_as_check_loads_them(given, args.no_default_rules);
-    if sources.is_empty() {
-        miette::bail!(
-            help = "drop --no-default-rules or add packs with --rules PATH",
-            "no rule packs to load"
-        );
-    }
-    let mut errors = Vec::new();
-    let mut packs = Vec::new();
-    for source in sources {
-        match parse_pack(source) {
-            Ok(pack) => packs.push(pack),
-            Err(e) => errors.push(e),
+impl PackArgs {
+    /// The packs these flags select (no config file applied).
+    pub fn selection(&self) -> PackSelection {
+        PackSelection {
+            rules: self.rules.clone(),
+            sources: Vec::new(),
+            no_default_rules: self.no_default_rules,
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            extends_from: self.extends_from.clone(),
         }
     }
-    let scope = ExtendsScope::new(args.rules.iter().chain(&args.extends_from));
-    errors.extend(resolve_extends(&mut packs, &scope));
-    if errors.is_empty() {
-        return Ok(packs);
-    }
-    // Report the packs' other problems in the same run.
-    if let Err(e) = compile(&packs, &RuleFilter::default()) {
-        errors.extend(e.into_problems());
-    }
-    Err(PackError::from_many(errors)
-        .map(miette::Report::from)
-        .unwrap_or_else(|| miette::miette!("invalid rule packs")))
 }
 
-/// Loads and compiles the packs the arguments name, and returns the id of
-/// every loaded rule, enabled or not. A `--select` or `--ignore` token that
-/// matches no loaded rule is a usage error: a typo there would otherwise
-/// silently run nothing.
-pub fn load_ruleset_with_ids(args: &PackArgs) -> miette::Result<(Ruleset, Vec<String>)> {
-    let packs = compose_packs(args)?;
-    let filter = RuleFilter::new(&args.select, &args.ignore);
-    let known: Vec<(&str, &str, &str)> = packs
-        .iter()
-        .flat_map(|p| {
-            let pack = p.def.pack.value.as_str();
-            p.def.rules.iter().map(move |r| {
-                let category = r.category.as_deref().or(p.def.category.as_deref());
-                (r.id.value.as_str(), category.unwrap_or(""), pack)
-            })
-        })
-        .chain(
-            INPUT_RULES
-                .iter()
-                .map(|id| (*id, INPUT_CATEGORY, INPUT_CATEGORY)),
-        )
-        .collect();
-    if let Some((token, suggestion)) = filter.unmatched(&known).into_iter().next() {
-        let help = match suggestion {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => "give rule ids, whole-segment id prefixes, categories or pack names".to_owned(),
-        };
-        miette::bail!(
-            help = help,
-            "`{token}` (in --select or --ignore) matches no loaded rule"
-        );
+/// Says on standard error which files of pack folders were skipped.
+pub(super) fn note_skipped(skipped: &[(PathBuf, String)]) {
+    for (file, reason) in skipped {
+        eprintln!("skipped {}: {reason}", file.display());
     }
-    let ids = packs
-        .iter()
-        .flat_map(|p| p.def.rules.iter().map(|r| r.id.value.clone()))
-        .collect();
-    Ok((compile(&packs, &filter)?, ids))
+}
+
+/// Reads, composes and checks the packs of a selection as `check` does
+/// (see [`listlint_core::pack::load::load_packs`]), noting skipped files
+/// of pack folders when `verbose`.
+pub fn load_packs(selection: &PackSelection, verbose: bool) -> miette::Result<Vec<LoadedPack>> {
+    let composed = listlint_core::pack::load::load_packs(selection)?;
+    if verbose {
+        note_skipped(&composed.skipped);
+    }
+    Ok(composed.packs)
 }
 
 /// `listlint rules …`

@@ -26,6 +26,26 @@ pub struct Listing {
     pub problems: Vec<InputProblem>,
 }
 
+impl Listing {
+    /// A listing held in memory (not read from a file): `file` is the name
+    /// findings show for it, line and record 1.
+    pub fn new(file: &str) -> Self {
+        Self {
+            file: Arc::from(file),
+            line: 1,
+            record: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Adds a field under its canonical name (SPEC §1: `id`, `title`,
+    /// `description`, `price`, `cert.food` …).
+    pub fn with_field(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.fields.push((Arc::from(name), value.into()));
+        self
+    }
+}
+
 /// Rule ids of findings about input, for `--select` / `--ignore`.
 pub const INPUT_RULES: &[&str] = &[
     "input/cell-error",

@@ -2,6 +2,7 @@
 //! errors that point at the pack's file, line and column.
 
 pub mod diff;
+pub mod load;
 pub mod read;
 pub mod schema;
 
@@ -59,6 +60,18 @@ pub struct PackSource {
     pub text: Arc<str>,
     /// Whether the pack ships inside the binary.
     pub builtin: bool,
+}
+
+impl PackSource {
+    /// A pack given as text rather than read from a file; `name` is what
+    /// its errors and findings show (e.g. `company.yaml`).
+    pub fn inline(name: &str, text: &str) -> Self {
+        Self {
+            name: Arc::from(name),
+            text: Arc::from(text),
+            builtin: false,
+        }
+    }
 }
 
 /// A parsed pack with its source.

@@ -1,0 +1,236 @@
+//! Loading the packs a run uses: the built-in packs, pack files and
+//! folders, what they `extend`, composed and checked as `check` does.
+
+use std::path::PathBuf;
+
+use super::{builtin_sources, parse_pack, read_packs, LoadedPack, PackError, PackSource};
+use crate::engine::compose::{resolve_extends, ExtendsScope};
+use crate::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
+use crate::listing::INPUT_RULES;
+use crate::model::Severity;
+
+/// Which rule packs to load and which of their rules to run.
+#[derive(Debug, Clone, Default)]
+pub struct PackSelection {
+    /// Pack files or folders of them, loaded after the built-in packs.
+    pub rules: Vec<PathBuf>,
+    /// Packs given as text (see [`PackSource::inline`]), loaded after the
+    /// `rules` paths.
+    pub sources: Vec<PackSource>,
+    /// Leave out the built-in packs.
+    pub no_default_rules: bool,
+    /// Run only these rules: ids, id prefixes, categories or pack names.
+    pub select: Vec<String>,
+    /// Skip these rules (wins over `select`).
+    pub ignore: Vec<String>,
+    /// Further folders packs may extend pack files from, besides their own
+    /// folders and the `rules` paths (the config file's `extends_from`).
+    pub extends_from: Vec<PathBuf>,
+}
+
+impl PackSelection {
+    /// The `select`/`ignore` filter.
+    pub fn filter(&self) -> RuleFilter {
+        RuleFilter::new(&self.select, &self.ignore)
+    }
+}
+
+/// Why the packs of a selection cannot be loaded (a usage error).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum LoadError {
+    /// A pack is unreadable or invalid (every problem found).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Pack(#[from] PackError),
+    /// A `rules` path holds no pack.
+    #[error("no rule packs in {path}")]
+    #[diagnostic(help(
+        "packs are `*.yaml` / `*.yml` files (test files `*.test.yaml` are not packs)"
+    ))]
+    NoPacksIn {
+        /// The path as given.
+        path: String,
+    },
+    /// The built-in packs are left out and no other pack is given.
+    #[error("no rule packs to load")]
+    #[diagnostic(help("drop --no-default-rules or add packs with --rules PATH"))]
+    NothingToLoad,
+    /// A `select` or `ignore` token matches no loaded rule (a typo would
+    /// otherwise silently run nothing).
+    #[error("`{token}` (in --select or --ignore) matches no loaded rule")]
+    #[diagnostic(help("{help}"))]
+    UnmatchedSelector {
+        /// The token.
+        token: String,
+        /// A suggestion.
+        help: String,
+    },
+    /// A severity override names a rule that is not loaded.
+    #[error("{config}: `severity` names `{rule}`, which is not a loaded rule")]
+    UnknownSeverityRule {
+        /// The config file.
+        config: String,
+        /// The rule id.
+        rule: String,
+    },
+}
+
+/// Packs read from a selection: the packs, and files of pack folders that
+/// were skipped with the reason (for a verbose listing).
+#[derive(Debug)]
+pub struct ComposedPacks {
+    /// The packs, composed (`extends` resolved, overrides applied).
+    pub packs: Vec<LoadedPack>,
+    /// Files of pack folders that are not packs, and why.
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+/// Reads, parses and composes the packs of a selection, without the checks
+/// [`compile`] makes (unless there is a problem: then every problem of
+/// every pack is reported together).
+pub fn compose_packs(selection: &PackSelection) -> Result<ComposedPacks, LoadError> {
+    let mut given: Vec<PackSource> = Vec::new();
+    let mut skipped = Vec::new();
+    for path in &selection.rules {
+        let read = read_packs(path)?;
+        skipped.extend(
+            read.skipped
+                .into_iter()
+                .map(|(file, reason)| (file, reason.to_string())),
+        );
+        if read.packs.is_empty() {
+            return Err(LoadError::NoPacksIn {
+                path: path.display().to_string(),
+            });
+        }
+        given.extend(read.packs);
+    }
+    given.extend(selection.sources.iter().cloned());
+    let sources = sources_as_check_loads_them(given, selection.no_default_rules);
+    if sources.is_empty() {
+        return Err(LoadError::NothingToLoad);
+    }
+    let mut errors = Vec::new();
+    let mut packs = Vec::new();
+    for source in sources {
+        match parse_pack(source) {
+            Ok(pack) => packs.push(pack),
+            Err(e) => errors.push(e),
+        }
+    }
+    let scope = ExtendsScope::new(selection.rules.iter().chain(&selection.extends_from));
+    errors.extend(resolve_extends(&mut packs, &scope));
+    if errors.is_empty() {
+        return Ok(ComposedPacks { packs, skipped });
+    }
+    // Report the packs' other problems in the same run.
+    if let Err(e) = compile(&packs, &RuleFilter::default()) {
+        errors.extend(e.into_problems());
+    }
+    Err(PackError::from_many(errors)
+        .map(LoadError::Pack)
+        .unwrap_or(LoadError::Pack(PackError::Several(Vec::new()))))
+}
+
+/// The pack sources `check` loads: the built-in packs unless
+/// `no_default_rules`, then the given packs. A given pack with a built-in
+/// pack's name is loaded beside it, so compiling reports the name twice.
+pub fn sources_as_check_loads_them(
+    given: Vec<PackSource>,
+    no_default_rules: bool,
+) -> Vec<PackSource> {
+    let mut sources: Vec<PackSource> = Vec::new();
+    if !no_default_rules {
+        sources.extend(builtin_sources());
+    }
+    sources.extend(given);
+    sources
+}
+
+/// Reads, composes and checks the packs of a selection as `check` does
+/// (every problem of every pack, whichever rules are selected), so that
+/// commands that describe packs accept exactly the packs `check` accepts.
+pub fn load_packs(selection: &PackSelection) -> Result<ComposedPacks, LoadError> {
+    let composed = compose_packs(selection)?;
+    compile(&composed.packs, &RuleFilter::default())?;
+    Ok(composed)
+}
+
+/// A compiled ruleset and the id of every loaded rule, enabled or not.
+#[derive(Debug)]
+pub struct LoadedRuleset {
+    /// The ruleset, filtered by the selection.
+    pub ruleset: Ruleset,
+    /// Every loaded rule's id.
+    pub ids: Vec<String>,
+    /// Files of pack folders that are not packs, and why.
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+/// Loads and compiles the packs of a selection with severity overrides
+/// (rule id → severity) applied before compiling. A `select` or `ignore`
+/// token that matches no loaded rule, or an override of a rule that is
+/// not loaded, is an error.
+pub fn load_ruleset(
+    selection: &PackSelection,
+    severities: &[(String, Severity)],
+    severities_from: &str,
+) -> Result<LoadedRuleset, LoadError> {
+    let ComposedPacks { mut packs, skipped } = compose_packs(selection)?;
+    let filter = selection.filter();
+    unmatched_selector(&packs, &filter)?;
+    let ids: Vec<String> = packs
+        .iter()
+        .flat_map(|p| p.def.rules.iter().map(|r| r.id.value.clone()))
+        .collect();
+    for (id, severity) in severities {
+        if !ids.contains(id) {
+            return Err(LoadError::UnknownSeverityRule {
+                config: severities_from.to_owned(),
+                rule: id.clone(),
+            });
+        }
+        for rule in packs.iter_mut().flat_map(|p| p.def.rules.iter_mut()) {
+            if rule.id.value == *id {
+                rule.severity = *severity;
+            }
+        }
+    }
+    let ruleset = compile(&packs, &filter)?;
+    Ok(LoadedRuleset {
+        ruleset,
+        ids,
+        skipped,
+    })
+}
+
+/// The first `select`/`ignore` token that matches no loaded rule.
+fn unmatched_selector(packs: &[LoadedPack], filter: &RuleFilter) -> Result<(), LoadError> {
+    let known: Vec<(&str, &str, &str)> = packs
+        .iter()
+        .flat_map(|p| {
+            let pack = p.def.pack.value.as_str();
+            p.def.rules.iter().map(move |r| {
+                let category = r.category.as_deref().or(p.def.category.as_deref());
+                (r.id.value.as_str(), category.unwrap_or(""), pack)
+            })
+        })
+        .chain(
+            INPUT_RULES
+                .iter()
+                .map(|id| (*id, INPUT_CATEGORY, INPUT_CATEGORY)),
+        )
+        .collect();
+    match filter.unmatched(&known).into_iter().next() {
+        None => Ok(()),
+        Some((token, suggestion)) => Err(LoadError::UnmatchedSelector {
+            token,
+            help: match suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => {
+                    "give rule ids, whole-segment id prefixes, categories or pack names".to_owned()
+                }
+            },
+        }),
+    }
+}
