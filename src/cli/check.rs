@@ -24,8 +24,10 @@ use listlint_io::progress::BytesRead;
 use listlint_io::report::{reporter, HumanOptions, OutputFormat, ReportOptions, RuleInfo};
 use listlint_io::run::{run_check, CheckError, CheckPlan};
 use listlint_io::source::{
-    expand_inputs, Input, InputEncoding, InputFormat, ReadOptions, WalkFilter, XlsxLimits,
+    expand_inputs_noting_skipped, HeaderMapping, HeaderObserver, Input, InputEncoding, InputFormat,
+    ReadOptions, WalkFilter, XlsxLimits,
 };
+use listlint_io::terminal::escape_line;
 
 /// Arguments of `listlint check`.
 #[derive(Debug, Args)]
@@ -233,7 +235,7 @@ fn config_file(args: &CheckArgs) -> miette::Result<Option<LoadedConfig>> {
         None => {
             let cwd = std::env::current_dir().into_diagnostic()?;
             let found = config::discover(&cwd);
-            found.note_ignored();
+            super::note_ignored_configs(&found);
             if args.verbose {
                 eprintln!("{}", found.describe(&cwd));
             }
@@ -301,6 +303,32 @@ fn guard_outputs(
     overwrite::guard(&args.paths, inputs, &written, &read)
 }
 
+/// `-v`: each CSV/TSV file's headers and the fields they map to, on
+/// standard error (control characters escaped; lost, not a panic, if
+/// standard error is closed).
+fn print_header_mapping() -> HeaderObserver {
+    HeaderObserver(Arc::new(|mapping: &HeaderMapping| {
+        let pairs: Vec<String> = mapping
+            .columns
+            .iter()
+            .map(|(header, field)| {
+                if **header == **field {
+                    escape_line(header).into_owned()
+                } else {
+                    format!("{} → {field}", escape_line(header))
+                }
+            })
+            .collect();
+        let _ = writeln!(
+            io::stderr().lock(),
+            "{} ({} profile): {}",
+            escape_line(&mapping.file),
+            mapping.profile,
+            pairs.join(", ")
+        );
+    }))
+}
+
 /// Runs `listlint check`.
 pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     let mut settings = Settings::resolve(config_file(args)?, overrides(args))?;
@@ -329,12 +357,17 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     for (field, header) in &settings.maps {
         profile.map(field, header);
     }
-    profile.verbose = args.verbose;
     if args.verbose {
         output::note(format_args!("profile: {}", profile.name));
     }
-    let walk = WalkFilter::new(&settings.include, &settings.exclude)?.noting_skipped(args.verbose);
-    let inputs = expand_inputs(&args.paths, args.input_format, &walk)?;
+    let walk = WalkFilter::new(&settings.include, &settings.exclude)?;
+    let expanded = expand_inputs_noting_skipped(&args.paths, args.input_format, &walk)?;
+    if args.verbose {
+        for (path, reason) in &expanded.skipped {
+            eprintln!("skipped {}: {reason}", path.display());
+        }
+    }
+    let inputs = expanded.inputs;
     let inputs = guard_outputs(args, &settings, inputs)?;
     // Loaded before the report file is created, so that a baseline that
     // cannot be read leaves it as it was.
@@ -360,6 +393,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             max_record_bytes: usize::try_from(args.max_record_bytes).unwrap_or(usize::MAX),
             max_document_bytes: args.max_document_bytes,
             text_fields: ruleset.scan_fields.iter().cloned().collect(),
+            header_observer: args.verbose.then(print_header_mapping),
         },
         progress: !args.quiet && io::stderr().is_terminal(),
         filter: settings.packs.filter(),

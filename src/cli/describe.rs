@@ -28,7 +28,7 @@ pub enum ListFormat {
 /// The packs the flags select, with the nearest config file's `rules`,
 /// `no_default_rules` and `extends_from`, as `check` resolves them.
 fn with_config(args: &PackArgs) -> miette::Result<PackSelection> {
-    let config = config::find_from_working_dir()
+    let config = super::config_from_working_dir()
         .map(|path| config::load(&path))
         .transpose()?;
     let overrides = Overrides {

@@ -196,3 +196,22 @@ pub(super) fn print_error(report: &miette::Report, color: ColorChoice) {
     }
     output::note(format_args!("{out}"));
 }
+
+/// Notes on standard error each config file a discovery passed over.
+pub(crate) fn note_ignored_configs(found: &listlint_core::config::Discovery) {
+    for (path, reason) in &found.ignored {
+        output::note(format_args!(
+            "note: ignoring config file {}: {reason}",
+            path.display()
+        ));
+    }
+}
+
+/// The nearest usable `listlint.yaml` from the working directory (see
+/// [`listlint_core::config::discover`]), noting each file passed over.
+pub(crate) fn config_from_working_dir() -> Option<std::path::PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let found = listlint_core::config::discover(&cwd);
+    note_ignored_configs(&found);
+    found.path
+}

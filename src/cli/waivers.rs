@@ -46,7 +46,7 @@ pub fn run(cmd: &WaiversCommand) -> miette::Result<ExitStatus> {
     } = cmd;
     let path = match config {
         Some(p) => p.clone(),
-        None => config::find_from_working_dir().ok_or_else(|| {
+        None => super::config_from_working_dir().ok_or_else(|| {
             miette::miette!(
                 help = "run `listlint init`, or pass --config FILE",
                 "no listlint.yaml found"

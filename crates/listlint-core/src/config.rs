@@ -269,13 +269,6 @@ pub struct Discovery {
 }
 
 impl Discovery {
-    /// Prints a note on standard error for each config file passed over.
-    pub fn note_ignored(&self) {
-        for (path, reason) in &self.ignored {
-            eprintln!("note: ignoring config file {}: {reason}", path.display());
-        }
-    }
-
     /// The line `-v` prints: the config file used, or that there is none
     /// and where the search went.
     pub fn describe(&self, start: &Path) -> String {
@@ -343,15 +336,6 @@ fn distrust(meta: &std::fs::Metadata) -> Option<String> {
         }
     }
     None
-}
-
-/// The nearest usable `listlint.yaml` (see [`discover`]) from the working
-/// directory, with a note on standard error for each file passed over.
-pub fn find_from_working_dir() -> Option<PathBuf> {
-    let cwd = std::env::current_dir().ok()?;
-    let found = discover(&cwd);
-    found.note_ignored();
-    found.path
 }
 
 /// Reads and checks a config file (at most `--max-config-size` bytes).

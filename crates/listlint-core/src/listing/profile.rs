@@ -181,8 +181,6 @@ pub struct Profile {
     /// `generic`, `shopify` or `taobao`.
     pub name: &'static str,
     aliases: HashMap<String, FieldName>,
-    /// Whether readers describe their mapping on standard error (`-v`).
-    pub verbose: bool,
 }
 
 /// Names of the built-in profiles.
@@ -198,11 +196,7 @@ impl Profile {
                 aliases.insert(name.to_lowercase(), canonical.clone());
             }
         }
-        Self {
-            name,
-            aliases,
-            verbose: false,
-        }
+        Self { name, aliases }
     }
 
     /// The `generic` profile (SPEC §1), shared.

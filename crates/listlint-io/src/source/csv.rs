@@ -4,12 +4,12 @@
 //! quote that is never closed, every line ending counted) and their fields
 //! decoded by a [`FieldDecoder`].
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::sync::Arc;
 
 use super::csv_record::{CsvRecord, CsvRecords, Flaw, QuoteCause};
 use super::encoding::FieldDecoder;
-use crate::terminal::escape_line;
+use super::{HeaderMapping, HeaderObserver};
 use listlint_core::listing::profile::{self, FieldMapper, Profile};
 use listlint_core::listing::{FieldName, InputProblem, Listing};
 
@@ -34,12 +34,19 @@ pub struct CsvListings<R> {
     /// A data record read while looking for a second header row.
     pending_first: Option<CsvRecord>,
     done: bool,
+    header_observer: Option<HeaderObserver>,
 }
 
 impl<R: BufRead> CsvListings<R> {
     /// Maps headers with `profile` instead of the generic one.
     pub fn with_profile(mut self, profile: Arc<Profile>) -> Self {
         self.profile = profile;
+        self
+    }
+
+    /// Tells `observer` how the header maps to fields once it is read.
+    pub fn with_header_observer(mut self, observer: Option<HeaderObserver>) -> Self {
+        self.header_observer = observer;
         self
     }
 
@@ -73,6 +80,7 @@ impl<R: BufRead> CsvListings<R> {
             text_fields: Arc::from(Vec::new()),
             pending_first: None,
             done: false,
+            header_observer: None,
         }
     }
 }
@@ -123,26 +131,16 @@ impl<R: BufRead> CsvListings<R> {
             .collect();
         let mapped =
             FieldMapper::new(self.profile.clone()).map_headers(texts.iter().map(String::as_str));
-        if self.profile.verbose {
-            let pairs: Vec<String> = texts
-                .iter()
-                .zip(&mapped.names)
-                .map(|(h, n)| {
-                    if **h == **n {
-                        escape_line(h).into_owned()
-                    } else {
-                        format!("{} → {n}", escape_line(h))
-                    }
-                })
-                .collect();
-            // Lost, not a panic, if standard error is closed.
-            let _ = writeln!(
-                std::io::stderr().lock(),
-                "{} ({} profile): {}",
-                escape_line(&self.file),
-                self.profile.name,
-                pairs.join(", ")
-            );
+        if let Some(observer) = &self.header_observer {
+            (observer.0)(&HeaderMapping {
+                file: self.file.clone(),
+                profile: self.profile.name,
+                columns: texts
+                    .iter()
+                    .cloned()
+                    .zip(mapped.names.iter().cloned())
+                    .collect(),
+            });
         }
         problems.extend(
             mapped

@@ -31,7 +31,7 @@ pub use self::csv::DEFAULT_MAX_RECORD_BYTES;
 pub use catalog::MAX_CATALOG_NODES;
 pub use encoding::InputEncoding;
 pub use flatten::flatten_json_object;
-pub use walk::{expand_inputs, WalkFilter};
+pub use walk::{expand_inputs, expand_inputs_noting_skipped, Expanded, WalkFilter};
 pub use xlsx::XlsxLimits;
 
 use crate::progress::BytesRead;
@@ -325,6 +325,30 @@ pub struct ReadOptions {
     /// The fields rules scan for wording: a CSV/TSV header that maps none
     /// of them is reported (empty: not checked).
     pub text_fields: Arc<[FieldName]>,
+    /// Told how each CSV/TSV file's headers map to fields, as the reader
+    /// finds them (`check -v` prints it).
+    pub header_observer: Option<HeaderObserver>,
+}
+
+/// How one CSV/TSV file's header maps to fields.
+#[derive(Debug, Clone)]
+pub struct HeaderMapping {
+    /// The file, as given.
+    pub file: Arc<str>,
+    /// The profile that mapped it.
+    pub profile: &'static str,
+    /// Each column's header text and the field it maps to.
+    pub columns: Vec<(String, FieldName)>,
+}
+
+/// Receives [`HeaderMapping`]s on the reader's thread.
+#[derive(Clone)]
+pub struct HeaderObserver(pub Arc<dyn Fn(&HeaderMapping) + Send + Sync>);
+
+impl std::fmt::Debug for HeaderObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HeaderObserver")
+    }
 }
 
 impl Default for ReadOptions {
@@ -342,6 +366,7 @@ impl Default for ReadOptions {
                 .iter()
                 .map(|f| Arc::from(*f))
                 .collect(),
+            header_observer: None,
         }
     }
 }
@@ -353,6 +378,7 @@ struct ReaderSetup<'a> {
     max_record_bytes: usize,
     max_document_bytes: u64,
     text_fields: Arc<[FieldName]>,
+    header_observer: Option<HeaderObserver>,
 }
 
 /// Opens an input, decoding text to UTF-8 (see [`encoding`]), and returns
@@ -415,6 +441,7 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceEr
         max_record_bytes: options.max_record_bytes,
         max_document_bytes: options.max_document_bytes,
         text_fields: options.text_fields.clone(),
+        header_observer: options.header_observer.clone(),
     };
     let mut records = raw_records(reader, file.clone(), format, &setup);
     if text.transcoded {
@@ -445,6 +472,7 @@ fn raw_records<R: BufRead + Send + 'static>(
             .with_profile(profile.clone())
             .with_decoder(setup.decoder)
             .with_text_fields(setup.text_fields.clone())
+            .with_header_observer(setup.header_observer.clone())
             .map(RawRecord::Parsed)
     };
     // A `.csv` that is really tab-separated (淘宝助理 data packages, Excel's
@@ -518,6 +546,7 @@ pub fn read_listings<R: BufRead + Send + 'static>(
         max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
         max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
         text_fields: Arc::from(Vec::new()),
+        header_observer: None,
     };
     Box::new(raw_records(reader, file, format, &setup).map(move |r| r.into_listing(&mut mapper)))
 }

@@ -31,7 +31,6 @@ pub struct WalkFilter {
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
     defaults: Option<GlobSet>,
-    note_skipped: bool,
 }
 
 fn glob_set(patterns: &[String]) -> Result<Option<GlobSet>, SourceError> {
@@ -61,15 +60,7 @@ impl WalkFilter {
             include: glob_set(include)?,
             exclude: glob_set(exclude)?,
             defaults: glob_set(&defaults)?,
-            note_skipped: false,
         })
-    }
-
-    /// With `true`, say on standard error which files the walk skips
-    /// because they are not regular files (`check -v`).
-    pub fn noting_skipped(mut self, note: bool) -> Self {
-        self.note_skipped = note;
-        self
     }
 
     fn matches(set: &Option<GlobSet>, relative: &Path) -> bool {
@@ -107,10 +98,29 @@ pub fn expand_inputs(
     forced: Option<InputFormat>,
     filter: &WalkFilter,
 ) -> Result<Vec<Input>, SourceError> {
-    let mut inputs = Vec::new();
+    Ok(expand_inputs_noting_skipped(paths, forced, filter)?.inputs)
+}
+
+/// The inputs of a walk, and the files it passed over because they are not
+/// regular files (named pipes, devices, links to them), with the reason.
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// The inputs, in command-line order, folders expanded in name order.
+    pub inputs: Vec<Input>,
+    /// Files skipped, and why.
+    pub skipped: Vec<(std::path::PathBuf, &'static str)>,
+}
+
+/// [`expand_inputs`], also telling which files folder walks skipped.
+pub fn expand_inputs_noting_skipped(
+    paths: &[String],
+    forced: Option<InputFormat>,
+    filter: &WalkFilter,
+) -> Result<Expanded, SourceError> {
+    let mut expanded = Expanded::default();
     for raw in paths {
         if raw == "-" {
-            inputs.push(Input::Stdin);
+            expanded.inputs.push(Input::Stdin);
             continue;
         }
         let path = Path::new(raw);
@@ -119,26 +129,26 @@ pub fn expand_inputs(
             source,
         })?;
         if meta.is_dir() {
-            walk_dir(path, path, filter, &mut inputs)?;
+            walk_dir(path, path, filter, &mut expanded)?;
         } else if forced.is_none() && InputFormat::from_path(path).is_none() {
             return Err(SourceError::UnknownFormat { path: raw.clone() });
         } else {
-            inputs.push(Input::File(path.to_path_buf()));
+            expanded.inputs.push(Input::File(path.to_path_buf()));
         }
     }
-    if inputs.is_empty() {
+    if expanded.inputs.is_empty() {
         return Err(SourceError::NothingFound {
             paths: paths.join(", "),
         });
     }
-    Ok(inputs)
+    Ok(expanded)
 }
 
 fn walk_dir(
     root: &Path,
     dir: &Path,
     filter: &WalkFilter,
-    inputs: &mut Vec<Input>,
+    found: &mut Expanded,
 ) -> Result<(), SourceError> {
     let io_err = |source| SourceError::Io {
         path: dir.display().to_string(),
@@ -158,15 +168,12 @@ fn walk_dir(
         if file_type.is_dir() {
             let hidden = name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref());
             if !hidden && filter.keeps_dir(relative) {
-                walk_dir(root, &path, filter, inputs)?;
+                walk_dir(root, &path, filter, found)?;
             }
         } else if InputFormat::from_path(&path).is_some() && filter.keeps_file(relative) {
             match skip_reason(&path, file_type) {
-                None => inputs.push(Input::File(path)),
-                Some(reason) if filter.note_skipped => {
-                    eprintln!("skipped {}: {reason}", path.display());
-                }
-                Some(_) => {}
+                None => found.inputs.push(Input::File(path)),
+                Some(reason) => found.skipped.push((path, reason)),
             }
         }
     }
