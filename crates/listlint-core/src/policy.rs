@@ -11,7 +11,7 @@ use crate::baseline::{Baseline, Entry};
 use crate::config::{LoadedConfig, Waiver};
 use crate::date::Date;
 use crate::engine::RuleFilter;
-use crate::model::{fingerprint, Finding, Severity, Summary};
+use crate::model::{Finding, Identity, Origin, RuleRef, Severity, Summary};
 
 /// Why a policy cannot be built from the config (a usage error).
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -99,26 +99,28 @@ impl Waivers {
                     d.approved_by.value,
                     d.reason.value
                 );
-                Finding {
+                let rule = RuleRef {
                     rule: Arc::from("config/expired-waiver"),
                     pack: Arc::from("config"),
                     category: Arc::from("config"),
                     severity: Severity::Warning,
-                    fingerprint: fingerprint("config/expired-waiver", &listing, Some(&d.rule), Some(&w.expires.to_string())),
-                    message,
-                    help: Some(Arc::from("renew the waiver with a new expiry and approval, or fix the listing")),
-                    suggestion: None,
+                    help: Some(Arc::from(
+                        "renew the waiver with a new expiry and approval, or fix the listing",
+                    )),
+                };
+                let origin = Origin {
                     file: file.clone(),
                     line: w.line,
                     record: 0,
                     listing_id: d.listing.clone(),
-                    field: None,
-                    start: None,
-                    end: None,
-                    text: None,
-                    source: None,
-                    value: 0,
-                }
+                    key: &listing,
+                };
+                let expires = w.expires.to_string();
+                let identity = Identity {
+                    field: Some(&d.rule),
+                    text: &expires,
+                };
+                Finding::identified_by(rule, origin, None, identity, message)
             })
             .collect()
     }

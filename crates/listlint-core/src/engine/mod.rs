@@ -23,7 +23,7 @@ use crate::date::Date;
 use crate::history::PriceHistory;
 use crate::listing::{InputProblem, Listing};
 use crate::model::Severity;
-use crate::model::{fingerprint, Finding};
+use crate::model::{Finding, Identity, Origin, RuleRef, Span};
 use crate::money::Money;
 use crate::pack::schema::Reference;
 use crate::recognize::{recognize, Recognized};
@@ -831,31 +831,26 @@ impl Findings<'_> {
         source: Option<Arc<str>>,
     ) {
         let listing = self.listing;
-        let (span, text) = match span {
-            Some((start, end, text)) => (Some((start, end)), Some(text)),
-            None => (None, None),
-        };
-        let fingerprint = fingerprint(&rule.id, self.key(), field.as_deref(), text.as_deref());
-        let finding = Finding {
+        let rule = RuleRef {
             rule: self.share(&rule.id),
             pack: self.share(&rule.pack),
             category: self.share(&rule.category),
             severity: rule.severity,
-            message,
             help: rule.help.as_ref().map(|h| self.share(h)),
-            suggestion,
-            file: self.share(&listing.file),
+        };
+        let file = self.share(&listing.file);
+        let listing_id = self.listing_id();
+        let origin = Origin {
+            file,
             line: listing.line,
             record: listing.record,
-            listing_id: self.listing_id(),
-            field,
-            start: span.map(|s| s.0),
-            end: span.map(|s| s.1),
-            text,
-            fingerprint,
-            source,
-            value: 0,
+            listing_id,
+            key: self.key(),
         };
+        let span = span.map(|(start, end, text)| Span { start, end, text });
+        let finding = Finding::new(rule, origin, field, span, message)
+            .with_suggestion(suggestion)
+            .with_source(source);
         self.findings.push(finding);
     }
 
@@ -864,43 +859,44 @@ impl Findings<'_> {
     fn rekey_last(&mut self, rule: &str, field_key: &str) {
         let key = self.key().to_owned();
         if let Some(last) = self.findings.last_mut() {
-            last.fingerprint = fingerprint(rule, &key, Some(field_key), last.text.as_deref());
+            debug_assert_eq!(&*last.rule, rule);
+            last.rekey(&key, field_key);
         }
     }
 
     /// The finding for a record that could not be (fully) read.
     fn push_input(&mut self, problem: &InputProblem) {
         let listing = self.listing;
-        let fingerprint = fingerprint(
-            problem.rule,
-            self.key(),
-            problem.field.as_deref(),
-            Some(&problem.message),
-        );
-        let file = self.share(&listing.file);
-        let listing_id = self.listing_id();
-        self.findings.push(Finding {
+        let rule = RuleRef {
             rule: Arc::from(problem.rule),
             pack: Arc::from(INPUT_CATEGORY),
             category: Arc::from(INPUT_CATEGORY),
             severity: problem.severity,
-            message: problem.message.clone(),
             help: Some(Arc::from(
                 "fix the export; everything that could be read was still checked",
             )),
-            suggestion: None,
+        };
+        let file = self.share(&listing.file);
+        let listing_id = self.listing_id();
+        let origin = Origin {
             file,
             line: listing.line,
             record: listing.record,
             listing_id,
-            field: problem.field.clone(),
-            start: None,
-            end: None,
-            text: None,
-            fingerprint,
-            source: None,
-            value: 0,
-        });
+            key: self.key(),
+        };
+        let identity = Identity {
+            field: problem.field.as_deref(),
+            text: &problem.message,
+        };
+        let finding = Finding::identified_by(
+            rule,
+            origin,
+            problem.field.clone(),
+            identity,
+            problem.message.clone(),
+        );
+        self.findings.push(finding);
     }
 }
 

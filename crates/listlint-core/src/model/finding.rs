@@ -54,6 +54,143 @@ pub struct Finding {
     pub value: u32,
 }
 
+/// The rule side of a finding: the same for every finding of a rule.
+#[derive(Debug, Clone)]
+pub struct RuleRef {
+    /// Rule id.
+    pub rule: Arc<str>,
+    /// Pack the rule comes from.
+    pub pack: Arc<str>,
+    /// Category of the rule.
+    pub category: Arc<str>,
+    /// Severity.
+    pub severity: Severity,
+    /// What to do about a finding.
+    pub help: Option<Arc<str>>,
+}
+
+/// Where a finding is: the listing's file, line, record and id, and the
+/// key that identifies the listing across re-exports (its id, or file and
+/// record when it has none).
+#[derive(Debug, Clone)]
+pub struct Origin<'a> {
+    /// Input file, as given.
+    pub file: Arc<str>,
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// 1-based record number.
+    pub record: u64,
+    /// Listing id, if the record has one.
+    pub listing_id: Option<String>,
+    /// The listing key fingerprints use.
+    pub key: &'a str,
+}
+
+/// A span of a field value: characters `[start, end)` and their text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// First character.
+    pub start: usize,
+    /// One past the last character.
+    pub end: usize,
+    /// The original text of the span.
+    pub text: String,
+}
+
+/// What tells apart findings that have no matched text, for their
+/// fingerprint.
+#[derive(Debug, Clone, Copy)]
+pub struct Identity<'a> {
+    /// Stands where a field name would.
+    pub field: Option<&'a str>,
+    /// Stands where a matched text would.
+    pub text: &'a str,
+}
+
+impl Finding {
+    /// A finding about `span` of `field` (or the listing or field as a
+    /// whole), its fingerprint computed from the rule, the listing key, the
+    /// field and the span's text. Every finding is made here or by
+    /// [`Finding::identified_by`].
+    pub fn new(
+        rule: RuleRef,
+        origin: Origin<'_>,
+        field: Option<Arc<str>>,
+        span: Option<Span>,
+        message: String,
+    ) -> Self {
+        let fingerprint = fingerprint(
+            &rule.rule,
+            origin.key,
+            field.as_deref(),
+            span.as_ref().map(|s| s.text.as_str()),
+        );
+        let (start, end, text) = match span {
+            Some(Span { start, end, text }) => (Some(start), Some(end), Some(text)),
+            None => (None, None, None),
+        };
+        Self {
+            rule: rule.rule,
+            pack: rule.pack,
+            category: rule.category,
+            severity: rule.severity,
+            message,
+            help: rule.help,
+            suggestion: None,
+            file: origin.file,
+            line: origin.line,
+            record: origin.record,
+            listing_id: origin.listing_id,
+            field,
+            start,
+            end,
+            text,
+            fingerprint,
+            source: None,
+            value: 0,
+        }
+    }
+
+    /// A finding without a span whose fingerprint tells it apart by
+    /// `identity` (an input problem's field and message, a waiver's rule
+    /// and expiry) instead of a field and matched text.
+    pub fn identified_by(
+        rule: RuleRef,
+        origin: Origin<'_>,
+        field: Option<Arc<str>>,
+        identity: Identity<'_>,
+        message: String,
+    ) -> Self {
+        let key = origin.key;
+        let mut finding = Self::new(rule, origin, field, None, message);
+        finding.fingerprint = fingerprint(&finding.rule, key, identity.field, Some(identity.text));
+        finding
+    }
+
+    /// With a replacement wording.
+    pub fn with_suggestion(mut self, suggestion: Option<Arc<str>>) -> Self {
+        self.suggestion = suggestion;
+        self
+    }
+
+    /// With the whole field value, for renderers that show context.
+    pub fn with_source(mut self, source: Option<Arc<str>>) -> Self {
+        self.source = source;
+        self
+    }
+
+    /// Recomputes the fingerprint with `field_key` in place of the field
+    /// name (a repeated key's earlier values are told apart this way).
+    pub fn rekey(&mut self, listing_key: &str, field_key: &str) {
+        self.fingerprint = fingerprint(
+            &self.rule,
+            listing_key,
+            Some(field_key),
+            self.text.as_deref(),
+        );
+    }
+}
+
 /// Computes a finding's fingerprint from what identifies it across
 /// re-exports: the rule, the listing key (id, or file and record when the
 /// listing has no id), the field and the matched text, normalised as rules
