@@ -21,7 +21,7 @@ use crate::history::PriceHistory;
 use crate::listing::profile::Profile;
 use crate::pack::schema::Severity;
 use crate::progress::BytesRead;
-use crate::report::{reporter, HumanOptions, OutputFormat, ReportOptions, RuleInfo};
+use crate::report::{reporter, HumanOptions, Language, OutputFormat, ReportOptions, RuleInfo};
 use crate::run::{run_check, CheckError, CheckPlan, Gate, PathIgnores, Waivers};
 use crate::source::{
     expand_inputs, Input, InputEncoding, InputFormat, ReadOptions, WalkFilter, XlsxLimits,
@@ -368,6 +368,12 @@ fn guard_outputs(
 
 /// Runs `listlint check`.
 pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
+    if args.format.is_binary() && args.output.is_none() && io::stdout().is_terminal() {
+        miette::bail!(
+            help = "write it to a file: -o report.xlsx (or redirect: > report.xlsx)",
+            "--format xlsx writes a binary workbook, not text for a terminal"
+        );
+    }
     let settings = effective(args)?;
     let (mut ruleset, all_ids) = load_ruleset_with_ids(&settings.packs)?;
     if let Some(loaded) = &settings.config {
@@ -390,10 +396,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             .collect();
         loaded.check_waiver_rules(&ids)?;
     }
-    ruleset.settings.keep_sources = matches!(
-        args.format,
-        OutputFormat::Human | OutputFormat::Sarif | OutputFormat::Github
-    );
+    ruleset.settings.keep_sources = args.format.shows_field_values();
     if let Some(as_of) = args.as_of {
         ruleset.settings.as_of = as_of;
     }
@@ -490,6 +493,12 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             .collect(),
         fail_threshold: settings.fail_on.threshold(),
         config: settings.config.as_ref().map(|c| c.path.clone()),
+        language: Language::of_messages(
+            ruleset
+                .rules
+                .iter()
+                .map(|r| r.message.literal_text().collect::<String>()),
+        ),
     };
     let fail_threshold = options.fail_threshold;
     let mut reporter = UntilClosed::new(
