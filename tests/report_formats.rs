@@ -410,6 +410,14 @@ fn html_report_renders_findings_highlights_and_filters_in_chromium() {
     let dom = browser.dom(&page, "#q=%E4%BF%9D%E6%B8%A9%E6%9D%AF"); // 保温杯
     assert_eq!(dom.matches("<article class=\"listing\">").count(), 1);
     assert!(dom.contains("商品 SKU-1"));
+    // Categories by their Chinese names too.
+    let absolute = findings
+        .iter()
+        .filter(|f| f["category"] == "absolute-terms")
+        .count();
+    let dom = browser.dom(&page, "#q=%E7%BB%9D%E5%AF%B9%E5%8C%96"); // 绝对化
+    assert!(dom.contains("<span class=\"cat\">绝对化用语 absolute-terms</span>"));
+    assert_eq!(dom.matches("<li class=\"finding ").count(), absolute);
     let dom = browser.dom(&page, "#rule=no%2Fsuch-rule");
     assert!(dom.contains("没有符合筛选条件的问题。"));
     assert!(marks(&dom).is_empty());
@@ -468,19 +476,24 @@ fn html_report_of_the_fixtures_without_findings_and_as_a_screenshot() {
     let dir = tempfile::tempdir().unwrap();
     let root = env!("CARGO_MANIFEST_DIR");
     let page = dir.path().join("report.html");
-    let fixtures = format!("{root}/fixtures/listings.csv");
-    report(
-        dir.path(),
+    // Run in the package, so that the page names fixtures/listings.csv.
+    let (code, _, stderr) = run(listlint().args([
+        "check",
+        "--format",
         "html",
+        "-o",
         page.to_str().unwrap(),
-        &["--fail-on", "never", &fixtures],
-    );
+        "fixtures/listings.csv",
+    ]));
+    assert_eq!(code, 1, "{stderr}");
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(
         !html.contains("://"),
         "no address at all in a report of listings without any"
     );
-    let findings = json_findings(dir.path(), &[&fixtures]);
+    let (_, stdout, _) =
+        run(listlint().args(["check", "--format", "jsonl", "fixtures/listings.csv"]));
+    let findings = jsonl(&stdout);
     let dom = browser.dom(&page, "");
     assert_eq!(sorted(marks(&dom)), sorted(located(&findings)));
     assert_nothing_external(&dom);

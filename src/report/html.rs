@@ -387,6 +387,15 @@ impl<W: Write> HtmlReporter<W> {
         Ok(page)
     }
 
+    /// What the page calls a category.
+    fn category_name(&self, category: &str) -> String {
+        let name = match self.language {
+            Language::Chinese => CATEGORY_NAMES.iter().find(|(c, _)| *c == category),
+            Language::English => None,
+        };
+        name.map_or_else(|| category.to_owned(), |(_, name)| (*name).to_owned())
+    }
+
     /// The totals: by severity, category and rule, each a bar chart whose
     /// labels link to the filtered findings, then every rule's counts by
     /// severity in a table.
@@ -412,7 +421,7 @@ impl<W: Write> HtmlReporter<W> {
         let categories: Vec<Bar> = categories
             .iter()
             .map(|(c, n)| Bar {
-                label: (*c).clone(),
+                label: self.category_name(c),
                 link: format!("category={}", fragment_value(c)),
                 count: **n,
                 class: "category",
@@ -468,7 +477,7 @@ impl<W: Write> HtmlReporter<W> {
                 escape(&fragment_value(&r.id)),
                 escape(&r.id),
                 escape(r.summary.as_deref().unwrap_or("")),
-                escape(&r.category),
+                escape(&self.category_name(&r.category)),
             );
             for count in r.counts {
                 let _ = write!(page, "<td class=\"n\">{count}</td>");
@@ -485,9 +494,13 @@ impl<W: Write> HtmlReporter<W> {
             .iter()
             .map(|(key, _, _)| (*key, label(self.language, key)))
             .collect();
-        let fields: BTreeMap<&str, &str> = match self.language {
-            Language::Chinese => FIELD_NAMES.iter().copied().collect(),
-            Language::English => BTreeMap::new(),
+        let (fields, categories): (BTreeMap<&str, &str>, BTreeMap<&str, &str>) = match self.language
+        {
+            Language::Chinese => (
+                FIELD_NAMES.iter().copied().collect(),
+                CATEGORY_NAMES.iter().copied().collect(),
+            ),
+            Language::English => (BTreeMap::new(), BTreeMap::new()),
         };
         let rules: Vec<RuleOut<'_>> = self
             .rules
@@ -503,6 +516,7 @@ impl<W: Write> HtmlReporter<W> {
         let head = DataHead {
             labels,
             fields,
+            categories,
             files: self.files.iter().map(|f| &**f).collect(),
             rules,
             messages: &self.messages,
@@ -520,6 +534,7 @@ impl<W: Write> HtmlReporter<W> {
 struct DataHead<'a> {
     labels: BTreeMap<&'a str, &'a str>,
     fields: BTreeMap<&'a str, &'a str>,
+    categories: BTreeMap<&'a str, &'a str>,
     files: Vec<&'a str>,
     rules: Vec<RuleOut<'a>>,
     messages: &'a [String],
@@ -851,6 +866,19 @@ const FIELD_NAMES: &[(&str, &str)] = &[
     ("promo_start", "活动开始时间"),
     ("promo_end", "活动结束时间"),
     ("tags", "标签"),
+];
+
+/// The categories of the built-in packs (and `input`) and what the
+/// Chinese page calls them; other categories are shown as they are named.
+const CATEGORY_NAMES: &[(&str, &str)] = &[
+    ("absolute-terms", "绝对化用语"),
+    ("claims", "违规宣称"),
+    ("certificates", "资质证照"),
+    ("pricing", "价格"),
+    ("promotions", "促销"),
+    ("prohibited", "禁售商品"),
+    ("ip", "知识产权"),
+    ("input", "无法读取的记录"),
 ];
 
 /// The page's words: key, Chinese, English.

@@ -8,6 +8,7 @@
   var FILES = data.files;
   var LISTINGS = data.listings;
   var FIELD_NAMES = data.fields;
+  var CATEGORY_NAMES = data.categories;
   var SEVERITIES = ['error', 'warning', 'info'];
   var PAGE_SIZE = 50;
   var TOTAL = 0;
@@ -51,7 +52,7 @@
   });
   categories.sort();
   option(category, '', L.all);
-  categories.forEach(function (c) { option(category, c, c); });
+  categories.forEach(function (c) { option(category, c, categoryLabel(c)); });
   option(rule, '', L.all);
   RULES.map(function (r) { return r; })
     .sort(function (a, b) { return a.id < b.id ? -1 : a.id > b.id ? 1 : 0; })
@@ -111,11 +112,15 @@
   function findingText(x, f) {
     if (f.lower === undefined) {
       var r = RULES[f.r];
-      f.lower = [r.id, r.category, f.m, f.t || '', f.g || '', f.n || ''].join('\n').toLowerCase();
+      f.lower = [r.id, categoryLabel(r.category), f.m, f.t || '', f.g || '', f.n || '']
+        .join('\n').toLowerCase();
     }
     return f.lower + (f.d !== undefined ? '\n' + groupText(x.g[f.d]) : '');
   }
 
+  function categoryLabel(name) {
+    return CATEGORY_NAMES[name] ? CATEGORY_NAMES[name] + ' ' + name : name;
+  }
   function fieldLabel(name, repeat) {
     var label = FIELD_NAMES[name] ? FIELD_NAMES[name] + ' ' + name : name;
     return repeat ? label + ' ' + L.repeat : label;
@@ -145,7 +150,7 @@
     var head = el('div', 'finding-head');
     head.appendChild(el('span', 'badge sev-' + sev, L[sev]));
     head.appendChild(el('code', 'rule', r.id));
-    head.appendChild(el('span', 'cat', r.category));
+    head.appendChild(el('span', 'cat', categoryLabel(r.category)));
     var field = f.d !== undefined ? x.g[f.d].n : f.n;
     if (field) head.appendChild(el('span', 'fld', fieldLabel(field, false)));
     li.appendChild(head);
