@@ -420,6 +420,7 @@ fn html_report_renders_findings_highlights_and_filters_in_chromium() {
     assert_eq!(dom.matches("<li class=\"finding ").count(), absolute);
     let dom = browser.dom(&page, "#rule=no%2Fsuch-rule");
     assert!(dom.contains("没有符合筛选条件的问题。"));
+    assert!(dom.contains("<option value=\"no/such-rule\">no/such-rule</option>"));
     assert!(marks(&dom).is_empty());
 }
 

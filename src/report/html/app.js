@@ -208,11 +208,21 @@
     target.appendChild(next);
   }
 
+  // Shows `value` in `select`, adding it when the address names a value
+  // that no finding has (a rule of another run, say).
+  function choose(select, value) {
+    select.value = value;
+    if (select.value !== value) {
+      option(select, value, value);
+      select.value = value;
+    }
+  }
+
   function render() {
     var s = readState();
-    severity.value = s.severity;
-    category.value = s.category;
-    rule.value = s.rule;
+    choose(severity, s.severity);
+    choose(category, s.category);
+    choose(rule, s.rule);
     if (document.activeElement !== search) search.value = s.q;
     var q = s.q.toLowerCase();
     var shown = [];
