@@ -678,7 +678,7 @@ fn xlsx_goes_to_a_pipe_but_not_to_a_terminal() {
 
     // A terminal: a usage error, and nothing written to it.
     let (master, slave) = pty();
-    let out = Command::new(env!("CARGO_BIN_EXE_listlint"))
+    let out = Command::new(assert_cmd::cargo::cargo_bin("listlint"))
         .current_dir(dir.path())
         .args(["check", "--format", "xlsx", "ids.csv"])
         .stdout(Stdio::from(slave))
@@ -709,7 +709,7 @@ fn xlsx_goes_to_a_pipe_but_not_to_a_terminal() {
 
     // With -o, a terminal on standard output does not matter.
     let (master2, slave2) = pty();
-    let out = Command::new(env!("CARGO_BIN_EXE_listlint"))
+    let out = Command::new(assert_cmd::cargo::cargo_bin("listlint"))
         .current_dir(dir.path())
         .args(["check", "--format", "xlsx", "-o", "t.xlsx", "ids.csv"])
         .stdout(Stdio::from(slave2))
@@ -829,7 +829,7 @@ fn csv_is_utf8_with_bom_rfc4180_and_guarded_against_formulas() {
 
 #[test]
 fn csv_rows_are_written_while_the_input_is_still_arriving() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_listlint"))
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("listlint"))
         .args([
             "check",
             "--format",
@@ -909,4 +909,88 @@ fn the_formats_are_in_help_and_completions_and_need_a_temporary_file_where_they_
             "{format}: {stderr}"
         );
     }
+}
+
+#[test]
+fn a_report_in_a_checked_folder_is_not_read_back_as_listings() {
+    let dir = tempfile::tempdir().unwrap();
+    let [a, b, c] = pack_args(dir.path());
+    std::fs::create_dir(dir.path().join("exports")).unwrap();
+    write(
+        dir.path(),
+        "exports/listings.csv",
+        "id,title\nA,最好的杯子\n",
+    );
+    for (format, name) in [
+        ("csv", "exports/report.csv"),
+        ("xlsx", "exports/report.xlsx"),
+        ("csv", "exports/report.tsv"),
+    ] {
+        for round in 0..2 {
+            let (code, _, stderr) = run(listlint_in(dir.path())
+                .args(["check", "--format", format, "-o", name, a, b, c, "exports"]));
+            assert_eq!(code, 1, "{name}, run {round}: {stderr}");
+            assert_eq!(
+                stderr.contains("not checking"),
+                round == 1,
+                "{name}, run {round}: {stderr}"
+            );
+        }
+        std::fs::remove_file(dir.path().join(name)).unwrap();
+    }
+    // A workbook someone else wrote (the same, by another author) is
+    // listings: it is not overwritten.
+    let listings = std::fs::read(dir.path().join("exports/listings.csv")).unwrap();
+    let book = listlint_in(dir.path())
+        .args(["check", "--format", "xlsx", a, b, c, "exports/listings.csv"])
+        .output()
+        .unwrap()
+        .stdout;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+    let mut other = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        part.read_to_end(&mut bytes).unwrap();
+        if name == "docProps/core.xml" {
+            bytes = String::from_utf8(bytes)
+                .unwrap()
+                .replace(
+                    "<dc:creator>listlint</dc:creator>",
+                    "<dc:creator>运营</dc:creator>",
+                )
+                .into_bytes();
+        }
+        other
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        other.write_all(&bytes).unwrap();
+    }
+    let other = other.finish().unwrap().into_inner();
+    std::fs::write(dir.path().join("exports/book.xlsx"), &other).unwrap();
+    let (code, _, stderr) = run(listlint_in(dir.path()).args([
+        "check",
+        "--format",
+        "xlsx",
+        "-o",
+        "exports/book.xlsx",
+        a,
+        b,
+        c,
+        "exports",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("a listing file in a checked folder"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("exports/book.xlsx")).unwrap(),
+        other
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("exports/listings.csv")).unwrap(),
+        listings
+    );
 }

@@ -16,6 +16,9 @@ mod sarif;
 mod spool;
 mod xlsx;
 
+pub use rows::COLUMNS as TABLE_COLUMNS;
+pub use xlsx::AUTHOR as WORKBOOK_AUTHOR;
+
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::PathBuf;

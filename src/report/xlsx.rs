@@ -21,7 +21,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Seek, SeekFrom, Write};
 
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 
 use super::rows::{cells, severity_label, LegalBasis, COLUMNS, LINE_COLUMN};
 use super::{Finding, Reporter, RuleInfo, Summary};
@@ -31,6 +31,10 @@ use crate::pack::schema::Severity;
 pub const SUMMARY_SHEET: &str = "汇总";
 /// Name of the (first) findings sheet.
 pub const FINDINGS_SHEET: &str = "问题";
+
+/// The workbook's author (`docProps/core.xml`), by which a later run tells
+/// its own earlier report from a listing workbook.
+pub const AUTHOR: &str = "listlint";
 
 /// Rows of an Excel worksheet.
 const EXCEL_ROWS: u32 = 1_048_576;
@@ -79,6 +83,12 @@ impl<W: Write> XlsxReporter<W> {
 
     fn with_rows_per_sheet(out: W, rules: &[RuleInfo], rows_per_sheet: u32) -> io::Result<Self> {
         let mut workbook = Workbook::new();
+        workbook.set_properties(
+            &DocProperties::new()
+                .set_author(AUTHOR)
+                .set_title("listlint 检查报告")
+                .set_comment(concat!("listlint ", env!("CARGO_PKG_VERSION"))),
+        );
         workbook
             .add_worksheet()
             .set_name(SUMMARY_SHEET)
