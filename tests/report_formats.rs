@@ -994,3 +994,31 @@ fn a_report_in_a_checked_folder_is_not_read_back_as_listings() {
         listings
     );
 }
+
+#[test]
+fn html_report_says_how_many_findings_a_baseline_left_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let [a, b, c] = pack_args(dir.path());
+    write(dir.path(), "listings.csv", "id,title\nA,最好的杯子\n");
+    let (code, _, stderr) = run(listlint_in(dir.path()).args([
+        "check",
+        a,
+        b,
+        c,
+        "--write-baseline",
+        "baseline.json",
+        "listings.csv",
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    write(
+        dir.path(),
+        "listings.csv",
+        "id,title\nA,最好的杯子\nB,全网第一\n",
+    );
+    let args = [a, b, c, "--baseline", "baseline.json", "listings.csv"];
+    report(dir.path(), "html", "report.html", &args);
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("2 条商品记录，1 个问题"), "{html:.2000}");
+    assert!(html.contains("基线中已有、未列出的问题：1 个"));
+    assert!(html.contains("r/number-one") && !html.contains("\"r/superlative\""));
+}
