@@ -885,6 +885,7 @@ fn the_formats_are_in_help_and_completions_and_need_a_temporary_file_where_they_
     for format in ["html", "xlsx", "csv"] {
         assert!(help.contains(&format!("- {format}:")), "{format} in --help");
     }
+    assert!(help.contains("listlint check --format xlsx -o report.xlsx exports/"));
     let (code, bash, _) = run(listlint().args(["completions", "bash"]));
     assert_eq!(code, 0);
     assert!(bash.contains("human json jsonl sarif github junit html xlsx csv"));

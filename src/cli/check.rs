@@ -31,6 +31,8 @@ use crate::source::{
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  listlint check fixtures/listings.csv\n  \
     listlint check --format json -o report.json exports/\n  \
+    listlint check --format html -o report.html exports/\n  \
+    listlint check --format xlsx -o report.xlsx exports/\n  \
     listlint check --select absolute/ --fail-on warning listings.jsonl\n  \
     cat listings.jsonl | listlint check -")]
 pub struct CheckArgs {
