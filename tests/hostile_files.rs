@@ -25,7 +25,9 @@ fn hostile_files_never_crash_the_binary_or_exhaust_memory() {
     for seed in hostile::corpus() {
         let path = dir.path().join(seed.name);
         std::fs::write(&path, &seed.bytes).unwrap();
-        for format in ["human", "json", "jsonl", "sarif", "github", "junit"] {
+        for format in [
+            "human", "json", "jsonl", "sarif", "github", "junit", "html", "xlsx", "csv",
+        ] {
             let output = listlint()
                 .arg("check")
                 .arg(&path)

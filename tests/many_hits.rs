@@ -80,6 +80,25 @@ fn every_hit_of_a_field_is_reported_at_its_place() {
         );
     }
 
+    // HTML: the field's text once, each 最好 marked for its own finding.
+    let page = check(&path, "html");
+    let start = page.find("id=\"listlint-data\">").unwrap() + "id=\"listlint-data\">".len();
+    let end = start + page[start..].find("</script>").unwrap();
+    let data: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
+    let listing = &data["listings"][0];
+    assert_eq!(listing["x"].as_array().unwrap().len(), HITS);
+    let pieces = listing["g"][0]["p"].as_array().unwrap();
+    let marked: Vec<&serde_json::Value> = pieces.iter().filter(|p| p.is_array()).collect();
+    assert_eq!(marked.len(), HITS);
+    for (i, piece) in marked.iter().enumerate() {
+        assert_eq!(piece, &&serde_json::json!(["最好", [i]]), "piece {i}");
+    }
+    let shown: String = pieces
+        .iter()
+        .map(|p| p.as_str().or_else(|| p[0].as_str()).unwrap_or("…"))
+        .collect();
+    assert_eq!(shown, "最好，".repeat(HITS)[..shown.len()]);
+
     // Human: one snippet per finding, each labelling its own 最好.
     let human = check(&path, "human");
     assert_eq!(human.matches("absolute/superlative (error)").count(), HITS);

@@ -547,7 +547,9 @@ fn output_naming_a_listing_file_found_by_a_folder_walk_is_refused() {
     // A report of every format, written into the folder under a name the
     // walk reads, is recognised as a report on the next run.
     std::fs::remove_file(&listings).unwrap();
-    for format in ["human", "json", "jsonl", "sarif", "github", "junit"] {
+    for format in [
+        "human", "json", "jsonl", "sarif", "github", "junit", "html", "xlsx", "csv",
+    ] {
         let report = folder.join("report.jsonl");
         for round in 0..2 {
             let (code, _, stderr) = run(check_with_test_pack()

@@ -21,7 +21,9 @@ use listlint_core::listing::profile::Profile;
 use listlint_core::policy::{Gate, PathIgnores, Waivers};
 use listlint_core::settings::{Overrides, Settings};
 use listlint_io::progress::BytesRead;
-use listlint_io::report::{reporter, HumanOptions, OutputFormat, ReportOptions, RuleInfo};
+use listlint_io::report::{
+    reporter, HumanOptions, Language, OutputFormat, ReportOptions, RuleInfo,
+};
 use listlint_io::run::{run_check, CheckError, CheckPlan};
 use listlint_io::source::{
     expand_inputs_noting_skipped, HeaderMapping, HeaderObserver, Input, InputEncoding, InputFormat,
@@ -33,6 +35,8 @@ use listlint_io::terminal::escape_line;
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  listlint check fixtures/listings.csv\n  \
     listlint check --format json -o report.json exports/\n  \
+    listlint check --format html -o report.html exports/\n  \
+    listlint check --format xlsx -o report.xlsx exports/\n  \
     listlint check --select absolute/ --fail-on warning listings.jsonl\n  \
     cat listings.jsonl | listlint check -")]
 pub struct CheckArgs {
@@ -331,12 +335,16 @@ fn print_header_mapping() -> HeaderObserver {
 
 /// Runs `listlint check`.
 pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
+    if args.format.is_binary() && args.output.is_none() && io::stdout().is_terminal() {
+        miette::bail!(
+            help = "write it to a file: -o report.xlsx (or redirect: > report.xlsx)",
+            "--format xlsx writes a binary workbook, not text for a terminal"
+        );
+    }
     let mut settings = Settings::resolve(config_file(args)?, overrides(args))?;
     settings.as_of = args.as_of;
-    let mut linter = Linter::new(settings.clone())?.keeping_sources(matches!(
-        args.format,
-        OutputFormat::Human | OutputFormat::Sarif | OutputFormat::Github
-    ));
+    let mut linter =
+        Linter::new(settings.clone())?.keeping_sources(args.format.shows_field_values());
     if args.verbose {
         super::packs::note_skipped(linter.skipped_pack_files());
     }
@@ -440,6 +448,12 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             .collect(),
         fail_threshold: settings.fail_on.threshold(),
         config: settings.config.as_ref().map(|c| c.path.clone()),
+        language: Language::of_messages(
+            ruleset
+                .rules
+                .iter()
+                .map(|r| r.message.literal_text().collect::<String>()),
+        ),
     };
     let fail_threshold = options.fail_threshold;
     let mut reporter = UntilClosed::new(

@@ -177,8 +177,9 @@ pub(super) fn guard(
 }
 
 /// Whether a file holds what `check` writes (a report in any format, or a
-/// baseline) or nothing at all, judged by its first and last 4 KiB: such a
-/// file in a checked folder is an earlier run's output, not listings.
+/// baseline) or nothing at all, judged by its first and last 4 KiB (a zip
+/// file by its `docProps/core.xml`): such a file in a checked folder is an
+/// earlier run's output, not listings.
 fn holds_report_or_nothing(path: &Path) -> bool {
     use std::io::{Read, Seek, SeekFrom};
     const PEEK: u64 = 4096;
@@ -200,8 +201,13 @@ fn holds_report_or_nothing(path: &Path) -> bool {
     if head.is_err() || tail.is_err() {
         return false;
     }
+    if text.starts_with(b"PK\x03\x04") {
+        return is_our_workbook(path);
+    }
     let text = String::from_utf8_lossy(&text);
-    const MARKS: [&str; 7] = [
+    // The CSV report's header row (after its byte-order mark).
+    let csv_header = listlint_io::report::TABLE_COLUMNS.join(",");
+    const MARKS: [&str; 8] = [
         "\"fingerprint\"",
         "\"findings\": []",
         "\"name\": \"listlint\"",
@@ -209,11 +215,37 @@ fn holds_report_or_nothing(path: &Path) -> bool {
         "::error file=",
         "::warning file=",
         "::notice file=",
+        "<meta name=\"generator\" content=\"listlint ",
     ];
     // The human report ends with its summary line.
     let human_summary = |line: &str| {
         (line.starts_with("Found ") && line.contains(" finding") && line.contains(" listing"))
             || (line.starts_with("No findings in ") && line.contains(" listing"))
     };
-    MARKS.iter().any(|mark| text.contains(mark)) || text.lines().any(human_summary)
+    MARKS.iter().any(|mark| text.contains(mark))
+        || text.lines().any(human_summary)
+        || text.starts_with(&format!("\u{feff}{csv_header}\r\n"))
+}
+
+/// Whether a zip file is a workbook `--format xlsx` wrote: its author, in
+/// `docProps/core.xml` (read up to 64 KiB), is listlint.
+fn is_our_workbook(path: &Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(file) else {
+        return false;
+    };
+    let Ok(core) = zip.by_name("docProps/core.xml") else {
+        return false;
+    };
+    let mut xml = String::new();
+    if core.take(64 * 1024).read_to_string(&mut xml).is_err() {
+        return false;
+    }
+    xml.contains(&format!(
+        "<dc:creator>{}</dc:creator>",
+        listlint_io::report::WORKBOOK_AUTHOR
+    ))
 }

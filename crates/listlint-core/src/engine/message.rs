@@ -42,6 +42,15 @@ impl MessageTemplate {
         })
     }
 
+    /// The template's own text, placeholders left out (what says which
+    /// language the messages are written in).
+    pub fn literal_text(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Text(text) => Some(text.as_str()),
+            Part::Placeholder(_) => None,
+        })
+    }
+
     /// Fills in the placeholders; `value(name)` gives each one's text.
     pub fn render<'a>(&self, value: impl Fn(&str) -> &'a str) -> String {
         let mut out = String::new();

@@ -2,15 +2,21 @@
 //! format.
 
 mod columns;
-
+mod csv_table;
 mod github;
+mod html;
 mod human;
 mod json;
 mod jsonl;
 mod junit;
 mod nested_json;
+mod rows;
 mod sarif;
 mod spool;
+mod xlsx;
+
+pub use rows::COLUMNS as TABLE_COLUMNS;
+pub use xlsx::AUTHOR as WORKBOOK_AUTHOR;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -42,6 +48,71 @@ pub enum OutputFormat {
     Github,
     /// JUnit XML: a suite per file, a case per listing with findings.
     Junit,
+    /// One self-contained HTML page: totals with charts, findings by
+    /// listing with the matched text highlighted, filters and search.
+    Html,
+    /// An Excel workbook: a 汇总 (summary) sheet and a 问题 sheet with a
+    /// row per finding; needs -o FILE or a pipe.
+    Xlsx,
+    /// The rows of the xlsx 问题 sheet as CSV: UTF-8 with BOM, RFC 4180,
+    /// cells that would start a formula prefixed with '.
+    Csv,
+}
+
+impl OutputFormat {
+    /// Whether the report is binary (not for a terminal).
+    pub fn is_binary(self) -> bool {
+        self == OutputFormat::Xlsx
+    }
+
+    /// Whether findings need the whole value of their field (`source`).
+    pub fn shows_field_values(self) -> bool {
+        matches!(
+            self,
+            OutputFormat::Human | OutputFormat::Sarif | OutputFormat::Github | OutputFormat::Html
+        )
+    }
+}
+
+/// The language of a report's own words (headings, labels).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Language {
+    /// Chinese (the built-in packs' messages are).
+    #[default]
+    Chinese,
+    /// English.
+    English,
+}
+
+impl Language {
+    /// Chinese when at least half of the `messages` (the rules' message
+    /// templates, placeholders left out) contain Chinese characters or
+    /// punctuation, English otherwise; Chinese when there is none.
+    pub fn of_messages<S: AsRef<str>>(messages: impl IntoIterator<Item = S>) -> Self {
+        let (mut chinese, mut all) = (0usize, 0usize);
+        for message in messages {
+            all += 1;
+            if message.as_ref().chars().any(is_chinese) {
+                chinese += 1;
+            }
+        }
+        if all == 0 || chinese * 2 >= all {
+            Language::Chinese
+        } else {
+            Language::English
+        }
+    }
+}
+
+/// A CJK ideograph, or CJK or full-width punctuation.
+fn is_chinese(c: char) -> bool {
+    matches!(c,
+        '\u{3000}'..='\u{303f}'
+        | '\u{3400}'..='\u{4dbf}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{ff00}'..='\u{ffef}'
+        | '\u{20000}'..='\u{3134f}')
 }
 
 /// A renderer for one output format. Findings arrive in output order, in
@@ -54,7 +125,8 @@ pub trait Reporter {
 }
 
 /// The renderer for a format, writing to `out`. Fails when the format
-/// needs a temporary file (`json`, `junit`) and none can be created.
+/// needs a temporary file (`json`, `junit`, `html`, `xlsx`) and none can be
+/// created.
 pub fn reporter<'a>(
     format: OutputFormat,
     out: Box<dyn Write + 'a>,
@@ -68,6 +140,13 @@ pub fn reporter<'a>(
         OutputFormat::Sarif => Box::new(sarif::SarifReporter::new(out, options.rules, config)),
         OutputFormat::Github => Box::new(github::GithubReporter::new(out)),
         OutputFormat::Junit => Box::new(junit::JunitReporter::new(out, options.fail_threshold)?),
+        OutputFormat::Html => Box::new(html::HtmlReporter::new(
+            out,
+            &options.rules,
+            options.language,
+        )?),
+        OutputFormat::Xlsx => Box::new(xlsx::XlsxReporter::new(out, &options.rules)?),
+        OutputFormat::Csv => Box::new(csv_table::CsvReporter::new(out, &options.rules)),
     })
 }
 
@@ -76,8 +155,11 @@ pub fn reporter<'a>(
 pub struct ReportOptions {
     /// For `human`.
     pub human: HumanOptions,
-    /// The enabled rules, for `sarif`.
+    /// The enabled rules, for `sarif` (and their summaries and legal
+    /// basis for `html`, `xlsx` and `csv`).
     pub rules: Vec<RuleInfo>,
+    /// The language of `html`'s headings.
+    pub language: Language,
     /// The `--fail-on` severity, for `junit` (failures vs. output).
     pub fail_threshold: Option<Severity>,
     /// The config file the run used, if any, as the run shows it (relative
