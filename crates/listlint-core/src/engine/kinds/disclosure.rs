@@ -10,6 +10,8 @@
 //! end before the start. With `prize_cap_yuan`, a prize amount above the cap
 //! is a finding.
 
+pub(crate) mod kind;
+
 use crate::date::Date;
 use crate::listing::Listing;
 use crate::money::Money;
