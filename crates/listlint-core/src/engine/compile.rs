@@ -2,7 +2,7 @@
 //! than the YAML schema: unique pack names and rule ids, known kinds, the
 //! keys each kind takes and requires, regexes, conditions and message
 //! placeholders. What is particular to a kind (its keys, placeholders and
-//! compiled form) comes from the kind, through [`Kind`].
+//! compiled form) comes from the kind, through its `Kind` trait.
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -292,7 +292,7 @@ impl Ruleset {
     /// listing-level findings first, then by field ([`Self::scan_fields`]
     /// order, other fields by name), position and rule id.
     pub fn check(&self, listing: &Listing, scratch: &mut Scratch) -> Vec<Finding> {
-        self.scan_fields(listing, scratch);
+        self.pass_one(listing, scratch);
         scratch.start_pass_two(self.rules.len(), self.scan_fields.len());
         let Scratch {
             fields,
@@ -505,7 +505,7 @@ impl Ruleset {
     }
 
     /// Pass one: normalise and scan every scanned field once.
-    fn scan_fields(&self, listing: &Listing, scratch: &mut Scratch) {
+    fn pass_one(&self, listing: &Listing, scratch: &mut Scratch) {
         scratch
             .fields
             .resize_with(self.scan_fields.len(), FieldScan::default);

@@ -1,24 +1,24 @@
 //! Rule kinds: one module per kind, each behind one trait.
 //!
-//! A kind is a unit struct implementing [`Kind`] (what a rule of the kind
+//! A kind is a unit struct implementing `Kind` (what a rule of the kind
 //! is written with, and how it is compiled and checked) and a compiled
-//! rule type implementing [`KindRule`] (what one compiled rule of the kind
-//! does in the shared scan). [`KINDS`] lists them; the rest of the engine,
+//! rule type implementing `KindRule` (what one compiled rule of the kind
+//! does in the shared scan). `KINDS` lists them; the rest of the engine,
 //! overrides and `rules diff` know kinds only through these two traits, so
-//! adding a kind is its module, declared here and listed in [`KINDS`].
+//! adding a kind is its module, declared here and listed in `KINDS`.
 //!
 //! How the engine runs a kind, per listing:
 //! 1. pass one scans every text field with the shared automaton, into
-//!    which each rule put its terms ([`KindRule::register`], each term
-//!    with its [`PatternUse`](super::matcher::PatternUse));
+//!    which each rule put its terms (`KindRule::register`, each term
+//!    with its [`super::matcher::PatternUse`]);
 //! 2. per field, occurrences of `Deny` terms and the matches
-//!    [`KindRule::find_matches`] returns where a `Keyword` occurred become
+//!    `KindRule::find_matches` returns where a `Keyword` occurred become
 //!    text hits, which the engine reports (allow phrases and overlaps in
 //!    [`super::hits`], the message's `{term}` and the suggestion from
-//!    [`KindRule::hit_wording`]); `Trigger` and `ItemTerm` occurrences are
+//!    `KindRule::hit_wording`); `Trigger` and `ItemTerm` occurrences are
 //!    noted for step 3;
-//! 3. [`Kind::check`] turns what else the rules look at (field values,
-//!    prices, noted triggers) into findings, kind by kind in [`KINDS`]
+//! 3. `Kind::check` turns what else the rules look at (field values,
+//!    prices, noted triggers) into findings, kind by kind in `KINDS`
 //!    order.
 
 use std::any::Any;
@@ -166,7 +166,7 @@ pub(crate) fn by_name(name: &str) -> Option<&'static dyn Kind> {
     KINDS.iter().copied().find(|k| k.name() == name)
 }
 
-/// Every kind's name, in [`KINDS`] order.
+/// Every kind's name, in the order of the kinds' list (`KINDS`).
 pub fn names() -> Vec<&'static str> {
     KINDS.iter().map(|k| k.name()).collect()
 }
@@ -203,8 +203,9 @@ pub(crate) fn kinds_taking(key: &str) -> Vec<&'static str> {
         .collect()
 }
 
-/// Whether some kind declares `key` a map of named parameters (see
-/// [`Kind::parameter_keys`]).
+/// Whether some kind declares `key` a map of named parameters
+/// (`Kind::parameter_keys`), which `rules diff` compares parameter by
+/// parameter.
 pub fn is_parameter_key(key: &str) -> bool {
     KINDS.iter().any(|k| k.parameter_keys().contains(&key))
 }
