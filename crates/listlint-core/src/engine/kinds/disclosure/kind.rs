@@ -89,8 +89,9 @@ impl KindRule for Disclosure {
     }
 }
 
-// A method of the ruleset, as it was before the kinds had modules of their
-// own.
+// The check is a method of the ruleset, as it was when the engine module
+// held it (an `impl` block can be in any module of the crate); its body
+// moved as it was, but for how it finds its rules.
 impl Ruleset {
     /// Disclosure rules whose triggers occurred: missing items, window
     /// dates, prize caps.

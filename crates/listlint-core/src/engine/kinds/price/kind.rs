@@ -87,8 +87,9 @@ fn price_fields<'r>(ruleset: &'r Ruleset, rules: &'r [u32]) -> Vec<&'r String> {
     fields
 }
 
-// A method of the ruleset, as it was before the kinds had modules of their
-// own.
+// The check is a method of the ruleset, as it was when the engine module
+// held it (an `impl` block can be in any module of the crate); its body
+// moved as it was, but for how it finds its rules.
 impl Ruleset {
     /// Price fields that are not prices, then every applicable price rule.
     fn check_prices(
