@@ -257,7 +257,11 @@ fn check_stream(
                     let findings =
                         std::panic::catch_unwind(AssertUnwindSafe(|| check_batch(batch)));
                     // The receiver outlives every task of this scope.
-                    let _ = done_tx.send((seq, listings, findings));
+                    let _ = done_tx.send(Checked {
+                        seq,
+                        listings,
+                        findings,
+                    });
                 });
                 sent += 1;
             }
@@ -296,9 +300,15 @@ struct InOrder<'a> {
     waiting: BTreeMap<u64, (usize, Vec<Finding>)>,
 }
 
-/// A checked batch: its sequence number, its number of records, and its
-/// findings (or the panic that interrupted it).
-type Checked = (u64, usize, std::thread::Result<Vec<Finding>>);
+/// A checked batch.
+struct Checked {
+    /// Its sequence number, in input order.
+    seq: u64,
+    /// Its number of records.
+    listings: usize,
+    /// Its findings, or the panic that interrupted it.
+    findings: std::thread::Result<Vec<Finding>>,
+}
 
 impl<'a> InOrder<'a> {
     fn new(
@@ -318,7 +328,12 @@ impl<'a> InOrder<'a> {
     }
 
     /// Accepts a finished batch and writes every batch now in order.
-    fn take(&mut self, (seq, listings, findings): Checked) -> Result<(), CheckError> {
+    fn take(&mut self, checked: Checked) -> Result<(), CheckError> {
+        let Checked {
+            seq,
+            listings,
+            findings,
+        } = checked;
         let findings = findings.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         self.waiting.insert(seq, (listings, findings));
         while let Some((listings, findings)) = self.waiting.remove(&self.next) {

@@ -16,6 +16,7 @@
 use std::path::{Path, PathBuf};
 
 use super::compile::rule_problems;
+use super::kinds;
 use crate::pack::schema::{AppliedOverride, ConditionDef, OverrideDef, PriceDef, RuleDef};
 use crate::pack::{
     builtin_named, builtin_names, parse_pack, read_source, LoadedPack, PackError, PackSource,
@@ -508,9 +509,22 @@ fn apply_overrides(
 /// Applies one override to a copy of the rule; the changes made, one line
 /// each, or why the override does not fit the rule.
 fn apply(rule: &mut RuleDef, ov: &OverrideDef) -> Result<Vec<String>, String> {
-    let id = rule.id.value.clone();
-    let kind = rule.kind.value.clone();
     let mut changes = Vec::new();
+    apply_settings(rule, ov, &mut changes);
+    apply_terms(rule, ov, &mut changes)?;
+    apply_wording(rule, ov, &mut changes)?;
+    apply_parameters(rule, ov, &mut changes)?;
+    if changes.is_empty() {
+        return Err(format!(
+            "the override of `{}` changes nothing",
+            rule.id.value
+        ));
+    }
+    Ok(changes)
+}
+
+/// Severity, whether the rule runs by default, message, help, summary.
+fn apply_settings(rule: &mut RuleDef, ov: &OverrideDef, changes: &mut Vec<String>) {
     if let Some(severity) = ov.severity {
         changes.push(format!("severity {} → {severity}", rule.severity));
         rule.severity = severity;
@@ -535,40 +549,64 @@ fn apply(rule: &mut RuleDef, ov: &OverrideDef) -> Result<Vec<String>, String> {
         changes.push(format!("summary → {summary}"));
         rule.summary = Some(summary.clone());
     }
-    if !ov.add_terms.is_empty() || !ov.remove_terms.is_empty() {
-        let suggest = &mut rule.suggest;
-        let terms = match kind.as_str() {
-            "lexicon" => rule.terms.as_mut(),
-            "disclosure" => rule.triggers.as_mut(),
-            _ => None,
-        }
+}
+
+/// `remove_terms`, then `add_terms`, on the list the rule's kind lets
+/// overrides edit ([`Kind::override_terms`](kinds::Kind::override_terms):
+/// lexicon terms, disclosure triggers); a removed term's suggestion goes
+/// with it.
+fn apply_terms(
+    rule: &mut RuleDef,
+    ov: &OverrideDef,
+    changes: &mut Vec<String>,
+) -> Result<(), String> {
+    if ov.add_terms.is_empty() && ov.remove_terms.is_empty() {
+        return Ok(());
+    }
+    let id = rule.id.value.clone();
+    let kind = rule.kind.value.clone();
+    let terms = kinds::by_name(&kind)
+        .and_then(|k| k.override_terms(rule))
         .ok_or_else(|| {
             format!("`add_terms`/`remove_terms` change lexicon terms or disclosure triggers; `{id}` is a {kind} rule")
         })?;
-        for term in &ov.remove_terms {
-            let norm = normalize_term(term);
-            let before = terms.value.len();
-            terms.value.retain(|t| normalize_term(t) != norm);
-            if terms.value.len() == before {
-                let hint = did_you_mean(term, terms.value.iter().map(String::as_str))
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                return Err(format!("`{id}` has no term `{term}` to remove{hint}"));
-            }
-            suggest.retain(|t, _| normalize_term(t) != norm);
-            changes.push(format!("term removed: {term}"));
+    let mut removed: Vec<String> = Vec::new();
+    for term in &ov.remove_terms {
+        let norm = normalize_term(term);
+        let before = terms.len();
+        terms.retain(|t| normalize_term(t) != norm);
+        if terms.len() == before {
+            let hint = did_you_mean(term, terms.iter().map(String::as_str))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(format!("`{id}` has no term `{term}` to remove{hint}"));
         }
-        for term in &ov.add_terms {
-            if let Some(problem) = term_problem(term) {
-                return Err(format!("added term {term:?} {problem}"));
-            }
-            let norm = normalize_term(term);
-            if !terms.value.iter().any(|t| normalize_term(t) == norm) {
-                terms.value.push(term.clone());
-                changes.push(format!("term added: {term}"));
-            }
+        removed.push(norm);
+        changes.push(format!("term removed: {term}"));
+    }
+    for term in &ov.add_terms {
+        if let Some(problem) = term_problem(term) {
+            return Err(format!("added term {term:?} {problem}"));
+        }
+        let norm = normalize_term(term);
+        if !terms.iter().any(|t| normalize_term(t) == norm) {
+            terms.push(term.clone());
+            changes.push(format!("term added: {term}"));
         }
     }
+    if !removed.is_empty() {
+        rule.suggest
+            .retain(|t, _| !removed.contains(&normalize_term(t)));
+    }
+    Ok(())
+}
+
+/// Allow phrases added, suggestions added or replaced.
+fn apply_wording(
+    rule: &mut RuleDef,
+    ov: &OverrideDef,
+    changes: &mut Vec<String>,
+) -> Result<(), String> {
     for phrase in &ov.add_allow {
         if let Some(problem) = term_problem(phrase) {
             return Err(format!("added allow phrase {phrase:?} {problem}"));
@@ -582,6 +620,16 @@ fn apply(rule: &mut RuleDef, ov: &OverrideDef) -> Result<Vec<String>, String> {
         rule.suggest.insert(term.clone(), suggestion.clone());
         changes.push(format!("suggestion for {term} → {suggestion}"));
     }
+    Ok(())
+}
+
+/// Fields, condition, price parameters, prize cap, window checks,
+/// references.
+fn apply_parameters(
+    rule: &mut RuleDef,
+    ov: &OverrideDef,
+    changes: &mut Vec<String>,
+) -> Result<(), String> {
     if let Some(fields) = &ov.fields {
         changes.push(format!("fields → {}", fields.join(", ")));
         rule.fields = Some(fields.clone());
@@ -591,11 +639,12 @@ fn apply(rule: &mut RuleDef, ov: &OverrideDef) -> Result<Vec<String>, String> {
         rule.when = Some(when.clone());
     }
     if let Some(price) = &ov.price {
+        let (id, kind) = (&rule.id.value, &rule.kind.value);
         let spec = rule
             .price
             .as_mut()
             .ok_or_else(|| format!("`price` changes a price rule; `{id}` is a {kind} rule"))?;
-        merge_price(&mut spec.value, price, &mut changes)?;
+        merge_price(&mut spec.value, price, changes)?;
     }
     if let Some(cap) = ov.prize_cap_yuan {
         changes.push(format!("prize_cap_yuan → {cap}"));
@@ -609,10 +658,7 @@ fn apply(rule: &mut RuleDef, ov: &OverrideDef) -> Result<Vec<String>, String> {
         changes.push(format!("reference added: {}", reference.title()));
         rule.references.push(reference.clone());
     }
-    if changes.is_empty() {
-        return Err(format!("the override of `{id}` changes nothing"));
-    }
-    Ok(changes)
+    Ok(())
 }
 
 /// Sets each price parameter the override gives.

@@ -114,7 +114,6 @@ pub(crate) fn allow_indexes_built() -> usize {
 mod tests {
     use super::*;
     use crate::engine::kinds::lexicon::Lexicon;
-    use crate::engine::kinds::RuleKind;
     use crate::engine::message::MessageTemplate;
     use crate::model::Severity;
     use std::sync::Arc;
@@ -133,7 +132,7 @@ mod tests {
             references: Vec::new(),
             scans: Vec::new(),
             when: None,
-            kind: RuleKind::Lexicon(Lexicon {
+            kind: Arc::new(Lexicon {
                 terms: Vec::new(),
                 suggestions: Vec::new(),
                 allow: Vec::new(),

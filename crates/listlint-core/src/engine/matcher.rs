@@ -12,9 +12,13 @@ use daachorse::CharwiseDoubleArrayAhoCorasick;
 use crate::text::normalize::Normalized;
 
 /// One use of a pattern: what it means, and to which rule or condition.
+/// A rule kind registers its terms with the uses that give them the
+/// meaning it wants (see [`super::kinds`]); the engine acts on each use
+/// the same way whatever the kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PatternUse {
-    /// A deny term of a lexicon rule: rule index and term index.
+    /// A term whose occurrences are the rule's text hits (a lexicon rule's
+    /// deny terms): rule index and term index.
     Deny {
         /// Rule index in the ruleset.
         rule: u32,
@@ -26,19 +30,24 @@ pub enum PatternUse {
         /// Rule index in the ruleset.
         rule: u32,
     },
-    /// A keyword of a pattern rule: its regex runs where one occurs.
+    /// A keyword: the rule's own matching (a pattern rule's regex) runs
+    /// on a field where one occurs.
     Keyword {
         /// Rule index in the ruleset.
         rule: u32,
     },
-    /// A trigger of a disclosure rule.
+    /// A trigger: the first occurrence in a field's own value that no
+    /// allow phrase of the rule covers is noted for the rule's kind to
+    /// check (a disclosure rule's promotion wording).
     Trigger {
         /// Rule index in the ruleset.
         rule: u32,
         /// Index into the rule's triggers.
         term: u32,
     },
-    /// A disclosure term of one of a disclosure rule's items.
+    /// A term of one of the rule's items: that it occurs in a field's own
+    /// value is noted for the rule's kind to check (a disclosure rule's
+    /// disclosure terms).
     ItemTerm {
         /// Rule index in the ruleset.
         rule: u32,

@@ -5,7 +5,8 @@
 //! lexicon terms, allow phrases, pattern keywords and `contains` terms at
 //! once. Then each rule's `when` is evaluated (once) and the kinds turn
 //! occurrences, regex matches and field values into [`Finding`]s with spans
-//! in the original field values.
+//! in the original field values. This module knows no kind: each is a
+//! module of [`kinds`], reached through its trait.
 
 pub mod compile;
 pub mod compose;
@@ -23,17 +24,14 @@ use crate::date::Date;
 use crate::history::PriceHistory;
 use crate::listing::{InputProblem, Listing};
 use crate::model::Severity;
-use crate::model::{Finding, Identity, Origin, RuleRef, Span};
-use crate::money::Money;
+use crate::model::{fingerprint, Finding};
 use crate::pack::schema::Reference;
-use crate::recognize::{recognize, Recognized};
+use crate::recognize::Recognized;
 use crate::text::char_offsets::{char_slice, CharOffsets};
 use crate::text::normalize::{Normalized, Normalizer};
 use hits::AllowIndex;
 use hits::Hit;
-use kinds::disclosure::{At, Found};
-use kinds::price::{Place, PriceContext, PriceScope};
-use kinds::RuleKind;
+use kinds::{KindRule, KindRules, OwnBrands};
 use local::LocalStrings;
 use matcher::{Matcher, Occurrence, PatternUse};
 use message::MessageTemplate;
@@ -76,7 +74,14 @@ pub struct Rule {
     /// When the rule applies (`None`: always).
     pub when: Option<Condition>,
     /// Kind-specific data.
-    pub kind: RuleKind,
+    pub(crate) kind: Arc<dyn KindRule>,
+}
+
+impl Rule {
+    /// The rule's kind, as packs name it (`lexicon`).
+    pub fn kind_name(&self) -> &'static str {
+        self.kind.kind().name()
+    }
 }
 
 /// Settings of a run that rules read.
@@ -113,21 +118,24 @@ pub struct Ruleset {
     pub rules: Vec<Rule>,
     /// Every field some rule or condition scans, defaults first.
     pub scan_fields: Vec<Arc<str>>,
-    /// Fields price rules read as prices (checked once per listing).
-    pub price_fields: Vec<String>,
     /// Loaded pack names and versions.
     pub packs: Vec<(Arc<str>, String)>,
     /// Run settings.
     pub settings: RunSettings,
     pub(crate) matcher: Matcher,
     pub(crate) conditions: Conditions,
+    /// The rules of each kind, for the kinds' checks.
+    pub(crate) kinds: Vec<KindRules>,
 }
 
 /// The scan of one field.
 #[derive(Debug, Default)]
-struct FieldScan {
+pub(crate) struct FieldScan {
+    /// Whether the field has a non-empty value.
     present: bool,
+    /// Its normalised text.
     normalized: Normalized,
+    /// The automaton's occurrences in it.
     occurrences: Vec<Occurrence>,
 }
 
@@ -156,9 +164,9 @@ pub struct Scratch {
     candidates: Vec<Hit>,
     keyword_rules: Vec<u32>,
     matches: Vec<(usize, usize)>,
-    /// First trigger per disclosure rule: field index, span, term.
-    triggers: Vec<Option<(usize, usize, usize, u32)>>,
-    /// Disclosure item terms found: (rule, item).
+    /// First trigger per rule (by rule index).
+    triggers: Vec<Option<Trigger>>,
+    /// Item terms found: (rule, item).
     item_terms: Vec<(u32, u32)>,
     /// Recognised text per scanned field, computed on demand.
     recognized: Vec<Option<Recognized>>,
@@ -168,6 +176,105 @@ pub struct Scratch {
     strings: LocalStrings,
     /// Character offsets of the field whose hits are being reported.
     offsets: CharOffsets,
+}
+
+/// The first occurrence of one of a rule's `Trigger` terms in a scanned
+/// field's own value (not a repeat), where the rule scans the field and
+/// applies, and no allow phrase of the rule covers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Trigger {
+    /// Index of the field in [`Ruleset::scan_fields`].
+    pub field_index: usize,
+    /// First normalised character.
+    pub first: usize,
+    /// One past the last normalised character.
+    pub last: usize,
+    /// Index of the term among the rule's triggers.
+    pub term: u32,
+}
+
+/// One value pass two looks at for text hits: a scanned field's own value
+/// or a further value of it.
+#[derive(Clone, Copy)]
+struct ScannedValue<'a> {
+    /// Index of the field in [`Ruleset::scan_fields`].
+    field_index: usize,
+    /// Where a further value is in [`Listing::fields`] (`None`: the
+    /// field's own value).
+    repeat: Option<usize>,
+    /// Its scan.
+    scan: &'a FieldScan,
+}
+
+impl Scratch {
+    /// Clears what pass two notes per listing, for a ruleset of `rules`
+    /// rules and `fields` scan fields.
+    fn start_pass_two(&mut self, rules: usize, fields: usize) {
+        self.triggers.clear();
+        self.triggers.resize(rules, None);
+        self.item_terms.clear();
+        self.recognized.clear();
+        self.recognized.resize_with(fields, || None);
+        self.applies.clear();
+        self.applies.resize(rules, None);
+    }
+}
+
+impl<'a> ScannedValue<'a> {
+    /// Every value pass two looks at: each field's own value, then the
+    /// further values. Every value is scanned for wording; triggers, like
+    /// conditions and what the kinds check, look at a field's own value
+    /// only.
+    fn all(
+        fields: &'a [FieldScan],
+        repeats: &'a [RepeatScan],
+    ) -> impl Iterator<Item = ScannedValue<'a>> {
+        let own = fields
+            .iter()
+            .enumerate()
+            .map(|(field_index, scan)| ScannedValue {
+                field_index,
+                repeat: None,
+                scan,
+            });
+        let repeated = repeats.iter().map(|r| ScannedValue {
+            field_index: r.field_index,
+            repeat: Some(r.position),
+            scan: &r.scan,
+        });
+        own.chain(repeated)
+    }
+}
+
+/// The buffers of [`Scratch`] that pass two fills per field.
+struct TextPass<'s> {
+    candidates: &'s mut Vec<Hit>,
+    keyword_rules: &'s mut Vec<u32>,
+    matches: &'s mut Vec<(usize, usize)>,
+    triggers: &'s mut [Option<Trigger>],
+    item_terms: &'s mut Vec<(u32, u32)>,
+    offsets: &'s mut CharOffsets,
+}
+
+/// What a kind's [`Kind::check`](kinds::Kind::check) works with: the
+/// listing, what pass one and the text hits found, and where findings go.
+pub(crate) struct ListingCheck<'a, 'f> {
+    /// The ruleset (its rules, scan fields and run settings).
+    pub ruleset: &'a Ruleset,
+    /// The listing.
+    pub listing: &'a Listing,
+    /// Pass one's scan of each of [`Ruleset::scan_fields`].
+    pub fields: &'a [FieldScan],
+    /// The first trigger per rule.
+    pub triggers: &'a [Option<Trigger>],
+    /// `ItemTerm`s found in scanned fields' own values: (rule, item).
+    pub item_terms: &'a [(u32, u32)],
+    /// Recognised text per scanned field, filled in on demand.
+    pub recognized: &'a mut [Option<Recognized>],
+    /// Whether a rule's `when` holds (evaluated once per rule).
+    pub applies_to: &'a mut dyn FnMut(u32) -> bool,
+    /// The listing's findings.
+    pub out: &'a mut Findings<'f>,
 }
 
 impl Ruleset {
@@ -185,7 +292,8 @@ impl Ruleset {
     /// listing-level findings first, then by field ([`Self::scan_fields`]
     /// order, other fields by name), position and rule id.
     pub fn check(&self, listing: &Listing, scratch: &mut Scratch) -> Vec<Finding> {
-        self.scan_fields(listing, scratch);
+        self.pass_one(listing, scratch);
+        scratch.start_pass_two(self.rules.len(), self.scan_fields.len());
         let Scratch {
             fields,
             repeats,
@@ -203,27 +311,13 @@ impl Ruleset {
             offsets,
             ..
         } = scratch;
-        let mut out = Findings {
-            listing,
-            key: None,
-            id: None,
-            findings: Vec::new(),
-            strings: Some(strings),
-        };
+        let mut out = Findings::new(listing, Some(strings));
         for problem in &listing.problems {
             out.push_input(problem);
         }
-        triggers.clear();
-        triggers.resize(self.rules.len(), None);
-        item_terms.clear();
-        recognized.clear();
-        recognized.resize_with(self.scan_fields.len(), || None);
-        let own_brands =
-            kinds::pattern::OwnBrands::new(listing.get("brand"), &self.settings.own_brands);
+        let own_brands = OwnBrands::new(listing.get("brand"), &self.settings.own_brands);
         let own_brand = |brand: &str| own_brands.contains(brand);
         let mut evaluator = Evaluator::new(listing, &self.conditions, contains_hits, category_memo);
-        applies.clear();
-        applies.resize(self.rules.len(), None);
         let mut applies_to = |rule: u32| -> bool {
             *applies[rule as usize].get_or_insert_with(|| {
                 self.rules[rule as usize]
@@ -232,146 +326,30 @@ impl Ruleset {
                     .is_none_or(|c| evaluator.holds(c))
             })
         };
-        // Every value of a field is scanned for wording; triggers of
-        // disclosures, like conditions, prices and required fields, look
-        // at the field's own value only.
-        let scans = fields.iter().enumerate().map(|(i, scan)| (i, None, scan));
-        let repeated = repeats[..*repeat_count]
-            .iter()
-            .map(|r| (r.field_index, Some(r.position), &r.scan));
-        for (field_index, repeat, scan) in scans.chain(repeated) {
-            let own_value = repeat.is_none();
-            if !scan.present || scan.occurrences.is_empty() {
-                continue;
-            }
-            candidates.clear();
-            keyword_rules.clear();
-            // Built on the first trigger that needs it, once per field.
-            let mut allowed: Option<AllowIndex> = None;
-            for occ in &scan.occurrences {
-                match occ.used_by {
-                    PatternUse::Deny { rule, term } => {
-                        if self.rules[rule as usize].scans[field_index] && applies_to(rule) {
-                            candidates.push(Hit {
-                                rule,
-                                term: Some(term),
-                                first: occ.first,
-                                last: occ.last,
-                            });
-                        }
-                    }
-                    PatternUse::Keyword { rule } => {
-                        if !keyword_rules.contains(&rule) {
-                            keyword_rules.push(rule);
-                        }
-                    }
-                    PatternUse::Trigger { rule, term } => {
-                        let first_seen = own_value && triggers[rule as usize].is_none();
-                        if first_seen
-                            && self.rules[rule as usize].scans[field_index]
-                            && applies_to(rule)
-                            && !allowed
-                                .get_or_insert_with(|| AllowIndex::new(&scan.occurrences))
-                                .covers(rule, occ.first, occ.last)
-                        {
-                            triggers[rule as usize] =
-                                Some((field_index, occ.first, occ.last, term));
-                        }
-                    }
-                    PatternUse::ItemTerm { rule, item } => {
-                        if own_value && self.rules[rule as usize].scans[field_index] {
-                            item_terms.push((rule, item));
-                        }
-                    }
-                    PatternUse::Allow { .. } | PatternUse::Contains { .. } => {}
-                }
-            }
-            for &rule in keyword_rules.iter() {
-                let RuleKind::Pattern(pattern) = &self.rules[rule as usize].kind else {
-                    continue;
-                };
-                if !self.rules[rule as usize].scans[field_index] || !applies_to(rule) {
-                    continue;
-                }
-                matches.clear();
-                kinds::pattern::find_matches(pattern, &scan.normalized, &own_brand, matches);
-                candidates.extend(matches.iter().map(|&(first, last)| Hit {
-                    rule,
-                    term: None,
-                    first,
-                    last,
-                }));
-            }
-            if candidates.is_empty() {
-                continue;
-            }
-            let selected = hits::select(&self.rules, std::mem::take(candidates), &scan.occurrences);
-            let field = &self.scan_fields[field_index];
-            let value = match repeat {
-                None => listing.get(field).unwrap_or_default(),
-                Some(position) => listing.fields[position].1.as_str(),
-            };
-            let source: Option<Arc<str>> = self.settings.keep_sources.then(|| Arc::from(value));
-            offsets.index(value);
-            let text = FieldText {
-                name: field,
-                value,
-                offsets,
-                normalized: &scan.normalized,
-                source: &source,
-            };
-            let first = out.findings.len();
-            for hit in selected {
-                self.push_text_hit(&mut out, &hit, &text);
-            }
-            if let Some(position) = repeat {
-                // A repeat's findings sort after the field's own value's,
-                // together, in the order the values were written.
-                for finding in &mut out.findings[first..] {
-                    finding.value = 1 + position as u32;
-                }
-            }
-        }
-        for (index, rule) in self.rules.iter().enumerate() {
-            let RuleKind::Require(require) = &rule.kind else {
-                continue;
-            };
-            if !applies_to(index as u32) {
-                continue;
-            }
-            for problem in require.check(listing, self.settings.as_of) {
-                let field = problem.field.as_deref();
-                let message = rule.message.render(|name| match name {
-                    "certificate" => require.name.as_str(),
-                    "field" => field.unwrap_or(""),
-                    "value" => problem.value.as_deref().unwrap_or(""),
-                    "problem" => problem.description.as_str(),
-                    _ => "",
-                });
-                let source = match field {
-                    Some(f) if self.settings.keep_sources => listing.get(f).map(Arc::from),
-                    _ => None,
-                };
-                out.push(
-                    rule,
-                    message,
-                    None,
-                    field.map(Arc::from),
-                    problem.span,
-                    source,
-                );
-            }
-        }
-        self.check_prices(listing, fields, &mut out, &mut applies_to);
-        self.check_disclosures(
-            listing,
-            fields,
+        let mut pass = TextPass {
+            candidates,
+            keyword_rules,
+            matches,
             triggers,
             item_terms,
+            offsets,
+        };
+        for value in ScannedValue::all(fields, &repeats[..*repeat_count]) {
+            self.text_hits(value, &mut pass, &mut applies_to, &own_brand, &mut out);
+        }
+        let mut check = ListingCheck {
+            ruleset: self,
+            listing,
+            fields,
+            triggers: pass.triggers,
+            item_terms: pass.item_terms,
             recognized,
-            &mut out,
-            &mut applies_to,
-        );
+            applies_to: &mut applies_to,
+            out: &mut out,
+        };
+        for kind in &self.kinds {
+            kind.kind.check(&mut check, &kind.rules);
+        }
         let mut findings = out.findings;
         if findings.len() > 1 {
             let fields = &self.scan_fields;
@@ -383,276 +361,151 @@ impl Ruleset {
     /// Findings for a record's input problems only (e.g. an unreadable row
     /// of a price-history file, which is not a listing to check).
     pub fn input_findings(&self, record: &Listing) -> Vec<Finding> {
-        let mut out = Findings {
-            listing: record,
-            key: None,
-            id: None,
-            findings: Vec::new(),
-            strings: None,
-        };
+        let mut out = Findings::new(record, None);
         for problem in &record.problems {
             out.push_input(problem);
         }
         out.findings
     }
 
-    /// Disclosure rules whose triggers occurred (a trigger term, or a
-    /// trigger recogniser's finding): missing items, window dates, prize
-    /// caps; and rules with `window.from_fields` on listings whose
-    /// promotion fields are filled in, without a trigger.
-    #[allow(clippy::too_many_arguments)]
-    fn check_disclosures(
+    /// Pass two over one value: its occurrences and keyword rules' matches
+    /// made hits, the hits that survive allow phrases and overlaps
+    /// reported; triggers and item terms noted for the kinds' checks.
+    fn text_hits(
         &self,
-        listing: &Listing,
-        fields: &[FieldScan],
-        triggers: &[Option<(usize, usize, usize, u32)>],
-        item_terms: &[(u32, u32)],
-        recognized: &mut [Option<Recognized>],
+        value: ScannedValue<'_>,
+        pass: &mut TextPass<'_>,
+        applies_to: &mut impl FnMut(u32) -> bool,
+        own_brand: &dyn Fn(&str) -> bool,
         out: &mut Findings<'_>,
-        applies_to: &mut dyn FnMut(u32) -> bool,
     ) {
-        for (index, rule) in self.rules.iter().enumerate() {
-            let RuleKind::Disclosure(disclosure) = &rule.kind else {
-                continue;
-            };
-            let literal = triggers[index];
-            let needs_recognizers = literal.is_none()
-                && (!disclosure.trigger_recognizers.is_empty() || disclosure.from_fields);
-            if literal.is_none() && !needs_recognizers {
+        let ScannedValue {
+            field_index,
+            repeat,
+            scan,
+        } = value;
+        if !scan.present || scan.occurrences.is_empty() {
+            return;
+        }
+        pass.candidates.clear();
+        pass.keyword_rules.clear();
+        self.route_occurrences(value, pass, applies_to);
+        for &rule in pass.keyword_rules.iter() {
+            if !self.rules[rule as usize].scans[field_index] || !applies_to(rule) {
                 continue;
             }
-            if needs_recognizers && !applies_to(index as u32) {
-                continue;
-            }
-            for (field_index, scanned) in rule.scans.iter().enumerate() {
-                if *scanned && fields[field_index].present && recognized[field_index].is_none() {
-                    let value = listing
-                        .get(&self.scan_fields[field_index])
-                        .unwrap_or_default();
-                    recognized[field_index] = Some(recognize(value, self.settings.as_of.year));
-                }
-            }
-            // The trigger: field index, original character span, text.
-            let trigger: Option<(usize, (usize, usize), String)> = match literal {
-                Some((field_index, first, last, term)) => Some((
-                    field_index,
-                    fields[field_index].normalized.original_range(first, last),
-                    disclosure.triggers[term as usize].clone(),
-                )),
-                None => recognized
-                    .iter()
-                    .enumerate()
-                    .filter(|&(field_index, _)| rule.scans[field_index])
-                    .find_map(|(field_index, r)| {
-                        let r = r.as_ref()?;
-                        let span = disclosure
-                            .trigger_recognizers
-                            .iter()
-                            .filter_map(|name| r.first(name))
-                            .min()?;
-                        let value = listing.get(&self.scan_fields[field_index])?;
-                        Some((
-                            field_index,
-                            span,
-                            char_slice(value, span.0, span.1).to_owned(),
-                        ))
-                    }),
-            };
-            let texts: Vec<Option<&Recognized>> = recognized
-                .iter()
-                .zip(&rule.scans)
-                .map(|(r, &scanned)| r.as_ref().filter(|_| scanned))
-                .collect();
-            let found_terms: Vec<bool> = (0..disclosure.items.len())
-                .map(|item| item_terms.contains(&(index as u32, item as u32)))
-                .collect();
-            let trigger_text = trigger.as_ref().map_or("", |t| t.2.as_str());
-            let found = Found {
-                listing,
-                texts: &texts,
-                item_terms_found: &found_terms,
-                as_of: self.settings.as_of,
-                trigger: trigger_text,
-            };
-            let problems = match &trigger {
-                Some(_) => disclosure.check(&found),
-                None => {
-                    let advertised = listing
-                        .get("promo_text")
-                        .is_some_and(|v| !v.trim().is_empty());
-                    disclosure.check_fields(&found, advertised)
-                }
-            };
-            for problem in problems {
-                let (field, span): (Arc<str>, (usize, usize)) = match (&problem.at, &trigger) {
-                    (At::Trigger, Some((trigger_field, span, _))) => {
-                        (self.scan_fields[*trigger_field].clone(), *span)
-                    }
-                    (At::Trigger, None) => continue,
-                    (At::Field(name), _) => (
-                        Arc::from(name.as_str()),
-                        trimmed_span(listing.get(name).unwrap_or_default()),
-                    ),
-                    (At::Text { field_index, span }, _) => {
-                        (self.scan_fields[*field_index].clone(), *span)
-                    }
-                };
-                // The rule's message speaks of a missing item; window and
-                // prize findings say what they found in their own words.
-                let message = match &problem.item {
-                    Some(item) => rule.message.render(|name| match name {
-                        "trigger" => trigger_text,
-                        "item" => item.as_str(),
-                        "detail" => problem.detail.as_str(),
-                        "field" => &field,
-                        _ => "",
-                    }),
-                    None => problem.detail.clone(),
-                };
-                let source = self
-                    .settings
-                    .keep_sources
-                    .then(|| listing.get(&field).map(Arc::from))
-                    .flatten();
-                out.push(rule, message, None, Some(field), Some(span), source);
+            pass.matches.clear();
+            self.rules[rule as usize]
+                .kind
+                .find_matches(&scan.normalized, own_brand, pass.matches);
+            pass.candidates
+                .extend(pass.matches.iter().map(|&(first, last)| Hit {
+                    rule,
+                    term: None,
+                    first,
+                    last,
+                }));
+        }
+        if pass.candidates.is_empty() {
+            return;
+        }
+        let selected = hits::select(
+            &self.rules,
+            std::mem::take(pass.candidates),
+            &scan.occurrences,
+        );
+        let field = &self.scan_fields[field_index];
+        let listing = out.listing;
+        let value = match repeat {
+            None => listing.get(field).unwrap_or_default(),
+            Some(position) => listing.fields[position].1.as_str(),
+        };
+        let source: Option<Arc<str>> = self.settings.keep_sources.then(|| Arc::from(value));
+        pass.offsets.index(value);
+        let text = FieldText {
+            name: field,
+            value,
+            offsets: pass.offsets,
+            normalized: &scan.normalized,
+            source: &source,
+        };
+        let first = out.findings.len();
+        for hit in selected {
+            self.push_text_hit(out, &hit, &text);
+        }
+        if let Some(position) = repeat {
+            // A repeat's findings sort after the field's own value's,
+            // together, in the order the values were written.
+            for finding in &mut out.findings[first..] {
+                finding.value = 1 + position as u32;
             }
         }
     }
 
-    /// Price fields that are not prices, then every applicable price rule.
-    fn check_prices(
+    /// Sorts a value's occurrences by use: `Deny` terms of rules that scan
+    /// the field and apply become candidate hits, `Keyword`s name the
+    /// rules whose matches to look for, and the first `Trigger` per rule
+    /// and every `ItemTerm` in the field's own value are noted.
+    fn route_occurrences(
         &self,
-        listing: &Listing,
-        fields: &[FieldScan],
-        out: &mut Findings<'_>,
-        applies_to: &mut dyn FnMut(u32) -> bool,
+        value: ScannedValue<'_>,
+        pass: &mut TextPass<'_>,
+        applies_to: &mut impl FnMut(u32) -> bool,
     ) {
-        if self.price_fields.is_empty() {
-            return;
-        }
-        let scopes = PriceScope::of(listing);
-        let variant_line = |scope: PriceScope| {
-            scope
-                .variant_info(listing, "line")
-                .and_then(|l| l.parse::<u64>().ok())
-                .unwrap_or(listing.line)
-        };
-        // Each price field parsed once per scope, for every price rule; a
-        // value that is not a price is reported where it was read (the
-        // product's ranges are made from its variants' values).
-        let mut parsed: Vec<Vec<(&str, Option<Money>)>> = Vec::with_capacity(scopes.len());
-        for &scope in &scopes {
-            let mut prices = Vec::with_capacity(self.price_fields.len());
-            for field in &self.price_fields {
-                let amount = match scope.value(listing, field).map(crate::money::parse_price) {
-                    None => None,
-                    Some(Ok(price)) => price.amount(),
-                    Some(Err(why)) => {
-                        if scope != PriceScope::Product {
-                            let name = scope.stored_name(listing, field);
-                            out.push_input(&InputProblem::error(
-                                "input/invalid-price",
-                                format!("line {}, field `{name}`: {why}", variant_line(scope)),
-                                Some(Arc::from(&*name)),
-                            ));
-                        }
-                        None
+        let ScannedValue {
+            field_index,
+            repeat,
+            scan,
+        } = value;
+        let own_value = repeat.is_none();
+        // Built on the first trigger that needs it, once per field.
+        let mut allowed: Option<AllowIndex> = None;
+        for occ in &scan.occurrences {
+            match occ.used_by {
+                PatternUse::Deny { rule, term } => {
+                    if self.rules[rule as usize].scans[field_index] && applies_to(rule) {
+                        pass.candidates.push(Hit {
+                            rule,
+                            term: Some(term),
+                            first: occ.first,
+                            last: occ.last,
+                        });
                     }
-                };
-                prices.push((field.as_str(), amount));
-            }
-            parsed.push(prices);
-        }
-        let texts: Vec<Option<&Normalized>> = fields
-            .iter()
-            .map(|scan| scan.present.then_some(&scan.normalized))
-            .collect();
-        for (index, rule) in self.rules.iter().enumerate() {
-            let RuleKind::Price(price) = &rule.kind else {
-                continue;
-            };
-            if !applies_to(index as u32) {
-                continue;
-            }
-            // A claim in the text is reported once, for the first variant
-            // it does not hold for.
-            let mut text_spans: Vec<(usize, usize, usize)> = Vec::new();
-            for (&scope, prices) in scopes.iter().zip(&parsed) {
-                if !price.runs_in(scope) {
-                    continue;
                 }
-                let ctx = PriceContext {
-                    listing,
-                    history: self.settings.history.as_deref(),
-                    as_of: self.settings.as_of,
-                    texts: &texts,
-                    scans: &rule.scans,
-                    scope,
-                    prices,
-                };
-                for mut problem in price.check(&ctx) {
-                    let (field, span) = match &problem.place {
-                        Place::Listing => (None, None),
-                        Place::Field(name) => {
-                            let name = scope.stored_name(listing, name);
-                            let value = listing.get(&name).unwrap_or_default();
-                            (Some(Arc::from(&*name)), Some(trimmed_span(value)))
-                        }
-                        Place::Text {
+                PatternUse::Keyword { rule } => {
+                    if !pass.keyword_rules.contains(&rule) {
+                        pass.keyword_rules.push(rule);
+                    }
+                }
+                PatternUse::Trigger { rule, term } => {
+                    let first_seen = own_value && pass.triggers[rule as usize].is_none();
+                    if first_seen
+                        && self.rules[rule as usize].scans[field_index]
+                        && applies_to(rule)
+                        && !allowed
+                            .get_or_insert_with(|| AllowIndex::new(&scan.occurrences))
+                            .covers(rule, occ.first, occ.last)
+                    {
+                        pass.triggers[rule as usize] = Some(Trigger {
                             field_index,
-                            first,
-                            last,
-                        } => {
-                            if text_spans.contains(&(*field_index, *first, *last)) {
-                                continue;
-                            }
-                            text_spans.push((*field_index, *first, *last));
-                            (
-                                Some(self.scan_fields[*field_index].clone()),
-                                Some(
-                                    fields[*field_index]
-                                        .normalized
-                                        .original_range(*first, *last),
-                                ),
-                            )
-                        }
-                    };
-                    let label = scope.variant_info(listing, "label");
-                    if let Some(label) = label {
-                        let line = variant_line(scope);
-                        problem
-                            .detail
-                            .push_str(&format!("（变体 {label}，第{line}行）"));
-                    }
-                    let message = rule.message.render(|name| match name {
-                        "detail" => problem.detail.as_str(),
-                        "field" => field.as_deref().unwrap_or(""),
-                        _ => "",
-                    });
-                    let source = match &field {
-                        Some(f) if self.settings.keep_sources => listing.get(f).map(Arc::from),
-                        _ => None,
-                    };
-                    // A variant's field is fingerprinted by the variant's
-                    // label, not its position, so that adding a variant
-                    // does not make the others' findings look new.
-                    let key = match (&problem.place, label) {
-                        (Place::Field(name), Some(label)) => {
-                            Some(format!("variant[{label}].{name}"))
-                        }
-                        _ => None,
-                    };
-                    out.push(rule, message, None, field, span, source);
-                    if let Some(key) = key {
-                        out.rekey_last(&rule.id, &key);
+                            first: occ.first,
+                            last: occ.last,
+                            term,
+                        });
                     }
                 }
+                PatternUse::ItemTerm { rule, item } => {
+                    if own_value && self.rules[rule as usize].scans[field_index] {
+                        pass.item_terms.push((rule, item));
+                    }
+                }
+                PatternUse::Allow { .. } | PatternUse::Contains { .. } => {}
             }
         }
     }
 
     /// Pass one: normalise and scan every scanned field once.
-    fn scan_fields(&self, listing: &Listing, scratch: &mut Scratch) {
+    fn pass_one(&self, listing: &Listing, scratch: &mut Scratch) {
         scratch
             .fields
             .resize_with(self.scan_fields.len(), FieldScan::default);
@@ -720,14 +573,8 @@ impl Ruleset {
         let rule = &self.rules[hit.rule as usize];
         let (start, end) = normalized.original_range(hit.first, hit.last);
         let text = offsets.slice(value, start, end);
-        let (term, suggestion) = match (&rule.kind, hit.term) {
-            (RuleKind::Lexicon(lexicon), Some(t)) => (
-                lexicon.terms[t as usize].as_str(),
-                lexicon.suggestions[t as usize].as_ref(),
-            ),
-            (RuleKind::Pattern(pattern), _) => (text, pattern.suggestion.as_ref()),
-            _ => (text, None),
-        };
+        let (term, suggestion) = rule.kind.hit_wording(hit.term);
+        let term = term.unwrap_or(text);
         let suggestion = suggestion.map(|s| out.share(s));
         let field_name = out.share(field);
         let message = rule.message.render(|name| match name {
@@ -763,7 +610,7 @@ struct FieldText<'a> {
 }
 
 /// Collects the findings of one listing.
-struct Findings<'a> {
+pub(crate) struct Findings<'a> {
     listing: &'a Listing,
     key: Option<String>,
     /// The listing's id, looked up once (a listing may have many fields
@@ -774,7 +621,19 @@ struct Findings<'a> {
     strings: Option<&'a mut LocalStrings>,
 }
 
-impl Findings<'_> {
+impl<'a> Findings<'a> {
+    /// No findings yet for `listing`; findings share strings through
+    /// `strings` when given.
+    fn new(listing: &'a Listing, strings: Option<&'a mut LocalStrings>) -> Self {
+        Self {
+            listing,
+            key: None,
+            id: None,
+            findings: Vec::new(),
+            strings,
+        }
+    }
+
     /// A clone of a ruleset or file string for a finding: of the worker's
     /// own copy when there is one.
     fn share(&mut self, shared: &Arc<str>) -> Arc<str> {
@@ -798,8 +657,8 @@ impl Findings<'_> {
 
     /// Adds a finding about `span` of `field`, its text cut from the
     /// listing's value by counting characters: for the few findings per
-    /// listing of `require`, price and disclosure rules (text hits, which
-    /// can be many, come with their text).
+    /// listing of the kinds' checks (text hits, which can be many, come
+    /// with their text).
     fn push(
         &mut self,
         rule: &Rule,
@@ -831,26 +690,31 @@ impl Findings<'_> {
         source: Option<Arc<str>>,
     ) {
         let listing = self.listing;
-        let rule = RuleRef {
+        let (span, text) = match span {
+            Some((start, end, text)) => (Some((start, end)), Some(text)),
+            None => (None, None),
+        };
+        let fingerprint = fingerprint(&rule.id, self.key(), field.as_deref(), text.as_deref());
+        let finding = Finding {
             rule: self.share(&rule.id),
             pack: self.share(&rule.pack),
             category: self.share(&rule.category),
             severity: rule.severity,
+            message,
             help: rule.help.as_ref().map(|h| self.share(h)),
-        };
-        let file = self.share(&listing.file);
-        let listing_id = self.listing_id();
-        let origin = Origin {
-            file,
+            suggestion,
+            file: self.share(&listing.file),
             line: listing.line,
             record: listing.record,
-            listing_id,
-            key: self.key(),
+            listing_id: self.listing_id(),
+            field,
+            start: span.map(|s| s.0),
+            end: span.map(|s| s.1),
+            text,
+            fingerprint,
+            source,
+            value: 0,
         };
-        let span = span.map(|(start, end, text)| Span { start, end, text });
-        let finding = Finding::new(rule, origin, field, span, message)
-            .with_suggestion(suggestion)
-            .with_source(source);
         self.findings.push(finding);
     }
 
@@ -859,44 +723,43 @@ impl Findings<'_> {
     fn rekey_last(&mut self, rule: &str, field_key: &str) {
         let key = self.key().to_owned();
         if let Some(last) = self.findings.last_mut() {
-            debug_assert_eq!(&*last.rule, rule);
-            last.rekey(&key, field_key);
+            last.fingerprint = fingerprint(rule, &key, Some(field_key), last.text.as_deref());
         }
     }
 
     /// The finding for a record that could not be (fully) read.
     fn push_input(&mut self, problem: &InputProblem) {
         let listing = self.listing;
-        let rule = RuleRef {
+        let fingerprint = fingerprint(
+            problem.rule,
+            self.key(),
+            problem.field.as_deref(),
+            Some(&problem.message),
+        );
+        let file = self.share(&listing.file);
+        let listing_id = self.listing_id();
+        self.findings.push(Finding {
             rule: Arc::from(problem.rule),
             pack: Arc::from(INPUT_CATEGORY),
             category: Arc::from(INPUT_CATEGORY),
             severity: problem.severity,
+            message: problem.message.clone(),
             help: Some(Arc::from(
                 "fix the export; everything that could be read was still checked",
             )),
-        };
-        let file = self.share(&listing.file);
-        let listing_id = self.listing_id();
-        let origin = Origin {
+            suggestion: None,
             file,
             line: listing.line,
             record: listing.record,
             listing_id,
-            key: self.key(),
-        };
-        let identity = Identity {
-            field: problem.field.as_deref(),
-            text: &problem.message,
-        };
-        let finding = Finding::identified_by(
-            rule,
-            origin,
-            problem.field.clone(),
-            identity,
-            problem.message.clone(),
-        );
-        self.findings.push(finding);
+            field: problem.field.clone(),
+            start: None,
+            end: None,
+            text: None,
+            fingerprint,
+            source: None,
+            value: 0,
+        });
     }
 }
 

@@ -1,6 +1,7 @@
 //! What changes between two sets of rule packs: packs and rules added and
 //! removed, versions, and per rule every key that differs (list keys such
-//! as `terms` and `allow` item by item).
+//! as `terms` and `allow` item by item, the maps of parameters a kind
+//! declares, such as `price`, parameter by parameter).
 
 use std::collections::BTreeMap;
 
@@ -9,6 +10,7 @@ use serde_json::Value;
 
 use super::schema::RuleDef;
 use super::LoadedPack;
+use crate::engine::kinds::is_parameter_key;
 
 /// The differences between an old and a new set of packs.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
@@ -222,7 +224,7 @@ fn compare_objects(old: &Value, new: &Value, skip: &[&str]) -> Vec<KeyChange> {
         }
         // Parameter maps compare key by key: `price.window_days: 7 → 30`.
         if let (Some(Value::Object(_)), Some(Value::Object(_))) = (o, n) {
-            if matches!(key.as_str(), "price" | "require" | "window") {
+            if is_parameter_key(key) {
                 for mut inner in
                     compare_objects(o.unwrap_or(&Value::Null), n.unwrap_or(&Value::Null), &[])
                 {
@@ -258,13 +260,11 @@ fn compare_values(key: &str, old: Option<&Value>, new: Option<&Value>) -> KeyCha
         match v {
             None => Some(Vec::new()),
             Some(Value::Array(a)) => Some(a.iter().map(show).collect()),
-            Some(Value::Object(o)) if key != "price" && key != "require" && key != "window" => {
-                Some(
-                    o.iter()
-                        .map(|(k, v)| format!("{k} → {}", show(v)))
-                        .collect(),
-                )
-            }
+            Some(Value::Object(o)) if !is_parameter_key(key) => Some(
+                o.iter()
+                    .map(|(k, v)| format!("{k} → {}", show(v)))
+                    .collect(),
+            ),
             _ => None,
         }
     };

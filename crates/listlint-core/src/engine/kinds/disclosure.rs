@@ -18,6 +18,8 @@
 //! draws one purchase gives, all prizes when one draw can win several — is
 //! compared with the cap.
 
+pub(crate) mod kind;
+
 use crate::date::Date;
 use crate::listing::Listing;
 use crate::money::Money;

@@ -7,6 +7,44 @@
 
 use std::sync::Arc;
 
+use super::{register_allow, Kind, KindRule};
+use crate::engine::compile::{allow_phrases, error_at};
+use crate::engine::matcher::{MatcherBuilder, PatternUse};
+use crate::pack::schema::RuleDef;
+use crate::pack::{LoadedPack, PackError};
+use crate::suggest::did_you_mean;
+use crate::text::normalize::{normalize_term, term_problem};
+
+/// The `lexicon` kind.
+#[derive(Debug)]
+pub(crate) struct LexiconKind;
+
+impl Kind for LexiconKind {
+    fn name(&self) -> &'static str {
+        "lexicon"
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["terms", "suggest", "allow"]
+    }
+
+    fn reads_text(&self) -> bool {
+        true
+    }
+
+    fn placeholders(&self) -> &'static [&'static str] {
+        &["term", "field"]
+    }
+
+    fn compile(&self, pack: &LoadedPack, def: &RuleDef) -> Result<Arc<dyn KindRule>, PackError> {
+        Ok(Arc::new(compile_lexicon(pack, def)?))
+    }
+
+    fn override_terms<'d>(&self, def: &'d mut RuleDef) -> Option<&'d mut Vec<String>> {
+        def.terms.as_mut().map(|terms| &mut terms.value)
+    }
+}
+
 /// Run-time data of a lexicon rule.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
@@ -16,4 +54,85 @@ pub struct Lexicon {
     pub suggestions: Vec<Option<Arc<str>>>,
     /// Allow phrases as written (rule's own, then the pack's).
     pub allow: Vec<String>,
+}
+
+impl KindRule for Lexicon {
+    fn kind(&self) -> &'static dyn Kind {
+        &LexiconKind
+    }
+
+    fn register(&self, rule: u32, matcher: &mut MatcherBuilder) {
+        for (t, term) in self.terms.iter().enumerate() {
+            let term_use = PatternUse::Deny {
+                rule,
+                term: t as u32,
+            };
+            matcher.add(&normalize_term(term), term_use);
+        }
+        register_allow(matcher, rule, &self.allow);
+    }
+
+    fn hit_wording(&self, term: Option<u32>) -> (Option<&str>, Option<&Arc<str>>) {
+        match term {
+            Some(t) => (
+                Some(self.terms[t as usize].as_str()),
+                self.suggestions[t as usize].as_ref(),
+            ),
+            None => (None, None),
+        }
+    }
+}
+
+fn compile_lexicon(pack: &LoadedPack, def: &RuleDef) -> Result<Lexicon, PackError> {
+    let source = &pack.source;
+    let id = &def.id.value;
+    let Some(terms) = &def.terms else {
+        return Err(error_at(
+            source,
+            &def.id,
+            format!("lexicon rule `{id}` has no `terms`"),
+            Some("list the banned wording under `terms:`".into()),
+        ));
+    };
+    if terms.value.is_empty() {
+        return Err(error_at(
+            source,
+            terms,
+            format!("lexicon rule `{id}`: `terms` is empty"),
+            None,
+        ));
+    }
+    for term in &terms.value {
+        if let Some(problem) = term_problem(term) {
+            return Err(error_at(
+                source,
+                terms,
+                format!("lexicon rule `{id}`: term {term:?} {problem}"),
+                None,
+            ));
+        }
+    }
+    for key in def.suggest.keys() {
+        if !terms.value.contains(key) {
+            return Err(error_at(
+                source,
+                &def.id,
+                format!(
+                    "lexicon rule `{id}`: `suggest` has `{key}`, which is not one of its terms"
+                ),
+                did_you_mean(key, terms.value.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?")),
+            ));
+        }
+    }
+    let suggestions = terms
+        .value
+        .iter()
+        .map(|t| def.suggest.get(t).map(|s| Arc::from(s.as_str())))
+        .collect();
+    Ok(Lexicon {
+        terms: terms.value.clone(),
+        suggestions,
+        allow: allow_phrases(pack, def)?,
+    })
 }

@@ -5,10 +5,44 @@
 //! regex itself: the literals every match must start with (or, failing that,
 //! end with). A regex with neither needs `keywords`.
 
+use std::sync::Arc;
+
 use regex::Regex;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
-use crate::text::normalize::{normalize_term, Normalized};
+use super::{register_allow, Kind, KindRule};
+use crate::engine::compile::{allow_phrases, error_at};
+use crate::engine::matcher::{MatcherBuilder, PatternUse};
+use crate::engine::when::compile_regex;
+use crate::pack::schema::RuleDef;
+use crate::pack::{LoadedPack, PackError};
+use crate::text::normalize::{normalize_term, term_problem, Normalized};
+
+/// The `pattern` kind.
+#[derive(Debug)]
+pub(crate) struct PatternKind;
+
+impl Kind for PatternKind {
+    fn name(&self) -> &'static str {
+        "pattern"
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["pattern", "keywords", "suggestion", "allow"]
+    }
+
+    fn reads_text(&self) -> bool {
+        true
+    }
+
+    fn placeholders(&self) -> &'static [&'static str] {
+        &["match", "field"]
+    }
+
+    fn compile(&self, pack: &LoadedPack, def: &RuleDef) -> Result<Arc<dyn KindRule>, PackError> {
+        Ok(Arc::new(compile_pattern(pack, def)?))
+    }
+}
 
 /// Run-time data of a pattern rule.
 #[derive(Debug, Clone)]
@@ -18,12 +52,38 @@ pub struct Pattern {
     /// Normalised keywords that trigger the regex.
     pub keywords: Vec<String>,
     /// Replacement wording, if any.
-    pub suggestion: Option<std::sync::Arc<str>>,
+    pub suggestion: Option<Arc<str>>,
     /// Allow phrases as written.
     pub allow: Vec<String>,
     /// Whether the regex has capture groups named `brand…`: a match whose
     /// brand is the listing's own is then dropped (see [`find_matches`]).
     pub brand_groups: bool,
+}
+
+impl KindRule for Pattern {
+    fn kind(&self) -> &'static dyn Kind {
+        &PatternKind
+    }
+
+    fn register(&self, rule: u32, matcher: &mut MatcherBuilder) {
+        for keyword in &self.keywords {
+            matcher.add(keyword, PatternUse::Keyword { rule });
+        }
+        register_allow(matcher, rule, &self.allow);
+    }
+
+    fn find_matches(
+        &self,
+        text: &Normalized,
+        own_brand: &dyn Fn(&str) -> bool,
+        out: &mut Vec<(usize, usize)>,
+    ) {
+        find_matches(self, text, own_brand, out);
+    }
+
+    fn hit_wording(&self, _term: Option<u32>) -> (Option<&str>, Option<&Arc<str>>) {
+        (None, self.suggestion.as_ref())
+    }
 }
 
 /// Whether a regex names a capture group `brand`, `brand2`, … .
@@ -101,61 +161,57 @@ pub fn find_matches(
     }
 }
 
-/// The brands a listing counts as its own: its `brand` field and the
-/// configured own and authorised brands, all normalised like text.
-#[derive(Debug, Default)]
-pub struct OwnBrands<'a> {
-    /// The listing's `brand` field as written.
-    pub field: Option<&'a str>,
-    /// Configured brands, normalised.
-    pub configured: &'a [String],
-    /// The field, normalised on first use.
-    normalized: std::cell::OnceCell<String>,
-}
-
-impl<'a> OwnBrands<'a> {
-    /// The own brands of a listing whose `brand` field is `field`.
-    pub fn new(field: Option<&'a str>, configured: &'a [String]) -> Self {
-        Self {
-            field,
-            configured,
-            normalized: std::cell::OnceCell::new(),
-        }
+fn compile_pattern(pack: &LoadedPack, def: &RuleDef) -> Result<Pattern, PackError> {
+    let source = &pack.source;
+    let id = &def.id.value;
+    let Some(pattern) = &def.pattern else {
+        return Err(error_at(
+            source,
+            &def.id,
+            format!("pattern rule `{id}` has no `pattern`"),
+            Some("give the regular expression under `pattern:`".into()),
+        ));
+    };
+    let regex = compile_regex(source, pattern)?;
+    let keywords: Vec<String> = if def.keywords.is_empty() {
+        literal_keywords(&pattern.value).ok_or_else(|| {
+            error_at(
+                source,
+                pattern,
+                format!("pattern rule `{id}`: no literal text to look for before running the regex"),
+                Some(
+                    "add `keywords:`, words one of which occurs in every match, so the regex only runs where they do"
+                        .into(),
+                ),
+            )
+        })?
+    } else {
+        def.keywords.clone()
+    };
+    if let Some((keyword, problem)) = keywords
+        .iter()
+        .find_map(|k| term_problem(k).map(|p| (k, p)))
+    {
+        return Err(error_at(
+            source,
+            pattern,
+            format!("pattern rule `{id}`: keyword {keyword:?} {problem}"),
+            None,
+        ));
     }
-
-    /// Whether `brand` (normalised text of a `brand…` group) names one of
-    /// them: one contains the other, so `自然堂` matches the field value
-    /// `CHANDO/自然堂`. Names shorter than two characters never match.
-    pub fn contains(&self, brand: &str) -> bool {
-        let brand = brand.trim();
-        if brand.chars().count() < 2 {
-            return false;
-        }
-        let matches =
-            |own: &str| own.chars().count() >= 2 && (own.contains(brand) || brand.contains(own));
-        let field = self
-            .normalized
-            .get_or_init(|| self.field.map(normalize_term).unwrap_or_default());
-        matches(field) || self.configured.iter().any(|own| matches(own))
-    }
+    let keywords: Vec<String> = keywords.iter().map(|k| normalize_term(k)).collect();
+    Ok(Pattern {
+        brand_groups: has_brand_groups(&regex),
+        regex,
+        keywords,
+        suggestion: def.suggestion.as_deref().map(Arc::from),
+        allow: allow_phrases(pack, def)?,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn own_brands_match_either_way_and_ignore_short_names() {
-        let configured = ["雅诗兰黛".to_owned(), "x".to_owned()];
-        let own = OwnBrands::new(Some("CHANDO/自然堂"), &configured);
-        assert!(own.contains("自然堂"));
-        assert!(own.contains("chando"));
-        assert!(own.contains("雅诗兰黛"));
-        assert!(!own.contains("兰蔻"));
-        assert!(!own.contains("x"));
-        let none = OwnBrands::default();
-        assert!(!none.contains("香奈儿"));
-    }
 
     #[test]
     fn keywords_come_from_prefixes_or_suffixes() {

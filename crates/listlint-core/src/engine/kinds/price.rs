@@ -8,6 +8,8 @@
 //! `--as-of`. "The N days before" the start are the N calendar days ending the
 //! day before it.
 
+pub(crate) mod kind;
+
 use regex::Regex;
 
 use crate::date::Date;

@@ -10,12 +10,91 @@
 //! - an expiry date before `--as-of`, or one that cannot be read: a finding
 //!   on the expiry field.
 
-use regex::Regex;
+use std::sync::Arc;
 
+use regex::Regex;
+use serde_saphyr::Spanned;
+
+use super::{Kind, KindRule};
 use crate::date::Date;
+use crate::engine::compile::error_at;
+use crate::engine::when::compile_regex;
+use crate::engine::ListingCheck;
 use crate::listing::Listing;
+use crate::pack::schema::RuleDef;
+use crate::pack::{LoadedPack, PackError, PackSource};
 use crate::recognize::half_width;
+use crate::suggest::did_you_mean;
 use crate::validate::Validator;
+
+/// The `require` kind.
+#[derive(Debug)]
+pub(crate) struct RequireKind;
+
+impl Kind for RequireKind {
+    fn name(&self) -> &'static str {
+        "require"
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["require"]
+    }
+
+    fn parameter_keys(&self) -> &'static [&'static str] {
+        &["require"]
+    }
+
+    fn reads_text(&self) -> bool {
+        false
+    }
+
+    fn placeholders(&self) -> &'static [&'static str] {
+        &["certificate", "field", "value", "problem"]
+    }
+
+    fn compile(&self, pack: &LoadedPack, def: &RuleDef) -> Result<Arc<dyn KindRule>, PackError> {
+        Ok(Arc::new(compile_require(&pack.source, def)?))
+    }
+
+    /// Every applicable rule's problems with the listing's values.
+    fn check(&self, check: &mut ListingCheck<'_, '_>, rules: &[u32]) {
+        let ListingCheck {
+            ruleset,
+            listing,
+            applies_to,
+            out,
+            ..
+        } = check;
+        let settings = &ruleset.settings;
+        for (index, rule, require) in ruleset.rules_of::<Require>(rules) {
+            if !applies_to(index as u32) {
+                continue;
+            }
+            for problem in require.check(listing, settings.as_of) {
+                let field = problem.field.as_deref();
+                let message = rule.message.render(|name| match name {
+                    "certificate" => require.name.as_str(),
+                    "field" => field.unwrap_or(""),
+                    "value" => problem.value.as_deref().unwrap_or(""),
+                    "problem" => problem.description.as_str(),
+                    _ => "",
+                });
+                let source = match field {
+                    Some(f) if settings.keep_sources => listing.get(f).map(Arc::from),
+                    _ => None,
+                };
+                out.push(
+                    rule,
+                    message,
+                    None,
+                    field.map(Arc::from),
+                    problem.span,
+                    source,
+                );
+            }
+        }
+    }
+}
 
 /// Run-time data of a require rule.
 #[derive(Debug, Clone)]
@@ -34,6 +113,12 @@ pub struct Require {
     pub validator: Option<Validator>,
     /// Field with the expiry date.
     pub expiry_field: Option<String>,
+}
+
+impl KindRule for Require {
+    fn kind(&self) -> &'static dyn Kind {
+        &RequireKind
+    }
 }
 
 /// One problem with a requirement.
@@ -178,10 +263,79 @@ impl Require {
     }
 }
 
+fn compile_require(source: &PackSource, def: &RuleDef) -> Result<Require, PackError> {
+    let id = &def.id.value;
+    let Some(require) = &def.require else {
+        return Err(error_at(
+            source,
+            &def.id,
+            format!("require rule `{id}` has no `require`"),
+            Some("say what must be shown under `require:` (name, fields, format)".into()),
+        ));
+    };
+    let spec = &require.value;
+    if spec.fields.is_empty() && spec.in_text.is_empty() {
+        return Err(error_at(
+            source,
+            require,
+            format!("require rule `{id}`: list the `fields` (or `in_text` fields) that may carry the value"),
+            None,
+        ));
+    }
+    let (format, search) = match &spec.format {
+        Some(format) => {
+            compile_regex(source, format)?;
+            let anchored = Spanned {
+                value: format!("^(?:{})$", format.value),
+                ..format.clone()
+            };
+            (
+                Some(compile_regex(source, &anchored)?),
+                Some(compile_regex(source, format)?),
+            )
+        }
+        None if !spec.in_text.is_empty() => {
+            return Err(error_at(
+                source,
+                require,
+                format!("require rule `{id}`: `in_text` needs a `format` to recognise the value"),
+                None,
+            ))
+        }
+        None => (None, None),
+    };
+    let validator = spec
+        .validator
+        .as_ref()
+        .map(|name| {
+            Validator::from_name(&name.value).ok_or_else(|| {
+                error_at(
+                    source,
+                    name,
+                    format!("unknown validator `{}`", name.value),
+                    Some(
+                        did_you_mean(&name.value, Validator::NAMES.iter().copied())
+                            .map(|s| format!("did you mean `{s}`?"))
+                            .unwrap_or_else(|| format!("known: {}", Validator::NAMES.join(", "))),
+                    ),
+                )
+            })
+        })
+        .transpose()?;
+    Ok(Require {
+        name: spec.name.clone(),
+        fields: spec.fields.clone(),
+        in_text: spec.in_text.clone(),
+        format,
+        search,
+        validator,
+        expiry_field: spec.expiry_field.clone(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
     fn listing(fields: &[(&str, &str)]) -> Listing {
         Listing {
