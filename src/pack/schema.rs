@@ -313,6 +313,10 @@ pub struct ContainsDef {
     pub fields: Option<Vec<String>>,
     /// Terms, matched like lexicon terms (normalised, in the same automaton).
     pub terms: Spanned<Vec<String>>,
+    /// Look-alike phrases: a term occurrence inside one of them does not
+    /// count (`进口红酒` holds `口红`), as allow phrases do for lexicon terms.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
 }
 
 /// `number:` — every comparison given must hold; a value that is not a
