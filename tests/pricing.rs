@@ -310,10 +310,7 @@ fn a_claim_without_an_original_price_is_measured_from_the_seven_day_low() {
         "宣称「直降100元」，实际只比基准价 ¥329 低 ¥30（现价 ¥299）；未标明被比较价格，按活动前7日（2026-11-20至2026-11-26）最低成交价 ¥329（2026-11-22）计"
     );
     assert!(found[1].1.starts_with("宣称「8折」"), "{found:?}");
-    let span = f
-        .iter()
-        .find(|x| x["listing_id"] == "PC-04")
-        .unwrap();
+    let span = f.iter().find(|x| x["listing_id"] == "PC-04").unwrap();
     assert_eq!(
         (span["field"].as_str(), span["text"].as_str()),
         (Some("promo_text"), Some("直降100元"))
@@ -365,7 +362,13 @@ fn discount() -> impl Strategy<Value = (String, f64)> {
             (a * 10 + b) as f64 / 100.0
         )),
     ];
-    let lead = prop_oneof![Just(""), Just("打"), Just("低至"), Just("限时"), Just("全场")];
+    let lead = prop_oneof![
+        Just(""),
+        Just("打"),
+        Just("低至"),
+        Just("限时"),
+        Just("全场")
+    ];
     (lead, digits).prop_map(|(lead, (number, ratio))| (format!("{lead}{number}折"), ratio))
 }
 

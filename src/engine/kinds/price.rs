@@ -561,11 +561,14 @@ pub fn history_base(sales: &[Sale], start: Date, window_days: i64) -> Option<His
             window: Some((window_days, from, start.add_days(-1))),
         });
     }
-    sales.iter().rfind(|s| s.date < start).map(|last| HistoryBase {
-        price: last.price,
-        date: last.date,
-        window: None,
-    })
+    sales
+        .iter()
+        .rfind(|s| s.date < start)
+        .map(|last| HistoryBase {
+            price: last.price,
+            date: last.date,
+            window: None,
+        })
 }
 
 /// What a listing says its original price is, when it says so.
@@ -638,7 +641,8 @@ impl Basis {
                 continue;
             };
             for m in labelled.captures_iter(&text.text) {
-                let same = parse_amount(&m[2]).is_some_and(|a| (a.0 - original.0).abs() <= tolerance.0);
+                let same =
+                    parse_amount(&m[2]).is_some_and(|a| (a.0 - original.0).abs() <= tolerance.0);
                 if same {
                     let word = BASIS_WORDS
                         .iter()
@@ -816,8 +820,8 @@ const FESTIVAL_NUMBERS: &[&str] = &["11.11", "12.12", "1111", "1212", "618", "6.
 /// Characters before `省` that make it a province or a region (广东省,
 /// 全省), not "save".
 const REGION_BEFORE_SHENG: &[char] = &[
-    '北', '西', '宁', '林', '江', '苏', '徽', '建', '东', '南', '川', '州', '肃', '海', '湾',
-    '全', '本', '外', '各', '跨', '分', '该', '此', '每', '省',
+    '北', '西', '宁', '林', '江', '苏', '徽', '建', '东', '南', '川', '州', '肃', '海', '湾', '全',
+    '本', '外', '各', '跨', '分', '该', '此', '每', '省',
 ];
 
 fn chinese_digit(c: char) -> Option<u32> {
@@ -933,7 +937,10 @@ fn text_before(text: &Normalized, at: usize, n: usize) -> &str {
 /// about another item: `满300立减50`, `满2件8折`, `第二件半价`.
 fn conditional_before(text: &Normalized, at: usize) -> bool {
     let near = text_before(text, at, 8);
-    near.contains('满') || patterns().nth_item_before.is_match(text_before(text, at, 16))
+    near.contains('满')
+        || patterns()
+            .nth_item_before
+            .is_match(text_before(text, at, 16))
 }
 
 /// Ratio claims (`5折`, `打七五折`, `低至3折`, `半价`, `对折`) in a
@@ -1088,7 +1095,12 @@ pub fn find_claims(text: &Normalized) -> Vec<Claim> {
     for m in when(has_cut, &p.cut) {
         let whole = m.get(0).expect("group 0");
         let number = m.get(1).expect("group 1");
-        if !is_money_after(s, number.as_str(), whole.end(), whole.as_str().ends_with('元')) {
+        if !is_money_after(
+            s,
+            number.as_str(),
+            whole.end(),
+            whole.as_str().ends_with('元'),
+        ) {
             continue;
         }
         let (first, _) = text.char_range(whole.start(), whole.end());
@@ -1120,7 +1132,12 @@ pub fn find_claims(text: &Normalized) -> Vec<Claim> {
     for m in when(has_low, &p.low) {
         let whole = m.get(0).expect("group 0");
         let number = m.get(1).expect("group 1");
-        if !is_money_after(s, number.as_str(), whole.end(), whole.as_str().ends_with('元')) {
+        if !is_money_after(
+            s,
+            number.as_str(),
+            whole.end(),
+            whole.as_str().ends_with('元'),
+        ) {
             continue;
         }
         if let Some(amount) = parse_amount(number.as_str()) {
@@ -1204,15 +1221,31 @@ mod tests {
         ] {
             assert_eq!(ratios(text), [ratio], "{text}");
         }
-        for text in ["A75折", "180cm5折", "618折扣", "双11折扣", "双12折", "满2件8折", "十折"] {
+        for text in [
+            "A75折",
+            "180cm5折",
+            "618折扣",
+            "双11折扣",
+            "双12折",
+            "满2件8折",
+            "十折",
+        ] {
             assert!(ratios(text).is_empty(), "{text}: {:?}", claims(text));
         }
     }
 
     #[test]
     fn amounts_after_a_cut_word_are_money() {
-        assert!(matches!(claims("省100元")[..], [ClaimKind::Cut { amount, .. }] if amount == yuan(100)));
-        for text in ["立省50%", "直降618大促", "广东省100家门店", "全省200城", "立减30ml"] {
+        assert!(
+            matches!(claims("省100元")[..], [ClaimKind::Cut { amount, .. }] if amount == yuan(100))
+        );
+        for text in [
+            "立省50%",
+            "直降618大促",
+            "广东省100家门店",
+            "全省200城",
+            "立减30ml",
+        ] {
             assert!(claims(text).is_empty(), "{text}: {:?}", claims(text));
         }
     }
