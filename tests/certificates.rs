@@ -121,3 +121,39 @@ fn medical_wording_is_allowed_on_medical_goods_only() {
         .collect();
     assert_eq!(ids, ["F"]);
 }
+
+/// The product a title names, weighed as a whole (no category column), and
+/// the scope of the catalogues, on listings of our own.
+#[test]
+fn the_product_not_the_word() {
+    let (code, stdout, stderr) = run(listlint().args([
+        "check",
+        "--select",
+        "certificates",
+        "--format",
+        "jsonl",
+        "tests/data/categories.jsonl",
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    let expected = owned_pairs(&[
+        // a food word in a cosmetics title names an ingredient
+        ("K-01", "cert/cosmetics-filing"),
+        ("K-02", "cert/cosmetics-filing"),
+        // 进口红酒 holds 口红 but is wine; 挂霜 is not a cream; 粉丝福利
+        // is an offer on nuts
+        ("K-03", "cert/food-licence"),
+        ("K-04", "cert/food-licence"),
+        ("K-05", "cert/food-licence"),
+        // K-06 (粉丝 as fans) and K-07 (wooden blocks) need nothing
+        ("K-08", "cert/ccc-certificate"),
+        // K-09: a USB lamp is below the catalogue's 36 V
+        ("K-10", "cert/ccc-certificate"),
+        // temporary hair colour is not 染发
+        ("K-11", "cert/cosmetics-filing"),
+        ("K-12", "cert/special-cosmetics-registration"),
+        ("K-13", "cert/cosmetics-filing"),
+        // the 2019 label warning alone is not 本品不能代替药物
+        ("K-14", "cert/health-food-disclaimer"),
+    ]);
+    assert_eq!(listing_rules(&jsonl(&stdout)), expected);
+}

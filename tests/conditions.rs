@@ -76,6 +76,16 @@ fn contains_looks_only_in_its_fields() {
 }
 
 #[test]
+fn contains_terms_within_an_allow_phrase_do_not_count() {
+    // 法国进口红酒 and 进口 红酒 hold 口红 only inside 进口红; a second
+    // 口红 elsewhere in the title, and 进口口红, still count.
+    assert_eq!(
+        fired(&findings(), "cond/contains-allow"),
+        ids(&["C16", "C17"])
+    );
+}
+
+#[test]
 fn pattern_matches_normalised_text_with_spans_in_the_original() {
     let f = findings();
     let days: Vec<&Value> = f.iter().filter(|x| x["rule"] == "pat/days").collect();

@@ -152,14 +152,21 @@ fn condition(c: &ConditionDef) -> String {
         ConditionDef::FieldPresent(f) => format!("{f} present"),
         ConditionDef::FieldEmpty(f) => format!("{f} empty"),
         ConditionDef::FieldMatches(m) => format!("{} matches /{}/", m.field, m.regex.value),
-        ConditionDef::Contains(c) => format!(
-            "[{}] contain {}",
-            c.fields
-                .as_deref()
-                .map(|f| f.join(", "))
-                .unwrap_or_else(|| "text fields".into()),
-            c.terms.value.join("|")
-        ),
+        ConditionDef::Contains(c) => {
+            let allow = if c.allow.is_empty() {
+                String::new()
+            } else {
+                format!(" (not within {})", c.allow.join("|"))
+            };
+            format!(
+                "[{}] contain {}{allow}",
+                c.fields
+                    .as_deref()
+                    .map(|f| f.join(", "))
+                    .unwrap_or_else(|| "text fields".into()),
+                c.terms.value.join("|")
+            )
+        }
         ConditionDef::Number(n) => {
             let tests: Vec<String> = [
                 ("> ", n.gt),

@@ -59,6 +59,12 @@ pub enum PatternUse {
         /// Index of the `contains` test.
         test: u32,
     },
+    /// An allow phrase of a `contains` condition: a term occurrence it
+    /// covers does not count.
+    ContainsAllow {
+        /// Index of the `contains` test.
+        test: u32,
+    },
 }
 
 /// A pattern occurrence: character range `[first, last)` of the

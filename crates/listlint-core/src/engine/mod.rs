@@ -160,6 +160,9 @@ pub struct Scratch {
     repeats: Vec<RepeatScan>,
     repeat_count: usize,
     contains_hits: Vec<bool>,
+    /// Occurrences of `contains` terms and allow phrases of tests with
+    /// allow phrases, in the field being scanned.
+    contains_found: Vec<when::ContainsOccurrence>,
     applies: Vec<Option<bool>>,
     candidates: Vec<Hit>,
     keyword_rules: Vec<u32>,
@@ -499,7 +502,9 @@ impl Ruleset {
                         pass.item_terms.push((rule, item));
                     }
                 }
-                PatternUse::Allow { .. } | PatternUse::Contains { .. } => {}
+                PatternUse::Allow { .. }
+                | PatternUse::Contains { .. }
+                | PatternUse::ContainsAllow { .. } => {}
             }
         }
     }
@@ -550,12 +555,29 @@ impl Ruleset {
                 .normalizer
                 .normalize_into(value, &mut scan.normalized);
             self.matcher.scan(&scan.normalized, &mut scan.occurrences);
+            // Terms of tests without allow phrases count at once; those of
+            // tests with allow phrases are weighed against them.
+            scratch.contains_found.clear();
             for occ in &scan.occurrences {
-                if let PatternUse::Contains { test } = occ.used_by {
-                    if self.conditions.contains[test as usize].contains(&field_index) {
-                        scratch.contains_hits[test as usize] = true;
-                    }
+                let (test, is_term) = match occ.used_by {
+                    PatternUse::Contains { test } => (test, true),
+                    PatternUse::ContainsAllow { test } => (test, false),
+                    _ => continue,
+                };
+                let contains = &self.conditions.contains[test as usize];
+                if !contains.fields.contains(&field_index) {
+                    continue;
                 }
+                if contains.has_allow {
+                    scratch
+                        .contains_found
+                        .push((test, occ.first, is_term, occ.last));
+                } else {
+                    scratch.contains_hits[test as usize] = true;
+                }
+            }
+            if !scratch.contains_found.is_empty() {
+                when::contains_hits(&mut scratch.contains_found, &mut scratch.contains_hits);
             }
         }
     }

@@ -88,13 +88,51 @@ struct CategoryPath {
     joined: String,
 }
 
+/// A compiled `contains` test.
+#[derive(Debug, Clone, Default)]
+pub struct ContainsTest {
+    /// The scan-field indices it looks in.
+    pub fields: Vec<usize>,
+    /// Whether it has allow phrases, so that its term occurrences must be
+    /// checked against them (see [`contains_hits`]).
+    pub has_allow: bool,
+}
+
+/// One occurrence of a `contains` term or allow phrase in a field, for
+/// [`contains_hits`]: `(test, first, is_term, last)`. Allow phrases sort
+/// before terms that start where they start.
+pub type ContainsOccurrence = (u32, usize, bool, usize);
+
+/// Sets `hits[test]` for every `contains` test with a term occurrence in
+/// `found` that no allow phrase of the same test covers (an allow phrase
+/// covers a term that lies within it). `found` is sorted in place; sort
+/// and sweep, so a field with many occurrences stays `n log n`.
+pub fn contains_hits(found: &mut [ContainsOccurrence], hits: &mut [bool]) {
+    found.sort_unstable();
+    let mut current = None;
+    let mut allowed_to = 0;
+    for &(test, _, is_term, last) in found.iter() {
+        if current != Some(test) {
+            current = Some(test);
+            allowed_to = 0;
+        }
+        if !is_term {
+            allowed_to = allowed_to.max(last);
+        } else if last > allowed_to {
+            // Every allow phrase seen so far starts at or before the term;
+            // none of them reaches its end.
+            hits[test as usize] = true;
+        }
+    }
+}
+
 /// The conditions of a ruleset: named ones and `contains` tests.
 #[derive(Debug, Clone, Default)]
 pub struct Conditions {
     /// Named conditions, by index.
     pub named: Vec<Condition>,
-    /// For each `contains` test, the scan-field indices it looks in.
-    pub contains: Vec<Vec<usize>>,
+    /// The `contains` tests, by index.
+    pub contains: Vec<ContainsTest>,
     /// Number of category tests.
     pub category_tests: usize,
     /// Tells compiled condition sets apart, so a [`CategoryMemo`] reused
@@ -396,7 +434,24 @@ impl<'a> ConditionCompiler<'a> {
                     )
                     .collect();
                 let id = self.conditions.contains.len();
-                self.conditions.contains.push(indices);
+                self.conditions.contains.push(ContainsTest {
+                    fields: indices,
+                    has_allow: !c.allow.is_empty(),
+                });
+                for phrase in &c.allow {
+                    if let Some(problem) = term_problem(phrase) {
+                        return Err(PackError::at_location(
+                            source,
+                            c.terms.referenced,
+                            format!("`contains` allow phrase {phrase:?} {problem}"),
+                            None,
+                        ));
+                    }
+                    target.matcher.add(
+                        &normalize_term(phrase),
+                        PatternUse::ContainsAllow { test: id as u32 },
+                    );
+                }
                 for term in &c.terms.value {
                     if let Some(problem) = term_problem(term) {
                         return Err(PackError::at_location(
@@ -624,6 +679,31 @@ mod tests {
         assert!(Evaluator::new(&with, &conditions, &[], &mut memo).holds(&named));
         assert!(!Evaluator::new(&without, &conditions, &[], &mut memo).holds(&named));
         assert!(Evaluator::new(&with, &conditions, &[], &mut memo).holds(&named));
+    }
+
+    #[test]
+    fn contains_terms_within_allow_phrases_do_not_count() {
+        let run = |found: &[ContainsOccurrence]| {
+            let mut found = found.to_vec();
+            let mut hits = vec![false; 2];
+            contains_hits(&mut found, &mut hits);
+            hits
+        };
+        // 进口红酒: 口红 (1..3) within 进口红 (0..3).
+        assert_eq!(run(&[(0, 1, true, 3), (0, 0, false, 3)]), [false, false]);
+        // The same span as the phrase is within it.
+        assert_eq!(run(&[(0, 0, true, 2), (0, 0, false, 2)]), [false, false]);
+        // A second, uncovered occurrence counts.
+        assert_eq!(
+            run(&[(0, 1, true, 3), (0, 0, false, 3), (0, 5, true, 7)]),
+            [true, false]
+        );
+        // A phrase of another test, or one that ends inside the term, does
+        // not cover it.
+        assert_eq!(run(&[(1, 1, true, 3), (0, 0, false, 3)]), [false, true]);
+        assert_eq!(run(&[(0, 1, true, 4), (0, 0, false, 3)]), [true, false]);
+        // A phrase starting after the term's start does not cover it.
+        assert_eq!(run(&[(0, 1, true, 3), (0, 2, false, 9)]), [true, false]);
     }
 
     #[test]

@@ -319,6 +319,10 @@ pub struct ContainsDef {
     pub fields: Option<Vec<String>>,
     /// Terms, matched like lexicon terms (normalised, in the same automaton).
     pub terms: Spanned<Vec<String>>,
+    /// Look-alike phrases: a term occurrence inside one of them does not
+    /// count (`进口红酒` holds `口红`), as allow phrases do for lexicon terms.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
 }
 
 /// `number:` — every comparison given must hold; a value that is not a
@@ -420,8 +424,8 @@ pub struct WindowDef {
 #[serde(deny_unknown_fields)]
 pub struct PriceDef {
     /// `original-above-price`, `original-vs-history`, `raise-then-discount`,
-    /// `discount-claim` or `original-basis` (required in a rule; in an
-    /// override, absent or the rule's own).
+    /// `discount-claim`, `discount-vs-history` or `original-basis` (required
+    /// in a rule; in an override, absent or the rule's own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<Spanned<String>>,
     /// Field with the selling price (default `price`).
@@ -430,7 +434,8 @@ pub struct PriceDef {
     /// Field with the original price (default `original_price`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_field: Option<String>,
-    /// `original-vs-history`: days before the promotion (default 7).
+    /// `original-vs-history`, `discount-vs-history`: days before the
+    /// promotion (default 7).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub window_days: Option<u32>,
     /// `original-vs-history`: report an original price with no trade at all
@@ -454,7 +459,9 @@ pub struct PriceDef {
     /// (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerance_percent: Option<f64>,
-    /// `original-basis`: fields that explain an original price.
+    /// `original-basis`: fields that explain an original price (required);
+    /// `original-vs-history`: fields that may label it a 厂商建议零售价
+    /// (default `price_basis`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub basis_fields: Vec<String>,
 }

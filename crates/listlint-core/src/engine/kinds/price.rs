@@ -31,6 +31,9 @@ pub enum PriceCheck {
         window_days: i64,
         /// Report an original price with no trade at all in the history.
         report_missing: bool,
+        /// Fields that may say what the original price is (a
+        /// 厂商建议零售价 is not held to the window; see [`Basis`]).
+        basis_fields: Vec<String>,
     },
     /// 先涨后降: a raise within `raise_window_days` before the start, above
     /// the level of the `lookback_days` before that by more than
@@ -45,6 +48,14 @@ pub enum PriceCheck {
     },
     /// Discount wording in text must agree with the numbers.
     DiscountClaim,
+    /// Discount wording in a listing without an original price must agree
+    /// with the lowest transaction price of the `window_days` before the
+    /// promotion (or the last one before it): the base 《规范促销行为暂行规定》
+    /// 第二十一条 gives a 折价、减价 that does not state its own.
+    DiscountVsHistory {
+        /// Days before the promotion start.
+        window_days: i64,
+    },
     /// An original price needs one of the basis fields.
     OriginalBasis {
         /// Fields that explain the original price.
@@ -58,6 +69,7 @@ pub const CHECK_NAMES: &[&str] = &[
     "original-vs-history",
     "raise-then-discount",
     "discount-claim",
+    "discount-vs-history",
     "original-basis",
 ];
 
@@ -239,9 +251,9 @@ impl PriceRule {
             PriceCheck::OriginalAbovePrice | PriceCheck::OriginalBasis { .. } => {
                 scope != PriceScope::Product
             }
-            PriceCheck::OriginalVsHistory { .. } | PriceCheck::RaiseThenDiscount { .. } => {
-                !matches!(scope, PriceScope::Variant(_))
-            }
+            PriceCheck::OriginalVsHistory { .. }
+            | PriceCheck::RaiseThenDiscount { .. }
+            | PriceCheck::DiscountVsHistory { .. } => !matches!(scope, PriceScope::Variant(_)),
             PriceCheck::DiscountClaim => true,
         }
     }
@@ -266,11 +278,25 @@ impl PriceRule {
             PriceCheck::OriginalVsHistory {
                 window_days,
                 report_missing,
+                basis_fields,
             } => {
                 let (Some(original), Some(sales)) = (original, ctx.sales()) else {
                     return Vec::new();
                 };
+                let basis = Basis::of(ctx, basis_fields, original, self.tolerance);
+                // 第十六条第三款: a comparison with a 厂商建议零售价 that says
+                // so states its details; the 7-day rule is for those that do
+                // not.
+                if matches!(basis, Some(Basis::Msrp)) {
+                    return Vec::new();
+                }
                 let (start, note) = ctx.promo_start();
+                let label = match basis {
+                    Some(Basis::Other(word)) => format!(
+                        "；划线价标为「{word}」，不是第十六条第三款的“厂商建议零售价”，按未标明详细信息的被比较价格核对"
+                    ),
+                    _ => String::new(),
+                };
                 original_vs_history(
                     original,
                     sales,
@@ -281,10 +307,22 @@ impl PriceRule {
                 )
                 .map(|detail| PriceProblem {
                     place: at_original(),
-                    detail: format!("{detail}{note}"),
+                    detail: format!("{detail}{note}{label}"),
                 })
                 .into_iter()
                 .collect()
+            }
+            PriceCheck::DiscountVsHistory { window_days } => {
+                // With an original price the claim has its own base (and
+                // original-vs-history checks that base).
+                let (None, Some(price), Some(sales)) = (original, price, ctx.sales()) else {
+                    return Vec::new();
+                };
+                let (start, note) = ctx.promo_start();
+                let Some(base) = history_base(sales, start, *window_days) else {
+                    return Vec::new();
+                };
+                self.claims_vs_base(ctx, price, &base, note)
             }
             PriceCheck::RaiseThenDiscount {
                 raise_window_days,
@@ -370,6 +408,72 @@ impl PriceRule {
         problems
     }
 
+    /// Cut and ratio claims of a listing without an original price, judged
+    /// against the history's base price.
+    fn claims_vs_base(
+        &self,
+        ctx: &PriceContext<'_>,
+        price: Money,
+        base: &HistoryBase,
+        note: &str,
+    ) -> Vec<PriceProblem> {
+        let mut problems = Vec::new();
+        for (field_index, (text, scanned)) in ctx.texts.iter().zip(ctx.scans).enumerate() {
+            let (Some(text), true) = (text, scanned) else {
+                continue;
+            };
+            for claim in find_claims(text) {
+                let Some(what) = self.judge_vs(&claim.kind, price, base.price) else {
+                    continue;
+                };
+                problems.push(PriceProblem {
+                    place: Place::Text {
+                        field_index,
+                        first: claim.first,
+                        last: claim.last,
+                    },
+                    detail: format!("{what}；未标明被比较价格，按{}计{note}", base.describe()),
+                });
+            }
+        }
+        problems
+    }
+
+    /// What a cut or ratio claim promises beyond `base`, in words; other
+    /// claims name their own numbers and are left to `discount-claim`.
+    fn judge_vs(&self, claim: &ClaimKind, price: Money, base: Money) -> Option<String> {
+        let tol = self.tolerance.0;
+        match *claim {
+            ClaimKind::Cut { amount, ref text } => {
+                let actual = Money(base.0 - price.0);
+                (amount.0 - actual.0 > tol).then(|| {
+                    if actual.0 <= 0 {
+                        format!("宣称「{text}」，但现价 {price} 并不低于基准价 {base}")
+                    } else {
+                        format!("宣称「{text}」，实际只比基准价 {base} 低 {actual}（现价 {price}）")
+                    }
+                })
+            }
+            ClaimKind::Ratio {
+                claimed, ref text, ..
+            } => {
+                if base.0 <= 0 {
+                    return None;
+                }
+                let actual = price.0 as f64 / base.0 as f64;
+                let promised = Money((base.0 as f64 * claimed).round() as i64);
+                let beyond_ratio = (actual - claimed) * 100.0 > self.tolerance_percent;
+                (beyond_ratio && price.0 - promised.0 > tol).then(|| {
+                    format!(
+                        "宣称「{text}」，实际现价 {price} ÷ 基准价 {base} 约为{:.1}折（{text}应为 {promised}）",
+                        actual * 10.0
+                    )
+                })
+            }
+            ClaimKind::LowAs { .. } | ClaimKind::WasNow { .. } => None,
+        }
+    }
+
     /// What is wrong with a claim, if anything. Only claims that promise the
     /// shopper more than the numbers give are reported: a bigger real
     /// discount than claimed misleads no one.
@@ -412,6 +516,145 @@ impl PriceRule {
                     .then(|| format!("文案「{text}」中的现价 {now} 低于实际售价 {price}"))
             }
         }
+    }
+}
+
+/// The price a 折价、减价 without a stated base is measured from
+/// (《规范促销行为暂行规定》第二十一条): the lowest transaction price of the
+/// days before the promotion, or without trades in them the last one before.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryBase {
+    /// The base price.
+    pub price: Money,
+    /// The day of that transaction.
+    pub date: Date,
+    /// The window searched, when the base is its lowest price.
+    pub window: Option<(i64, Date, Date)>,
+}
+
+impl HistoryBase {
+    /// Where the base comes from, in words.
+    fn describe(&self) -> String {
+        match self.window {
+            Some((days, from, to)) => format!(
+                "活动前{days}日（{from}至{to}）最低成交价 {}（{}）",
+                self.price, self.date
+            ),
+            None => format!(
+                "活动前最后一次成交价 {}（{}；前期内无成交）",
+                self.price, self.date
+            ),
+        }
+    }
+}
+
+/// The base price of a promotion starting on `start`: see [`HistoryBase`].
+/// `None` without any trade before the start.
+pub fn history_base(sales: &[Sale], start: Date, window_days: i64) -> Option<HistoryBase> {
+    let from = start.add_days(-window_days);
+    let lowest = sales
+        .iter()
+        .filter(|s| s.date >= from && s.date < start)
+        .min_by_key(|s| (s.price, s.date));
+    if let Some(lowest) = lowest {
+        return Some(HistoryBase {
+            price: lowest.price,
+            date: lowest.date,
+            window: Some((window_days, from, start.add_days(-1))),
+        });
+    }
+    sales
+        .iter()
+        .rfind(|s| s.date < start)
+        .map(|last| HistoryBase {
+            price: last.price,
+            date: last.date,
+            window: None,
+        })
+}
+
+/// What a listing says its original price is, when it says so.
+///
+/// 《明码标价和禁止价格欺诈规定》第十六条: compared prices must be true and
+/// accurate; without details they must not exceed the 7-day lowest
+/// transaction price (第二款); a comparison with the manufacturer's
+/// suggested retail price must say that the compared price *is* the
+/// 厂商建议零售价 (第三款). Only that label states the details; a 吊牌价,
+/// 专柜价, 市场价 or 参考价 names no one's price in the article's terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Basis {
+    /// Labelled as the manufacturer's suggested retail price.
+    Msrp,
+    /// Labelled with another word (吊牌价, 专柜价 …).
+    Other(&'static str),
+}
+
+/// Words that label an original price: the suggested retail price first,
+/// so that 厂商建议零售价 is not read as 零售价.
+const BASIS_WORDS: &[&str] = &[
+    "厂商建议零售价",
+    "建议零售价",
+    "吊牌价",
+    "专柜价",
+    "市场价",
+    "参考价",
+    "厂商指导价",
+    "指导价",
+    "官网价",
+    "门市价",
+];
+
+impl Basis {
+    fn of_word(word: &'static str) -> Basis {
+        if word.ends_with("建议零售价") {
+            Basis::Msrp
+        } else {
+            Basis::Other(word)
+        }
+    }
+
+    /// The label of `original`: a basis field naming one (划线价说明:
+    /// 厂商建议零售价), or a label in the scanned text right before the
+    /// original price's amount (`吊牌价：599元`).
+    fn of(
+        ctx: &PriceContext<'_>,
+        basis_fields: &[String],
+        original: Money,
+        tolerance: Money,
+    ) -> Option<Basis> {
+        for field in basis_fields {
+            let Some(value) = ctx.listing.get(field) else {
+                continue;
+            };
+            if let Some(word) = BASIS_WORDS.iter().find(|w| value.contains(*w)) {
+                return Some(Basis::of_word(word));
+            }
+        }
+        static LABELLED: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+        let labelled = LABELLED.get_or_init(|| {
+            Regex::new(&format!(
+                r"({}):?[¥￥]?(\d+(?:\.\d{{1,2}})?)",
+                BASIS_WORDS.join("|")
+            ))
+            .expect("valid")
+        });
+        for (text, scanned) in ctx.texts.iter().zip(ctx.scans) {
+            let (Some(text), true) = (text, scanned) else {
+                continue;
+            };
+            for m in labelled.captures_iter(&text.text) {
+                let same =
+                    parse_amount(&m[2]).is_some_and(|a| (a.0 - original.0).abs() <= tolerance.0);
+                if same {
+                    let word = BASIS_WORDS
+                        .iter()
+                        .find(|w| **w == &m[1])
+                        .expect("one of the words");
+                    return Some(Basis::of_word(word));
+                }
+            }
+        }
+        None
     }
 }
 
@@ -542,7 +785,6 @@ impl ClaimKind {
 }
 
 struct ClaimPatterns {
-    ratio: Regex,
     nth_item_before: Regex,
     cut: Regex,
     low: Regex,
@@ -554,8 +796,6 @@ fn patterns() -> &'static ClaimPatterns {
     PATTERNS.get_or_init(|| {
         let amount = r"[¥￥]?(\d+(?:\.\d{1,2})?)";
         ClaimPatterns {
-            ratio: Regex::new(r"打?(\d{1,2}(?:\.\d)?|[一二三四五六七八九]{1,2}|对)折|半价")
-                .expect("valid"),
             nth_item_before: Regex::new(r"第[\d一二三四五六七八九十两]+件(?:享|仅需|只要|可享)?$")
                 .expect("valid"),
             cut: Regex::new(&format!("(?:直降|立减|直减|立省|降价|省){amount}元?")).expect("valid"),
@@ -568,9 +808,23 @@ fn patterns() -> &'static ClaimPatterns {
     })
 }
 
-/// Characters after `折` that make it another word (折叠 fold, 折合 …).
-const NOT_DISCOUNT_AFTER_ZHE: &[char] =
-    &['叠', '合', '射', '痕', '纸', '线', '页', '边', '腰', '算'];
+/// Characters after `折` that make it another word (折叠 fold, 折合, 折扣 the
+/// noun, 折旧 …).
+const NOT_DISCOUNT_AFTER_ZHE: &[char] = &[
+    '叠', '合', '射', '痕', '纸', '线', '页', '边', '腰', '算', '扣', '旧',
+];
+
+/// Numbers that name a shopping festival, written before a discount with
+/// nothing between (`6188折`, `11.115折`, `1212 5折` is spaced and needs no
+/// help): they are not part of the discount.
+const FESTIVAL_NUMBERS: &[&str] = &["11.11", "12.12", "1111", "1212", "618", "6.18", "520"];
+
+/// Characters before `省` that make it a province or a region (广东省,
+/// 全省), not "save".
+const REGION_BEFORE_SHENG: &[char] = &[
+    '北', '西', '宁', '林', '江', '苏', '徽', '建', '东', '南', '川', '州', '肃', '海', '湾', '全',
+    '本', '外', '各', '跨', '分', '该', '此', '每', '省',
+];
 
 fn chinese_digit(c: char) -> Option<u32> {
     "一二三四五六七八九"
@@ -589,8 +843,19 @@ fn ratio_of(number: &str) -> Option<f64> {
     let value = match digits {
         Some(d) if d.len() == 1 => f64::from(d[0]) / 10.0,
         Some(d) if d.len() == 2 => f64::from(d[0] * 10 + d[1]) / 100.0,
-        _ if number.contains('.') => number.parse::<f64>().ok()? / 10.0,
-        _ => {
+        Some(_) => return None,
+        None if number.matches('.').count() == 1 => {
+            // one digit, a point, one digit: 7.5, 0.5
+            let (whole, tenth) = number.split_once('.')?;
+            if whole.len() != 1 || tenth.len() != 1 {
+                return None;
+            }
+            number.parse::<f64>().ok()? / 10.0
+        }
+        None => {
+            if number.is_empty() || number.len() > 2 {
+                return None;
+            }
             let n: u32 = number.parse().ok()?;
             match n {
                 1..=9 => f64::from(n) / 10.0,
@@ -602,6 +867,49 @@ fn ratio_of(number: &str) -> Option<f64> {
     (value > 0.0 && value < 1.0).then_some(value)
 }
 
+/// What a run of digits written right before `折` claims, when the run may
+/// begin with a number that belongs to something else: a festival (`双11`
+/// then `5折` written `双115折`, `6188折`, `11.117.5折`) or a year
+/// (`20268折`). `before` is the character glued to the run, if any.
+/// Returns the ratio and how many characters of the run it takes (from the
+/// end), or `None` when the run is not a discount.
+fn ratio_of_run(run: &str, before: Option<char>) -> Option<(f64, usize)> {
+    let after_double = before == Some('双');
+    if after_double && (run == "11" || run == "12") {
+        return None; // 双11折扣, 双12折: the festival itself
+    }
+    let mut prefixes: Vec<&str> = Vec::new();
+    if after_double {
+        prefixes.extend(["11", "12"]);
+    }
+    prefixes.extend(FESTIVAL_NUMBERS);
+    let year = run.len() > 4
+        && (run.starts_with("19") || run.starts_with("20"))
+        && run[..4].bytes().all(|b| b.is_ascii_digit());
+    if year {
+        prefixes.push(&run[..4]);
+    }
+    for prefix in prefixes {
+        if let Some(rest) = run.strip_prefix(prefix) {
+            return ratio_of(rest).map(|r| (r, rest.chars().count()));
+        }
+    }
+    ratio_of(run).map(|r| (r, run.chars().count()))
+}
+
+/// Chinese numerals before `折`: `七五折`, `五折`; in `双十一五折` the 十一
+/// is the festival and 五 the discount.
+fn chinese_ratio_of_run(run: &str) -> Option<(f64, usize)> {
+    let chars: Vec<char> = run.chars().collect();
+    let digits = match chars.iter().rposition(|&c| c == '十') {
+        // 十 and the digit after it make a number of its own (十一, 十二)
+        Some(i) => chars.get(i + 2..)?,
+        None => &chars[..],
+    };
+    let text: String = digits.iter().collect();
+    ratio_of(&text).map(|r| (r, digits.len()))
+}
+
 /// Searchers for the words every claim contains: 原价, 折, 半价, 降, 减,
 /// 省, 低至 (in that order).
 fn claim_words() -> &'static [memchr::memmem::Finder<'static>; 7] {
@@ -610,6 +918,123 @@ fn claim_words() -> &'static [memchr::memmem::Finder<'static>; 7] {
     WORDS.get_or_init(|| {
         ["原价", "折", "半价", "降", "减", "省", "低至"].map(memchr::memmem::Finder::new)
     })
+}
+
+/// The text of `chars[from..to]` of a normalised text.
+fn slice(text: &Normalized, from: usize, to: usize) -> &str {
+    let start = text.chars[from].byte as usize;
+    let end = text
+        .chars
+        .get(to)
+        .map_or(text.text.len(), |c| c.byte as usize);
+    &text.text[start..end]
+}
+
+/// Up to `n` characters of normalised text before character `at`.
+fn text_before(text: &Normalized, at: usize, n: usize) -> &str {
+    slice(text, at.saturating_sub(n), at)
+}
+
+/// Whether an offer before character `at` makes a claim conditional or
+/// about another item: `满300立减50`, `满2件8折`, `第二件半价`.
+fn conditional_before(text: &Normalized, at: usize) -> bool {
+    let near = text_before(text, at, 8);
+    near.contains('满')
+        || patterns()
+            .nth_item_before
+            .is_match(text_before(text, at, 16))
+}
+
+/// Ratio claims (`5折`, `打七五折`, `低至3折`, `半价`, `对折`) in a
+/// normalised text, as `(first, last, ratio, lowest)` character ranges.
+///
+/// The number is the run of digits (or Chinese numerals) right before `折`,
+/// read up to a separator: `双11 5折` claims 5折 and so does `双115折`
+/// (a festival number glued before it is taken off), while `A75折` and
+/// `180cm5折` name a model or a size and claim nothing.
+fn ratio_claims(text: &Normalized) -> Vec<(usize, usize, f64, bool)> {
+    let chars = &text.chars;
+    let mut found = Vec::new();
+    for (i, c) in chars.iter().enumerate() {
+        let is_half = c.ch == '半' && chars.get(i + 1).is_some_and(|n| n.ch == '价');
+        if c.ch != '折' && !is_half {
+            continue;
+        }
+        let (first, last, ratio) = if is_half {
+            (i, i + 2, 0.5)
+        } else {
+            if chars
+                .get(i + 1)
+                .is_some_and(|n| NOT_DISCOUNT_AFTER_ZHE.contains(&n.ch))
+            {
+                continue;
+            }
+            let Some(prev) = i.checked_sub(1).map(|p| chars[p].ch) else {
+                continue;
+            };
+            if prev == '对' {
+                (i - 1, i + 1, 0.5)
+            } else {
+                let ascii = prev.is_ascii_digit() || prev == '.';
+                let chinese = chinese_digit(prev).is_some() || prev == '十';
+                if !ascii && !chinese {
+                    continue;
+                }
+                let same_kind = |ch: char| {
+                    if ascii {
+                        ch.is_ascii_digit() || ch == '.'
+                    } else {
+                        chinese_digit(ch).is_some() || ch == '十'
+                    }
+                };
+                // The run, back to a separator inside it.
+                let mut k = i - 1;
+                while k > 0 && same_kind(chars[k - 1].ch) && !chars[k].sep_before {
+                    k -= 1;
+                }
+                let glued = (k > 0 && !chars[k].sep_before).then(|| chars[k - 1].ch);
+                if glued.is_some_and(|g| g.is_ascii_alphabetic()) {
+                    continue; // a model or a size: A75折, 180cm5折
+                }
+                let run = slice(text, k, i);
+                let read = if ascii {
+                    ratio_of_run(run, glued)
+                } else if glued == Some('双') || run.contains('十') {
+                    chinese_ratio_of_run(run)
+                } else {
+                    ratio_of(run).map(|r| (r, run.chars().count()))
+                };
+                let Some((ratio, taken)) = read else {
+                    continue;
+                };
+                (i - taken, i + 1, ratio)
+            }
+        };
+        // 打5折, 打对折: the claim starts at 打.
+        let first = if first > 0 && chars[first - 1].ch == '打' {
+            first - 1
+        } else {
+            first
+        };
+        if conditional_before(text, first) {
+            continue;
+        }
+        let near = text_before(text, first, 4);
+        let lowest = ["低至", "最低", "低到"].iter().any(|w| near.ends_with(w));
+        found.push((first, last, ratio, lowest));
+    }
+    found
+}
+
+/// Whether an amount read after a claim word is money: not a percentage,
+/// a ratio, a multiple, a quantity in letters (`ml`), or a festival
+/// written without 元 (`直降618大促`).
+fn is_money_after(s: &str, amount: &str, end: usize, has_yuan: bool) -> bool {
+    let next = s[end..].chars().next();
+    if next.is_some_and(|c| matches!(c, '%' | '折' | '倍') || c.is_ascii_alphabetic()) {
+        return false;
+    }
+    has_yuan || !FESTIVAL_NUMBERS.contains(&amount)
 }
 
 /// Finds discount claims in a field's normalised text.
@@ -651,48 +1076,51 @@ pub fn find_claims(text: &Normalized) -> Vec<Claim> {
             );
         }
     }
-    for m in when(has_ratio, &p.ratio) {
-        let whole = m.get(0).expect("group 0");
-        if s[whole.end()..].starts_with(NOT_DISCOUNT_AFTER_ZHE) {
-            continue;
-        }
-        // 第二件半价 / 第2件5折 is a multi-buy offer on another item. The
-        // pattern is anchored at the end and at most a dozen characters
-        // long, so only the text just before the claim is searched.
-        let before = &s[..whole.start()];
-        let near = before
-            .char_indices()
-            .rev()
-            .nth(15)
-            .map_or(before, |(i, _)| &before[i..]);
-        if p.nth_item_before.is_match(near) {
-            continue;
-        }
-        let claimed = match m.get(1) {
-            Some(number) => ratio_of(number.as_str()),
-            None => Some(0.5),
-        };
-        if let Some(claimed) = claimed {
-            let lowest = ["低至", "最低", "低到"].iter().any(|w| near.ends_with(w));
-            push(
-                whole.start(),
-                whole.end(),
-                ClaimKind::Ratio {
+    if has_ratio {
+        for (first, last, claimed, lowest) in ratio_claims(text) {
+            let claim_text = slice(text, first, last).to_owned();
+            claims.push(Claim {
+                kind: ClaimKind::Ratio {
                     claimed,
                     lowest,
-                    text: whole.as_str().to_owned(),
+                    text: claim_text,
                 },
-            );
+                first,
+                last,
+            });
         }
     }
+    let mut push = |start: usize, end: usize, kind: ClaimKind| {
+        let (first, last) = text.char_range(start, end);
+        claims.push(Claim { kind, first, last });
+    };
     for m in when(has_cut, &p.cut) {
         let whole = m.get(0).expect("group 0");
-        // 满300立减50 is a threshold offer, not a cut in the listed price.
-        let before: String = s[..whole.start()].chars().rev().take(8).collect();
-        if before.contains('满') {
+        let number = m.get(1).expect("group 1");
+        if !is_money_after(
+            s,
+            number.as_str(),
+            whole.end(),
+            whole.as_str().ends_with('元'),
+        ) {
             continue;
         }
-        if let Some(amount) = parse_amount(&m[1]) {
+        let (first, _) = text.char_range(whole.start(), whole.end());
+        // 满300立减50 is a threshold offer, not a cut in the listed price.
+        if conditional_before(text, first) {
+            continue;
+        }
+        // 广东省100家门店, 全省: a region, not "save".
+        let word_is_sheng = whole.as_str().starts_with('省');
+        if word_is_sheng
+            && s[..whole.start()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| REGION_BEFORE_SHENG.contains(&c))
+        {
+            continue;
+        }
+        if let Some(amount) = parse_amount(number.as_str()) {
             push(
                 whole.start(),
                 whole.end(),
@@ -705,10 +1133,16 @@ pub fn find_claims(text: &Normalized) -> Vec<Claim> {
     }
     for m in when(has_low, &p.low) {
         let whole = m.get(0).expect("group 0");
-        if s[whole.end()..].starts_with('折') {
+        let number = m.get(1).expect("group 1");
+        if !is_money_after(
+            s,
+            number.as_str(),
+            whole.end(),
+            whole.as_str().ends_with('元'),
+        ) {
             continue;
         }
-        if let Some(amount) = parse_amount(&m[1]) {
+        if let Some(amount) = parse_amount(number.as_str()) {
             push(
                 whole.start(),
                 whole.end(),
@@ -759,5 +1193,62 @@ mod tests {
         assert!(claims("三折叠雨伞 折合人民币 满300立减50 每满200减20 低至3折").len() == 1);
         assert!(claims("第二件半价 第2件5折 第3件享7折").is_empty());
         assert!(claims("２折").len() == 1, "full-width digits");
+    }
+
+    fn ratios(text: &str) -> Vec<f64> {
+        claims(text)
+            .into_iter()
+            .filter_map(|c| match c {
+                ClaimKind::Ratio { claimed, .. } => Some(claimed),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_number_before_the_discount_that_names_something_else_is_not_read_into_it() {
+        for (text, ratio) in [
+            ("双11 5折", 0.5),
+            ("双115折", 0.5),
+            ("618 8折", 0.8),
+            ("6188折", 0.8),
+            ("11.11 7.5折", 0.75),
+            ("11.117.5折", 0.75),
+            ("双十一五折", 0.5),
+            ("双十二 七五折", 0.75),
+            ("20268折", 0.8),
+            ("iPhone15 9折", 0.9),
+            ("XL码 7折", 0.7),
+            ("打8折", 0.8),
+        ] {
+            assert_eq!(ratios(text), [ratio], "{text}");
+        }
+        for text in [
+            "A75折",
+            "180cm5折",
+            "618折扣",
+            "双11折扣",
+            "双12折",
+            "满2件8折",
+            "十折",
+        ] {
+            assert!(ratios(text).is_empty(), "{text}: {:?}", claims(text));
+        }
+    }
+
+    #[test]
+    fn amounts_after_a_cut_word_are_money() {
+        assert!(
+            matches!(claims("省100元")[..], [ClaimKind::Cut { amount, .. }] if amount == yuan(100))
+        );
+        for text in [
+            "立省50%",
+            "直降618大促",
+            "广东省100家门店",
+            "全省200城",
+            "立减30ml",
+        ] {
+            assert!(claims(text).is_empty(), "{text}: {:?}", claims(text));
+        }
     }
 }

@@ -253,6 +253,14 @@ fn compile_price(source: &PackSource, def: &RuleDef) -> Result<PriceRule, PackEr
         "original-vs-history" => PriceCheck::OriginalVsHistory {
             window_days: days(p.window_days, 7),
             report_missing: p.report_missing_history.unwrap_or(true),
+            basis_fields: if p.basis_fields.is_empty() {
+                vec!["price_basis".to_owned()]
+            } else {
+                p.basis_fields.clone()
+            },
+        },
+        "discount-vs-history" => PriceCheck::DiscountVsHistory {
+            window_days: days(p.window_days, 7),
         },
         "raise-then-discount" => {
             let raise_window_days = days(p.raise_window_days, 14);
