@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! The listlint engine: rule packs compiled into one ruleset, checked
 //! against listings, producing findings.
 //!

@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! listlint's inputs and outputs: readers for every input format, the
 //! report formats, and the streaming pipeline that checks inputs with a
 //! `listlint_core` ruleset and hands findings to a reporter.

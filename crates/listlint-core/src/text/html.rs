@@ -18,7 +18,14 @@
 pub enum Visible {
     /// A visible character and the original character range `[start, end)`
     /// it was produced from (an entity such as `&amp;` spans several).
-    Char { ch: char, start: u32, end: u32 },
+    Char {
+        /// The character.
+        ch: char,
+        /// First original character it came from.
+        start: u32,
+        /// One past the last original character.
+        end: u32,
+    },
     /// A boundary no match may cross: a block element, a line break, or the
     /// edge of an attribute value.
     Break,
