@@ -87,6 +87,7 @@ impl PackArgs {
             select: self.select.clone(),
             ignore: self.ignore.clone(),
             extends_from: self.extends_from.clone(),
+            no_extends_files: false,
         }
     }
 }

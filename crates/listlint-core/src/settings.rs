@@ -131,6 +131,7 @@ impl Settings {
                 select: overrides.select,
                 ignore: overrides.ignore,
                 extends_from: Vec::new(),
+                no_extends_files: false,
             },
             profile: overrides.profile.unwrap_or_else(|| "generic".into()),
             maps: overrides.maps,
@@ -198,6 +199,7 @@ impl Settings {
                 select: either(overrides.select, &c.select),
                 ignore,
                 extends_from: c.extends_from.iter().map(|f| base.join(f)).collect(),
+                no_extends_files: false,
             },
             profile: overrides
                 .profile

@@ -88,3 +88,24 @@ fn a_linter_is_shared_between_threads() {
         .collect();
     assert_eq!(counts, [1, 1, 1, 1]);
 }
+
+#[test]
+fn packs_can_be_kept_from_reading_files() {
+    let dir = std::env::temp_dir().join(format!("listlint-extends-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("base.yaml"), PACK).unwrap();
+    let child = "pack: child\nversion: \"1\"\nextends: [base.yaml]\nrules: []\n";
+    std::fs::write(dir.join("child.yaml"), child).unwrap();
+    let with = |refuse: bool| {
+        let mut settings = Settings::without_config(Overrides::default());
+        settings.packs.no_extends_files = refuse;
+        settings.packs.rules.push(dir.join("child.yaml"));
+        Linter::new(settings)
+    };
+    let error = with(true).unwrap_err().to_string();
+    let refused = format!("{error:?}");
+    assert!(refused.contains("may not read files"), "{refused}");
+    let linter = with(false).unwrap();
+    assert!(linter.rule_ids().iter().any(|id| id == "acme/cheap"));
+    std::fs::remove_dir_all(dir).unwrap();
+}

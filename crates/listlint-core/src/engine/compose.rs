@@ -54,6 +54,104 @@ impl ExtendsScope {
     }
 }
 
+/// Where the pack files that `extends` entries name come from. The caller
+/// chooses: [`ExtendsScope`] reads files on disk within bounds; a service
+/// that takes packs from requests passes [`NoPackFiles`], so that its packs
+/// extend built-in or loaded packs only.
+pub trait ExtendsResolver {
+    /// Where `entry` (a path, relative to the folder of `from`, the file of
+    /// the pack that extends it; `None` for a built-in or inline pack)
+    /// points, or why it may not be extended.
+    fn locate(&self, from: Option<&Path>, entry: &str) -> Result<Located, Refusal>;
+    /// The text of a located pack file.
+    fn read(&self, located: &Located) -> Result<PackSource, String>;
+}
+
+/// A pack file an `extends` entry names.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// The path as messages and the pack's name show it.
+    pub shown: PathBuf,
+    /// The resolved path, telling a pack already loaded.
+    pub canonical: PathBuf,
+}
+
+/// Why an `extends` entry may not be loaded.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+/// Refuses every pack file: packs extend built-in or loaded packs only.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoPackFiles;
+
+impl ExtendsResolver for NoPackFiles {
+    fn locate(&self, _from: Option<&Path>, entry: &str) -> Result<Located, Refusal> {
+        Err(Refusal {
+            message: format!("extends `{entry}`, but packs here may not read files"),
+            help: Some("extend a built-in or loaded pack by its name".into()),
+        })
+    }
+
+    fn read(&self, located: &Located) -> Result<PackSource, String> {
+        Err(format!("{} may not be read", located.shown.display()))
+    }
+}
+
+impl ExtendsResolver for ExtendsScope {
+    fn locate(&self, from: Option<&Path>, entry: &str) -> Result<Located, Refusal> {
+        let dir = from
+            .and_then(Path::parent)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let path = tidy(&dir.join(entry));
+        if !is_yaml_name(&path) {
+            return Err(Refusal {
+                message: format!("extends `{entry}`, which is not a rule pack file"),
+                help: Some("only pack files (`.yaml`, `.yml`) can be extended".into()),
+            });
+        }
+        let wanted = path.canonicalize().map_err(|e| Refusal {
+            message: format!("cannot read extended pack {}: {e}", path.display()),
+            help: None,
+        })?;
+        if !self.allows(from, &wanted) {
+            return Err(Refusal {
+                message: format!(
+                    "extends `{entry}`, which is outside the folders packs may extend from"
+                ),
+                help: Some(
+                    "a pack extends files in its own folder or below it, or in a --rules folder; \
+                     list further folders under `extends_from:` in listlint.yaml"
+                        .into(),
+                ),
+            });
+        }
+        let regular = std::fs::metadata(&wanted).is_ok_and(|m| m.is_file());
+        if !regular || !is_yaml_name(&wanted) {
+            return Err(Refusal {
+                message: format!("extends `{entry}`, which is not a rule pack file"),
+                help: Some(
+                    "only regular pack files (`.yaml`, `.yml`) can be extended, not links to other files or devices"
+                        .into(),
+                ),
+            });
+        }
+        Ok(Located {
+            shown: path,
+            canonical: wanted,
+        })
+    }
+
+    fn read(&self, located: &Located) -> Result<PackSource, String> {
+        read_source(&located.shown).map_err(|e| e.to_string())
+    }
+}
+
 /// The resolved folder of a path: itself for a folder, its parent for a
 /// file.
 fn folder_of(path: &Path) -> Option<PathBuf> {
@@ -67,16 +165,19 @@ fn folder_of(path: &Path) -> Option<PathBuf> {
 
 /// Loads what the packs extend and applies their overrides, a pack's after
 /// those of every pack it extends (so the more specific pack wins). Packs
-/// loaded for `extends` (files only within `scope`), and built-in packs
+/// loaded for `extends` (files only through `resolver`), and built-in packs
 /// whose named conditions a loaded pack uses, are appended to `packs`.
 /// Returns every problem found.
-pub fn resolve_extends(packs: &mut Vec<LoadedPack>, scope: &ExtendsScope) -> Vec<PackError> {
+pub fn resolve_extends(
+    packs: &mut Vec<LoadedPack>,
+    resolver: &dyn ExtendsResolver,
+) -> Vec<PackError> {
     let mut errors = Vec::new();
     let mut bases: Vec<Vec<usize>> = Vec::new();
     let mut i = 0;
     // Packs appended while resolving are resolved in turn.
     while i < packs.len() {
-        bases.push(direct_bases(packs, i, scope, &mut errors));
+        bases.push(direct_bases(packs, i, resolver, &mut errors));
         i += 1;
         if i == packs.len() {
             load_condition_packs(packs);
@@ -120,7 +221,7 @@ pub fn resolve_extends(packs: &mut Vec<LoadedPack>, scope: &ExtendsScope) -> Vec
 fn direct_bases(
     packs: &mut Vec<LoadedPack>,
     i: usize,
-    scope: &ExtendsScope,
+    resolver: &dyn ExtendsResolver,
     errors: &mut Vec<PackError>,
 ) -> Vec<usize> {
     let mut mine = Vec::new();
@@ -160,7 +261,7 @@ fn direct_bases(
             errors.push(at("empty entry in `extends`".into(), None));
             continue;
         }
-        match find_or_load_base(packs, i, &entry.value, scope) {
+        match find_or_load_base(packs, i, &entry.value, resolver) {
             Ok(base) if base == i => {
                 errors.push(at(
                     format!("pack `{}` extends itself", packs[i].name()),
@@ -310,61 +411,29 @@ fn is_yaml_name(path: &Path) -> bool {
 }
 
 /// The index of the pack an `extends` entry of pack `from` names, loading
-/// it (from disk, within `scope`, or the built-in packs) if it is not
-/// loaded yet.
+/// it (a file through `resolver`, or a built-in pack) if it is not loaded
+/// yet.
 fn find_or_load_base(
     packs: &mut Vec<LoadedPack>,
     from: usize,
     entry: &str,
-    scope: &ExtendsScope,
+    resolver: &dyn ExtendsResolver,
 ) -> Result<usize, Unresolved> {
     if is_path(entry) {
         let from_path = (!packs[from].source.builtin).then(|| Path::new(&*packs[from].source.name));
-        let dir = from_path
-            .and_then(Path::parent)
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        let path = tidy(&dir.join(entry));
-        let unreadable = |e: &dyn std::fmt::Display| Unresolved::Problem {
-            message: format!("cannot read extended pack {}: {e}", path.display()),
-            help: None,
-        };
-        if !is_yaml_name(&path) {
-            return Err(Unresolved::Problem {
-                message: format!("extends `{entry}`, which is not a rule pack file"),
-                help: Some("only pack files (`.yaml`, `.yml`) can be extended".into()),
-            });
-        }
-        let wanted = path.canonicalize().map_err(|e| unreadable(&e))?;
-        if !scope.allows(from_path, &wanted) {
-            return Err(Unresolved::Problem {
-                message: format!(
-                    "extends `{entry}`, which is outside the folders packs may extend from"
-                ),
-                help: Some(
-                    "a pack extends files in its own folder or below it, or in a --rules folder; \
-                     list further folders under `extends_from:` in listlint.yaml"
-                        .into(),
-                ),
-            });
-        }
-        let regular = std::fs::metadata(&wanted).is_ok_and(|m| m.is_file());
-        if !regular || !is_yaml_name(&wanted) {
-            return Err(Unresolved::Problem {
-                message: format!("extends `{entry}`, which is not a rule pack file"),
-                help: Some(
-                    "only regular pack files (`.yaml`, `.yml`) can be extended, not links to other files or devices"
-                        .into(),
-                ),
-            });
-        }
+        let located = resolver
+            .locate(from_path, entry)
+            .map_err(|Refusal { message, help }| Unresolved::Problem { message, help })?;
         let loaded = packs.iter().position(|p| {
-            !p.source.builtin && canonical(&p.source.name).is_some_and(|c| c == wanted)
+            !p.source.builtin && canonical(&p.source.name).is_some_and(|c| c == located.canonical)
         });
         if let Some(index) = loaded {
             return Ok(index);
         }
-        let source = read_source(&path).map_err(|e| unreadable(&e))?;
+        let source = resolver.read(&located).map_err(|e| Unresolved::Problem {
+            message: format!("cannot read extended pack {}: {e}", located.shown.display()),
+            help: None,
+        })?;
         return push_parsed(packs, source);
     }
     if let Some(index) = packs.iter().position(|p| p.name() == entry) {

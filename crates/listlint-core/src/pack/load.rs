@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::{builtin_sources, parse_pack, read_packs, LoadedPack, PackError, PackSource};
-use crate::engine::compose::{resolve_extends, ExtendsScope};
+use crate::engine::compose::{resolve_extends, ExtendsScope, NoPackFiles};
 use crate::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
 use crate::listing::INPUT_RULES;
 use crate::model::Severity;
@@ -26,6 +26,9 @@ pub struct PackSelection {
     /// Further folders packs may extend pack files from, besides their own
     /// folders and the `rules` paths (the config file's `extends_from`).
     pub extends_from: Vec<PathBuf>,
+    /// Packs may extend built-in and loaded packs only, never read a file
+    /// (for packs from untrusted sources, such as a service's requests).
+    pub no_extends_files: bool,
 }
 
 impl PackSelection {
@@ -118,8 +121,12 @@ pub fn compose_packs(selection: &PackSelection) -> Result<ComposedPacks, LoadErr
             Err(e) => errors.push(e),
         }
     }
-    let scope = ExtendsScope::new(selection.rules.iter().chain(&selection.extends_from));
-    errors.extend(resolve_extends(&mut packs, &scope));
+    if selection.no_extends_files {
+        errors.extend(resolve_extends(&mut packs, &NoPackFiles));
+    } else {
+        let scope = ExtendsScope::new(selection.rules.iter().chain(&selection.extends_from));
+        errors.extend(resolve_extends(&mut packs, &scope));
+    }
     if errors.is_empty() {
         return Ok(ComposedPacks { packs, skipped });
     }
