@@ -53,6 +53,9 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
     let mut matcher = MatcherBuilder::default();
     for pack in packs {
         let pack_name = pack.def.pack.value.as_str();
+        // `title_is_name` is compiled once per pack, for the run when one
+        // of the pack's lexicon or pattern rules runs (else only checked).
+        let mut title_is_name: Option<Option<super::when::Condition>> = None;
         for def in &pack.def.rules {
             let rule = compile_rule(pack, def, &mut errors);
             // A rule that did not compile still has its condition checked.
@@ -108,6 +111,26 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
                     categories.len() - 1
                 }
             } as u32;
+            let names_title = matches!(rule.kind, RuleKind::Lexicon(_) | RuleKind::Pattern(_));
+            let title_is_name = match (&pack.def.title_is_name, names_title) {
+                (Some(def), true) => {
+                    if title_is_name.is_none() {
+                        let mut target = CompileTarget {
+                            matcher: &mut matcher,
+                            scan_fields: &mut scan_fields,
+                        };
+                        match conditions.compile(pack_name, &pack.source, def, &mut target) {
+                            Ok(c) => title_is_name = Some(Some(c)),
+                            Err(e) => {
+                                errors.push(e);
+                                title_is_name = Some(None);
+                            }
+                        }
+                    }
+                    title_is_name.clone().flatten()
+                }
+                _ => None,
+            };
             register_patterns(&mut matcher, rules.len() as u32, &rule.kind);
             let scans = scan_fields
                 .iter()
@@ -117,8 +140,19 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
                 category_index,
                 scans,
                 when,
+                title_is_name,
                 ..rule
             });
+        }
+        // A pack none of whose rules runs still has its condition checked.
+        if let (Some(def), None) = (&pack.def.title_is_name, &title_is_name) {
+            let mut target = CompileTarget {
+                matcher: &mut unused_matcher,
+                scan_fields: &mut unused_fields,
+            };
+            if let Err(e) = unused_conditions.compile(pack_name, &pack.source, def, &mut target) {
+                errors.push(e);
+            }
         }
     }
     if let Some(error) = PackError::from_many(errors) {
@@ -396,6 +430,7 @@ fn compile_rule(pack: &LoadedPack, def: &RuleDef, errors: &mut Vec<PackError>) -
         references: def.references.clone(),
         scans: Vec::new(),
         when: None,
+        title_is_name: None,
         kind,
     })
 }

@@ -133,6 +133,7 @@ mod tests {
             references: Vec::new(),
             scans: Vec::new(),
             when: None,
+            title_is_name: None,
             kind: RuleKind::Lexicon(Lexicon {
                 terms: Vec::new(),
                 suggestions: Vec::new(),

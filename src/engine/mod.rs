@@ -16,6 +16,7 @@ pub mod kinds;
 mod local;
 pub mod matcher;
 pub mod message;
+pub mod names;
 pub mod normalize;
 pub mod select;
 pub mod t2s;
@@ -78,6 +79,10 @@ pub struct Rule {
     pub scans: Vec<bool>,
     /// When the rule applies (`None`: always).
     pub when: Option<Condition>,
+    /// For `lexicon` and `pattern` rules, when a listing's title is the
+    /// name of the product itself (a book, a record, a game): the pack's
+    /// `title_is_name`. The rule's hits in the title are then not reported.
+    pub title_is_name: Option<Condition>,
     /// Kind-specific data.
     pub kind: RuleKind,
 }
@@ -94,7 +99,8 @@ pub struct RunSettings {
     pub history: Option<Arc<PriceHistory>>,
     /// The company's own and authorised brands (`listlint.yaml` `brands`),
     /// normalised like text: a pattern match whose `brand…` group names
-    /// one of them is not reported.
+    /// one of them is not reported, nor is a term inside one (see
+    /// [`names`]).
     pub own_brands: Arc<[String]>,
 }
 
@@ -124,6 +130,15 @@ pub struct Ruleset {
     pub settings: RunSettings,
     pub(crate) matcher: Matcher,
     pub(crate) conditions: Conditions,
+}
+
+/// Which condition of a rule [`Ruleset::check`] evaluates.
+#[derive(Debug, Clone, Copy)]
+enum Cond {
+    /// `when`: whether the rule applies.
+    When,
+    /// The pack's `title_is_name`.
+    TitleIsName,
 }
 
 /// The scan of one field.
@@ -156,6 +171,10 @@ pub struct Scratch {
     repeat_count: usize,
     contains_hits: Vec<bool>,
     applies: Vec<Option<bool>>,
+    /// Per rule: whether its pack takes this listing's title for a name.
+    title_names: Vec<Option<bool>>,
+    /// Names in the field whose hits are being selected.
+    name_spans: names::NameSpans,
     candidates: Vec<Hit>,
     keyword_rules: Vec<u32>,
     matches: Vec<(usize, usize)>,
@@ -195,6 +214,8 @@ impl Ruleset {
             repeat_count,
             contains_hits,
             applies,
+            title_names,
+            name_spans,
             candidates,
             keyword_rules,
             matches,
@@ -227,14 +248,23 @@ impl Ruleset {
         let mut evaluator = Evaluator::new(listing, &self.conditions, contains_hits, category_memo);
         applies.clear();
         applies.resize(self.rules.len(), None);
-        let mut applies_to = |rule: u32| -> bool {
-            *applies[rule as usize].get_or_insert_with(|| {
-                self.rules[rule as usize]
-                    .when
-                    .as_ref()
-                    .is_none_or(|c| evaluator.holds(c))
-            })
+        title_names.clear();
+        title_names.resize(self.rules.len(), None);
+        // Whether a rule applies (`when`), or with `Cond::TitleIsName`
+        // whether its pack takes the title for the product's name; each
+        // evaluated at most once per listing and rule.
+        let mut holds = |rule: u32, cond: Cond| -> bool {
+            let r = &self.rules[rule as usize];
+            match cond {
+                Cond::When => *applies[rule as usize]
+                    .get_or_insert_with(|| r.when.as_ref().is_none_or(|c| evaluator.holds(c))),
+                Cond::TitleIsName => *title_names[rule as usize].get_or_insert_with(|| {
+                    r.title_is_name.as_ref().is_some_and(|c| evaluator.holds(c))
+                }),
+            }
         };
+        let title_index = self.scan_fields.iter().position(|f| &**f == "title");
+        let own_names = std::cell::OnceCell::new();
         // Every value of a field is scanned for wording; triggers of
         // disclosures, like conditions, prices and required fields, look
         // at the field's own value only.
@@ -254,7 +284,7 @@ impl Ruleset {
             for occ in &scan.occurrences {
                 match occ.used_by {
                     PatternUse::Deny { rule, term } => {
-                        if self.rules[rule as usize].scans[field_index] && applies_to(rule) {
+                        if self.rules[rule as usize].scans[field_index] && holds(rule, Cond::When) {
                             candidates.push(Hit {
                                 rule,
                                 term: Some(term),
@@ -272,7 +302,7 @@ impl Ruleset {
                         let first_seen = own_value && triggers[rule as usize].is_none();
                         if first_seen
                             && self.rules[rule as usize].scans[field_index]
-                            && applies_to(rule)
+                            && holds(rule, Cond::When)
                             && !allowed
                                 .get_or_insert_with(|| AllowIndex::new(&scan.occurrences))
                                 .covers(rule, occ.first, occ.last)
@@ -293,7 +323,7 @@ impl Ruleset {
                 let RuleKind::Pattern(pattern) = &self.rules[rule as usize].kind else {
                     continue;
                 };
-                if !self.rules[rule as usize].scans[field_index] || !applies_to(rule) {
+                if !self.rules[rule as usize].scans[field_index] || !holds(rule, Cond::When) {
                     continue;
                 }
                 matches.clear();
@@ -305,6 +335,22 @@ impl Ruleset {
                     last,
                 }));
             }
+            if candidates.is_empty() {
+                continue;
+            }
+            // Wording inside a name names something; it is not a claim.
+            if Some(field_index) == title_index {
+                candidates.retain(|h| !holds(h.rule, Cond::TitleIsName));
+            }
+            let own = own_names.get_or_init(|| {
+                names::OwnNames::new(
+                    listing.get("brand"),
+                    listing.get("shop"),
+                    &self.settings.own_brands,
+                )
+            });
+            name_spans.find(&scan.normalized, own);
+            candidates.retain(|h| !name_spans.covers(h.first, h.last));
             if candidates.is_empty() {
                 continue;
             }
@@ -339,7 +385,7 @@ impl Ruleset {
             let RuleKind::Require(require) = &rule.kind else {
                 continue;
             };
-            if !applies_to(index as u32) {
+            if !holds(index as u32, Cond::When) {
                 continue;
             }
             for problem in require.check(listing, self.settings.as_of) {
@@ -365,7 +411,9 @@ impl Ruleset {
                 );
             }
         }
-        self.check_prices(listing, fields, &mut out, &mut applies_to);
+        self.check_prices(listing, fields, &mut out, &mut |rule| {
+            holds(rule, Cond::When)
+        });
         self.check_disclosures(listing, fields, triggers, item_terms, recognized, &mut out);
         let mut findings = out.findings;
         if findings.len() > 1 {
