@@ -98,6 +98,28 @@ fn a_works_title_in_title_marks_is_a_name() {
     );
 }
 
+#[test]
+fn the_title_of_a_book_record_or_game_names_the_work() {
+    let listings = "id,category,title,description\n\
+        BOOK,图书/小说,最好的时光 长篇小说,史无前例的畅销小说\n\
+        DRESS,服饰/连衣裙,最好的时光 连衣裙,\n\
+        GAME,,数码兽之王 手游 首充号,\n\
+        MEDICAL,书籍/医学卫生,颈椎病自我疗法,介绍颈椎病、肩周炎的治疗方法\n";
+    let (_, found, stderr) = findings(
+        &[("l.csv", listings)],
+        &["--select", "absolute-terms,claims", "l.csv"],
+    );
+    assert_eq!(
+        found,
+        [
+            // the book's description is still an advertisement for it
+            triple("BOOK", "absolute/unprecedented", "史无前例"),
+            triple("DRESS", "absolute/superlative", "最好"),
+        ],
+        "{stderr}"
+    );
+}
+
 const TITLE_PACK: &str = r#"pack: works
 version: "1"
 category: absolute-terms
