@@ -92,7 +92,7 @@ fn statistics_per_rule_and_category() {
     let by_rule = doc["summary"]["by_rule"].as_object().unwrap();
     let total: u64 = by_rule.values().map(|v| v.as_u64().unwrap()).sum();
     assert_eq!(total, doc["summary"]["findings"].as_u64().unwrap());
-    assert_eq!(by_rule["claims/superstition"], 4);
+    assert_eq!(by_rule["claims/superstition"], 3);
     let (_, stdout, _) = run(listlint().args([
         "check",
         "--statistics",
@@ -100,8 +100,9 @@ fn statistics_per_rule_and_category() {
         "claims",
         "fixtures/listings.csv",
     ]));
+    assert!(stdout.contains("Findings per rule:\n"), "{stdout}");
     assert!(
-        stdout.contains("Findings per rule:\n        4  claims/superstition"),
+        stdout.contains("\n        3  claims/superstition\n"),
         "{stdout}"
     );
     let (_, stdout, _) = run(listlint().args([

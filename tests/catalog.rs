@@ -74,7 +74,10 @@ fn pages_for_your_own_packs() {
         ])
         .arg(dir.path()));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.starts_with("wrote 2 pages to"), "{stdout}");
+    // acme-wording, cn-ad-absolutes it extends, and cn-categories whose
+    // creative-work condition cn-ad-absolutes uses (`title_is_name`)
+    assert!(stdout.starts_with("wrote 3 pages to"), "{stdout}");
+    assert!(dir.path().join("cn-categories.md").is_file());
     let own = std::fs::read_to_string(dir.path().join("acme-wording.md")).unwrap();
     assert!(own.contains("Extends `cn-ad-absolutes`."), "{own}");
     assert!(own.contains("- `absolute/brand-status`"), "{own}");

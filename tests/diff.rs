@@ -179,7 +179,7 @@ fn two_builtin_packs_and_repeated_findings() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("rules: 5 added, 6 removed, 0 changed"),
+        stdout.contains("rules: 10 added, 7 removed, 0 changed"),
         "{stdout}"
     );
 

@@ -159,6 +159,14 @@ pub fn pack_page(pack: &LoadedPack) -> String {
         let names: Vec<&str> = pack.def.conditions.keys().map(String::as_str).collect();
         let _ = writeln!(out, "Named conditions: {}\n", names.join(", "));
     }
+    if let Some(title) = &pack.def.title_is_name {
+        let _ = writeln!(
+            out,
+            "The title is the product's name, and the lexicon and pattern rules \
+             report nothing in it, when: {}\n",
+            super::describe::condition(title)
+        );
+    }
     if !pack.def.rules.is_empty() {
         out.push_str("Rules:\n\n");
         for rule in &pack.def.rules {

@@ -130,7 +130,7 @@ fn list_line(out: &mut String, label: &str, items: &[String]) {
 }
 
 /// A condition in one line, as a reviewer would write it.
-fn condition(c: &ConditionDef) -> String {
+pub(crate) fn condition(c: &ConditionDef) -> String {
     let list = |items: &[ConditionDef]| items.iter().map(condition).collect::<Vec<_>>().join(", ");
     match c {
         ConditionDef::All(items) => format!("all of ({})", list(items)),
@@ -244,6 +244,15 @@ pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
     }
     if let Some(when) = &rule.when {
         let _ = writeln!(out, "when: {}", condition(when));
+    }
+    if let (Some(title), "lexicon" | "pattern") =
+        (&pack.def.title_is_name, rule.kind.value.as_str())
+    {
+        let _ = writeln!(
+            out,
+            "title is the product's name (nothing reported in it) when: {}",
+            condition(title)
+        );
     }
     if let Some(terms) = &rule.terms {
         list_line(&mut out, "terms", &terms.value);

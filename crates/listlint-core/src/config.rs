@@ -92,7 +92,8 @@ pub struct Config {
     #[serde(default)]
     pub extends_from: Vec<String>,
     /// The company's own and authorised brands: pattern rules that name a
-    /// brand (`ip/brand-dupe` …) do not report these.
+    /// brand (`ip/brand-dupe` …) do not report these, and no rule reports a
+    /// term inside one.
     #[serde(default)]
     pub brands: Brands,
 }

@@ -26,9 +26,11 @@ use crate::text::normalize::term_problem;
 pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, PackError> {
     let mut compiler = Compiler::new(packs);
     for pack in packs {
+        compiler.title_is_name = None;
         for def in &pack.def.rules {
             compiler.rule(pack, def, filter);
         }
+        compiler.check_unused_title_is_name(pack);
     }
     compiler.finish(packs)
 }
@@ -57,6 +59,10 @@ struct Compiler<'p> {
     unused_matcher: MatcherBuilder,
     /// The fields those conditions scan.
     unused_fields: Vec<Arc<str>>,
+    /// The current pack's `title_is_name`, compiled once for the run when
+    /// one of its lexicon or pattern rules runs (`Some(None)`: it did not
+    /// compile).
+    title_is_name: Option<Option<Condition>>,
 }
 
 impl<'p> Compiler<'p> {
@@ -78,6 +84,7 @@ impl<'p> Compiler<'p> {
             unused_conditions: conditions(),
             unused_matcher: MatcherBuilder::default(),
             unused_fields: Vec::new(),
+            title_is_name: None,
         }
     }
 
@@ -97,7 +104,66 @@ impl<'p> Compiler<'p> {
             }
         };
         if let Some(rule) = rule.filter(|_| runs) {
-            self.add(rule, def, when);
+            let names_title = matches!(rule.kind_name(), "lexicon" | "pattern");
+            let title_is_name = if names_title {
+                self.title_is_name_for_run(pack)
+            } else {
+                None
+            };
+            self.add(
+                Rule {
+                    title_is_name,
+                    ..rule
+                },
+                def,
+                when,
+            );
+        }
+    }
+
+    /// The pack's `title_is_name` for a lexicon or pattern rule that runs,
+    /// compiled on the first one.
+    fn title_is_name_for_run(&mut self, pack: &LoadedPack) -> Option<Condition> {
+        let def = pack.def.title_is_name.as_ref()?;
+        if self.title_is_name.is_none() {
+            let mut target = CompileTarget {
+                matcher: &mut self.matcher,
+                scan_fields: &mut self.scan_fields,
+            };
+            let compiled = self.conditions.compile(
+                pack.def.pack.value.as_str(),
+                &pack.source,
+                def,
+                &mut target,
+            );
+            self.title_is_name = Some(match compiled {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    self.errors.push(e);
+                    None
+                }
+            });
+        }
+        self.title_is_name.clone().flatten()
+    }
+
+    /// A pack none of whose rules runs still has its `title_is_name`
+    /// checked (its terms kept out of the run's automaton).
+    fn check_unused_title_is_name(&mut self, pack: &LoadedPack) {
+        let (Some(def), None) = (&pack.def.title_is_name, &self.title_is_name) else {
+            return;
+        };
+        let mut target = CompileTarget {
+            matcher: &mut self.unused_matcher,
+            scan_fields: &mut self.unused_fields,
+        };
+        if let Err(e) = self.unused_conditions.compile(
+            pack.def.pack.value.as_str(),
+            &pack.source,
+            def,
+            &mut target,
+        ) {
+            self.errors.push(e);
         }
     }
 
@@ -334,6 +400,7 @@ fn compile_rule(pack: &LoadedPack, def: &RuleDef, errors: &mut Vec<PackError>) -
         references: def.references.clone(),
         scans: Vec::new(),
         when: None,
+        title_is_name: None,
         kind,
     })
 }

@@ -293,7 +293,8 @@ fn load_condition_packs(packs: &mut Vec<LoadedPack>) {
     let mut wanted: Vec<String> = Vec::new();
     for pack in packs.iter() {
         let whens = pack.def.rules.iter().filter_map(|r| r.when.as_ref());
-        for condition in whens.chain(pack.def.conditions.values()) {
+        let title = pack.def.title_is_name.iter();
+        for condition in whens.chain(title).chain(pack.def.conditions.values()) {
             used_packs(condition, &mut wanted);
         }
     }

@@ -132,6 +132,7 @@ mod tests {
             references: Vec::new(),
             scans: Vec::new(),
             when: None,
+            title_is_name: None,
             kind: Arc::new(Lexicon {
                 terms: Vec::new(),
                 suggestions: Vec::new(),

@@ -15,6 +15,7 @@ pub mod kinds;
 mod local;
 pub mod matcher;
 pub mod message;
+pub mod names;
 pub mod select;
 pub mod when;
 
@@ -73,6 +74,10 @@ pub struct Rule {
     pub scans: Vec<bool>,
     /// When the rule applies (`None`: always).
     pub when: Option<Condition>,
+    /// For `lexicon` and `pattern` rules, when a listing's title is the
+    /// name of the product itself (a book, a record, a game): the pack's
+    /// `title_is_name`. The rule's hits in the title are then not reported.
+    pub title_is_name: Option<Condition>,
     /// Kind-specific data.
     pub(crate) kind: Arc<dyn KindRule>,
 }
@@ -96,7 +101,8 @@ pub struct RunSettings {
     pub history: Option<Arc<PriceHistory>>,
     /// The company's own and authorised brands (`listlint.yaml` `brands`),
     /// normalised like text: a pattern match whose `brand…` group names
-    /// one of them is not reported.
+    /// one of them is not reported, nor is a term inside one (see
+    /// [`names`]).
     pub own_brands: Arc<[String]>,
 }
 
@@ -126,6 +132,15 @@ pub struct Ruleset {
     pub(crate) conditions: Conditions,
     /// The rules of each kind, for the kinds' checks.
     pub(crate) kinds: Vec<KindRules>,
+}
+
+/// Which condition of a rule [`Ruleset::check`] evaluates.
+#[derive(Debug, Clone, Copy)]
+enum Cond {
+    /// `when`: whether the rule applies.
+    When,
+    /// The pack's `title_is_name`.
+    TitleIsName,
 }
 
 /// The scan of one field.
@@ -164,6 +179,10 @@ pub struct Scratch {
     /// allow phrases, in the field being scanned.
     contains_found: Vec<when::ContainsOccurrence>,
     applies: Vec<Option<bool>>,
+    /// Per rule: whether its pack takes this listing's title for a name.
+    title_names: Vec<Option<bool>>,
+    /// Names in the field whose hits are being selected.
+    name_spans: names::NameSpans,
     candidates: Vec<Hit>,
     keyword_rules: Vec<u32>,
     matches: Vec<(usize, usize)>,
@@ -220,7 +239,19 @@ impl Scratch {
         self.recognized.resize_with(fields, || None);
         self.applies.clear();
         self.applies.resize(rules, None);
+        self.title_names.clear();
+        self.title_names.resize(rules, None);
     }
+}
+
+/// What tells a name in a field from a claim: the title's field index
+/// (a pack's `title_is_name`), the listing's own brand and shop names
+/// (made on the first field with hits), and the spans of them in the field
+/// being selected.
+struct NameContext<'s> {
+    title_index: Option<usize>,
+    own: std::cell::OnceCell<names::OwnNames>,
+    spans: &'s mut names::NameSpans,
 }
 
 impl<'a> ScannedValue<'a> {
@@ -303,6 +334,8 @@ impl Ruleset {
             repeat_count,
             contains_hits,
             applies,
+            title_names,
+            name_spans,
             candidates,
             keyword_rules,
             matches,
@@ -321,13 +354,23 @@ impl Ruleset {
         let own_brands = OwnBrands::new(listing.get("brand"), &self.settings.own_brands);
         let own_brand = |brand: &str| own_brands.contains(brand);
         let mut evaluator = Evaluator::new(listing, &self.conditions, contains_hits, category_memo);
-        let mut applies_to = |rule: u32| -> bool {
-            *applies[rule as usize].get_or_insert_with(|| {
-                self.rules[rule as usize]
-                    .when
-                    .as_ref()
-                    .is_none_or(|c| evaluator.holds(c))
-            })
+        // Whether a rule applies (`when`), or with `Cond::TitleIsName`
+        // whether its pack takes the title for the product's name; each
+        // evaluated at most once per listing and rule.
+        let mut holds = |rule: u32, cond: Cond| -> bool {
+            let r = &self.rules[rule as usize];
+            match cond {
+                Cond::When => *applies[rule as usize]
+                    .get_or_insert_with(|| r.when.as_ref().is_none_or(|c| evaluator.holds(c))),
+                Cond::TitleIsName => *title_names[rule as usize].get_or_insert_with(|| {
+                    r.title_is_name.as_ref().is_some_and(|c| evaluator.holds(c))
+                }),
+            }
+        };
+        let mut names = NameContext {
+            title_index: self.scan_fields.iter().position(|f| &**f == "title"),
+            own: std::cell::OnceCell::new(),
+            spans: name_spans,
         };
         let mut pass = TextPass {
             candidates,
@@ -338,8 +381,11 @@ impl Ruleset {
             offsets,
         };
         for value in ScannedValue::all(fields, &repeats[..*repeat_count]) {
-            self.text_hits(value, &mut pass, &mut applies_to, &own_brand, &mut out);
+            self.text_hits(
+                value, &mut pass, &mut holds, &own_brand, &mut names, &mut out,
+            );
         }
+        let mut applies_to = |rule: u32| holds(rule, Cond::When);
         let mut check = ListingCheck {
             ruleset: self,
             listing,
@@ -378,8 +424,9 @@ impl Ruleset {
         &self,
         value: ScannedValue<'_>,
         pass: &mut TextPass<'_>,
-        applies_to: &mut impl FnMut(u32) -> bool,
+        holds: &mut impl FnMut(u32, Cond) -> bool,
         own_brand: &dyn Fn(&str) -> bool,
+        names: &mut NameContext<'_>,
         out: &mut Findings<'_>,
     ) {
         let ScannedValue {
@@ -392,9 +439,9 @@ impl Ruleset {
         }
         pass.candidates.clear();
         pass.keyword_rules.clear();
-        self.route_occurrences(value, pass, applies_to);
+        self.route_occurrences(value, pass, &mut |rule| holds(rule, Cond::When));
         for &rule in pass.keyword_rules.iter() {
-            if !self.rules[rule as usize].scans[field_index] || !applies_to(rule) {
+            if !self.rules[rule as usize].scans[field_index] || !holds(rule, Cond::When) {
                 continue;
             }
             pass.matches.clear();
@@ -412,13 +459,31 @@ impl Ruleset {
         if pass.candidates.is_empty() {
             return;
         }
+        // Wording inside a name names something; it is not a claim.
+        if Some(field_index) == names.title_index {
+            pass.candidates
+                .retain(|h| !holds(h.rule, Cond::TitleIsName));
+        }
+        let listing = out.listing;
+        let own = names.own.get_or_init(|| {
+            names::OwnNames::new(
+                listing.get("brand"),
+                listing.get("shop"),
+                &self.settings.own_brands,
+            )
+        });
+        names.spans.find(&scan.normalized, own);
+        pass.candidates
+            .retain(|h| !names.spans.covers(h.first, h.last));
+        if pass.candidates.is_empty() {
+            return;
+        }
         let selected = hits::select(
             &self.rules,
             std::mem::take(pass.candidates),
             &scan.occurrences,
         );
         let field = &self.scan_fields[field_index];
-        let listing = out.listing;
         let value = match repeat {
             None => listing.get(field).unwrap_or_default(),
             Some(position) => listing.fields[position].1.as_str(),

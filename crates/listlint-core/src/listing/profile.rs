@@ -54,6 +54,17 @@ const GENERIC_ALIASES: &[(&str, &[&str])] = &[
     ),
     ("brand", &["vendor", "品牌"]),
     (
+        "shop",
+        &[
+            "shop_name",
+            "store_name",
+            "店名",
+            "店铺",
+            "店铺名",
+            "店铺名称",
+        ],
+    ),
+    (
         "price",
         &[
             "variant price",

@@ -191,13 +191,14 @@ fn to_json<T: Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
-/// Pack-level keys that affect rules: shared allow phrases, the default
-/// category, references, named conditions.
+/// Pack-level keys that affect rules: shared allow phrases, when the title
+/// is a name, the default category, references, named conditions.
 fn pack_keys(old: &LoadedPack, new: &LoadedPack) -> Vec<KeyChange> {
     let view = |p: &LoadedPack| {
         serde_json::json!({
             "category": p.def.category,
             "allow": p.def.allow,
+            "title_is_name": to_json(&p.def.title_is_name),
             "references": to_json(&p.def.references),
             "conditions": to_json(&p.def.conditions),
         })

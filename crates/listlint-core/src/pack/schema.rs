@@ -33,6 +33,11 @@ pub struct PackDef {
     /// Allow phrases shared by every lexicon rule of the pack.
     #[serde(default)]
     pub allow: Vec<String>,
+    /// When a listing's title is the name of the product itself (a book,
+    /// a record, a film, a game): the pack's `lexicon` and `pattern` rules
+    /// then report nothing in the title.
+    #[serde(default)]
+    pub title_is_name: Option<ConditionDef>,
     /// Packs this one builds on: pack names (loaded or built in) or paths
     /// relative to this file. Their rules stay theirs; `overrides` changes
     /// them.
