@@ -5,7 +5,9 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use clap::builder::PossibleValuesParser;
 use clap::{Args, ValueEnum};
+use listlint_core::listing::profile::PROFILE_NAMES;
 use miette::{IntoDiagnostic, WrapErr};
 
 use super::output::{self, Closed, PipeAware, UntilClosed};
@@ -84,7 +86,7 @@ pub struct CheckArgs {
 
     /// Field-mapping profile: generic (SPEC aliases), shopify (product CSV;
     /// variant rows grouped by Handle) or taobao (淘宝助理 data package).
-    #[arg(long, value_name = "NAME", value_parser = ["generic", "shopify", "taobao"])]
+    #[arg(long, value_name = "NAME", value_parser = PossibleValuesParser::new(PROFILE_NAMES))]
     pub profile: Option<String>,
 
     /// Map an input header to a field: `--map title=商品名` (repeatable;
@@ -357,7 +359,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     let ruleset = linter.ruleset();
     let Some(mut profile) = Profile::named(&settings.profile) else {
         miette::bail!(
-            help = "generic, shopify or taobao",
+            help = format!("one of {}", PROFILE_NAMES.join(", ")),
             "unknown profile `{}`",
             settings.profile
         );

@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use clap::builder::PossibleValuesParser;
 use clap::{Args, ValueEnum};
+use listlint_core::listing::profile::PROFILE_NAMES;
 use serde::Serialize;
 
 use crate::exit::ExitStatus;
@@ -45,7 +47,7 @@ pub struct DiffArgs {
     #[arg(long, value_name = "FILE")]
     pub price_history: Option<PathBuf>,
     /// Field-mapping profile for the corpus: generic, shopify or taobao.
-    #[arg(long, value_name = "NAME", default_value = "generic", value_parser = ["generic", "shopify", "taobao"])]
+    #[arg(long, value_name = "NAME", default_value = "generic", value_parser = PossibleValuesParser::new(PROFILE_NAMES))]
     pub profile: String,
     /// Map a corpus header to a field: `--map title=商品名` (repeatable).
     #[arg(long = "map", value_name = "FIELD=HEADER", value_parser = super::check::parse_map)]
