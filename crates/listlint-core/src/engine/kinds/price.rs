@@ -456,22 +456,33 @@ impl PriceRule {
             }
             ClaimKind::Ratio {
                 claimed, ref text, ..
-            } => {
-                if base.0 <= 0 {
-                    return None;
-                }
-                let actual = price.0 as f64 / base.0 as f64;
-                let promised = Money((base.0 as f64 * claimed).round() as i64);
-                let beyond_ratio = (actual - claimed) * 100.0 > self.tolerance_percent;
-                (beyond_ratio && price.0 - promised.0 > tol).then(|| {
-                    format!(
-                        "宣称「{text}」，实际现价 {price} ÷ 基准价 {base} 约为{:.1}折（{text}应为 {promised}）",
-                        actual * 10.0
-                    )
-                })
-            }
+            } => self.ratio_beyond(text, claimed, price, base, "基准价"),
             ClaimKind::LowAs { .. } | ClaimKind::WasNow { .. } => None,
         }
+    }
+
+    /// A discount ratio (`claimed` of `base`) that promises more than
+    /// `price` gives, beyond both tolerances: what to say about it.
+    fn ratio_beyond(
+        &self,
+        text: &str,
+        claimed: f64,
+        price: Money,
+        base: Money,
+        base_label: &str,
+    ) -> Option<String> {
+        if base.0 <= 0 {
+            return None;
+        }
+        let actual = price.0 as f64 / base.0 as f64;
+        let promised = Money((base.0 as f64 * claimed).round() as i64);
+        let beyond_ratio = (actual - claimed) * 100.0 > self.tolerance_percent;
+        (beyond_ratio && price.0 - promised.0 > self.tolerance.0).then(|| {
+            format!(
+                "宣称「{text}」，实际现价 {price} ÷ {base_label} {base} 约为{:.1}折（{text}应为 {promised}）",
+                actual * 10.0
+            )
+        })
     }
 
     /// What is wrong with a claim, if anything. Only claims that promise the
@@ -482,21 +493,7 @@ impl PriceRule {
         match *claim {
             ClaimKind::Ratio {
                 claimed, ref text, ..
-            } => {
-                let original = original?;
-                if original.0 <= 0 {
-                    return None;
-                }
-                let actual = price.0 as f64 / original.0 as f64;
-                let promised = Money((original.0 as f64 * claimed).round() as i64);
-                let beyond_ratio = (actual - claimed) * 100.0 > self.tolerance_percent;
-                (beyond_ratio && price.0 - promised.0 > tol).then(|| {
-                    format!(
-                        "宣称「{text}」，实际现价 {price} ÷ 划线价 {original} 约为{:.1}折（{text}应为 {promised}）",
-                        actual * 10.0
-                    )
-                })
-            }
+            } => self.ratio_beyond(text, claimed, price, original?, "划线价"),
             ClaimKind::Cut { amount, ref text } => {
                 let original = original?;
                 let actual = Money(original.0 - price.0);
