@@ -130,6 +130,32 @@ pub struct CheckArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
+    /// Folder walks honour no `.gitignore`, `.ignore` or `.listlintignore`
+    /// files (they do by default; files named on the command line are
+    /// always read).
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Apply --exclude, the default excludes and the ignore files to
+    /// files named on the command line too, and leave out the config file
+    /// and the loaded pack files: for hooks that pass every staged file.
+    /// A run left with no input then succeeds with nothing to check.
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// Check only the listing files that differ from this git ref
+    /// (committed, staged or not, and untracked files not ignored), or
+    /// every file when the config file or a loaded pack file changed. A
+    /// run left with no input succeeds with nothing to check.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+
+    /// With --format sarif, also write the findings a waiver or the
+    /// baseline hides, marked as suppressed (kind external, with the
+    /// waiver's reason, approver and expiry), instead of leaving them out.
+    #[arg(long)]
+    pub sarif_suppressed: bool,
+
     /// Read only this sheet of XLSX workbooks (default: every sheet).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
@@ -215,10 +241,26 @@ impl From<FailOn> for listlint_core::settings::FailOn {
     }
 }
 
-/// The catalog URL of a built-in rule: `docs_url` + `PACK.md#anchor`.
-fn help_uri(docs_url: Option<&str>, pack: &str, rule: &str) -> Option<String> {
+/// The catalog URL of a rule: `docs_url` + `PACK.md#anchor`, for a
+/// built-in pack, or for another pack when `listlint rules doc --rules …`
+/// wrote its page (`PACK.md`) into `docs/rules/` beside the config file.
+fn help_uri(
+    docs_url: Option<&str>,
+    config_dir: Option<&std::path::Path>,
+    pack: &str,
+    rule: &str,
+) -> Option<String> {
     let base = docs_url?;
-    if !listlint_core::pack::builtin_names().any(|name| name == pack) {
+    let builtin = listlint_core::pack::builtin_names().any(|name| name == pack);
+    let documented = || {
+        config_dir.is_some_and(|dir| {
+            dir.join("docs")
+                .join("rules")
+                .join(format!("{pack}.md"))
+                .is_file()
+        })
+    };
+    if !builtin && !documented() {
         return None;
     }
     let slash = if base.ends_with('/') { "" } else { "/" };
@@ -249,6 +291,57 @@ fn config_file(args: &CheckArgs) -> miette::Result<Option<LoadedConfig>> {
         }
     };
     Ok(path.as_deref().map(config::load).transpose()?)
+}
+
+/// `--force-exclude`: the paths without the files named directly that
+/// `--exclude` or a default exclude leaves out, the config file and the
+/// pack files (`watched`).
+fn forced_excludes(paths: &[String], walk: &WalkFilter, watched: &[PathBuf]) -> Vec<String> {
+    let same = |a: &std::path::Path, b: &std::path::Path| {
+        a == b
+            || matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b || a.starts_with(&b))
+    };
+    paths
+        .iter()
+        .filter(|raw| {
+            let path = std::path::Path::new(raw.as_str());
+            if raw.as_str() == "-" || path.is_dir() {
+                return true;
+            }
+            !walk.excludes_named_file(path) && !watched.iter().any(|w| same(path, w))
+        })
+        .cloned()
+        .collect()
+}
+
+/// `--changed-since REF`: the inputs that differ from REF, or all of them
+/// when the config file or a pack file changed.
+fn changed_inputs(
+    reference: &str,
+    inputs: Vec<Input>,
+    watched: &[PathBuf],
+    verbose: bool,
+) -> miette::Result<Vec<Input>> {
+    let cwd = std::env::current_dir().into_diagnostic()?;
+    let changed = listlint_io::changed::ChangedFiles::since(&cwd, reference)?;
+    if let Some(cause) = watched.iter().find(|w| changed.touches(w)) {
+        if verbose {
+            output::note(format_args!(
+                "note: {} changed since {reference}: checking every file",
+                cause.display()
+            ));
+        }
+        return Ok(inputs);
+    }
+    let all = inputs.len();
+    let kept = changed.retain(inputs);
+    if verbose {
+        output::note(format_args!(
+            "note: --changed-since {reference}: {} of {all} files changed",
+            kept.len()
+        ));
+    }
+    Ok(kept)
 }
 
 /// The flags as overrides of the config file's settings.
@@ -343,6 +436,12 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             "--format xlsx writes a binary workbook, not text for a terminal"
         );
     }
+    if args.sarif_suppressed && args.format != OutputFormat::Sarif {
+        miette::bail!(
+            help = "add --format sarif, or leave out --sarif-suppressed",
+            "--sarif-suppressed applies to --format sarif only"
+        );
+    }
     let mut settings = Settings::resolve(config_file(args)?, overrides(args))?;
     settings.as_of = args.as_of;
     let mut linter =
@@ -370,14 +469,40 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     if args.verbose {
         output::note(format_args!("profile: {}", profile.name));
     }
-    let walk = WalkFilter::new(&settings.include, &settings.exclude)?;
-    let expanded = expand_inputs_noting_skipped(&args.paths, args.input_format, &walk)?;
-    if args.verbose {
-        for (path, reason) in &expanded.skipped {
-            eprintln!("skipped {}: {reason}", path.display());
-        }
+    let mut walk = WalkFilter::new(&settings.include, &settings.exclude)?;
+    if args.no_ignore {
+        walk = walk.without_ignore_files();
     }
-    let inputs = expanded.inputs;
+    // The config file and the pack files: never listings, and a change to
+    // one of them changes every file's findings.
+    let watched: Vec<PathBuf> = settings
+        .config
+        .iter()
+        .map(|c| c.path.clone())
+        .chain(settings.packs.rules.iter().cloned())
+        .chain(settings.packs.extends_from.iter().cloned())
+        .collect();
+    let paths = if args.force_exclude {
+        forced_excludes(&args.paths, &walk, &watched)
+    } else {
+        args.paths.clone()
+    };
+    let mut inputs = Vec::new();
+    if !paths.is_empty() {
+        let expanded = expand_inputs_noting_skipped(&paths, args.input_format, &walk)?;
+        if args.verbose {
+            for (path, reason) in &expanded.skipped {
+                eprintln!("skipped {}: {reason}", path.display());
+            }
+        }
+        inputs = expanded.inputs;
+    }
+    if let Some(reference) = &args.changed_since {
+        inputs = changed_inputs(reference, inputs, &watched, args.verbose)?;
+    }
+    if inputs.is_empty() && !args.quiet {
+        output::note(format_args!("note: no listing file to check"));
+    }
     let inputs = guard_outputs(args, &settings, inputs)?;
     // Loaded before the report file is created, so that a baseline that
     // cannot be read leaves it as it was.
@@ -427,6 +552,11 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         .config
         .as_ref()
         .and_then(|c| c.config.docs_url.as_deref());
+    let config_dir = settings
+        .config
+        .as_ref()
+        .and_then(|c| c.path.parent())
+        .map(|dir| if dir.as_os_str().is_empty() { std::path::Path::new(".") } else { dir });
     let options = ReportOptions {
         human: HumanOptions {
             color: color.enabled(args.output.is_none() && io::stdout().is_terminal()),
@@ -445,11 +575,12 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
                 severity: r.severity,
                 references: r.references.iter().map(|x| x.title().to_owned()).collect(),
                 tags: vec![r.pack.to_string(), r.category.to_string()],
-                help_uri: help_uri(docs_url, &r.pack, &r.id),
+                help_uri: help_uri(docs_url, config_dir, &r.pack, &r.id),
             })
             .collect(),
         fail_threshold: settings.fail_on.threshold(),
         config: settings.config.as_ref().map(|c| c.path.clone()),
+        baseline: args.baseline.clone(),
         language: Language::of_messages(
             ruleset
                 .rules
@@ -479,6 +610,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             .map(|c| PathIgnores::new(&c.config.per_path_ignores))
             .transpose()?
             .unwrap_or_default(),
+        suppressed: args.sarif_suppressed.then(Vec::new),
     };
     let summary = match run_check(ruleset, &plan, &pool, &mut gate, &mut reporter) {
         Ok(summary) => summary,

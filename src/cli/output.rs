@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use std::rc::Rc;
 
 use listlint_core::model::Severity;
-use listlint_io::report::{Finding, Reporter, Summary};
+use listlint_io::report::{Finding, Reporter, Summary, Suppressed};
 
 /// Writes a one-line note to standard error. A standard error that cannot
 /// be written to is not worth failing the command for: the note is lost.
@@ -178,6 +178,13 @@ impl Reporter for UntilClosed<'_> {
             ));
         }
         Ok(())
+    }
+
+    fn suppressed(&mut self, findings: &[Suppressed]) -> io::Result<()> {
+        if self.closed.get() {
+            return Ok(());
+        }
+        self.inner.suppressed(findings)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {

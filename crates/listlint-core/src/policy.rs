@@ -46,6 +46,39 @@ pub struct Gate {
     pub waivers: Waivers,
     /// The config file's `per_path_ignores`.
     pub per_path: PathIgnores,
+    /// `--sarif-suppressed`: when set, the findings an active waiver or the
+    /// baseline hides are collected here with the reason, for a report to
+    /// show as suppressed (taken out after each batch).
+    pub suppressed: Option<Vec<Suppressed>>,
+}
+
+/// A finding the run does not report, and what hides it.
+#[derive(Debug, Clone)]
+pub struct Suppressed {
+    /// The finding.
+    pub finding: Finding,
+    /// What hides it.
+    pub by: Suppression,
+}
+
+/// What hides a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Suppression {
+    /// An active waiver of the config file.
+    Waiver {
+        /// Why the finding is accepted.
+        reason: String,
+        /// Who approved it.
+        approved_by: String,
+        /// Last day it applies.
+        expires: Date,
+        /// The config file.
+        file: String,
+        /// The waiver's line there.
+        line: u64,
+    },
+    /// The baseline (`--baseline`) holds it.
+    Baseline,
 }
 
 /// Waivers from the config file: active ones suppress the findings they
@@ -77,10 +110,17 @@ impl Waivers {
         }
     }
 
-    fn waives(&mut self, finding: &Finding) -> bool {
-        let hit = self.active.iter().any(|w| w.covers(finding));
-        self.waived += u64::from(hit);
-        hit
+    /// The active waiver that covers `finding`, if any (counted as waived).
+    fn covering(&mut self, finding: &Finding) -> Option<Suppression> {
+        let waiver = self.active.iter().find(|w| w.covers(finding))?;
+        self.waived += 1;
+        Some(Suppression::Waiver {
+            reason: waiver.def.reason.value.clone(),
+            approved_by: waiver.def.approved_by.value.clone(),
+            expires: waiver.expires,
+            file: self.file.clone(),
+            line: waiver.line,
+        })
     }
 
     /// A warning for each expired waiver.
@@ -160,12 +200,39 @@ impl Gate {
         if !self.per_path.entries.is_empty() {
             findings.retain(|f| !self.per_path.ignores(f));
         }
-        findings.retain(|f| !self.waivers.waives(f));
+        let mut kept = Vec::with_capacity(findings.len());
+        for f in findings {
+            match self.waivers.covering(&f) {
+                Some(by) => {
+                    if let Some(suppressed) = &mut self.suppressed {
+                        suppressed.push(Suppressed { finding: f, by });
+                    }
+                }
+                None => kept.push(f),
+            }
+        }
+        let mut findings = kept;
         if let Some(recorded) = &mut self.recorded {
             recorded.extend(findings.iter().map(Entry::of));
         }
         if let Some(baseline) = &mut self.baseline {
-            findings.retain(|f| !baseline.suppresses(f));
+            match &mut self.suppressed {
+                None => findings.retain(|f| !baseline.suppresses(f)),
+                Some(suppressed) => {
+                    let mut kept = Vec::with_capacity(findings.len());
+                    for f in findings {
+                        if baseline.suppresses(&f) {
+                            suppressed.push(Suppressed {
+                                finding: f,
+                                by: Suppression::Baseline,
+                            });
+                        } else {
+                            kept.push(f);
+                        }
+                    }
+                    findings = kept;
+                }
+            }
         }
         for f in &findings {
             summary.count(f);

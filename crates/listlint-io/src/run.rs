@@ -96,6 +96,10 @@ pub fn run_check(
             .collect();
         let findings = gate.pass(findings, &mut summary);
         reporter.findings(&findings)?;
+        if let Some(suppressed) = &mut gate.suppressed {
+            reporter.suppressed(suppressed)?;
+            suppressed.clear();
+        }
     }
     let total_bytes = plan
         .inputs
@@ -341,6 +345,12 @@ impl<'a> InOrder<'a> {
             self.summary.listings += listings as u64;
             let findings = self.gate.pass(findings, self.summary);
             self.reporter.findings(&findings)?;
+            if let Some(suppressed) = &mut self.gate.suppressed {
+                if !suppressed.is_empty() {
+                    self.reporter.suppressed(suppressed)?;
+                    suppressed.clear();
+                }
+            }
             self.progress.update(self.summary.listings);
         }
         Ok(())

@@ -4,6 +4,7 @@
 mod columns;
 mod csv_table;
 mod github;
+mod gitlab;
 mod html;
 mod human;
 mod json;
@@ -26,9 +27,11 @@ pub use human::HumanOptions;
 pub const TOOL_NAME: &str = "listlint";
 
 pub use listlint_core::model::{BaselineSummary, Finding, Summary};
+pub use gitlab::severity as gitlab_severity;
 pub use sarif::RuleInfo;
 
 use listlint_core::model::Severity;
+pub use listlint_core::policy::{Suppressed, Suppression};
 
 /// Output formats of `listlint check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +60,10 @@ pub enum OutputFormat {
     /// The rows of the xlsx 问题 sheet as CSV: UTF-8 with BOM, RFC 4180,
     /// cells that would start a formula prefixed with '.
     Csv,
+    /// GitLab Code Quality JSON (`artifacts:reports:codequality`): one
+    /// issue per finding; severity error → major, warning → minor, info →
+    /// info.
+    Gitlab,
 }
 
 impl OutputFormat {
@@ -120,6 +127,12 @@ fn is_chinese(c: char) -> bool {
 pub trait Reporter {
     /// Renders a batch of findings.
     fn findings(&mut self, findings: &[Finding]) -> io::Result<()>;
+    /// Renders findings a waiver or the baseline hides (only asked for
+    /// with `--sarif-suppressed`, after the batch they belong to); formats
+    /// that cannot mark a finding as suppressed leave them out.
+    fn suppressed(&mut self, _findings: &[Suppressed]) -> io::Result<()> {
+        Ok(())
+    }
     /// Renders the end of the report.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
@@ -137,8 +150,12 @@ pub fn reporter<'a>(
         OutputFormat::Human => Box::new(human::HumanReporter::new(out, options.human)),
         OutputFormat::Json => Box::new(json::JsonReporter::new(out, config)?),
         OutputFormat::Jsonl => Box::new(jsonl::JsonlReporter::new(out)),
-        OutputFormat::Sarif => Box::new(sarif::SarifReporter::new(out, options.rules, config)),
+        OutputFormat::Sarif => Box::new(
+            sarif::SarifReporter::new(out, options.rules, config)
+                .with_baseline(options.baseline.map(|p| p.display().to_string())),
+        ),
         OutputFormat::Github => Box::new(github::GithubReporter::new(out)),
+        OutputFormat::Gitlab => Box::new(gitlab::GitlabReporter::new(out)),
         OutputFormat::Junit => Box::new(junit::JunitReporter::new(out, options.fail_threshold)?),
         OutputFormat::Html => Box::new(html::HtmlReporter::new(
             out,
@@ -165,4 +182,7 @@ pub struct ReportOptions {
     /// The config file the run used, if any, as the run shows it (relative
     /// to the working directory): `json` and `sarif` name it.
     pub config: Option<PathBuf>,
+    /// The baseline file (`--baseline`), which `sarif` names in the
+    /// justification of the findings it suppresses.
+    pub baseline: Option<PathBuf>,
 }

@@ -12,6 +12,13 @@
 //! runs. When a config file was used, `invocations[0].properties.config`
 //! names it.
 //!
+//! With `--sarif-suppressed`, findings an active waiver or the baseline
+//! hides are results too, each with one `suppressions` entry of kind
+//! `external` (status `accepted`): a waiver's justification gives its
+//! reason, approver and expiry (also as `properties`, with the config
+//! file and line), the baseline's names the baseline file. Code scanning
+//! shows such results as dismissed rather than open.
+//!
 //! Results are written as they arrive, so memory does not grow with them:
 //! the run object has `columnKind` and `results` first and the `tool`
 //! (whose rule list includes the `input/…` rules that fired) after them.
@@ -27,7 +34,7 @@ use serde_json::{json, Value};
 
 use super::columns::ColumnLocator;
 use super::nested_json::{newline_at, pretty_nested};
-use super::{Finding, Reporter, Summary};
+use super::{Finding, Reporter, Summary, Suppressed, Suppression};
 use listlint_core::model::Severity;
 
 /// What SARIF says about a rule.
@@ -58,6 +65,8 @@ pub struct SarifReporter<W: Write> {
     rule_indexes: HashMap<String, usize>,
     /// The config file the run used, named in the invocation.
     config: Option<String>,
+    /// The baseline file, named in the justification of what it hides.
+    baseline: Option<String>,
     columns: ColumnLocator,
     /// [`artifact_uri`] of each input file, worked out once.
     uris: HashMap<Arc<str>, Arc<str>>,
@@ -96,6 +105,17 @@ struct SarifResult {
     message: Text,
     locations: [Location; 1],
     partial_fingerprints: Fingerprints,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[SarifSuppression; 1]>,
+}
+
+/// A SARIF `suppression` object.
+#[derive(Serialize)]
+struct SarifSuppression {
+    kind: &'static str,
+    status: &'static str,
+    justification: String,
+    properties: Value,
 }
 
 #[derive(Serialize)]
@@ -160,6 +180,7 @@ impl<W: Write> SarifReporter<W> {
             rules,
             rule_indexes,
             config,
+            baseline: None,
             columns: ColumnLocator::default(),
             uris: HashMap::new(),
             started: false,
@@ -167,6 +188,71 @@ impl<W: Write> SarifReporter<W> {
             buffer: Vec::new(),
             scratch: Vec::new(),
         }
+    }
+
+    /// Names the baseline file (`--baseline`) in the justification of the
+    /// findings it suppresses.
+    pub fn with_baseline(mut self, baseline: Option<String>) -> Self {
+        self.baseline = baseline;
+        self
+    }
+
+    /// The `suppressions` entry of a hidden finding.
+    fn suppression(&self, by: &Suppression) -> SarifSuppression {
+        let (justification, properties) = match by {
+            Suppression::Waiver {
+                reason,
+                approved_by,
+                expires,
+                file,
+                line,
+            } => (
+                format!("waiver: {reason} (approved by {approved_by}, expires {expires})"),
+                json!({
+                    "reason": reason,
+                    "approvedBy": approved_by,
+                    "expires": expires.to_string(),
+                    "config": file,
+                    "line": line,
+                }),
+            ),
+            Suppression::Baseline => {
+                let file = self.baseline.as_deref().unwrap_or("the baseline");
+                (
+                    format!("known finding recorded in the baseline {file}"),
+                    json!({"baseline": file}),
+                )
+            }
+        };
+        SarifSuppression {
+            kind: "external",
+            status: "accepted",
+            justification,
+            properties,
+        }
+    }
+
+    /// Writes results, with their suppression when `by` gives one.
+    fn write_results<'f>(
+        &mut self,
+        findings: impl Iterator<Item = (&'f Finding, Option<&'f Suppression>)>,
+    ) -> io::Result<()> {
+        self.start()?;
+        let mut buffer = std::mem::take(&mut self.buffer);
+        buffer.clear();
+        for (f, by) in findings {
+            let mut result = self.result(f);
+            result.suppressions = by.map(|by| [self.suppression(by)]);
+            if self.written > 0 {
+                buffer.push(b',');
+            }
+            newline_at(RESULT_DEPTH, &mut buffer);
+            pretty_nested(&result, RESULT_DEPTH, &mut self.scratch, &mut buffer);
+            self.written += 1;
+        }
+        let written = self.out.write_all(&buffer);
+        self.buffer = buffer;
+        written
     }
 
     fn rule_index(&mut self, finding: &Finding) -> usize {
@@ -242,6 +328,7 @@ impl<W: Write> SarifReporter<W> {
             partial_fingerprints: Fingerprints {
                 listlint_v1: f.fingerprint.clone(),
             },
+            suppressions: None,
         }
     }
 
@@ -322,21 +409,11 @@ fn artifact_uri(file: &str) -> String {
 
 impl<W: Write> Reporter for SarifReporter<W> {
     fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
-        self.start()?;
-        let mut buffer = std::mem::take(&mut self.buffer);
-        buffer.clear();
-        for f in findings {
-            let result = self.result(f);
-            if self.written > 0 {
-                buffer.push(b',');
-            }
-            newline_at(RESULT_DEPTH, &mut buffer);
-            pretty_nested(&result, RESULT_DEPTH, &mut self.scratch, &mut buffer);
-            self.written += 1;
-        }
-        let written = self.out.write_all(&buffer);
-        self.buffer = buffer;
-        written
+        self.write_results(findings.iter().map(|f| (f, None)))
+    }
+
+    fn suppressed(&mut self, findings: &[Suppressed]) -> io::Result<()> {
+        self.write_results(findings.iter().map(|s| (&s.finding, Some(&s.by))))
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {

@@ -1,7 +1,10 @@
 //! Expanding command-line paths into the list of inputs to read.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
 
 use listlint_core::file_kind::skip_reason;
 
@@ -25,12 +28,24 @@ const DEFAULT_EXCLUDES: &[&str] = &[
     "*.test.yaml",
 ];
 
-/// Which files a folder walk keeps (`--include` / `--exclude`).
+/// listlint's own ignore file, read like `.gitignore` in every folder a
+/// walk enters (and the folders above it).
+pub const IGNORE_FILE: &str = ".listlintignore";
+
+/// Threads of a folder walk: reading folders is mostly waiting for the
+/// file system, so a few help even on one core.
+const WALK_THREADS: usize = 4;
+
+/// Which files a folder walk keeps (`--include` / `--exclude`, ignore
+/// files unless `--no-ignore`).
 #[derive(Debug, Clone, Default)]
 pub struct WalkFilter {
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
     defaults: Option<GlobSet>,
+    /// `--no-ignore`: honour no `.gitignore`, `.ignore` or
+    /// [`IGNORE_FILE`].
+    no_ignore: bool,
 }
 
 fn glob_set(patterns: &[String]) -> Result<Option<GlobSet>, SourceError> {
@@ -60,7 +75,25 @@ impl WalkFilter {
             include: glob_set(include)?,
             exclude: glob_set(exclude)?,
             defaults: glob_set(&defaults)?,
+            no_ignore: false,
         })
+    }
+
+    /// The same filter, honouring no ignore files (`--no-ignore`).
+    pub fn without_ignore_files(mut self) -> Self {
+        self.no_ignore = true;
+        self
+    }
+
+    /// Whether a file named on the command line is left out by
+    /// `--force-exclude`: it matches `--exclude`, or a default exclude
+    /// that `--include` does not name. `path` is matched as given and by
+    /// its file name.
+    pub fn excludes_named_file(&self, path: &Path) -> bool {
+        if Self::matches(&self.exclude, path) {
+            return true;
+        }
+        Self::matches(&self.defaults, path) && !Self::matches(&self.include, path)
     }
 
     fn matches(set: &Option<GlobSet>, relative: &Path) -> bool {
@@ -87,7 +120,10 @@ impl WalkFilter {
 
 /// Expands files, directories (recursively, in sorted order, keeping files
 /// of a known format that the filter keeps, skipping hidden folders,
-/// `node_modules` and `target`, never following symlinked folders, so
+/// `node_modules` and `target` and what `.gitignore`, `.ignore` and
+/// `.listlintignore` files in the folder, below it or above it ignore
+/// (unless [`WalkFilter::without_ignore_files`]), never following
+/// symlinked folders, so
 /// a link loop cannot hang the walk, and skipping whatever is not a regular
 /// file or a link to one: a named pipe would block the run, a device such
 /// as `/dev/zero` never end) and `-`. Every file named directly
@@ -129,7 +165,7 @@ pub fn expand_inputs_noting_skipped(
             source,
         })?;
         if meta.is_dir() {
-            walk_dir(path, path, filter, &mut expanded)?;
+            walk_dir(path, filter, &mut expanded)?;
         } else if forced.is_none() && InputFormat::from_path(path).is_none() {
             return Err(SourceError::UnknownFormat { path: raw.clone() });
         } else {
@@ -144,38 +180,109 @@ pub fn expand_inputs_noting_skipped(
     Ok(expanded)
 }
 
-fn walk_dir(
-    root: &Path,
-    dir: &Path,
-    filter: &WalkFilter,
-    found: &mut Expanded,
-) -> Result<(), SourceError> {
-    let io_err = |source| SourceError::Io {
-        path: dir.display().to_string(),
-        source,
-    };
-    let mut entries = fs::read_dir(dir)
-        .map_err(io_err)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(io_err)?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let relative = path.strip_prefix(root).unwrap_or(&path);
-        let file_type = entry.file_type().map_err(io_err)?;
-        if file_type.is_dir() {
-            let hidden = name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref());
-            if !hidden && filter.keeps_dir(relative) {
-                walk_dir(root, &path, filter, found)?;
+/// What one entry of a folder walk gave.
+enum Walked {
+    /// A file of a known format the filter keeps, or why it is skipped.
+    File(PathBuf, Option<&'static str>),
+    /// An error reading a folder.
+    Error(PathBuf, std::io::Error),
+}
+
+/// Walks `root` on a few threads and puts what it found in name order
+/// (the order of a depth-first walk with each folder's entries sorted by
+/// name), so that the inputs do not depend on timing.
+fn walk_dir(root: &Path, filter: &WalkFilter, found: &mut Expanded) -> Result<(), SourceError> {
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .standard_filters(false)
+        .follow_links(false)
+        .threads(WALK_THREADS);
+    if !filter.no_ignore {
+        builder
+            .ignore(true)
+            .git_ignore(true)
+            .git_exclude(true)
+            .parents(true)
+            .require_git(false)
+            .add_custom_ignore_filename(IGNORE_FILE);
+    }
+    let dirs = filter.clone();
+    let top = root.to_path_buf();
+    builder.filter_entry(move |entry| {
+        if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
+            return true;
+        }
+        let name = entry.file_name().to_string_lossy();
+        let hidden = name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref());
+        let relative = entry.path().strip_prefix(&top).unwrap_or(entry.path());
+        !hidden && dirs.keeps_dir(relative)
+    });
+    let walked: Mutex<Vec<Walked>> = Mutex::new(Vec::new());
+    builder.build_parallel().run(|| {
+        let walked = &walked;
+        Box::new(move |entry| {
+            let item = match entry {
+                Err(error) => {
+                    let path = error_path(&error).unwrap_or_else(|| root.to_path_buf());
+                    let io = error
+                        .into_io_error()
+                        .unwrap_or_else(|| std::io::Error::other("cannot read the folder"));
+                    Some(Walked::Error(path, io))
+                }
+                Ok(entry) => {
+                    let path = entry.path();
+                    let relative = path.strip_prefix(root).unwrap_or(path);
+                    match entry.file_type() {
+                        Some(t)
+                            if !t.is_dir()
+                                && InputFormat::from_path(path).is_some()
+                                && filter.keeps_file(relative) =>
+                        {
+                            Some(Walked::File(path.to_path_buf(), skip_reason(path, t)))
+                        }
+                        _ => None,
+                    }
+                }
+            };
+            if let Some(item) = item {
+                if let Ok(mut walked) = walked.lock() {
+                    walked.push(item);
+                }
             }
-        } else if InputFormat::from_path(&path).is_some() && filter.keeps_file(relative) {
-            match skip_reason(&path, file_type) {
-                None => found.inputs.push(Input::File(path)),
-                Some(reason) => found.skipped.push((path, reason)),
+            WalkState::Continue
+        })
+    });
+    let mut walked = walked.into_inner().unwrap_or_default();
+    walked.sort_by(|a, b| walked_path(a).cmp(walked_path(b)));
+    for item in walked {
+        match item {
+            Walked::File(path, None) => found.inputs.push(Input::File(path)),
+            Walked::File(path, Some(reason)) => found.skipped.push((path, reason)),
+            Walked::Error(path, source) => {
+                return Err(SourceError::Io {
+                    path: path.display().to_string(),
+                    source,
+                })
             }
         }
     }
     Ok(())
+}
+
+fn walked_path(walked: &Walked) -> &Path {
+    match walked {
+        Walked::File(path, _) | Walked::Error(path, _) => path,
+    }
+}
+
+/// The path an error of the walk names, if any.
+fn error_path(error: &ignore::Error) -> Option<PathBuf> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errors) => errors.first().and_then(error_path),
+        _ => None,
+    }
 }
