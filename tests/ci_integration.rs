@@ -30,7 +30,12 @@ fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
     let out = std::process::Command::new("git")
         .current_dir(dir)
         .args(["-c", "user.name=T", "-c", "user.email=t@example.com"])
-        .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
         .args(args)
         .output()
         .expect("git runs");
@@ -120,7 +125,10 @@ fn gitlab_report_is_code_quality_json_with_one_issue_per_finding() {
         "severity": "major", "location": {"path": "a.csv", "lines": {"begin": 2}}});
     assert!(validator.is_valid(&json!([issue])));
     let mut no_fingerprint = issue.clone();
-    no_fingerprint.as_object_mut().unwrap().remove("fingerprint");
+    no_fingerprint
+        .as_object_mut()
+        .unwrap()
+        .remove("fingerprint");
     assert!(!validator.is_valid(&json!([no_fingerprint])));
     let mut error = issue.clone();
     error["severity"] = json!("error");
@@ -152,7 +160,10 @@ fn gitlab_report_is_code_quality_json_with_one_issue_per_finding() {
         let description = issue["description"].as_str().unwrap();
         assert!(description.starts_with(finding["message"].as_str().unwrap()));
         if let Some(text) = finding["text"].as_str() {
-            assert!(description.contains(&format!("「{text}」")), "{description}");
+            assert!(
+                description.contains(&format!("「{text}」")),
+                "{description}"
+            );
         }
     }
     let fingerprints: BTreeSet<&str> = issues
@@ -168,9 +179,7 @@ fn gitlab_report_is_code_quality_json_with_one_issue_per_finding() {
     // No findings: an empty array, still a valid report.
     let dir = tempfile::tempdir().unwrap();
     let clean = write(dir.path(), "clean.csv", "id,title\nA,陶瓷杯\n");
-    let (code, stdout, stderr) = run(listlint()
-        .args(["check", "--format", "gitlab"])
-        .arg(&clean));
+    let (code, stdout, stderr) = run(listlint().args(["check", "--format", "gitlab"]).arg(&clean));
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(serde_json::from_str::<Value>(&stdout).unwrap(), json!([]));
 }
@@ -261,12 +270,18 @@ fn sarif_suppressed_marks_waived_and_baselined_findings_instead_of_leaving_them_
     );
     assert!(by_listing("C").get("suppressions").is_none());
     // The rule of a suppressed result is described like any other.
-    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
     let index = by_listing("A")["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(rules[index]["id"], by_listing("A")["ruleId"]);
 
     // Suppressed findings do not fail the run.
-    write(d, "hidden.csv", "id,title\nA,最好的杯子\nB,全网第一的杯子\n");
+    write(
+        d,
+        "hidden.csv",
+        "id,title\nA,最好的杯子\nB,全网第一的杯子\n",
+    );
     let (code, log) = sarif(&["--sarif-suppressed", "hidden.csv"]);
     assert_eq!(code, 0);
     assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 2);
@@ -279,365 +294,19 @@ fn sarif_suppressed_marks_waived_and_baselined_findings_instead_of_leaving_them_
         "listings.csv",
     ]));
     assert_eq!(code, 2);
-    assert!(stderr.contains("--sarif-suppressed applies to --format sarif"), "{stderr}");
-}
-
-#[test]
-fn sarif_links_company_rules_once_their_catalog_pages_are_written() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let pack = std::fs::read_to_string(
-        Path::new(MANIFEST).join("fixtures/packs/acme/acme-wording.yaml"),
-    )
-    .unwrap();
-    write(d, "packs/acme-wording.yaml", &pack);
-    write(
-        d,
-        "listlint.yaml",
-        "docs_url: https://example.com/listings/docs/rules/\nrules: [packs/acme-wording.yaml]\n",
-    );
-    write(d, "listings.csv", "id,title\nA,比某多多还便宜\n");
-    let help_uri = || -> Value {
-        let (code, stdout, stderr) =
-            run(listlint_in(d).args(["check", "--format", "sarif", "listings.csv"]));
-        assert_eq!(code, 1, "{stderr}");
-        let log: Value = serde_json::from_str(&stdout).unwrap();
-        assert_valid_sarif(&log);
-        let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
-        let superlative = rules
-            .iter()
-            .find(|r| r["id"] == "absolute/superlative")
-            .unwrap();
-        assert_eq!(
-            superlative["helpUri"],
-            "https://example.com/listings/docs/rules/cn-ad-absolutes.md#absolutesuperlative"
-        );
-        rules
-            .iter()
-            .find(|r| r["id"] == "acme/competitor-name")
-            .unwrap()
-            .get("helpUri")
-            .cloned()
-            .unwrap_or(Value::Null)
-    };
-    assert_eq!(help_uri(), Value::Null, "no page written yet");
-    let (code, _, stderr) = run(listlint_in(d).args([
-        "rules",
-        "doc",
-        "--rules",
-        "packs/acme-wording.yaml",
-        "--output",
-        "docs/rules",
-    ]));
-    assert_eq!(code, 0, "{stderr}");
-    assert_eq!(
-        help_uri(),
-        "https://example.com/listings/docs/rules/acme-wording.md#acmecompetitor-name"
-    );
-    let page = std::fs::read_to_string(d.join("docs/rules/acme-wording.md")).unwrap();
-    assert!(page.contains("## acme/competitor-name\n"), "the anchor exists");
-}
-
-// ------------------------------------------------------------ walks
-
-#[test]
-fn folder_walks_honour_ignore_files_unless_no_ignore_and_keep_name_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let row = "id,title\nA,最好的杯子\n";
-    for name in [
-        "cat/a.csv",
-        "cat/a-b.csv",
-        "cat/a/z.csv",
-        "cat/b/x.csv",
-        "cat/drafts/d.csv",
-        "cat/c.csv",
-        "cat/d.csv",
-        "cat/sub/e.csv",
-        "cat/sub/scratch.csv",
-    ] {
-        write(d, name, row);
-    }
-    write(d, "cat/.ignore", "drafts/\n");
-    write(d, "cat/.listlintignore", "c.csv\n");
-    write(d, ".gitignore", "d.csv\n");
-    write(d, "cat/sub/.listlintignore", "scratch.csv\n");
-    let files = |extra: &[&str], paths: &[&str]| -> Vec<String> {
-        let (code, stdout, stderr) = run(listlint_in(d)
-            .args(["check", "--format", "jsonl", "--select", "absolute/"])
-            .args(extra)
-            .args(paths));
-        assert_eq!(code, 1, "{stderr}");
-        files_of(&stdout)
-    };
-    // Name order: a folder's entries sorted by name, folders walked where
-    // they fall ("a" < "a-b.csv" < "a.csv").
-    assert_eq!(
-        files(&[], &["cat"]),
-        ["cat/a/z.csv", "cat/a-b.csv", "cat/a.csv", "cat/b/x.csv", "cat/sub/e.csv"]
-    );
-    assert_eq!(
-        files(&["--no-ignore"], &["cat"]),
-        [
-            "cat/a/z.csv",
-            "cat/a-b.csv",
-            "cat/a.csv",
-            "cat/b/x.csv",
-            "cat/c.csv",
-            "cat/d.csv",
-            "cat/drafts/d.csv",
-            "cat/sub/e.csv",
-            "cat/sub/scratch.csv"
-        ]
-    );
-    // A file named on the command line is read even when ignored.
-    assert_eq!(files(&[], &["cat/c.csv"]), ["cat/c.csv"]);
-    // .gitignore inside a repository, and a negation in a deeper file.
-    git(d, &["init", "-q"]);
-    write(d, "cat/b/.gitignore", "*.csv\n!keep.csv\n");
-    write(d, "cat/b/keep.csv", row);
-    assert_eq!(
-        files(&[], &["cat"]),
-        ["cat/a/z.csv", "cat/a-b.csv", "cat/a.csv", "cat/b/keep.csv", "cat/sub/e.csv"]
-    );
-    // Many files over several threads: always the same, sorted order.
-    for i in (0..120).rev() {
-        write(d, &format!("many/{}/{i:03}.csv", i % 7), row);
-    }
-    let first = files(&[], &["many"]);
-    assert_eq!(first.len(), 120);
-    let mut sorted = first.clone();
-    sorted.sort_by(|a, b| Path::new(a).cmp(Path::new(b)));
-    assert_eq!(first, sorted);
-    for _ in 0..3 {
-        assert_eq!(files(&[], &["many"]), first);
-    }
-}
-
-// ------------------------------------------------------------ gitlab
-
-/// GitLab's Code Quality report format as its documentation describes it
-/// ("Code Quality report format": an array of objects with these
-/// required fields; severity one of info, minor, major, critical,
-/// blocker; `location.lines.begin` the line).
-fn code_quality_schema() -> Value {
-    json!({
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "type": "array",
-        "items": {
-            "type": "object",
-            "required": ["description", "check_name", "fingerprint", "severity", "location"],
-            "properties": {
-                "description": {"type": "string", "minLength": 1},
-                "check_name": {"type": "string", "minLength": 1},
-                "fingerprint": {"type": "string", "minLength": 1},
-                "severity": {"enum": ["info", "minor", "major", "critical", "blocker"]},
-                "location": {
-                    "type": "object",
-                    "required": ["path", "lines"],
-                    "properties": {
-                        "path": {"type": "string", "minLength": 1},
-                        "lines": {
-                            "type": "object",
-                            "required": ["begin"],
-                            "properties": {"begin": {"type": "integer", "minimum": 1}}
-                        }
-                    }
-                }
-            }
-        }
-    })
-}
-
-fn assert_code_quality(report: &Value) {
-    let schema = code_quality_schema();
-    let validator = jsonschema::draft7::new(&schema).expect("schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(report)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
-}
-
-#[test]
-fn gitlab_report_is_code_quality_json_with_one_issue_per_finding() {
-    // The schema is not vacuous: an issue without a fingerprint, or with
-    // a severity GitLab does not know, is rejected.
-    let validator = jsonschema::draft7::new(&code_quality_schema()).unwrap();
-    let issue = json!({"description": "d", "check_name": "c", "fingerprint": "f",
-        "severity": "major", "location": {"path": "a.csv", "lines": {"begin": 2}}});
-    assert!(validator.is_valid(&json!([issue])));
-    let mut no_fingerprint = issue.clone();
-    no_fingerprint.as_object_mut().unwrap().remove("fingerprint");
-    assert!(!validator.is_valid(&json!([no_fingerprint])));
-    let mut error = issue.clone();
-    error["severity"] = json!("error");
-    assert!(!validator.is_valid(&json!([error])));
-
-    let args = ["check", "--as-of", "2026-11-27", "fixtures/listings.csv"];
-    let (code, stdout, stderr) = run(listlint().args(args).args(["--format", "gitlab"]));
-    assert_eq!(code, 1, "{stderr}");
-    let report: Value = serde_json::from_str(&stdout).unwrap();
-    assert_code_quality(&report);
-    let (_, jsonl, _) = run(listlint().args(args).args(["--format", "jsonl"]));
-    let findings: Vec<Value> = jsonl
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    let issues = report.as_array().unwrap();
-    assert!(findings.len() > 5);
-    assert_eq!(issues.len(), findings.len());
-    for (issue, finding) in issues.iter().zip(&findings) {
-        assert_eq!(issue["check_name"], finding["rule"]);
-        assert_eq!(issue["location"]["path"], "fixtures/listings.csv");
-        assert_eq!(issue["location"]["lines"]["begin"], finding["line"]);
-        let severity = match finding["severity"].as_str().unwrap() {
-            "error" => "major",
-            "warning" => "minor",
-            _ => "info",
-        };
-        assert_eq!(issue["severity"], severity);
-        let description = issue["description"].as_str().unwrap();
-        assert!(description.starts_with(finding["message"].as_str().unwrap()));
-        if let Some(text) = finding["text"].as_str() {
-            assert!(description.contains(&format!("「{text}」")), "{description}");
-        }
-    }
-    let fingerprints: BTreeSet<&str> = issues
-        .iter()
-        .map(|i| i["fingerprint"].as_str().unwrap())
-        .collect();
-    assert_eq!(fingerprints.len(), issues.len(), "unique fingerprints");
-    // The same run again: the same fingerprints (GitLab compares them
-    // between the merge request and its target).
-    let (_, again, _) = run(listlint().args(args).args(["--format", "gitlab"]));
-    assert_eq!(again, stdout);
-
-    // No findings: an empty array, still a valid report.
-    let dir = tempfile::tempdir().unwrap();
-    let clean = write(dir.path(), "clean.csv", "id,title\nA,陶瓷杯\n");
-    let (code, stdout, stderr) = run(listlint()
-        .args(["check", "--format", "gitlab"])
-        .arg(&clean));
-    assert_eq!(code, 0, "{stderr}");
-    assert_eq!(serde_json::from_str::<Value>(&stdout).unwrap(), json!([]));
-}
-
-// ------------------------------------------------------------ sarif
-
-const WAIVED_CONFIG: &str = "waivers:
-  - rule: absolute/superlative
-    listing: A
-    reason: 品牌口号，已备案
-    approved_by: 法务部 王律师
-    expires: 2099-12-31
-";
-
-#[test]
-fn sarif_suppressed_marks_waived_and_baselined_findings_instead_of_leaving_them_out() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    write(d, "listlint.yaml", WAIVED_CONFIG);
-    write(d, "known.csv", "id,title\nB,全网第一的杯子\n");
-    write(
-        d,
-        "listings.csv",
-        "id,title\nA,最好的杯子\nB,全网第一的杯子\nC,最佳杯子\n",
-    );
-    let (code, _, stderr) = run(listlint_in(d).args([
-        "check",
-        "--as-of",
-        "2026-11-27",
-        "--write-baseline",
-        "base.json",
-        "known.csv",
-    ]));
-    assert_eq!(code, 1, "{stderr}");
-    let sarif = |extra: &[&str]| -> (i32, Value) {
-        let (code, stdout, stderr) = run(listlint_in(d)
-            .args(["check", "--as-of", "2026-11-27", "--format", "sarif"])
-            .args(["--baseline", "base.json"])
-            .args(extra));
-        assert_ne!(code, 2, "{stderr}");
-        let log: Value = serde_json::from_str(&stdout).unwrap();
-        assert_valid_sarif(&log);
-        (code, log)
-    };
-    let listing_of = |r: &Value| {
-        r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
-
-    let (code, plain) = sarif(&["listings.csv"]);
-    assert_eq!(code, 1);
-    let results = plain["runs"][0]["results"].as_array().unwrap();
-    let listings: Vec<String> = results.iter().map(listing_of).collect();
-    assert_eq!(listings, ["C.title"], "hidden findings are left out");
-
-    let (code, log) = sarif(&["--sarif-suppressed", "listings.csv"]);
-    assert_eq!(code, 1, "C still fails the run");
-    let results = log["runs"][0]["results"].as_array().unwrap();
-    let by_listing = |id: &str| {
-        results
-            .iter()
-            .find(|r| listing_of(r) == format!("{id}.title"))
-            .unwrap_or_else(|| panic!("no result for {id}"))
-    };
-    assert_eq!(results.len(), 3);
-    let waived = &by_listing("A")["suppressions"];
-    assert_eq!(waived.as_array().unwrap().len(), 1);
-    assert_eq!(waived[0]["kind"], "external");
-    assert_eq!(waived[0]["status"], "accepted");
-    let justification = waived[0]["justification"].as_str().unwrap();
-    for part in ["品牌口号，已备案", "法务部 王律师", "2099-12-31"] {
-        assert!(justification.contains(part), "{justification}");
-    }
-    assert_eq!(waived[0]["properties"]["approvedBy"], "法务部 王律师");
-    // The waiver's line in the config (where its reason is).
-    assert_eq!(waived[0]["properties"]["line"], 4);
-    assert_eq!(waived[0]["properties"]["config"], "listlint.yaml");
-    let baselined = &by_listing("B")["suppressions"][0];
-    assert_eq!(baselined["kind"], "external");
     assert!(
-        baselined["justification"]
-            .as_str()
-            .unwrap()
-            .contains("base.json"),
-        "{baselined}"
+        stderr.contains("--sarif-suppressed applies to --format sarif"),
+        "{stderr}"
     );
-    assert!(by_listing("C").get("suppressions").is_none());
-    // The rule of a suppressed result is described like any other.
-    let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
-    let index = by_listing("A")["ruleIndex"].as_u64().unwrap() as usize;
-    assert_eq!(rules[index]["id"], by_listing("A")["ruleId"]);
-
-    // Suppressed findings do not fail the run.
-    write(d, "hidden.csv", "id,title\nA,最好的杯子\nB,全网第一的杯子\n");
-    let (code, log) = sarif(&["--sarif-suppressed", "hidden.csv"]);
-    assert_eq!(code, 0);
-    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 2);
-
-    let (code, _, stderr) = run(listlint_in(d).args([
-        "check",
-        "--format",
-        "json",
-        "--sarif-suppressed",
-        "listings.csv",
-    ]));
-    assert_eq!(code, 2);
-    assert!(stderr.contains("--sarif-suppressed applies to --format sarif"), "{stderr}");
 }
 
 #[test]
 fn sarif_links_company_rules_once_their_catalog_pages_are_written() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let pack = std::fs::read_to_string(
-        Path::new(MANIFEST).join("fixtures/packs/acme/acme-wording.yaml"),
-    )
-    .unwrap();
+    let pack =
+        std::fs::read_to_string(Path::new(MANIFEST).join("fixtures/packs/acme/acme-wording.yaml"))
+            .unwrap();
     write(d, "packs/acme-wording.yaml", &pack);
     write(
         d,
@@ -651,7 +320,9 @@ fn sarif_links_company_rules_once_their_catalog_pages_are_written() {
         assert_eq!(code, 1, "{stderr}");
         let log: Value = serde_json::from_str(&stdout).unwrap();
         assert_valid_sarif(&log);
-        let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+        let rules = log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
         let superlative = rules
             .iter()
             .find(|r| r["id"] == "absolute/superlative")
@@ -683,7 +354,10 @@ fn sarif_links_company_rules_once_their_catalog_pages_are_written() {
         "https://example.com/listings/docs/rules/acme-wording.md#acmecompetitor-name"
     );
     let page = std::fs::read_to_string(d.join("docs/rules/acme-wording.md")).unwrap();
-    assert!(page.contains("## acme/competitor-name\n"), "the anchor exists");
+    assert!(
+        page.contains("## acme/competitor-name\n"),
+        "the anchor exists"
+    );
 }
 
 // ------------------------------------------------------------ walks
@@ -722,7 +396,13 @@ fn folder_walks_honour_ignore_files_unless_no_ignore_and_keep_name_order() {
     // they fall ("a" < "a-b.csv" < "a.csv").
     assert_eq!(
         files(&[], &["cat"]),
-        ["cat/a/z.csv", "cat/a-b.csv", "cat/a.csv", "cat/b/x.csv", "cat/sub/e.csv"]
+        [
+            "cat/a/z.csv",
+            "cat/a-b.csv",
+            "cat/a.csv",
+            "cat/b/x.csv",
+            "cat/sub/e.csv"
+        ]
     );
     assert_eq!(
         files(&["--no-ignore"], &["cat"]),
@@ -746,7 +426,13 @@ fn folder_walks_honour_ignore_files_unless_no_ignore_and_keep_name_order() {
     write(d, "cat/b/keep.csv", row);
     assert_eq!(
         files(&[], &["cat"]),
-        ["cat/a/z.csv", "cat/a-b.csv", "cat/a.csv", "cat/b/keep.csv", "cat/sub/e.csv"]
+        [
+            "cat/a/z.csv",
+            "cat/a-b.csv",
+            "cat/a.csv",
+            "cat/b/keep.csv",
+            "cat/sub/e.csv"
+        ]
     );
     // Many files over several threads: always the same, sorted order.
     for i in (0..120).rev() {
@@ -760,22 +446,6 @@ fn folder_walks_honour_ignore_files_unless_no_ignore_and_keep_name_order() {
     for _ in 0..3 {
         assert_eq!(files(&[], &["many"]), first);
     }
-}
-
-#[cfg(unix)]
-#[test]
-fn walks_still_skip_named_pipes_and_folder_links() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    write(d, "cat/a.csv", "id,title\nA,最好的杯子\n");
-    let fifo = d.join("cat/pipe.csv");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-    std::os::unix::fs::symlink(d.join("cat"), d.join("cat/loop")).unwrap();
-    let (code, stdout, stderr) = run(listlint_in(d).args(["check", "-v", "--format", "jsonl", "cat"]));
-    assert_eq!(code, 1, "{stderr}");
-    assert_eq!(files_of(&stdout), ["cat/a.csv"]);
-    assert!(stderr.contains("skipped cat/pipe.csv: a named pipe"), "{stderr}");
 }
 
 // ------------------------------------------------------------ git
@@ -787,8 +457,8 @@ const ROW: &str = "id,title\nA,最好的杯子\n";
 fn catalog_repo() -> tempfile::TempDir {
     let dir = git_repo();
     let d = dir.path();
-    let pack = std::fs::read_to_string(Path::new(MANIFEST).join("tests/data/test-pack.yaml"))
-        .unwrap();
+    let pack =
+        std::fs::read_to_string(Path::new(MANIFEST).join("tests/data/test-pack.yaml")).unwrap();
     write(d, "packs/house.yaml", &pack);
     write(d, "listlint.yaml", "rules: [packs/house.yaml]\n");
     write(d, "catalog/夏季新品.csv", ROW);
@@ -851,7 +521,11 @@ fn changed_since_checks_the_files_that_differ_from_a_ref() {
     assert_eq!(files.len(), 5, "{files:?}");
     std::fs::write(&pack, &text).unwrap();
     assert_eq!(changed(d, "HEAD").1.len(), 0);
-    write(d, "listlint.yaml", "rules: [packs/house.yaml]\nfail_on: error\n");
+    write(
+        d,
+        "listlint.yaml",
+        "rules: [packs/house.yaml]\nfail_on: error\n",
+    );
     assert_eq!(changed(d, "HEAD").1.len(), 5);
 
     // From a subfolder, with paths relative to it.
@@ -866,7 +540,11 @@ fn changed_since_checks_the_files_that_differ_from_a_ref() {
         ".",
     ]));
     assert_eq!(code, 1, "{stderr}");
-    assert_eq!(files_of(&stdout).len(), 5, "the config changed since HEAD~1 too");
+    assert_eq!(
+        files_of(&stdout).len(),
+        5,
+        "the config changed since HEAD~1 too"
+    );
 
     let (code, _, stderr) = changed(d, "no-such-branch");
     assert_eq!(code, 2);
@@ -979,7 +657,11 @@ fn pre_commit_hooks_check_staged_listings_and_packs() {
     let d = dir.path();
     write(d, "catalog/夏季新品.csv", "id,title\nA,全网第一的杯子\n");
     write(d, "README.md", "# 最好的目录\n");
-    write(d, "listlint.yaml", "rules: [packs/house.yaml]\nfail_on: error\n");
+    write(
+        d,
+        "listlint.yaml",
+        "rules: [packs/house.yaml]\nfail_on: error\n",
+    );
     git(d, &["add", "-A"]);
     let (code, stdout, stderr, files) = run_hook(d, &listings);
     assert_eq!(
@@ -989,7 +671,10 @@ fn pre_commit_hooks_check_staged_listings_and_packs() {
     );
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(stdout.contains("catalog/夏季新品.csv"), "{stdout}");
-    assert!(!stdout.contains("README") && !stdout.contains("listlint.yaml"), "{stdout}");
+    assert!(
+        !stdout.contains("README") && !stdout.contains("listlint.yaml"),
+        "{stdout}"
+    );
     git(d, &["commit", "-qm", "more"]);
 
     // Only the config staged: nothing to check, the commit goes through.
@@ -1020,7 +705,11 @@ fn pre_commit_hooks_check_staged_listings_and_packs() {
     let (code, stdout, stderr, _) = run_hook(d, &packs);
     assert_eq!(code, 0, "{stdout}{stderr}");
     // An invalid staged pack: exit 2.
-    write(d, "packs/house.yaml", "pack: test-pack\nrules:\n  - id: x\n    kind: nope\n");
+    write(
+        d,
+        "packs/house.yaml",
+        "pack: test-pack\nrules:\n  - id: x\n    kind: nope\n",
+    );
     git(d, &["add", "-A"]);
     let (code, _, stderr, files) = run_hook(d, &packs);
     assert!(files.contains(&"packs/house.yaml".to_owned()));
@@ -1064,7 +753,11 @@ fn the_documented_git_hook_passes_chinese_file_names_and_skips_config_and_packs(
 
     write(d, "catalog/夏季新品.csv", "id,title\nA,全网第一的杯子\n");
     write(d, "catalog/春季 新品.csv", "id,title\nB,陶瓷杯\n");
-    write(d, "listlint.yaml", "rules: [packs/house.yaml]\nfail_on: error\n");
+    write(
+        d,
+        "listlint.yaml",
+        "rules: [packs/house.yaml]\nfail_on: error\n",
+    );
     let pack = std::fs::read_to_string(d.join("packs/house.yaml")).unwrap();
     write(d, "packs/house.yaml", &format!("{pack}\n# reviewed\n"));
     git(d, &["add", "-A"]);
@@ -1073,7 +766,10 @@ fn the_documented_git_hook_passes_chinese_file_names_and_skips_config_and_packs(
     assert!(stdout.contains("catalog/夏季新品.csv"), "{stdout}{stderr}");
     assert!(stdout.contains("第一"), "{stdout}");
     assert!(!stderr.contains("error"), "no usage error: {stderr}");
-    assert!(!stdout.contains("house.yaml") && !stdout.contains("listlint.yaml:"), "{stdout}");
+    assert!(
+        !stdout.contains("house.yaml") && !stdout.contains("listlint.yaml:"),
+        "{stdout}"
+    );
 
     // Only a clean listing staged: the commit goes through.
     git(d, &["commit", "-qm", "x"]);
@@ -1085,6 +781,7 @@ fn the_documented_git_hook_passes_chinese_file_names_and_skips_config_and_packs(
 
 // ------------------------------------------------------------ the action
 
+#[cfg(unix)]
 #[test]
 fn action_yml_installs_with_a_cache_checks_and_uploads_sarif() {
     let action = yaml("action.yml");
@@ -1115,7 +812,10 @@ fn action_yml_installs_with_a_cache_checks_and_uploads_sarif() {
         }
     }
     let cache = step("cache");
-    assert!(cache["uses"].as_str().unwrap().starts_with("actions/cache@"));
+    assert!(cache["uses"]
+        .as_str()
+        .unwrap()
+        .starts_with("actions/cache@"));
     assert_eq!(cache["with"]["key"], "${{ steps.key.outputs.key }}");
     assert_eq!(cache["with"]["path"], "${{ steps.key.outputs.root }}");
     let build = step("Build listlint");
@@ -1134,7 +834,10 @@ fn action_yml_installs_with_a_cache_checks_and_uploads_sarif() {
         .unwrap()
         .starts_with("github/codeql-action/upload-sarif@"));
     assert_eq!(upload["with"]["sarif_file"], "${{ inputs.sarif-file }}");
-    assert!(upload["if"].as_str().unwrap().contains("inputs.sarif == 'true'"));
+    assert!(upload["if"]
+        .as_str()
+        .unwrap()
+        .contains("inputs.sarif == 'true'"));
     let check = step("check");
     assert_eq!(check["env"]["LISTLINT_PATHS"], "${{ inputs.paths }}");
     assert_eq!(check["env"]["LISTLINT_ARGS"], "${{ inputs.args }}");
@@ -1201,15 +904,27 @@ fn action_yml_installs_with_a_cache_checks_and_uploads_sarif() {
         "true",
     ));
     assert_eq!(code, 0, "the step records the status: {stderr}");
-    assert!(stdout.contains("::error file=fixtures/listings.csv,line="), "{stdout}");
-    assert!(stdout.contains("file=fixtures/listings.jsonl"), "both paths");
+    assert!(
+        stdout.contains("::error file=fixtures/listings.csv,line="),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("file=fixtures/listings.jsonl"),
+        "both paths"
+    );
     assert!(out.contains("exit-code=1\n"), "{out}");
-    assert!(out.contains(&format!("sarif-file={}\n", sarif.display())), "{out}");
+    assert!(
+        out.contains(&format!("sarif-file={}\n", sarif.display())),
+        "{out}"
+    );
     let log: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
     assert_valid_sarif(&log);
 
     let (_, _, _, out) = run_check(env("fixtures/no-such-file.csv", "", "true"));
-    assert!(out.contains("exit-code=2\n"), "a usage error is kept: {out}");
+    assert!(
+        out.contains("exit-code=2\n"),
+        "a usage error is kept: {out}"
+    );
     std::fs::remove_file(&sarif).unwrap();
     let (_, _, _, out) = run_check(env("fixtures/listings.csv", "--fail-on never", "false"));
     assert_eq!(out, "exit-code=0\n");

@@ -556,7 +556,13 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         .config
         .as_ref()
         .and_then(|c| c.path.parent())
-        .map(|dir| if dir.as_os_str().is_empty() { std::path::Path::new(".") } else { dir });
+        .map(|dir| {
+            if dir.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                dir
+            }
+        });
     let options = ReportOptions {
         human: HumanOptions {
             color: color.enabled(args.output.is_none() && io::stdout().is_terminal()),

@@ -18,7 +18,10 @@ use crate::source::Input;
 pub enum ChangedError {
     /// `git` could not be run.
     #[error("--changed-since needs git, which cannot be run: {0}")]
-    #[diagnostic(code(listlint::git), help("install git, or check every file (leave out --changed-since)"))]
+    #[diagnostic(
+        code(listlint::git),
+        help("install git, or check every file (leave out --changed-since)")
+    )]
     NoGit(std::io::Error),
     /// A git command failed.
     #[error("--changed-since {reference}: {message}")]
@@ -82,29 +85,27 @@ impl ChangedFiles {
             });
         }
         let top = git(dir, reference, &["rev-parse", "--show-toplevel"])?;
-        let top = String::from_utf8_lossy(&top).trim_end_matches('\n').to_owned();
+        let top = String::from_utf8_lossy(&top)
+            .trim_end_matches('\n')
+            .to_owned();
         let top = Path::new(&top);
         let top = top.canonicalize().unwrap_or_else(|_| top.to_path_buf());
         let commit = format!("{reference}^{{commit}}");
-        git(&top, reference, &["rev-parse", "--verify", "--quiet", &commit]).map_err(|_| {
-            ChangedError::Git {
-                reference: reference.to_owned(),
-                message: "no such commit in this repository".into(),
-            }
+        git(
+            &top,
+            reference,
+            &["rev-parse", "--verify", "--quiet", &commit],
+        )
+        .map_err(|_| ChangedError::Git {
+            reference: reference.to_owned(),
+            message: "no such commit in this repository".into(),
         })?;
         let mut files = HashSet::new();
         let lists = [
             git(
                 &top,
                 reference,
-                &[
-                    "diff",
-                    "--name-only",
-                    "-z",
-                    "--no-renames",
-                    &commit,
-                    "--",
-                ],
+                &["diff", "--name-only", "-z", "--no-renames", &commit, "--"],
             )?,
             git(
                 &top,

@@ -26,8 +26,8 @@ pub use human::HumanOptions;
 /// The tool's name as reports give it (JSON `tool.name`, SARIF driver).
 pub const TOOL_NAME: &str = "listlint";
 
-pub use listlint_core::model::{BaselineSummary, Finding, Summary};
 pub use gitlab::severity as gitlab_severity;
+pub use listlint_core::model::{BaselineSummary, Finding, Summary};
 pub use sarif::RuleInfo;
 
 use listlint_core::model::Severity;
