@@ -136,9 +136,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_ignore: bool,
 
-    /// Apply --exclude, the default excludes and the ignore files to
-    /// files named on the command line too, and leave out the config file
-    /// and the loaded pack files: for hooks that pass every staged file.
+    /// Apply --exclude (and the config's `exclude`) and the default
+    /// excludes (README*, listlint.yaml …) to files named on the command
+    /// line too, and leave out the config file and the loaded pack files:
+    /// for hooks that pass every staged file (ignore files still apply to
+    /// folder walks only).
     /// A run left with no input then succeeds with nothing to check.
     #[arg(long)]
     pub force_exclude: bool,
