@@ -404,6 +404,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             max_document_bytes: args.max_document_bytes,
             text_fields: ruleset.scan_fields.iter().cloned().collect(),
             header_observer: args.verbose.then(print_header_mapping),
+            place_values: args.format.points_at_columns(),
         },
         progress: !args.quiet && io::stderr().is_terminal(),
         filter: settings.packs.filter(),
