@@ -317,12 +317,8 @@ fn sarif_columns_for_a_gb18030_file() {
     let (bytes, _, _) = encoding_rs::GB18030.encode(text);
     let path = dir.path().join("gbk.csv");
     std::fs::write(&path, &bytes).unwrap();
-    let (_, stdout, stderr) = run(listlint().args([
-        "check",
-        "--format",
-        "sarif",
-        path.to_str().unwrap(),
-    ]));
+    let (_, stdout, stderr) =
+        run(listlint().args(["check", "--format", "sarif", path.to_str().unwrap()]));
     let log: serde_json::Value = serde_json::from_str(&stdout).expect(&stderr);
     assert!(located_columns(&log, text) >= 3, "{log:#}");
 }
@@ -335,12 +331,8 @@ fn sarif_columns_for_json_elements_on_one_line() {
     let text = "[{\"id\":\"J1\",\"title\":\"最好的\"},{\"id\":\"J2\",\"title\":\"最好的\"}]\n";
     let path = dir.path().join("one-line.json");
     std::fs::write(&path, text).unwrap();
-    let (_, stdout, stderr) = run(listlint().args([
-        "check",
-        "--format",
-        "sarif",
-        path.to_str().unwrap(),
-    ]));
+    let (_, stdout, stderr) =
+        run(listlint().args(["check", "--format", "sarif", path.to_str().unwrap()]));
     let log: serde_json::Value = serde_json::from_str(&stdout).expect(&stderr);
     let columns: Vec<u64> = log["runs"][0]["results"]
         .as_array()

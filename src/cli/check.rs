@@ -19,7 +19,6 @@ use listlint_core::baseline::{self, Baseline};
 use listlint_core::config::{self, LoadedConfig};
 use listlint_core::date::Date;
 use listlint_core::linter::Linter;
-use listlint_core::listing::profile::Profile;
 use listlint_core::policy::{Gate, PathIgnores, Waivers};
 use listlint_core::settings::{Overrides, Settings};
 use listlint_io::progress::BytesRead;
@@ -357,16 +356,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         history_problems = loaded.problems;
     }
     let ruleset = linter.ruleset();
-    let Some(mut profile) = Profile::named(&settings.profile) else {
-        miette::bail!(
-            help = format!("one of {}", PROFILE_NAMES.join(", ")),
-            "unknown profile `{}`",
-            settings.profile
-        );
-    };
-    for (field, header) in &settings.maps {
-        profile.map(field, header);
-    }
+    let profile = settings.field_profile()?;
     if args.verbose {
         output::note(format_args!("profile: {}", profile.name));
     }

@@ -88,6 +88,7 @@ impl PackArgs {
             ignore: self.ignore.clone(),
             extends_from: self.extends_from.clone(),
             no_extends_files: false,
+            replace_builtins: false,
         }
     }
 }
