@@ -40,7 +40,7 @@ pub struct DiffArgs {
     pub corpus: Vec<String>,
     /// The date time-based checks treat as today, for both versions on the
     /// corpus (YYYY-MM-DD; default: today, UTC).
-    #[arg(long, value_name = "DATE", value_parser = super::check::parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::check::parse_date)]
     pub as_of: Option<Date>,
     /// Transaction prices for original-price checks on the corpus, as for
     /// `check --price-history`.
@@ -50,7 +50,7 @@ pub struct DiffArgs {
     #[arg(long, value_name = "NAME", default_value = "generic", value_parser = PossibleValuesParser::new(PROFILE_NAMES))]
     pub profile: String,
     /// Map a corpus header to a field: `--map title=商品名` (repeatable).
-    #[arg(long = "map", value_name = "FIELD=HEADER", value_parser = super::check::parse_map)]
+    #[arg(long = "map", value_name = "FIELD=HEADER", value_parser = crate::cli::check::parse_map)]
     pub maps: Vec<(String, String)>,
     /// At most this many listings shown per rule and direction (0: all).
     #[arg(long, value_name = "N", default_value_t = 10)]
@@ -92,7 +92,7 @@ pub fn run(args: &DiffArgs) -> miette::Result<ExitStatus> {
         }
         DiffFormat::Text => render_text(args, &rules, corpus.as_ref()),
     };
-    super::output::print(&out)?;
+    crate::cli::output::print(&out)?;
     Ok(ExitStatus::Success)
 }
 
