@@ -11,7 +11,7 @@ use common::{listlint, run};
 #[test]
 fn committed_catalog_is_up_to_date() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
-    let pages = listlint::cli::catalog::builtin_pages().expect("built-in packs parse");
+    let pages = listlint::cli::rules::doc::builtin_pages().expect("built-in packs parse");
     for (name, page) in &pages {
         let committed = std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| {
             panic!("docs/rules/{name} missing ({e}); run `cargo run -- rules doc`")

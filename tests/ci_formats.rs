@@ -266,3 +266,81 @@ fn sarif_columns_of_shopify_variant_prices() {
     assert_eq!(regions[0].1, column, "{regions:?}");
     assert_eq!(regions[1].1, None, "{regions:?}");
 }
+
+/// The columns of every located SARIF result slice the matched text out of
+/// `text` (the input as characters); returns how many were located.
+fn located_columns(log: &serde_json::Value, text: &str) -> usize {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut located = 0;
+    for result in log["runs"][0]["results"].as_array().unwrap() {
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        let Some(start) = region["startColumn"].as_u64() else {
+            continue;
+        };
+        let end = region["endColumn"].as_u64().unwrap();
+        let line = lines[region["startLine"].as_u64().unwrap() as usize - 1];
+        let shown: String = line
+            .chars()
+            .skip(start as usize - 1)
+            .take((end - start) as usize)
+            .collect();
+        let message = result["message"]["text"].as_str().unwrap();
+        let quoted = message.rsplit('「').next().unwrap().trim_end_matches('」');
+        assert_eq!(shown, quoted, "columns of {message}");
+        located += 1;
+    }
+    located
+}
+
+/// Columns come from the reader, not from reading the file again: input
+/// on standard input (which cannot be read twice) gets them too.
+#[test]
+fn sarif_columns_for_standard_input() {
+    let text = "{\"id\":\"S1\",\"title\":\"全网最好的面霜 最好\",\"description\":\"第一品牌\"}\n\
+                {\"id\":\"S2\",\"title\":\"国家级 好货\"}\n";
+    let output = listlint()
+        .args(["check", "--format", "sarif", "-"])
+        .write_stdin(text)
+        .output()
+        .unwrap();
+    let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_valid_sarif(&log);
+    // 最好 twice in one title is still placed: the value is written once.
+    assert!(located_columns(&log, text) >= 4, "{log:#}");
+}
+
+/// A GB18030 file gets columns in characters of its decoded lines.
+#[test]
+fn sarif_columns_for_a_gb18030_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "id,title,description\r\nG1,全网最好的面霜,国家级品质\r\nG2,普通毛巾,第一品牌\r\n";
+    let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+    let path = dir.path().join("gbk.csv");
+    std::fs::write(&path, &bytes).unwrap();
+    let (_, stdout, stderr) =
+        run(listlint().args(["check", "--format", "sarif", path.to_str().unwrap()]));
+    let log: serde_json::Value = serde_json::from_str(&stdout).expect(&stderr);
+    assert!(located_columns(&log, text) >= 3, "{log:#}");
+}
+
+/// Elements of a JSON array written on one line are placed within their
+/// own element, even when another element has the same value.
+#[test]
+fn sarif_columns_for_json_elements_on_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[{\"id\":\"J1\",\"title\":\"最好的\"},{\"id\":\"J2\",\"title\":\"最好的\"}]\n";
+    let path = dir.path().join("one-line.json");
+    std::fs::write(&path, text).unwrap();
+    let (_, stdout, stderr) =
+        run(listlint().args(["check", "--format", "sarif", path.to_str().unwrap()]));
+    let log: serde_json::Value = serde_json::from_str(&stdout).expect(&stderr);
+    let columns: Vec<u64> = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["region"]["startColumn"].as_u64())
+        .collect();
+    assert_eq!(located_columns(&log, text), 2, "{log:#}");
+    assert_eq!(columns.len(), 2);
+    assert_ne!(columns[0], columns[1]);
+}

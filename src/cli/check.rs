@@ -12,14 +12,13 @@ use miette::{IntoDiagnostic, WrapErr};
 
 use super::output::{self, Closed, PipeAware, UntilClosed};
 use super::overwrite::{self, ReadFile, WrittenFile};
-use super::packs::PackArgs;
+use super::rules::PackArgs;
 use super::ColorChoice;
 use crate::exit::ExitStatus;
 use listlint_core::baseline::{self, Baseline};
 use listlint_core::config::{self, LoadedConfig};
 use listlint_core::date::Date;
 use listlint_core::linter::Linter;
-use listlint_core::listing::profile::Profile;
 use listlint_core::policy::{Gate, PathIgnores, Waivers};
 use listlint_core::settings::{Overrides, Settings};
 use listlint_io::progress::BytesRead;
@@ -169,13 +168,13 @@ pub struct CheckArgs {
     /// workbook if it is not a sheet's), nor the cells past it: an
     /// `input/limit-exceeded` finding says so. Sizes are bytes or a number
     /// with K, M or G.
-    #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = super::packs::parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = super::rules::parse_size)]
     pub max_xlsx_bytes: u64,
 
     /// The most text one XLSX cell may hold; a longer cell is an
     /// `input/limit-exceeded` finding and its field is not checked (Excel
     /// itself keeps at most 32,767 characters in a cell).
-    #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = super::packs::parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "1M", value_parser = super::rules::parse_size)]
     pub max_xlsx_cell_bytes: u64,
 
     /// Text encoding of the inputs: detected from a byte-order mark, else
@@ -195,14 +194,14 @@ pub struct CheckArgs {
     /// `input/record-too-large` finding; a quoted field still open at the
     /// limit is taken as a quote never closed (`input/unterminated-quote`),
     /// and reading resumes on the line after the one it opened on.
-    #[arg(long, value_name = "SIZE", value_parser = super::packs::parse_size, default_value = "16M")]
+    #[arg(long, value_name = "SIZE", value_parser = super::rules::parse_size, default_value = "16M")]
     pub max_record_bytes: u64,
 
     /// The most bytes a JSON document or an XLSX workbook may have: both
     /// are read whole (a catalog file, one listing, is held to
     /// --max-record-bytes). A larger file is an `input/limit-exceeded`
     /// finding and is not read; the other inputs are checked.
-    #[arg(long, value_name = "SIZE", value_parser = super::packs::parse_size, default_value = "512M")]
+    #[arg(long, value_name = "SIZE", value_parser = super::rules::parse_size, default_value = "512M")]
     pub max_document_bytes: u64,
 }
 
@@ -268,7 +267,7 @@ fn help_uri(
     let slash = if base.ends_with('/') { "" } else { "/" };
     Some(format!(
         "{base}{slash}{pack}.md#{}",
-        super::catalog::anchor(rule)
+        super::rules::doc::anchor(rule)
     ))
 }
 
@@ -449,7 +448,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     let mut linter =
         Linter::new(settings.clone())?.keeping_sources(args.format.shows_field_values());
     if args.verbose {
-        super::packs::note_skipped(linter.skipped_pack_files());
+        super::rules::note_skipped(linter.skipped_pack_files());
     }
     let mut history_problems = Vec::new();
     if let Some(path) = &args.price_history {
@@ -458,16 +457,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         history_problems = loaded.problems;
     }
     let ruleset = linter.ruleset();
-    let Some(mut profile) = Profile::named(&settings.profile) else {
-        miette::bail!(
-            help = format!("one of {}", PROFILE_NAMES.join(", ")),
-            "unknown profile `{}`",
-            settings.profile
-        );
-    };
-    for (field, header) in &settings.maps {
-        profile.map(field, header);
-    }
+    let profile = settings.field_profile()?;
     if args.verbose {
         output::note(format_args!("profile: {}", profile.name));
     }
@@ -531,6 +521,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             max_document_bytes: args.max_document_bytes,
             text_fields: ruleset.scan_fields.iter().cloned().collect(),
             header_observer: args.verbose.then(print_header_mapping),
+            place_values: args.format.points_at_columns(),
         },
         progress: !args.quiet && io::stderr().is_terminal(),
         filter: settings.packs.filter(),

@@ -1,14 +1,10 @@
 //! Command-line interface: clap definitions, one file per subcommand.
 
-pub mod catalog;
 mod check;
-mod describe;
-mod diff;
 mod output;
 mod overwrite;
-mod packs;
+pub mod rules;
 mod shell;
-mod validate;
 mod waivers;
 
 use std::io::IsTerminal;
@@ -33,13 +29,13 @@ pub struct Cli {
 
     /// Largest rule pack or pack test file read, in bytes (K, M or G
     /// suffixes allowed); a larger file is a usage error.
-    #[arg(long, value_name = "SIZE", global = true, value_parser = packs::parse_size,
+    #[arg(long, value_name = "SIZE", global = true, value_parser = rules::parse_size,
           default_value = "16M")]
     pub max_pack_size: u64,
 
     /// Largest config file (`listlint.yaml`) read, in bytes (K, M or G
     /// suffixes allowed); a larger file is a usage error.
-    #[arg(long, value_name = "SIZE", global = true, value_parser = packs::parse_size,
+    #[arg(long, value_name = "SIZE", global = true, value_parser = rules::parse_size,
           default_value = "4M")]
     pub max_config_size: u64,
 
@@ -94,14 +90,14 @@ pub enum Command {
     Check(Box<check::CheckArgs>),
     /// Work with rule packs.
     #[command(subcommand)]
-    Rules(packs::RulesCommand),
+    Rules(rules::RulesCommand),
     /// What a rule checks, why, its legal basis, terms and examples.
     Explain {
         /// The rule id.
         #[arg(value_name = "RULE_ID")]
         id: String,
         #[command(flatten)]
-        packs: packs::PackArgs,
+        packs: rules::PackArgs,
     },
     /// Inspect the waivers of the config file.
     #[command(subcommand)]
@@ -132,9 +128,9 @@ pub fn main() -> ExitStatus {
     listlint_core::pack::read::set_size_limits(cli.max_pack_size, cli.max_config_size);
     let result = match &cli.command {
         Command::Check(args) => check::run(args, cli.color),
-        Command::Rules(cmd) => packs::run(cmd, cli.color),
+        Command::Rules(cmd) => rules::run(cmd, cli.color),
         Command::Init { force } => init(*force),
-        Command::Explain { id, packs } => describe::explain(packs, id),
+        Command::Explain { id, packs } => rules::describe::explain(packs, id),
         Command::Waivers(cmd) => waivers::run(cmd),
         Command::Completions { shell } => shell::completions(*shell),
         Command::Man => shell::man(),

@@ -326,20 +326,32 @@ fn time_at(s: &str, at: usize) -> Option<(u32, usize)> {
 /// Finds everything in `text`. `year` fills dates written without one.
 pub fn recognize(text: &str, year: i32) -> Recognized {
     let s = half_width(text);
-    let p = patterns();
     let mut out = Recognized::default();
-    // Dates, each with a following time if there is one: (moment, byte range).
+    let moments = find_moments(&s, year);
+    read_windows(&s, &moments, &mut out);
+    read_event_days(&s, year, &mut out);
+    recognize_offers(&s, &mut out);
+    read_thresholds_and_limits(&s, &mut out);
+    read_amounts(&s, &mut out);
+    read_draws(&s, &mut out);
+    out
+}
+
+/// The dates of `s`, each with a following time if there is one, and its
+/// byte range, in text order.
+fn find_moments(s: &str, year: i32) -> Vec<(Moment, usize, usize)> {
+    let p = patterns();
     let mut moments: Vec<(Moment, usize, usize)> = Vec::new();
     // Each recogniser runs only on text with a word or digits it needs:
     // most text has none, and a byte search costs far less than a regex
     // scan with captures.
-    let dates = if s.contains('月') || has_digit_run(&s, 4) {
-        Some(p.date.captures_iter(&s))
+    let dates = if s.contains('月') || has_digit_run(s, 4) {
+        Some(p.date.captures_iter(s))
     } else {
         None
     };
     let bare_dates = if ['/', '.', '-'].iter().any(|&c| s.contains(c)) {
-        Some(p.bare_date.captures_iter(&s))
+        Some(p.bare_date.captures_iter(s))
     } else {
         None
     };
@@ -353,7 +365,7 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
                 let overlaps = moments
                     .iter()
                     .any(|&(_, a, b)| whole.start() < b && a < whole.end());
-                if overlaps || !bare_month_day_is_date(&s, whole.start(), whole.end(), separator) {
+                if overlaps || !bare_month_day_is_date(s, whole.start(), whole.end(), separator) {
                     continue;
                 }
                 let Some(mo) = m.get(1) else { continue };
@@ -373,14 +385,21 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
         let Some(date) = Date::new(year, month, day) else {
             continue;
         };
-        let (minutes, end) = match time_at(&s, whole.end()) {
+        let (minutes, end) = match time_at(s, whole.end()) {
             Some((minutes, end)) => (Some(minutes), end),
             None => (None, whole.end()),
         };
         moments.push((Moment { date, minutes }, whole.start(), end));
     }
     moments.sort_by_key(|&(_, a, _)| a);
-    let span = |a: usize, b: usize| (chars_before(&s, a), chars_before(&s, b));
+    moments
+}
+
+/// Windows read around the dates: a date, a connector and another date,
+/// day or time; a date that is the only day; a date with 截止 or 起.
+fn read_windows(s: &str, moments: &[(Moment, usize, usize)], out: &mut Recognized) {
+    let p = patterns();
+    let span = |a: usize, b: usize| (chars_before(s, a), chars_before(s, b));
     let mut used_as_end = vec![false; moments.len()];
     for i in 0..moments.len() {
         let (start_moment, a, b) = moments[i];
@@ -416,7 +435,7 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
                 let d: u8 = day[1].parse().unwrap_or(0);
                 if let Some(date) = Date::new(start_moment.date.year, start_moment.date.month, d) {
                     let day_end = after + day.get(0).expect("group 0").end();
-                    let (minutes, end_at) = match time_at(&s, day_end) {
+                    let (minutes, end_at) = match time_at(s, day_end) {
                         Some((minutes, e)) => (Some(minutes), e),
                         None => (None, day_end),
                     };
@@ -429,7 +448,7 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
                     continue;
                 }
             }
-            if let Some((minutes, end_at)) = time_at(&s, after) {
+            if let Some((minutes, end_at)) = time_at(s, after) {
                 let end_moment = Moment {
                     date: start_moment.date,
                     minutes: Some(minutes),
@@ -469,8 +488,14 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
             });
         }
     }
+}
+
+/// 双11当天, 618当日 …: the event's day, this year.
+fn read_event_days(s: &str, year: i32, out: &mut Recognized) {
+    let p = patterns();
+    let span = |a: usize, b: usize| (chars_before(s, a), chars_before(s, b));
     if s.contains("当") {
-        for m in p.event_day.captures_iter(&s) {
+        for m in p.event_day.captures_iter(s) {
             let (month, day) = match m.get(1).map(|g| g.as_str()) {
                 Some("11" | "十一") => (11, 11),
                 Some(_) => (12, 12),
@@ -490,25 +515,36 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
             }
         }
     }
-    recognize_offers(&s, &mut out);
+}
+
+/// 满 thresholds and quantity limits.
+fn read_thresholds_and_limits(s: &str, out: &mut Recognized) {
+    let p = patterns();
+    let span = |a: usize, b: usize| (chars_before(s, a), chars_before(s, b));
     if s.contains('满') {
         out.thresholds = p
             .threshold
-            .find_iter(&s)
+            .find_iter(s)
             .map(|m| span(m.start(), m.end()))
             .collect();
     }
     if ['限', '剩', '有', '前'].iter().any(|&c| s.contains(c)) {
         out.quantity_limits = p
             .quantity
-            .find_iter(&s)
+            .find_iter(s)
             .map(|m| span(m.start(), m.end()))
             .collect();
     }
+}
+
+/// Amounts of money, and which of them are prizes.
+fn read_amounts(s: &str, out: &mut Recognized) {
+    let p = patterns();
+    let span = |a: usize, b: usize| (chars_before(s, a), chars_before(s, b));
     let mut previous_end = 0;
     let mut previous_was_prize = false;
     let amounts = if ['¥', '￥', '元'].iter().any(|&c| s.contains(c)) {
-        Some(p.amount.captures_iter(&s))
+        Some(p.amount.captures_iter(s))
     } else {
         None
     };
@@ -538,10 +574,15 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
         }
         previous_end = whole.end();
     }
+}
+
+/// Draws per purchase and whether prizes combine or repeat.
+fn read_draws(s: &str, out: &mut Recognized) {
+    let p = patterns();
     if s.contains('奖') {
         out.draws_per_purchase = p
             .draws
-            .captures_iter(&s)
+            .captures_iter(s)
             .filter_map(|m| {
                 m.get(1)
                     .or_else(|| m.get(2))
@@ -549,10 +590,9 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
             })
             .filter(|&n| n > 1)
             .max();
-        out.prizes_combine = p.combine.is_match(&s);
-        out.no_repeat_win = p.no_repeat.is_match(&s);
+        out.prizes_combine = p.combine.is_match(s);
+        out.no_repeat_win = p.no_repeat.is_match(s);
     }
-    out
 }
 
 /// A window of one whole day.

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::LoadedConfig;
 use crate::date::Date;
+use crate::listing::profile::{Profile, PROFILE_NAMES};
 use crate::model::Severity;
 use crate::pack::load::PackSelection;
 
@@ -107,6 +108,13 @@ pub enum SettingsError {
         /// What it says.
         value: String,
     },
+    /// The profile named is not one listlint has.
+    #[error("unknown profile `{name}`")]
+    #[diagnostic(help("one of {}", PROFILE_NAMES.join(", ")))]
+    UnknownProfile {
+        /// The name given.
+        name: String,
+    },
     /// The config's `docs_url` is not an http(s) URL.
     #[error("{config}: `docs_url: {value}` is not an http(s) URL")]
     #[diagnostic(help(
@@ -121,6 +129,19 @@ pub enum SettingsError {
 }
 
 impl Settings {
+    /// The field-mapping profile: the named one with the header mappings
+    /// added.
+    pub fn field_profile(&self) -> Result<Profile, SettingsError> {
+        let mut profile =
+            Profile::named(&self.profile).ok_or_else(|| SettingsError::UnknownProfile {
+                name: self.profile.clone(),
+            })?;
+        for (field, header) in &self.maps {
+            profile.map(field, header);
+        }
+        Ok(profile)
+    }
+
     /// The settings of `overrides` alone, with no config file.
     pub fn without_config(overrides: Overrides) -> Self {
         Self {
@@ -132,6 +153,7 @@ impl Settings {
                 ignore: overrides.ignore,
                 extends_from: Vec::new(),
                 no_extends_files: false,
+                replace_builtins: false,
             },
             profile: overrides.profile.unwrap_or_else(|| "generic".into()),
             maps: overrides.maps,
@@ -200,6 +222,7 @@ impl Settings {
                 ignore,
                 extends_from: c.extends_from.iter().map(|f| base.join(f)).collect(),
                 no_extends_files: false,
+                replace_builtins: false,
             },
             profile: overrides
                 .profile

@@ -200,7 +200,10 @@ fn check_stream(
         });
         let mut findings = Vec::new();
         for record in batch {
-            findings.extend(ruleset.check(&record.into_listing(&mut mapper), &mut scratch));
+            findings.extend(ruleset.check(
+                &record.into_listing_placing(&mut mapper, plan.read.place_values),
+                &mut scratch,
+            ));
         }
         if let Ok(mut s) = scratches.lock() {
             s.push((scratch, mapper));

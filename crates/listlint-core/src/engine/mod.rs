@@ -504,8 +504,10 @@ impl Ruleset {
         if let Some(position) = repeat {
             // A repeat's findings sort after the field's own value's,
             // together, in the order the values were written.
+            let column = listing.column_at(position);
             for finding in &mut out.findings[first..] {
                 finding.value = 1 + position as u32;
+                finding.column = column;
             }
         }
     }
@@ -782,6 +784,7 @@ impl<'a> Findings<'a> {
             None => (None, None),
         };
         let fingerprint = fingerprint(&rule.id, self.key(), field.as_deref(), text.as_deref());
+        let column = field.as_deref().and_then(|f| listing.column_of(f));
         let finding = Finding {
             rule: self.share(&rule.id),
             pack: self.share(&rule.pack),
@@ -801,6 +804,7 @@ impl<'a> Findings<'a> {
             fingerprint,
             source,
             value: 0,
+            column,
         };
         self.findings.push(finding);
     }
@@ -846,6 +850,7 @@ impl<'a> Findings<'a> {
             fingerprint,
             source: None,
             value: 0,
+            column: None,
         });
     }
 }

@@ -24,6 +24,14 @@ pub struct Listing {
     /// Problems met while reading this record; each becomes an `input`
     /// finding. The fields that could be read are still checked.
     pub problems: Vec<InputProblem>,
+    /// Where each field's value is written on the record's first line:
+    /// the 1-based column, in characters, of `fields[i]`'s value, or 0
+    /// when the reader could not place it (a value over several lines,
+    /// with escapes, written more than once on the line, or from another
+    /// line). Readers fill it only when asked (SARIF and GitHub output
+    /// point at columns); shorter than `fields` when the last are
+    /// unplaced, empty when none is.
+    pub value_columns: Vec<u32>,
 }
 
 impl Listing {
@@ -133,6 +141,22 @@ impl Listing {
             .iter()
             .find(|(n, _)| n.len() == name.len() && n.as_bytes().first() == first && &**n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The column where the value of field `index` starts on the record's
+    /// first line, when the reader placed it.
+    pub fn column_at(&self, index: usize) -> Option<u32> {
+        self.value_columns.get(index).copied().filter(|&c| c > 0)
+    }
+
+    /// The column of the value [`Self::get`] returns for `name`, when the
+    /// reader placed it.
+    pub fn column_of(&self, name: &str) -> Option<u32> {
+        if self.value_columns.is_empty() {
+            return None;
+        }
+        let index = self.fields.iter().position(|(n, _)| &**n == name)?;
+        self.column_at(index)
     }
 
     /// The listing id, if the record has a non-blank `id` field.

@@ -52,6 +52,12 @@ pub struct Finding {
     /// that the findings of one value stay together (not written out).
     #[serde(skip)]
     pub value: u32,
+    /// 1-based column, in characters, on `line` where the field value is
+    /// written verbatim, when the reader could place it (see
+    /// [`crate::listing::Listing::value_columns`]); formats that point
+    /// into the file add the span to it (not written out).
+    #[serde(skip)]
+    pub column: Option<u32>,
 }
 
 /// The rule side of a finding: the same for every finding of a rule.
@@ -148,6 +154,7 @@ impl Finding {
             fingerprint,
             source: None,
             value: 0,
+            column: None,
         }
     }
 
@@ -176,6 +183,12 @@ impl Finding {
     /// With the whole field value, for renderers that show context.
     pub fn with_source(mut self, source: Option<Arc<str>>) -> Self {
         self.source = source;
+        self
+    }
+
+    /// With the column where the field value starts on its line.
+    pub fn with_column(mut self, column: Option<u32>) -> Self {
+        self.column = column;
         self
     }
 

@@ -3,7 +3,10 @@
 
 use std::path::PathBuf;
 
-use super::{builtin_sources, parse_pack, read_packs, LoadedPack, PackError, PackSource};
+use super::{
+    add_builtins_not_replaced, builtin_sources, parse_pack, read_packs, LoadedPack, PackError,
+    PackSource,
+};
 use crate::engine::compose::{resolve_extends, ExtendsScope, NoPackFiles};
 use crate::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
 use crate::listing::INPUT_RULES;
@@ -29,6 +32,12 @@ pub struct PackSelection {
     /// Packs may extend built-in and loaded packs only, never read a file
     /// (for packs from untrusted sources, such as a service's requests).
     pub no_extends_files: bool,
+    /// A given pack named like a built-in pack takes the built-in pack's
+    /// place, and the built-in packs come after the given ones (`rules
+    /// diff` compares a changed copy of a built-in pack this way); by
+    /// default, as `check` loads them, both are loaded and the repeated
+    /// name is an error.
+    pub replace_builtins: bool,
 }
 
 impl PackSelection {
@@ -109,8 +118,12 @@ pub fn compose_packs(selection: &PackSelection) -> Result<ComposedPacks, LoadErr
         given.extend(read.packs);
     }
     given.extend(selection.sources.iter().cloned());
-    let sources = sources_as_check_loads_them(given, selection.no_default_rules);
-    if sources.is_empty() {
+    let sources = if selection.replace_builtins {
+        given
+    } else {
+        sources_as_check_loads_them(given, selection.no_default_rules)
+    };
+    if sources.is_empty() && (selection.no_default_rules || !selection.replace_builtins) {
         return Err(LoadError::NothingToLoad);
     }
     let mut errors = Vec::new();
@@ -119,6 +132,11 @@ pub fn compose_packs(selection: &PackSelection) -> Result<ComposedPacks, LoadErr
         match parse_pack(source) {
             Ok(pack) => packs.push(pack),
             Err(e) => errors.push(e),
+        }
+    }
+    if selection.replace_builtins && !selection.no_default_rules {
+        if let Err(e) = add_builtins_not_replaced(&mut packs) {
+            errors.push(e);
         }
     }
     if selection.no_extends_files {

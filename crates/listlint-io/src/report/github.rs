@@ -2,13 +2,14 @@
 //! findings show as annotations on the pull request.
 //!
 //! `::error file=…,line=…,col=…,endColumn=…,title=…::message` (columns only
-//! where the field value can be located on its line, see
-//! [`ColumnLocator`]); warnings become `::warning` and info `::notice`. Values are escaped as the runner expects,
-//! and control characters visibly.
+//! where the reader placed the field value on its line, see
+//! [`super::columns`]); warnings become `::warning` and info `::notice`.
+//! Values are escaped as the runner expects, and control characters
+//! visibly.
 
 use std::io::{self, Write};
 
-use super::columns::ColumnLocator;
+use super::columns::span_columns;
 use super::{Finding, Reporter, Summary};
 use crate::terminal::{is_control, push_escaped};
 use listlint_core::model::Severity;
@@ -16,16 +17,12 @@ use listlint_core::model::Severity;
 /// Writes workflow commands.
 pub struct GithubReporter<W: Write> {
     out: W,
-    columns: ColumnLocator,
 }
 
 impl<W: Write> GithubReporter<W> {
     /// Writes to `out`.
     pub fn new(out: W) -> Self {
-        Self {
-            out,
-            columns: ColumnLocator::default(),
-        }
+        Self { out }
     }
 }
 
@@ -67,7 +64,7 @@ impl<W: Write> Reporter for GithubReporter<W> {
                 (id, Some(field), None) => format!(" [{} · {field}]", id.as_deref().unwrap_or("-")),
                 (id, None, _) => format!(" [{}]", id.as_deref().unwrap_or("-")),
             };
-            let columns = match self.columns.locate(f) {
+            let columns = match span_columns(f) {
                 Some((start, end)) => format!(",col={start},endColumn={end}"),
                 None => String::new(),
             };

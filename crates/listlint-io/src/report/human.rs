@@ -389,6 +389,7 @@ mod tests {
                 fingerprint: String::new(),
                 source: Some(value.clone()),
                 value: 0,
+                column: None,
             })
             .collect();
         let mut out = Vec::new();

@@ -74,10 +74,13 @@ impl OutputFormat {
 
     /// Whether findings need the whole value of their field (`source`).
     pub fn shows_field_values(self) -> bool {
-        matches!(
-            self,
-            OutputFormat::Human | OutputFormat::Sarif | OutputFormat::Github | OutputFormat::Html
-        )
+        matches!(self, OutputFormat::Human | OutputFormat::Html)
+    }
+
+    /// Whether findings point at columns of their input file, which the
+    /// readers then note ([`crate::source::ReadOptions::place_values`]).
+    pub fn points_at_columns(self) -> bool {
+        matches!(self, OutputFormat::Sarif | OutputFormat::Github)
     }
 }
 

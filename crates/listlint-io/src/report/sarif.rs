@@ -6,7 +6,7 @@
 //! category as tags) plus the `input/…` rules that fired. Each result names its
 //! rule, level and message; its physical location is the input file
 //! (relative to the working directory when possible), the record's line and,
-//! where [`ColumnLocator`] can place the field value, the span's columns;
+//! where the reader placed the field value, the span's columns;
 //! a logical location names the listing and field; `partialFingerprints`
 //! carries listlint's fingerprint so code scanning tracks a finding across
 //! runs. When a config file was used, `invocations[0].properties.config`
@@ -22,8 +22,7 @@
 //! Results are written as they arrive, so memory does not grow with them:
 //! the run object has `columnKind` and `results` first and the `tool`
 //! (whose rule list includes the `input/…` rules that fired) after them.
-//! What stays in memory is the rule list, each input file's URI, and the
-//! [`ColumnLocator`]'s current line.
+//! What stays in memory is the rule list and each input file's URI.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -32,7 +31,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::columns::ColumnLocator;
+use super::columns::span_columns;
 use super::nested_json::{newline_at, pretty_nested};
 use super::{Finding, Reporter, Summary, Suppressed, Suppression};
 use listlint_core::model::Severity;
@@ -67,7 +66,6 @@ pub struct SarifReporter<W: Write> {
     config: Option<String>,
     /// The baseline file, named in the justification of what it hides.
     baseline: Option<String>,
-    columns: ColumnLocator,
     /// [`artifact_uri`] of each input file, worked out once.
     uris: HashMap<Arc<str>, Arc<str>>,
     /// Whether the head of the log is written.
@@ -181,7 +179,6 @@ impl<W: Write> SarifReporter<W> {
             rule_indexes,
             config,
             baseline: None,
-            columns: ColumnLocator::default(),
             uris: HashMap::new(),
             started: false,
             written: 0,
@@ -303,7 +300,7 @@ impl<W: Write> SarifReporter<W> {
         if let Some(text) = &f.text {
             message.push_str(&format!(" 「{text}」"));
         }
-        let columns = self.columns.locate(f);
+        let columns = span_columns(f);
         let uri = self
             .uris
             .entry(f.file.clone())
@@ -468,6 +465,7 @@ mod tests {
             fingerprint: "f".into(),
             source: None,
             value: 0,
+            column: None,
         }
     }
 

@@ -35,9 +35,18 @@ pub struct CsvListings<R> {
     pending_first: Option<CsvRecord>,
     done: bool,
     header_observer: Option<HeaderObserver>,
+    /// Whether to note where field values are written (see
+    /// [`super::columns`]).
+    place_values: bool,
 }
 
 impl<R: BufRead> CsvListings<R> {
+    /// Notes where each field value is written on its record's first line.
+    pub fn placing_values(mut self, place: bool) -> Self {
+        self.place_values = place;
+        self
+    }
+
     /// Maps headers with `profile` instead of the generic one.
     pub fn with_profile(mut self, profile: Arc<Profile>) -> Self {
         self.profile = profile;
@@ -81,6 +90,7 @@ impl<R: BufRead> CsvListings<R> {
             pending_first: None,
             done: false,
             header_observer: None,
+            place_values: false,
         }
     }
 }
@@ -305,6 +315,7 @@ impl<R: BufRead> CsvListings<R> {
             record: self.count,
             fields: Vec::with_capacity(headers.len()),
             problems,
+            value_columns: Vec::new(),
         };
         if self.record.is_empty() {
             // Skipped as too large: reported, no fields.
@@ -336,6 +347,15 @@ impl<R: BufRead> CsvListings<R> {
                 .decoder
                 .decode(raw, &place, Some(&name), &mut listing.problems);
             listing.push_field(name, value);
+        }
+        if self.place_values {
+            let raw = super::columns::first_line(self.records.raw());
+            let line = if self.decoder.gb18030 {
+                encoding_rs::GB18030.decode_without_bom_handling(raw).0
+            } else {
+                String::from_utf8_lossy(raw)
+            };
+            super::columns::place_values(&mut listing, &line, 0);
         }
         listing
     }

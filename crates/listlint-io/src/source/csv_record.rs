@@ -181,6 +181,12 @@ impl<R: BufRead> CsvRecords<R> {
         }
     }
 
+    /// The bytes of the record last read, as written in the input (empty
+    /// for a record skipped as too large).
+    pub fn raw(&self) -> &[u8] {
+        &self.raw
+    }
+
     /// The 1-based line the reader is on.
     pub fn line(&self) -> u64 {
         self.lines.line()

@@ -134,7 +134,16 @@ pub fn parse_json_record(
         record,
         fields: listing_fields,
         problems,
+        value_columns: Vec::new(),
     }
+}
+
+/// Notes where the listing's values are written on the first line of the
+/// record's text (which starts at `start`).
+pub fn place_record_values(listing: &mut Listing, start: Start, bytes: &[u8]) {
+    let line = String::from_utf8_lossy(super::columns::first_line(bytes));
+    let offset = u32::try_from(start.column.saturating_sub(1)).unwrap_or(u32::MAX);
+    super::columns::place_values(listing, &line, offset);
 }
 
 /// `serde_json`'s words for what is wrong with a text that is not JSON, at

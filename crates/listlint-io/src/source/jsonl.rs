@@ -8,7 +8,7 @@ use std::io::{self, BufRead};
 use std::sync::Arc;
 
 use super::encoding::FieldDecoder;
-use super::json_record::{parse_json_record, Start};
+use super::json_record::{parse_json_record, place_record_values, Start};
 use super::RawRecord;
 use listlint_core::listing::profile::{FieldMapper, Profile};
 use listlint_core::listing::Listing;
@@ -32,6 +32,9 @@ pub struct JsonlLines<R: BufRead> {
     /// For the lines parsed here rather than by a worker (GB18030 lines
     /// with a problem, invalid UTF-8 under a forced encoding).
     mapper: FieldMapper,
+    /// Whether the lines parsed here note where their values are written
+    /// (a worker does it for the others).
+    place_values: bool,
 }
 
 /// What reading a line gave.
@@ -59,7 +62,14 @@ impl<R: BufRead> JsonlLines<R> {
             after_cr: false,
             decoder: FieldDecoder::UTF8_ONLY,
             mapper: FieldMapper::generic(),
+            place_values: false,
         }
+    }
+
+    /// Notes where the values of the lines parsed here are written.
+    pub fn placing_values(mut self, place: bool) -> Self {
+        self.place_values = place;
+        self
     }
 
     /// Decodes lines with `decoder` (and maps the fields of the few lines
@@ -146,19 +156,26 @@ impl<R: BufRead> JsonlLines<R> {
                 &mut self.mapper,
                 false,
             );
+            if self.place_values {
+                place_record_values(&mut listing, Start::line(line), text.as_bytes());
+            }
             problems.append(&mut listing.problems);
             listing.problems = problems;
             return RawRecord::Parsed(listing);
         }
         if !self.decoder.mixed && simdutf8::basic::from_utf8(&bytes).is_err() {
-            return RawRecord::Parsed(parse_json_record(
+            let mut listing = parse_json_record(
                 &self.file,
                 Start::line(line),
                 record,
                 &bytes,
                 &mut self.mapper,
                 false,
-            ));
+            );
+            if self.place_values {
+                place_record_values(&mut listing, Start::line(line), &bytes);
+            }
+            return RawRecord::Parsed(listing);
         }
         self.json_line(bytes)
     }

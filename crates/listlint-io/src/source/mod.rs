@@ -6,6 +6,7 @@
 //! so that nothing is silently dropped and output order follows the file.
 
 mod catalog;
+mod columns;
 mod csv;
 mod csv_record;
 mod empty;
@@ -142,6 +143,13 @@ impl RawRecord {
     /// Parses the record into a listing. `mapper` caches header mapping
     /// and can be reused across records.
     pub fn into_listing(self, mapper: &mut FieldMapper) -> Listing {
+        self.into_listing_placing(mapper, false)
+    }
+
+    /// [`Self::into_listing`], noting where the field values are written
+    /// when `place_values` (see [`ReadOptions::place_values`]; records
+    /// read before the workers have been placed by their reader).
+    pub fn into_listing_placing(self, mapper: &mut FieldMapper, place_values: bool) -> Listing {
         match self {
             RawRecord::Parsed(listing) => listing,
             RawRecord::JsonLine {
@@ -149,20 +157,28 @@ impl RawRecord {
                 line,
                 record,
                 bytes,
-            } => json_record::parse_json_record(
-                &file,
-                json_record::Start::line(line),
-                record,
-                &bytes,
-                mapper,
-                true,
-            ),
+            } => {
+                let start = json_record::Start::line(line);
+                let mut listing =
+                    json_record::parse_json_record(&file, start, record, &bytes, mapper, true);
+                if place_values {
+                    json_record::place_record_values(&mut listing, start, &bytes);
+                }
+                listing
+            }
             RawRecord::JsonElement {
                 file,
                 start,
                 record,
                 bytes,
-            } => json_record::parse_json_record(&file, start, record, &bytes, mapper, true),
+            } => {
+                let mut listing =
+                    json_record::parse_json_record(&file, start, record, &bytes, mapper, true);
+                if place_values {
+                    json_record::place_record_values(&mut listing, start, &bytes);
+                }
+                listing
+            }
             RawRecord::CatalogFile { file, kind, bytes } => {
                 catalog::parse_catalog_file(file, kind, bytes, mapper)
             }
@@ -328,6 +344,11 @@ pub struct ReadOptions {
     /// Told how each CSV/TSV file's headers map to fields, as the reader
     /// finds them (`check -v` prints it).
     pub header_observer: Option<HeaderObserver>,
+    /// Whether readers note where each field value is written on its
+    /// record's first line ([`Listing::value_columns`]), for the formats
+    /// that point at columns (SARIF, GitHub). Off by default: it costs a
+    /// search of the line per field.
+    pub place_values: bool,
 }
 
 /// How one CSV/TSV file's header maps to fields.
@@ -367,6 +388,7 @@ impl Default for ReadOptions {
                 .map(|f| Arc::from(*f))
                 .collect(),
             header_observer: None,
+            place_values: false,
         }
     }
 }
@@ -379,6 +401,7 @@ struct ReaderSetup<'a> {
     max_document_bytes: u64,
     text_fields: Arc<[FieldName]>,
     header_observer: Option<HeaderObserver>,
+    place_values: bool,
 }
 
 /// Opens an input, decoding text to UTF-8 (see [`encoding`]), and returns
@@ -442,6 +465,7 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceEr
         max_document_bytes: options.max_document_bytes,
         text_fields: options.text_fields.clone(),
         header_observer: options.header_observer.clone(),
+        place_values: options.place_values,
     };
     let mut records = raw_records(reader, file.clone(), format, &setup);
     if text.transcoded {
@@ -473,6 +497,7 @@ fn raw_records<R: BufRead + Send + 'static>(
             .with_decoder(setup.decoder)
             .with_text_fields(setup.text_fields.clone())
             .with_header_observer(setup.header_observer.clone())
+            .placing_values(setup.place_values)
             .map(RawRecord::Parsed)
     };
     // A `.csv` that is really tab-separated (淘宝助理 data packages, Excel's
@@ -487,7 +512,8 @@ fn raw_records<R: BufRead + Send + 'static>(
         InputFormat::Tsv => Box::new(csv(reader, b'\t')),
         InputFormat::Jsonl => Box::new(
             jsonl::JsonlLines::new(reader, file, limit)
-                .with_decoder(setup.decoder, profile.clone()),
+                .with_decoder(setup.decoder, profile.clone())
+                .placing_values(setup.place_values),
         ),
         InputFormat::Json => json::json_records(reader, file, setup.max_document_bytes),
         InputFormat::Yaml => Box::new(catalog(reader, catalog::CatalogKind::Yaml)),
@@ -547,6 +573,7 @@ pub fn read_listings<R: BufRead + Send + 'static>(
         max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
         text_fields: Arc::from(Vec::new()),
         header_observer: None,
+        place_values: false,
     };
     Box::new(raw_records(reader, file, format, &setup).map(move |r| r.into_listing(&mut mapper)))
 }

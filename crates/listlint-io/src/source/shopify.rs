@@ -81,23 +81,26 @@ impl Iterator for GroupVariants {
         let price = price_range(&rows, "price");
         let original = price_range(&rows, "original_price");
         let count = rows.len();
-        let mut per_variant = Vec::new();
+        // Each pushed field's value and, for the product's own row (the
+        // record's first line), where it is written.
+        let mut per_variant: Vec<(String, String, Option<u32>)> = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let n = i + 1;
             // The product's own row keeps its other fields on the product;
             // a variant row's fields (prices, SKU, options, any custom
             // price column) all become `variant.N.*`.
-            for (name, value) in &row.fields {
+            for (index, (name, value)) in row.fields.iter().enumerate() {
                 let wanted = if n == 1 {
                     &**name == "price" || &**name == "original_price"
                 } else {
                     &**name != "id"
                 };
                 if wanted && !value.trim().is_empty() {
-                    per_variant.push((format!("variant.{n}.{name}"), value.clone()));
+                    let column = if n == 1 { row.column_at(index) } else { None };
+                    per_variant.push((format!("variant.{n}.{name}"), value.clone(), column));
                 }
             }
-            per_variant.push((format!("variant.{n}.line"), row.line.to_string()));
+            per_variant.push((format!("variant.{n}.line"), row.line.to_string(), None));
             let option = || {
                 row.fields
                     .iter()
@@ -109,19 +112,30 @@ impl Iterator for GroupVariants {
                 .or_else(option)
                 .filter(|v| !v.trim().is_empty())
                 .map_or_else(|| format!("#{n}"), str::to_owned);
-            per_variant.push((format!("variant.{n}.label"), label));
+            per_variant.push((format!("variant.{n}.label"), label, None));
         }
         for (field, value) in [("price", price), ("original_price", original)] {
             if let Some(value) = value {
-                match product.fields.iter_mut().find(|(n, _)| &**n == field) {
-                    Some((_, v)) => *v = value,
+                match product.fields.iter().position(|(n, _)| &**n == field) {
+                    Some(index) => {
+                        // A range of the variants' prices is written nowhere.
+                        product.fields[index].1 = value;
+                        if let Some(column) = product.value_columns.get_mut(index) {
+                            *column = 0;
+                        }
+                    }
                     None => product.push_field(field.into(), value),
                 }
             }
         }
         product.push_field("variants".into(), count.to_string());
-        for (name, value) in per_variant {
+        for (name, value, column) in per_variant {
             product.push_field(name.into(), value);
+            if let Some(column) = column {
+                let index = product.fields.len() - 1;
+                product.value_columns.resize(index, 0);
+                product.value_columns.push(column);
+            }
         }
         for variant in variants {
             product.problems.extend(variant.problems);

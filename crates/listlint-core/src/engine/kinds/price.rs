@@ -1040,58 +1040,66 @@ pub fn find_claims(text: &Normalized) -> Vec<Claim> {
     // Each kind of claim contains one of its words; most text contains
     // none, and a substring search is much cheaper than a regex scan.
     let has = |word: usize| claim_words()[word].find(s.as_bytes()).is_some();
-    let has_was_now = has(0);
-    let has_ratio = has(1) || has(2);
-    let has_cut = has(3) || has(4) || has(5);
-    let has_low = has(6);
-    if !(has_was_now || has_ratio || has_cut || has_low) {
-        return Vec::new();
-    }
-    let p = patterns();
     let mut claims = Vec::new();
-    let mut push = |start: usize, end: usize, kind: ClaimKind| {
-        let (first, last) = text.char_range(start, end);
-        claims.push(Claim { kind, first, last });
-    };
-    let when = |present: bool, regex: &'static Regex| {
-        present
-            .then_some(regex)
-            .into_iter()
-            .flat_map(|r| r.captures_iter(s))
-    };
-    for m in when(has_was_now, &p.was_now) {
+    if has(0) {
+        was_now_claims(text, &mut claims);
+    }
+    if has(1) || has(2) {
+        ratio_claims_into(text, &mut claims);
+    }
+    if has(3) || has(4) || has(5) {
+        cut_claims(text, &mut claims);
+    }
+    if has(6) {
+        low_as_claims(text, &mut claims);
+    }
+    claims.sort_by_key(|c| (c.first, c.last));
+    claims
+}
+
+/// A claim over bytes `start..end` of the normalised text.
+fn claim_at(text: &Normalized, start: usize, end: usize, kind: ClaimKind) -> Claim {
+    let (first, last) = text.char_range(start, end);
+    Claim { kind, first, last }
+}
+
+/// `原价199现价99`: a former and a current price.
+fn was_now_claims(text: &Normalized, claims: &mut Vec<Claim>) {
+    let s = text.text.as_str();
+    for m in patterns().was_now.captures_iter(s) {
         let whole = m.get(0).expect("group 0");
         if let (Some(was), Some(now)) = (parse_amount(&m[1]), parse_amount(&m[2])) {
-            push(
-                whole.start(),
-                whole.end(),
-                ClaimKind::WasNow {
-                    was,
-                    now,
-                    text: whole.as_str().to_owned(),
-                },
-            );
+            let kind = ClaimKind::WasNow {
+                was,
+                now,
+                text: whole.as_str().to_owned(),
+            };
+            claims.push(claim_at(text, whole.start(), whole.end(), kind));
         }
     }
-    if has_ratio {
-        for (first, last, claimed, lowest) in ratio_claims(text) {
-            let claim_text = slice(text, first, last).to_owned();
-            claims.push(Claim {
-                kind: ClaimKind::Ratio {
-                    claimed,
-                    lowest,
-                    text: claim_text,
-                },
-                first,
-                last,
-            });
-        }
+}
+
+/// Discount ratios (`5折`, `半价`), with the lowest one a claim allows.
+fn ratio_claims_into(text: &Normalized, claims: &mut Vec<Claim>) {
+    for (first, last, claimed, lowest) in ratio_claims(text) {
+        let claim_text = slice(text, first, last).to_owned();
+        claims.push(Claim {
+            kind: ClaimKind::Ratio {
+                claimed,
+                lowest,
+                text: claim_text,
+            },
+            first,
+            last,
+        });
     }
-    let mut push = |start: usize, end: usize, kind: ClaimKind| {
-        let (first, last) = text.char_range(start, end);
-        claims.push(Claim { kind, first, last });
-    };
-    for m in when(has_cut, &p.cut) {
+}
+
+/// `直降50元`, `立省100`: a cut in the listed price (not a threshold
+/// offer, not a province).
+fn cut_claims(text: &Normalized, claims: &mut Vec<Claim>) {
+    let s = text.text.as_str();
+    for m in patterns().cut.captures_iter(s) {
         let whole = m.get(0).expect("group 0");
         let number = m.get(1).expect("group 1");
         if !is_money_after(
@@ -1118,17 +1126,19 @@ pub fn find_claims(text: &Normalized) -> Vec<Claim> {
             continue;
         }
         if let Some(amount) = parse_amount(number.as_str()) {
-            push(
-                whole.start(),
-                whole.end(),
-                ClaimKind::Cut {
-                    amount,
-                    text: whole.as_str().to_owned(),
-                },
-            );
+            let kind = ClaimKind::Cut {
+                amount,
+                text: whole.as_str().to_owned(),
+            };
+            claims.push(claim_at(text, whole.start(), whole.end(), kind));
         }
     }
-    for m in when(has_low, &p.low) {
+}
+
+/// `低至9.9元`: a lowest price.
+fn low_as_claims(text: &Normalized, claims: &mut Vec<Claim>) {
+    let s = text.text.as_str();
+    for m in patterns().low.captures_iter(s) {
         let whole = m.get(0).expect("group 0");
         let number = m.get(1).expect("group 1");
         if !is_money_after(
@@ -1140,18 +1150,13 @@ pub fn find_claims(text: &Normalized) -> Vec<Claim> {
             continue;
         }
         if let Some(amount) = parse_amount(number.as_str()) {
-            push(
-                whole.start(),
-                whole.end(),
-                ClaimKind::LowAs {
-                    amount,
-                    text: whole.as_str().to_owned(),
-                },
-            );
+            let kind = ClaimKind::LowAs {
+                amount,
+                text: whole.as_str().to_owned(),
+            };
+            claims.push(claim_at(text, whole.start(), whole.end(), kind));
         }
     }
-    claims.sort_by_key(|c| (c.first, c.last));
-    claims
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::packs::{load_packs, PackArgs};
+use super::{load_packs, PackArgs};
 use crate::exit::ExitStatus;
 use listlint_core::pack::schema::{join_expectations, RuleDef};
 use listlint_core::pack::{builtin_sources, parse_pack, LoadedPack};
@@ -216,7 +216,7 @@ pub fn run(output: &Path, args: &PackArgs) -> miette::Result<ExitStatus> {
         std::fs::write(&path, page)
             .map_err(|e| miette::miette!("cannot write {}: {e}", path.display()))?;
     }
-    super::output::print(&format!(
+    crate::cli::output::print(&format!(
         "wrote {} pages to {}\n",
         pages.len(),
         output.display()

@@ -1,14 +1,20 @@
-//! Loading rule packs from the command line, and `listlint rules`.
+//! `listlint rules …` and loading rule packs from the command line; one
+//! module per subcommand that does more than list.
+
+pub mod describe;
+pub mod diff;
+pub mod doc;
+mod validate;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 
-use super::describe::{self, ListFormat};
 use super::output::Stdout;
 use super::ColorChoice;
 use crate::exit::ExitStatus;
+use describe::ListFormat;
 use listlint_core::engine::compose::{resolve_extends, ExtendsScope};
 use listlint_core::pack::load::{sources_as_check_loads_them, PackSelection};
 use listlint_core::pack::read::DocumentKind;
@@ -88,6 +94,7 @@ impl PackArgs {
             ignore: self.ignore.clone(),
             extends_from: self.extends_from.clone(),
             no_extends_files: false,
+            replace_builtins: false,
         }
     }
 }
@@ -166,7 +173,7 @@ pub enum RulesCommand {
     /// rule every key that differs (terms and allow phrases item by item);
     /// with --corpus, the findings that appear, disappear or change
     /// severity on those listings. Always exits 0 unless a pack is invalid.
-    Diff(super::diff::DiffArgs),
+    Diff(diff::DiffArgs),
     /// List the rules of the loaded packs.
     List {
         #[command(flatten)]
@@ -189,9 +196,9 @@ pub fn run(cmd: &RulesCommand, color: ColorChoice) -> miette::Result<ExitStatus>
         RulesCommand::Validate {
             packs,
             no_default_rules,
-        } => super::validate::run(packs, *no_default_rules, color),
-        RulesCommand::Doc { output, packs } => super::catalog::run(output, packs),
-        RulesCommand::Diff(args) => super::diff::run(args),
+        } => validate::run(packs, *no_default_rules, color),
+        RulesCommand::Doc { output, packs } => doc::run(output, packs),
+        RulesCommand::Diff(args) => diff::run(args),
         RulesCommand::Show {
             id,
             resolved,

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use clap::ValueEnum;
 use serde_json::json;
 
-use super::output::Stdout;
-use super::packs::{load_packs, PackArgs};
+use super::{load_packs, PackArgs};
+use crate::cli::output::Stdout;
 use crate::exit::ExitStatus;
 use listlint_core::config;
 use listlint_core::pack::load::PackSelection;
@@ -28,7 +28,7 @@ pub enum ListFormat {
 /// The packs the flags select, with the nearest config file's `rules`,
 /// `no_default_rules` and `extends_from`, as `check` resolves them.
 fn with_config(args: &PackArgs) -> miette::Result<PackSelection> {
-    let config = super::config_from_working_dir()
+    let config = crate::cli::config_from_working_dir()
         .map(|path| config::load(&path))
         .transpose()?;
     let overrides = Overrides {
@@ -342,7 +342,7 @@ pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
     if let Some(docs) = &rule.docs {
         let _ = writeln!(out, "\n{}", docs.trim_end());
     }
-    super::output::print(&out)?;
+    crate::cli::output::print(&out)?;
     Ok(ExitStatus::Success)
 }
 
@@ -374,7 +374,7 @@ pub fn show(args: &PackArgs, id: &str, resolved: bool) -> miette::Result<ExitSta
                 rule.applied.len()
             );
         }
-        super::output::print(&out)?;
+        crate::cli::output::print(&out)?;
         return Ok(ExitStatus::Success);
     }
     let _ = writeln!(
@@ -401,7 +401,7 @@ pub fn show(args: &PackArgs, id: &str, resolved: bool) -> miette::Result<ExitSta
     let yaml = serde_saphyr::to_string(&[rule])
         .map_err(|e| miette::miette!("cannot render rule `{id}` as YAML: {e}"))?;
     out.push_str(&yaml);
-    super::output::print(&out)?;
+    crate::cli::output::print(&out)?;
     Ok(ExitStatus::Success)
 }
 

@@ -13,13 +13,13 @@ use serde::Serialize;
 
 use crate::exit::ExitStatus;
 use listlint_core::date::Date;
-use listlint_core::engine::compose::{resolve_extends, ExtendsScope};
-use listlint_core::engine::{compile, RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
-use listlint_core::listing::profile::{FieldMapper, Profile};
+use listlint_core::engine::INPUT_CATEGORY;
+use listlint_core::linter::Linter;
+use listlint_core::listing::profile::FieldMapper;
 use listlint_core::pack::diff::{diff_packs, KeyChange, PackDiff};
-use listlint_core::pack::{
-    add_builtins_not_replaced, builtin_named, parse_pack, read_pack_sources, LoadedPack, PackError,
-};
+use listlint_core::pack::load::load_packs;
+use listlint_core::pack::{builtin_named, LoadedPack};
+use listlint_core::settings::{Overrides, Settings};
 use listlint_io::report::Finding;
 use listlint_io::source::{self, expand_inputs, ReadOptions, WalkFilter};
 use listlint_io::terminal::escape_line;
@@ -40,7 +40,7 @@ pub struct DiffArgs {
     pub corpus: Vec<String>,
     /// The date time-based checks treat as today, for both versions on the
     /// corpus (YYYY-MM-DD; default: today, UTC).
-    #[arg(long, value_name = "DATE", value_parser = super::check::parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = crate::cli::check::parse_date)]
     pub as_of: Option<Date>,
     /// Transaction prices for original-price checks on the corpus, as for
     /// `check --price-history`.
@@ -50,7 +50,7 @@ pub struct DiffArgs {
     #[arg(long, value_name = "NAME", default_value = "generic", value_parser = PossibleValuesParser::new(PROFILE_NAMES))]
     pub profile: String,
     /// Map a corpus header to a field: `--map title=商品名` (repeatable).
-    #[arg(long = "map", value_name = "FIELD=HEADER", value_parser = super::check::parse_map)]
+    #[arg(long = "map", value_name = "FIELD=HEADER", value_parser = crate::cli::check::parse_map)]
     pub maps: Vec<(String, String)>,
     /// At most this many listings shown per rule and direction (0: all).
     #[arg(long, value_name = "N", default_value_t = 10)]
@@ -71,13 +71,16 @@ pub enum DiffFormat {
 
 /// Runs `listlint rules diff`.
 pub fn run(args: &DiffArgs) -> miette::Result<ExitStatus> {
-    let old = load_side(&args.old)?;
-    let new = load_side(&args.new)?;
+    let (old, old_settings) = load_side(&args.old, args)?;
+    let (new, new_settings) = load_side(&args.new, args)?;
     let rules = diff_packs(&old.compared(), &new.compared());
     let corpus = if args.corpus.is_empty() {
         None
     } else {
-        Some(diff_corpus(&old, &new, args)?)
+        Some(diff_corpus(
+            [(&old, old_settings), (&new, new_settings)],
+            args,
+        )?)
     };
     let out = match args.format {
         DiffFormat::Json => {
@@ -89,7 +92,7 @@ pub fn run(args: &DiffArgs) -> miette::Result<ExitStatus> {
         }
         DiffFormat::Text => render_text(args, &rules, corpus.as_ref()),
     };
-    super::output::print(&out)?;
+    crate::cli::output::print(&out)?;
     Ok(ExitStatus::Success)
 }
 
@@ -112,49 +115,64 @@ impl Side {
 }
 
 /// One side of the diff: the packs given, plus the built-in packs they do
-/// not replace (so that conditions resolve), composed.
-fn load_side(arg: &str) -> miette::Result<Side> {
-    let path = Path::new(arg);
-    let given = if path.exists() {
-        read_pack_sources(path)?
+/// not replace (so that conditions resolve), composed, and the settings
+/// that load them (for the corpus).
+fn load_side(arg: &str, args: &DiffArgs) -> miette::Result<(Side, Settings)> {
+    let settings = side_settings(arg, args)?;
+    let packs = load_packs(&settings.packs)?.packs;
+    // The given packs come first, before the built-in packs they do not
+    // replace (see `PackSelection::replace_builtins`); a folder gives
+    // several, a built-in pack's name one.
+    let given_count = if settings.packs.sources.is_empty() {
+        packs
+            .iter()
+            .position(|p| p.source.builtin)
+            .unwrap_or(packs.len())
     } else {
-        match builtin_named(arg) {
-            Some(source) => vec![source],
-            None => miette::bail!(
-                help = "give a pack file, a folder of packs, or a built-in pack name (`listlint rules list`)",
-                "`{arg}` is neither a file or folder nor a built-in pack"
-            ),
-        }
+        1
     };
-    if given.is_empty() {
-        miette::bail!("no rule packs in {arg}");
-    }
-    let mut packs = given
-        .into_iter()
-        .map(parse_pack)
-        .collect::<Result<Vec<_>, _>>()?;
-    let names: Vec<String> = packs.iter().map(|p| p.name().to_owned()).collect();
-    let given_count = packs.len();
-    add_builtins_not_replaced(&mut packs)?;
-    let mut errors = resolve_extends(&mut packs, &ExtendsScope::new([path]));
-    if let Err(e) = compile(&packs, &RuleFilter::default()) {
-        errors.extend(e.into_problems());
-    }
-    if let Some(error) = PackError::from_many(errors) {
-        return Err(error.into());
-    }
-    let mut compared = names;
-    for pack in &packs[..given_count] {
+    let given = &packs[..given_count.min(packs.len())];
+    let mut compared: Vec<String> = given.iter().map(|p| p.name().to_owned()).collect();
+    for pack in given {
         for base in &pack.extended {
             if !compared.contains(base) {
                 compared.push(base.clone());
             }
         }
     }
-    Ok(Side {
-        packs,
-        names: compared,
-    })
+    Ok((
+        Side {
+            packs,
+            names: compared,
+        },
+        settings,
+    ))
+}
+
+/// The settings of one side: its packs (a path, or a built-in pack by
+/// name) in place of the built-in packs of the same name, and the corpus
+/// options.
+fn side_settings(arg: &str, args: &DiffArgs) -> miette::Result<Settings> {
+    let path = Path::new(arg);
+    let mut settings = Settings::without_config(Overrides {
+        profile: Some(args.profile.clone()),
+        maps: args.maps.clone(),
+        ..Overrides::default()
+    });
+    settings.as_of = args.as_of;
+    settings.packs.replace_builtins = true;
+    if path.exists() {
+        settings.packs.rules.push(path.to_owned());
+    } else {
+        match builtin_named(arg) {
+            Some(source) => settings.packs.sources.push(source),
+            None => miette::bail!(
+                help = "give a pack file, a folder of packs, or a built-in pack name (`listlint rules list`)",
+                "`{arg}` is neither a file or folder nor a built-in pack"
+            ),
+        }
+    }
+    Ok(settings)
 }
 
 /// Findings on the corpus that differ between the two versions.
@@ -209,34 +227,34 @@ impl CorpusFinding {
     }
 }
 
-fn diff_corpus(old: &Side, new: &Side, args: &DiffArgs) -> miette::Result<CorpusDiff> {
-    let mut old_rules = compile(&old.packs, &RuleFilter::default())?;
-    let mut new_rules = compile(&new.packs, &RuleFilter::default())?;
+/// Checks the corpus with both sides' linters, built from their settings
+/// as `check` builds its one.
+fn diff_corpus(sides: [(&Side, Settings); 2], args: &DiffArgs) -> miette::Result<CorpusDiff> {
     let mut diff = CorpusDiff::default();
-    for ruleset in [&mut old_rules, &mut new_rules] {
-        if let Some(as_of) = args.as_of {
-            ruleset.settings.as_of = as_of;
+    let history = match &args.price_history {
+        Some(path) => {
+            let loaded = listlint_io::history::load(path)?;
+            diff.unreadable_history_rows = loaded.problems.len() as u64;
+            Some(loaded.history)
         }
-    }
-    if let Some(path) = &args.price_history {
-        let loaded = listlint_io::history::load(path)?;
-        diff.unreadable_history_rows = loaded.problems.len() as u64;
-        let history = Arc::new(loaded.history);
-        old_rules.settings.history = Some(history.clone());
-        new_rules.settings.history = Some(history);
-    }
+        None => None,
+    };
+    let profile = Arc::new(sides[0].1.field_profile()?);
+    let [(old, old_settings), (new, new_settings)] = sides;
+    let linter = |settings: Settings| -> miette::Result<Linter> {
+        let linter = Linter::new(settings)?;
+        Ok(match history.clone() {
+            Some(history) => linter.with_price_history(history),
+            None => linter,
+        })
+    };
+    let (old_linter, new_linter) = (linter(old_settings)?, linter(new_settings)?);
     let inputs = expand_inputs(&args.corpus, None, &WalkFilter::new(&[], &[])?)?;
-    let mut profile = Profile::named(&args.profile)
-        .ok_or_else(|| miette::miette!("unknown profile `{}`", args.profile))?;
-    for (field, header) in &args.maps {
-        profile.map(field, header);
-    }
     let options = ReadOptions {
-        profile: Arc::new(profile),
+        profile: profile.clone(),
         ..ReadOptions::default()
     };
-    let mut mapper = FieldMapper::new(options.profile.clone());
-    let (mut old_scratch, mut new_scratch) = (Scratch::default(), Scratch::default());
+    let mut mapper = FieldMapper::new(profile);
     for input in &inputs {
         for record in source::open(input, &options)? {
             let listing = record.into_listing(&mut mapper);
@@ -244,8 +262,8 @@ fn diff_corpus(old: &Side, new: &Side, args: &DiffArgs) -> miette::Result<Corpus
             if !listing.problems.is_empty() {
                 diff.unreadable += 1;
             }
-            let before = rule_findings(&old_rules, &old.names, &listing, &mut old_scratch);
-            let after = rule_findings(&new_rules, &new.names, &listing, &mut new_scratch);
+            let before = rule_findings(&old_linter, &old.names, &listing);
+            let after = rule_findings(&new_linter, &new.names, &listing);
             diff.old_findings += before.len();
             diff.new_findings += after.len();
             compare_listing(&before, &after, &mut diff);
@@ -257,12 +275,11 @@ fn diff_corpus(old: &Side, new: &Side, args: &DiffArgs) -> miette::Result<Corpus
 /// The findings of the compared packs' rules on one listing (input
 /// problems are the same for both versions and are counted, not compared).
 fn rule_findings(
-    ruleset: &Ruleset,
+    linter: &Linter,
     packs: &[String],
     listing: &listlint_core::listing::Listing,
-    scratch: &mut Scratch,
 ) -> Vec<Finding> {
-    let mut findings = ruleset.check(listing, scratch);
+    let mut findings = linter.check_listing(listing);
     findings.retain(|f| &*f.category != INPUT_CATEGORY && packs.iter().any(|p| **p == *f.pack));
     findings
 }

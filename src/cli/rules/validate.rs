@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::output::Stdout;
-use super::packs::{packs_for_testing, Beside};
-use super::{print_error, ColorChoice};
+use super::{packs_for_testing, Beside};
+use crate::cli::output::Stdout;
+use crate::cli::{print_error, ColorChoice};
 use crate::exit::ExitStatus;
 use listlint_core::engine::{compile, RuleFilter};
 use listlint_core::pack::LoadedPack;
