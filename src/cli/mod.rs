@@ -4,6 +4,7 @@ pub mod catalog;
 mod check;
 mod describe;
 mod diff;
+mod fix;
 mod output;
 mod overwrite;
 mod packs;

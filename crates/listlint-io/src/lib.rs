@@ -4,6 +4,7 @@
 //! `listlint_core` ruleset and hands findings to a reporter.
 
 pub mod examples;
+pub mod fix;
 pub mod history;
 pub mod progress;
 pub mod report;

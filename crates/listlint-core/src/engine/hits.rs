@@ -133,6 +133,7 @@ mod tests {
             scans: Vec::new(),
             when: None,
             title_is_name: None,
+            fix_unsafe: false,
             kind: Arc::new(Lexicon {
                 terms: Vec::new(),
                 suggestions: Vec::new(),

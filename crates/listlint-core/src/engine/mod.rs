@@ -78,6 +78,9 @@ pub struct Rule {
     /// name of the product itself (a book, a record, a game): the pack's
     /// `title_is_name`. The rule's hits in the title are then not reported.
     pub title_is_name: Option<Condition>,
+    /// Whether the rule's suggestions are marked `fix: unsafe`: applied by
+    /// `check --fix` only with `--unsafe-fixes`.
+    pub fix_unsafe: bool,
     /// Kind-specific data.
     pub(crate) kind: Arc<dyn KindRule>,
 }
@@ -782,6 +785,7 @@ impl<'a> Findings<'a> {
             None => (None, None),
         };
         let fingerprint = fingerprint(&rule.id, self.key(), field.as_deref(), text.as_deref());
+        let unsafe_fix = rule.fix_unsafe && suggestion.is_some();
         let finding = Finding {
             rule: self.share(&rule.id),
             pack: self.share(&rule.pack),
@@ -801,6 +805,7 @@ impl<'a> Findings<'a> {
             fingerprint,
             source,
             value: 0,
+            unsafe_fix,
         };
         self.findings.push(finding);
     }
@@ -846,6 +851,7 @@ impl<'a> Findings<'a> {
             fingerprint,
             source: None,
             value: 0,
+            unsafe_fix: false,
         });
     }
 }

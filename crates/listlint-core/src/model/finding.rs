@@ -52,6 +52,10 @@ pub struct Finding {
     /// that the findings of one value stay together (not written out).
     #[serde(skip)]
     pub value: u32,
+    /// Whether the suggestion is one the rule marks `fix: unsafe`: applied
+    /// by `check --fix` only with `--unsafe-fixes` (not written out).
+    #[serde(skip)]
+    pub unsafe_fix: bool,
 }
 
 /// The rule side of a finding: the same for every finding of a rule.
@@ -148,6 +152,7 @@ impl Finding {
             fingerprint,
             source: None,
             value: 0,
+            unsafe_fix: false,
         }
     }
 

@@ -112,6 +112,11 @@ pub struct RuleDef {
     /// `pattern`: replacement wording for every match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+    /// `lexicon`, `pattern`: whether `check --fix` may apply the rule's
+    /// suggestions on its own (`safe`, the default) or only with
+    /// `--unsafe-fixes` (`unsafe`: a deletion, a change of meaning).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<FixSafety>,
     /// `require`: what must be present, and in what format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require: Option<Spanned<RequireDef>>,
@@ -142,6 +147,17 @@ pub struct RuleDef {
     /// packs are composed, never read from YAML).
     #[serde(skip)]
     pub applied: Vec<AppliedOverride>,
+}
+
+/// `fix:` — whether a rule's suggested replacements may be applied by
+/// `check --fix` on their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixSafety {
+    /// Applied by `--fix` (the default).
+    Safe,
+    /// Applied only with `--unsafe-fixes`.
+    Unsafe,
 }
 
 /// `extends:` — one pack or a list, each entry with its place in the file

@@ -200,6 +200,7 @@ mod tests {
             fingerprint: String::new(),
             source: Some(Arc::from(value)),
             value: 0,
+            unsafe_fix: false,
         }
     }
 

@@ -1104,6 +1104,7 @@ mod tests {
             fingerprint: String::new(),
             source: None,
             value: 0,
+            unsafe_fix: false,
         };
         let findings: Vec<Finding> = (0..MESSAGE_TABLE + 4).map(finding).collect();
         let mut out = Vec::new();

@@ -389,6 +389,7 @@ mod tests {
                 fingerprint: String::new(),
                 source: Some(value.clone()),
                 value: 0,
+                unsafe_fix: false,
             })
             .collect();
         let mut out = Vec::new();

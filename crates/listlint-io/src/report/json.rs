@@ -138,6 +138,7 @@ mod tests {
             fingerprint: "0123456789abcdef0123456789abcdef".into(),
             source: Some(Arc::from("最好")),
             value: 0,
+            unsafe_fix: false,
         }
     }
 

@@ -157,6 +157,7 @@ mod tests {
             fingerprint: "0123456789abcdef0123456789abcdef".into(),
             source: None,
             value: 0,
+            unsafe_fix: false,
         }
     }
 

@@ -391,6 +391,7 @@ mod tests {
             fingerprint: "f".into(),
             source: None,
             value: 0,
+            unsafe_fix: false,
         }
     }
 

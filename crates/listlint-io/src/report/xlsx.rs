@@ -328,6 +328,7 @@ mod tests {
             fingerprint: "f".into(),
             source: None,
             value: 0,
+            unsafe_fix: false,
         }
     }
 

@@ -25,7 +25,7 @@ impl Kind for LexiconKind {
     }
 
     fn keys(&self) -> &'static [&'static str] {
-        &["terms", "suggest", "allow"]
+        &["terms", "suggest", "fix", "allow"]
     }
 
     fn reads_text(&self) -> bool {

@@ -290,6 +290,7 @@ mod tests {
             [
                 "terms",
                 "suggest",
+                "fix",
                 "allow",
                 "pattern",
                 "keywords",
@@ -305,6 +306,7 @@ mod tests {
             ]
         );
         assert_eq!(kinds_taking("allow"), ["lexicon", "pattern", "disclosure"]);
+        assert_eq!(kinds_taking("fix"), ["lexicon", "pattern"]);
         assert_eq!(
             kinds_taking("fields"),
             ["lexicon", "pattern", "price", "disclosure"]
@@ -317,7 +319,7 @@ mod tests {
         // written back out; a rule setting every one of them parses (rules
         // take no unknown keys) and writes each back.
         let yaml = "id: r\nkind: lexicon\nseverity: error\nmessage: m\n\
-            terms: [a]\nsuggest: {a: b}\nallow: [c]\npattern: d\nkeywords: [d]\n\
+            terms: [a]\nsuggest: {a: b}\nfix: unsafe\nallow: [c]\npattern: d\nkeywords: [d]\n\
             suggestion: e\nrequire: {name: n}\nprice: {check: discount-claim}\n\
             triggers: [t]\ntrigger_recognizers: [offer]\ndisclose: [{item: i, fields: [f]}]\nwindow: {}\n\
             prize_cap_yuan: 1\nfields: [title]\n";
