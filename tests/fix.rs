@@ -324,3 +324,103 @@ fn fix_unsafe_is_validated() {
         "{out}{err}"
     );
 }
+
+/// A workbook with styles, two sheets and a defined name: `商品` holds
+/// the listings, its remark column (not scanned) showing the same shared
+/// string as one fixed title.
+fn workbook(path: &Path) {
+    use rust_xlsxwriter::{Color, Format, Workbook};
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold().set_background_color(Color::Yellow);
+    let red = Format::new().set_font_color(Color::Red);
+    let sheet = book.add_worksheet().set_name("商品").unwrap();
+    for (col, h) in ["商品ID", "标题", "备注"].iter().enumerate() {
+        sheet
+            .write_string_with_format(0, col as u16, *h, &bold)
+            .unwrap();
+    }
+    sheet.write_string(1, 0, "A1").unwrap();
+    sheet
+        .write_string_with_format(1, 1, "王牌精华", &red)
+        .unwrap();
+    sheet.write_string(1, 2, "王牌精华").unwrap();
+    sheet.write_string(2, 0, "A2").unwrap();
+    sheet.write_string(2, 1, "首选 & 面霜").unwrap();
+    sheet.write_number(2, 2, 12.5).unwrap();
+    sheet.set_column_width(1, 30).unwrap();
+    let other = book.add_worksheet().set_name("说明").unwrap();
+    other.write_string(0, 0, "王牌").unwrap();
+    book.define_name("标题列", "=商品!$B:$B").unwrap();
+    book.save(path).unwrap();
+}
+
+/// Every part of a zip, by name.
+fn parts(path: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        part.read_to_end(&mut bytes).unwrap();
+        out.insert(part.name().unwrap().into_owned(), bytes);
+    }
+    out
+}
+
+#[test]
+fn xlsx_cells_are_edited_inside_the_package() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let (dir, pack) = folder();
+    let file = dir.path().join("book.xlsx");
+    workbook(&file);
+    let before = parts(&file);
+    let name = file.to_str().unwrap();
+    let (code, out, _) = check(&pack, &["--diff", name]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("@@ 商品!cell B2, id A1, field title @@\n-王牌精华\n+主打精华\n"),
+        "{out}"
+    );
+    assert_eq!(parts(&file), before, "--diff wrote");
+    let (code, _, err) = check(&pack, &["--fix", name]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("applied 2 fixes in 1 file"), "{err}");
+    let after = parts(&file);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    for (part, bytes) in &before {
+        if part != "xl/sharedStrings.xml" && part != "xl/worksheets/sheet1.xml" {
+            assert_eq!(&after[part], bytes, "{part} changed");
+        }
+    }
+    let mut book: Xlsx<_> = open_workbook(&file).unwrap();
+    let range = book.worksheet_range("商品").unwrap();
+    assert_eq!(
+        range.get_value((1, 1)),
+        Some(&Data::String("主打精华".into()))
+    );
+    assert_eq!(
+        range.get_value((1, 2)),
+        Some(&Data::String("王牌精华".into()))
+    );
+    assert_eq!(
+        range.get_value((2, 1)),
+        Some(&Data::String("推荐 & 面霜".into()))
+    );
+    assert_eq!(range.get_value((2, 2)), Some(&Data::Float(12.5)));
+    assert_eq!(book.defined_names().len(), 1);
+    // The sheet's XML changed only in the fixed cell's string index; the
+    // styles of each cell are the same.
+    let (old, new) = (
+        String::from_utf8(before["xl/worksheets/sheet1.xml"].clone()).unwrap(),
+        String::from_utf8(after["xl/worksheets/sheet1.xml"].clone()).unwrap(),
+    );
+    assert_eq!(old.len(), new.len(), "{old}\n{new}");
+    let differing = old.bytes().zip(new.bytes()).filter(|(a, b)| a != b).count();
+    assert_eq!(differing, 1, "{old}\n{new}");
+    // A re-check: the fixed findings are gone.
+    assert!(rules_of(&pack, &file).is_empty());
+}
