@@ -149,17 +149,18 @@ pub fn apply(
         ..plan.clone()
     };
     run_check(linter.ruleset(), &first, pool, gate, &mut collect)?;
+    // Findings by input: a workbook's carry `book.xlsx#Sheet`.
+    let inputs: Vec<String> = plan.inputs.iter().map(Input::display_name).collect();
     let mut by_file: HashMap<&str, Vec<Finding>> = HashMap::new();
-    for f in &collect.findings {
-        let file = match f
-            .file
-            .split_once(".xlsx#")
-            .or_else(|| f.file.split_once(".xlsm#"))
-        {
-            Some(_) => f.file.rsplit_once('#').map_or(&*f.file, |(book, _)| book),
-            None => &f.file,
-        };
-        by_file.entry(file).or_default().push(f.clone());
+    for f in collect.findings {
+        let input = inputs.iter().find(|name| {
+            f.file
+                .strip_prefix(name.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('#'))
+        });
+        if let Some(name) = input {
+            by_file.entry(name.as_str()).or_default().push(f);
+        }
     }
     let options = FixOptions {
         unsafe_fixes: args.unsafe_fixes,
