@@ -18,8 +18,8 @@ rules:
     kind: lexicon
     severity: error
     message: "「{term}」"
-    terms: [王牌, 首选]
-    suggest: {王牌: 主打, 首选: 推荐}
+    terms: [王牌, 首选, 独家]
+    suggest: {王牌: 主打, 首选: 推荐, 独家: {to: 特色, fix: unsafe}}
   - id: fix/loop
     kind: lexicon
     severity: error
@@ -38,6 +38,13 @@ rules:
     terms: [特供]
     suggest: {特供: 专供}
     fix: unsafe
+  - id: fix/overlap
+    kind: lexicon
+    severity: warning
+    category: other
+    message: "「{term}」"
+    terms: [牌面]
+    suggest: {牌面: 门面}
   - id: fix/quote
     kind: lexicon
     severity: warning
@@ -121,15 +128,28 @@ fn gb18030_csv_with_crlf_is_fixed_byte_for_byte() {
 
 #[test]
 fn unsafe_fixes_only_with_the_flag() {
+    // `fix/cut` is marked unsafe as a rule, 独家's suggestion as a term.
     let (dir, pack) = folder();
     let file = dir.path().join("a.csv");
-    fs::write(&file, "id,title\nA1,特供茶\n").unwrap();
-    check(&pack, &["--fix", file.to_str().unwrap()]);
-    assert_eq!(fs::read_to_string(&file).unwrap(), "id,title\nA1,特供茶\n");
+    fs::write(&file, "id,title\nA1,特供茶\nA2,独家王牌\n").unwrap();
+    let (_, _, err) = check(&pack, &["--fix", file.to_str().unwrap()]);
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "id,title\nA1,特供茶\nA2,独家主打\n"
+    );
+    assert!(
+        err.contains(
+            "applied 1 fix in 1 file; 2 unsafe fixes not applied (--unsafe-fixes applies them)"
+        ),
+        "{err}"
+    );
     let (code, _, err) = check(&pack, &["--fix", "--unsafe-fixes", file.to_str().unwrap()]);
-    assert_eq!(fs::read_to_string(&file).unwrap(), "id,title\nA1,专供茶\n");
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "id,title\nA1,专供茶\nA2,特色主打\n"
+    );
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("applied 1 fix in 1 file"), "{err}");
+    assert!(err.contains("applied 2 fixes in 1 file"), "{err}");
 }
 
 #[test]
@@ -423,4 +443,41 @@ fn xlsx_cells_are_edited_inside_the_package() {
     assert_eq!(differing, 1, "{old}\n{new}");
     // A re-check: the fixed findings are gone.
     assert!(rules_of(&pack, &file).is_empty());
+}
+
+#[test]
+fn json_document_keeps_its_layout_and_overlapping_fixes_are_left() {
+    let (dir, pack) = folder();
+    let file = dir.path().join("all.json");
+    let before = "[\n  {\n    \"id\": \"J1\",\n    \"title\": \"王牌精华\\n\",\n    \"tags\": [\"a\"]\n  },\n  {\"id\": \"J2\", \"title\": \"王牌面膜\"}\n]\n";
+    fs::write(&file, before).unwrap();
+    let (code, _, err) = check(&pack, &["--fix", file.to_str().unwrap()]);
+    let after = before.replacen("王牌精华", "主打精华", 1);
+    assert_eq!(fs::read_to_string(&file).unwrap(), after, "{err}");
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("all.json:7: title 「王牌」 → 「主打」 not applied: overlaps another fix"),
+        "{err}"
+    );
+    assert!(
+        err.contains("「牌面」 → 「门面」 not applied: overlaps another fix"),
+        "{err}"
+    );
+}
+
+#[test]
+fn yaml_catalog_scalars_keep_their_style() {
+    let (dir, pack) = folder();
+    let file = dir.path().join("p.yaml");
+    let before = "id: Y1\ntitle: \"\\u738b\\u724c \\\"杯\\\"\"\ndescription: |\n  第一行\n  首选好杯\nsubtitle: 逗号款 王牌\n";
+    fs::write(&file, before).unwrap();
+    let (code, _, err) = check(&pack, &["--fix", file.to_str().unwrap()]);
+    // The subtitle's `a,"b"` would need the plain scalar quoted: neither of
+    // its fixes is made.
+    let after = "id: Y1\ntitle: \"主打 \\\"杯\\\"\"\ndescription: |\n  第一行\n  推荐好杯\nsubtitle: 逗号款 王牌\n";
+    assert_eq!(fs::read_to_string(&file).unwrap(), after, "{err}");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("would need the scalar quoted"), "{err}");
+    let left = rules_of(&pack, &file);
+    assert_eq!(left.len(), 2, "{left:?}");
 }

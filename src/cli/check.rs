@@ -40,6 +40,8 @@ use listlint_io::terminal::escape_line;
     listlint check --format html -o report.html exports/\n  \
     listlint check --format xlsx -o report.xlsx exports/\n  \
     listlint check --select absolute/ --fail-on warning listings.jsonl\n  \
+    listlint check --diff exports/tmall.csv\n  \
+    listlint check --fix exports/\n  \
     cat listings.jsonl | listlint check -")]
 pub struct CheckArgs {
     /// Files or folders to check; `-` reads standard input.

@@ -137,6 +137,7 @@ mod tests {
             kind: Arc::new(Lexicon {
                 terms: Vec::new(),
                 suggestions: Vec::new(),
+                unsafe_suggestions: Vec::new(),
                 allow: Vec::new(),
             }),
         }

@@ -681,6 +681,11 @@ impl Ruleset {
             Some((start, end, text.to_owned())),
             source.clone(),
         );
+        if rule.kind.fix_unsafe(hit.term) {
+            if let Some(finding) = out.findings.last_mut() {
+                finding.unsafe_fix = true;
+            }
+        }
     }
 }
 

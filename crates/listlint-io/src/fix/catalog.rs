@@ -263,6 +263,22 @@ impl Place {
     /// The scalar at byte `at` of `yaml`, if it is written in a style the
     /// fixer rewrites and reads as `value`.
     fn scalar(yaml: &str, at: usize, value: &str) -> Option<Place> {
+        // A block scalar is placed at its content: its header (`|`, `>`)
+        // ends the line before.
+        let line_start = yaml[..at].rfind('\n').map_or(0, |i| i + 1);
+        let at = if line_start > 0 && yaml[line_start..at].bytes().all(|b| b == b' ') {
+            let before = yaml[..line_start - 1].trim_end_matches('\r');
+            let prev = &before[before.rfind('\n').map_or(0, |i| i + 1)..];
+            match prev.rfind([':', '-']).map(|i| (i, prev[i + 1..].trim())) {
+                Some((i, token)) if token.starts_with(['|', '>']) => {
+                    let offset = prev.len() - prev[i + 1..].trim_start().len();
+                    (prev.as_ptr() as usize - yaml.as_ptr() as usize) + offset
+                }
+                _ => at,
+            }
+        } else {
+            at
+        };
         let rest = yaml.get(at..)?;
         let line_end = at + rest.find('\n').unwrap_or(rest.len());
         let (mut offsets, mut read) = (Vec::new(), String::new());

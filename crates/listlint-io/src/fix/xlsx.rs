@@ -135,8 +135,15 @@ pub(super) fn fix(
             fixer.not_found(&these, "the sheet is empty");
             continue;
         };
-        let first_col = cells.iter().map(|c| c.col).min().unwrap_or(0);
-        let last_col = cells.iter().map(|c| c.col).max().unwrap_or(0);
+        // Columns in use: those with a value, as the reader counts them.
+        let used = || {
+            cells
+                .iter()
+                .filter(|c| !text_of(c).is_empty())
+                .map(|c| c.col)
+        };
+        let first_col = used().min().unwrap_or(0);
+        let last_col = used().max().unwrap_or(0);
         let headers: Vec<String> = (first_col..=last_col)
             .map(|col| {
                 let h = cells
@@ -158,7 +165,10 @@ pub(super) fn fix(
         let file: Arc<str> = these.first().map(|f| f.file.clone()).unwrap_or_default();
         for (line, row_findings) in group_by(&these, |f| f.line) {
             let row = u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX);
-            let row_cells: Vec<&Cell> = cells.iter().filter(|c| c.row == row).collect();
+            let row_cells: Vec<&Cell> = cells
+                .iter()
+                .filter(|c| c.row == row && (first_col..=last_col).contains(&c.col))
+                .collect();
             let fields: Vec<(FieldName, String)> = row_cells
                 .iter()
                 .map(|c| (names[(c.col - first_col) as usize].clone(), text_of(c)))

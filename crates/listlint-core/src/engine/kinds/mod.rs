@@ -117,6 +117,13 @@ pub(crate) trait KindRule: Any + Debug + Send + Sync {
     fn hit_wording(&self, _term: Option<u32>) -> (Option<&str>, Option<&Arc<str>>) {
         (None, None)
     }
+
+    /// Whether the suggestion of a text hit with term index `term` is
+    /// marked `fix: unsafe` on its own (a lexicon term's
+    /// `{to: …, fix: unsafe}`), beyond the rule's `fix`.
+    fn fix_unsafe(&self, _term: Option<u32>) -> bool {
+        false
+    }
 }
 
 /// The rules of one kind in a ruleset, for [`Kind::check`].
