@@ -213,9 +213,8 @@ pub(super) fn fix(
     let mut mapper = FieldMapper::new(fixer.options.profile.clone());
     let names = mapper.map_headers(headers.iter().map(String::as_str)).names;
     let file: Arc<str> = findings.first().map(|f| f.file.clone()).unwrap_or_default();
-    let mut record_no = 0;
-    for (line, locs) in records {
-        record_no += 1;
+    for (index, (line, locs)) in records.enumerate() {
+        let record_no = index as u64 + 1;
         if wanted.is_empty() {
             break;
         }

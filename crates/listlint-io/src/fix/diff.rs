@@ -26,7 +26,7 @@ pub fn unified_diff(name: &str, fixed: &Fixed) -> String {
 }
 
 fn what(change: &Change) -> String {
-    let mut s = format!("{}", change.place);
+    let mut s = change.place.clone();
     if let Some(id) = &change.listing_id {
         let _ = write!(s, ", id {id}");
     }
