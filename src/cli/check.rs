@@ -39,6 +39,8 @@ use listlint_io::terminal::escape_line;
     listlint check --format html -o report.html exports/\n  \
     listlint check --format xlsx -o report.xlsx exports/\n  \
     listlint check --select absolute/ --fail-on warning listings.jsonl\n  \
+    listlint check --diff exports/tmall.csv\n  \
+    listlint check --fix exports/\n  \
     cat listings.jsonl | listlint check -")]
 pub struct CheckArgs {
     /// Files or folders to check; `-` reads standard input.
@@ -203,6 +205,9 @@ pub struct CheckArgs {
     /// finding and is not read; the other inputs are checked.
     #[arg(long, value_name = "SIZE", value_parser = super::rules::parse_size, default_value = "512M")]
     pub max_document_bytes: u64,
+
+    #[command(flatten)]
+    pub fixing: super::fix::FixArgs,
 }
 
 pub(super) fn parse_map(text: &str) -> Result<(String, String), String> {
@@ -429,6 +434,34 @@ fn print_header_mapping() -> HeaderObserver {
     }))
 }
 
+/// The policy between the engine and a report: the baseline, waivers and
+/// per-path ignores of the config.
+fn gate(
+    settings: &Settings,
+    ruleset: &listlint_core::engine::Ruleset,
+    baseline: Option<Baseline>,
+    recorded: Option<Vec<baseline::Entry>>,
+    statistics: bool,
+) -> miette::Result<Gate> {
+    Ok(Gate {
+        baseline,
+        recorded,
+        statistics,
+        waivers: settings
+            .config
+            .as_ref()
+            .map(|c| Waivers::new(c, ruleset.settings.as_of))
+            .unwrap_or_default(),
+        per_path: settings
+            .config
+            .as_ref()
+            .map(|c| PathIgnores::new(&c.config.per_path_ignores))
+            .transpose()?
+            .unwrap_or_default(),
+        suppressed: None,
+    })
+}
+
 /// Runs `listlint check`.
 pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     if args.format.is_binary() && args.output.is_none() && io::stdout().is_terminal() {
@@ -443,6 +476,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             "--sarif-suppressed applies to --format sarif only"
         );
     }
+    super::fix::check_inputs(&args.fixing, &args.paths)?;
     let mut settings = Settings::resolve(config_file(args)?, overrides(args))?;
     settings.as_of = args.as_of;
     let mut linter =
@@ -504,7 +538,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         .build()
         .into_diagnostic()
         .wrap_err("cannot start worker threads")?;
-    let plan = CheckPlan {
+    let mut plan = CheckPlan {
         inputs,
         read: ReadOptions {
             format: args.input_format,
@@ -527,6 +561,30 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         filter: settings.packs.filter(),
         history_problems,
     };
+    // Fixes are applied (or shown) before the report is opened; the check
+    // below then reports what is left.
+    let mut stdin_copy = None;
+    let fixed = if args.fixing.wanted() {
+        let mut first = gate(&settings, ruleset, baseline.clone(), None, false)?;
+        Some(super::fix::apply(
+            &args.fixing,
+            &linter,
+            &mut plan,
+            &pool,
+            &mut first,
+            &mut stdin_copy,
+        )?)
+    } else {
+        None
+    };
+    if let (true, Some(fixed)) = (args.fixing.diff, &fixed) {
+        fixed.note(true, None);
+        return Ok(if fixed.changes {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        });
+    }
     // A closed pipe ends the report, not the check: see `UntilClosed`.
     let closed = Closed::default();
     let out: Box<dyn Write> = match &args.output {
@@ -594,23 +652,14 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         fail_threshold,
         args.write_baseline.is_some(),
     );
-    let mut gate = Gate {
+    let mut gate = gate(
+        &settings,
+        ruleset,
         baseline,
-        recorded: args.write_baseline.as_ref().map(|_| Vec::new()),
-        statistics: args.statistics,
-        waivers: settings
-            .config
-            .as_ref()
-            .map(|c| Waivers::new(c, ruleset.settings.as_of))
-            .unwrap_or_default(),
-        per_path: settings
-            .config
-            .as_ref()
-            .map(|c| PathIgnores::new(&c.config.per_path_ignores))
-            .transpose()?
-            .unwrap_or_default(),
-        suppressed: args.sarif_suppressed.then(Vec::new),
-    };
+        args.write_baseline.as_ref().map(|_| Vec::new()),
+        args.statistics,
+    )?;
+    gate.suppressed = args.sarif_suppressed.then(Vec::new);
     let summary = match run_check(ruleset, &plan, &pool, &mut gate, &mut reporter) {
         Ok(summary) => summary,
         // Stopped once the output was closed and the status decided.
@@ -623,6 +672,9 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             "wrote {count} findings to the baseline {}",
             path.display()
         ));
+    }
+    if let Some(fixed) = &fixed {
+        fixed.note(false, Some(summary.findings));
     }
     if let Some(b) = &summary.baseline {
         if b.stale > 0 && args.format != OutputFormat::Human {

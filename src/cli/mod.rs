@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions, one file per subcommand.
 
 mod check;
+mod fix;
 mod output;
 mod overwrite;
 pub mod rules;

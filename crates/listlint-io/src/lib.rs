@@ -5,6 +5,7 @@
 
 pub mod changed;
 pub mod examples;
+pub mod fix;
 pub mod history;
 pub mod progress;
 pub mod report;

@@ -382,6 +382,14 @@ fn compile_rule(pack: &LoadedPack, def: &RuleDef, errors: &mut Vec<PackError>) -
     if let Err(e) = check_placeholders(source, def, &message, kind.placeholders()) {
         errors.push(e);
     }
+    if def.fix.is_some() && def.suggest.is_empty() && def.suggestion.is_none() {
+        errors.push(error_at(
+            source,
+            &def.id,
+            format!("rule `{id}` sets `fix` but suggests no replacement"),
+            Some("`fix: unsafe` marks the rule's `suggest` (lexicon) or `suggestion` (pattern) wording; add one or drop `fix`".into()),
+        ));
+    }
     let kind = kind.compile(pack, def).map_err(|e| errors.push(e)).ok()?;
     if errors.len() > before {
         return None;
@@ -401,6 +409,7 @@ fn compile_rule(pack: &LoadedPack, def: &RuleDef, errors: &mut Vec<PackError>) -
         scans: Vec::new(),
         when: None,
         title_is_name: None,
+        fix_unsafe: def.fix == Some(crate::pack::schema::FixSafety::Unsafe),
         kind,
     })
 }

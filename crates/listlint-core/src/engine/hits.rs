@@ -133,9 +133,11 @@ mod tests {
             scans: Vec::new(),
             when: None,
             title_is_name: None,
+            fix_unsafe: false,
             kind: Arc::new(Lexicon {
                 terms: Vec::new(),
                 suggestions: Vec::new(),
+                unsafe_suggestions: Vec::new(),
                 allow: Vec::new(),
             }),
         }

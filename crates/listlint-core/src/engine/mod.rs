@@ -78,6 +78,9 @@ pub struct Rule {
     /// name of the product itself (a book, a record, a game): the pack's
     /// `title_is_name`. The rule's hits in the title are then not reported.
     pub title_is_name: Option<Condition>,
+    /// Whether the rule's suggestions are marked `fix: unsafe`: applied by
+    /// `check --fix` only with `--unsafe-fixes`.
+    pub fix_unsafe: bool,
     /// Kind-specific data.
     pub(crate) kind: Arc<dyn KindRule>,
 }
@@ -680,6 +683,11 @@ impl Ruleset {
             Some((start, end, text.to_owned())),
             source.clone(),
         );
+        if rule.kind.fix_unsafe(hit.term) {
+            if let Some(finding) = out.findings.last_mut() {
+                finding.unsafe_fix = true;
+            }
+        }
     }
 }
 
@@ -785,6 +793,7 @@ impl<'a> Findings<'a> {
         };
         let fingerprint = fingerprint(&rule.id, self.key(), field.as_deref(), text.as_deref());
         let column = field.as_deref().and_then(|f| listing.column_of(f));
+        let unsafe_fix = rule.fix_unsafe && suggestion.is_some();
         let finding = Finding {
             rule: self.share(&rule.id),
             pack: self.share(&rule.pack),
@@ -805,6 +814,7 @@ impl<'a> Findings<'a> {
             source,
             value: 0,
             column,
+            unsafe_fix,
         };
         self.findings.push(finding);
     }
@@ -851,6 +861,7 @@ impl<'a> Findings<'a> {
             source: None,
             value: 0,
             column: None,
+            unsafe_fix: false,
         });
     }
 }

@@ -58,6 +58,10 @@ pub struct Finding {
     /// into the file add the span to it (not written out).
     #[serde(skip)]
     pub column: Option<u32>,
+    /// Whether the suggestion is one the rule marks `fix: unsafe`: applied
+    /// by `check --fix` only with `--unsafe-fixes` (not written out).
+    #[serde(skip)]
+    pub unsafe_fix: bool,
 }
 
 /// The rule side of a finding: the same for every finding of a rule.
@@ -155,6 +159,7 @@ impl Finding {
             source: None,
             value: 0,
             column: None,
+            unsafe_fix: false,
         }
     }
 

@@ -101,7 +101,7 @@ pub struct RuleDef {
     pub allow: Vec<String>,
     /// `lexicon`: replacement wording per term.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub suggest: BTreeMap<String, String>,
+    pub suggest: BTreeMap<String, SuggestDef>,
     /// `pattern`: the regular expression, matched against normalised text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern: Option<Spanned<String>>,
@@ -112,6 +112,11 @@ pub struct RuleDef {
     /// `pattern`: replacement wording for every match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+    /// `lexicon`, `pattern`: whether `check --fix` may apply the rule's
+    /// suggestions on its own (`safe`, the default) or only with
+    /// `--unsafe-fixes` (`unsafe`: a deletion, a change of meaning).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<FixSafety>,
     /// `require`: what must be present, and in what format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require: Option<Spanned<RequireDef>>,
@@ -142,6 +147,64 @@ pub struct RuleDef {
     /// packs are composed, never read from YAML).
     #[serde(skip)]
     pub applied: Vec<AppliedOverride>,
+}
+
+/// A lexicon term's suggested replacement: the wording (`王牌: 主打`), or
+/// the wording and whether `check --fix` may apply it on its own
+/// (`特供: {to: 专供, fix: unsafe}`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum SuggestDef {
+    /// The replacement wording.
+    Text(String),
+    /// The replacement wording and its `fix` safety.
+    Marked {
+        /// The replacement wording.
+        to: String,
+        /// Whether `--fix` applies it without `--unsafe-fixes`.
+        fix: FixSafety,
+    },
+}
+
+impl SuggestDef {
+    /// The replacement wording.
+    pub fn text(&self) -> &str {
+        match self {
+            SuggestDef::Text(t) | SuggestDef::Marked { to: t, .. } => t,
+        }
+    }
+
+    /// Whether this suggestion is marked `fix: unsafe`.
+    pub fn is_unsafe(&self) -> bool {
+        matches!(
+            self,
+            SuggestDef::Marked {
+                fix: FixSafety::Unsafe,
+                ..
+            }
+        )
+    }
+}
+
+impl std::fmt::Display for SuggestDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text())?;
+        if self.is_unsafe() {
+            f.write_str(" (fix: unsafe)")?;
+        }
+        Ok(())
+    }
+}
+
+/// `fix:` — whether a rule's suggested replacements may be applied by
+/// `check --fix` on their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FixSafety {
+    /// Applied by `--fix` (the default).
+    Safe,
+    /// Applied only with `--unsafe-fixes`.
+    Unsafe,
 }
 
 /// `extends:` — one pack or a list, each entry with its place in the file
@@ -216,7 +279,7 @@ pub struct OverrideDef {
     pub add_allow: Vec<String>,
     /// Suggestions added or replaced, per term.
     #[serde(default)]
-    pub suggest: BTreeMap<String, String>,
+    pub suggest: BTreeMap<String, SuggestDef>,
     /// New list of fields to scan.
     #[serde(default)]
     pub fields: Option<Vec<String>>,

@@ -212,6 +212,8 @@ mod tests {
             fingerprint: fingerprint.into(),
             source: None,
             value: 0,
+            column: None,
+            unsafe_fix: false,
         }
     }
 

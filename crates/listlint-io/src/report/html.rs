@@ -1105,6 +1105,7 @@ mod tests {
             source: None,
             value: 0,
             column: None,
+            unsafe_fix: false,
         };
         let findings: Vec<Finding> = (0..MESSAGE_TABLE + 4).map(finding).collect();
         let mut out = Vec::new();

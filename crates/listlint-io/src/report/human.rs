@@ -390,6 +390,7 @@ mod tests {
                 source: Some(value.clone()),
                 value: 0,
                 column: None,
+                unsafe_fix: false,
             })
             .collect();
         let mut out = Vec::new();

@@ -139,6 +139,7 @@ mod tests {
             source: Some(Arc::from("最好")),
             value: 0,
             column: None,
+            unsafe_fix: false,
         }
     }
 

@@ -329,6 +329,7 @@ mod tests {
             source: None,
             value: 0,
             column: None,
+            unsafe_fix: false,
         }
     }
 

@@ -329,7 +329,7 @@ fn scalar_text(node: Node, defined: &Location, yaml: &str) -> Option<String> {
 
 /// The YAML between a leading `---` line and the next `---` (or `...`)
 /// line, and the body after it.
-fn split_front_matter(text: &str) -> Option<(&str, &str)> {
+pub(crate) fn split_front_matter(text: &str) -> Option<(&str, &str)> {
     let rest = text.strip_prefix("---")?;
     let rest = rest
         .strip_prefix("\r\n")

@@ -142,7 +142,7 @@ impl Iterator for ArrayElements {
 /// Byte ranges of the elements of the array starting at `open`. An array
 /// cut short yields its last element as far as it goes (it then fails to
 /// parse and is reported).
-fn split_array(text: &[u8], open: usize) -> Vec<(usize, usize)> {
+pub(crate) fn split_array(text: &[u8], open: usize) -> Vec<(usize, usize)> {
     let mut elements = Vec::new();
     let mut depth = 0usize;
     let mut in_string = false;

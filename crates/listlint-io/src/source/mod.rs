@@ -5,19 +5,19 @@
 //! still yielded, carrying an [`InputProblem`](listlint_core::listing::InputProblem),
 //! so that nothing is silently dropped and output order follows the file.
 
-mod catalog;
+pub(crate) mod catalog;
 mod columns;
 mod csv;
 mod csv_record;
 mod empty;
-mod encoding;
+pub(crate) mod encoding;
 mod flatten;
-mod json;
-mod json_fields;
+pub(crate) mod json;
+pub(crate) mod json_fields;
 mod json_record;
 mod jsonl;
 mod line_index;
-mod repeated;
+pub(crate) mod repeated;
 mod shopify;
 mod walk;
 mod xlsx;
@@ -547,7 +547,7 @@ fn first_header_line<R: BufRead>(reader: &mut R) -> String {
 }
 
 /// Tab when the header line has more tabs than commas, else comma.
-fn sniff_delimiter(header: &str) -> u8 {
+pub(crate) fn sniff_delimiter(header: &str) -> u8 {
     let tabs = header.matches('\t').count();
     let commas = header.matches(',').count();
     if tabs > commas {

@@ -25,7 +25,7 @@ impl Kind for LexiconKind {
     }
 
     fn keys(&self) -> &'static [&'static str] {
-        &["terms", "suggest", "allow"]
+        &["terms", "suggest", "fix", "allow"]
     }
 
     fn reads_text(&self) -> bool {
@@ -52,6 +52,8 @@ pub struct Lexicon {
     pub terms: Vec<String>,
     /// Suggested replacement per term.
     pub suggestions: Vec<Option<Arc<str>>>,
+    /// Per term, whether its suggestion is marked `fix: unsafe`.
+    pub unsafe_suggestions: Vec<bool>,
     /// Allow phrases as written (rule's own, then the pack's).
     pub allow: Vec<String>,
 }
@@ -80,6 +82,12 @@ impl KindRule for Lexicon {
             ),
             None => (None, None),
         }
+    }
+
+    fn fix_unsafe(&self, term: Option<u32>) -> bool {
+        term.and_then(|t| self.unsafe_suggestions.get(t as usize))
+            .copied()
+            .unwrap_or(false)
     }
 }
 
@@ -128,11 +136,17 @@ fn compile_lexicon(pack: &LoadedPack, def: &RuleDef) -> Result<Lexicon, PackErro
     let suggestions = terms
         .value
         .iter()
-        .map(|t| def.suggest.get(t).map(|s| Arc::from(s.as_str())))
+        .map(|t| def.suggest.get(t).map(|s| Arc::from(s.text())))
+        .collect();
+    let unsafe_suggestions = terms
+        .value
+        .iter()
+        .map(|t| def.suggest.get(t).is_some_and(|s| s.is_unsafe()))
         .collect();
     Ok(Lexicon {
         terms: terms.value.clone(),
         suggestions,
+        unsafe_suggestions,
         allow: allow_phrases(pack, def)?,
     })
 }

@@ -117,6 +117,13 @@ pub(crate) trait KindRule: Any + Debug + Send + Sync {
     fn hit_wording(&self, _term: Option<u32>) -> (Option<&str>, Option<&Arc<str>>) {
         (None, None)
     }
+
+    /// Whether the suggestion of a text hit with term index `term` is
+    /// marked `fix: unsafe` on its own (a lexicon term's
+    /// `{to: …, fix: unsafe}`), beyond the rule's `fix`.
+    fn fix_unsafe(&self, _term: Option<u32>) -> bool {
+        false
+    }
 }
 
 /// The rules of one kind in a ruleset, for [`Kind::check`].
@@ -290,6 +297,7 @@ mod tests {
             [
                 "terms",
                 "suggest",
+                "fix",
                 "allow",
                 "pattern",
                 "keywords",
@@ -305,6 +313,7 @@ mod tests {
             ]
         );
         assert_eq!(kinds_taking("allow"), ["lexicon", "pattern", "disclosure"]);
+        assert_eq!(kinds_taking("fix"), ["lexicon", "pattern"]);
         assert_eq!(
             kinds_taking("fields"),
             ["lexicon", "pattern", "price", "disclosure"]
@@ -317,7 +326,7 @@ mod tests {
         // written back out; a rule setting every one of them parses (rules
         // take no unknown keys) and writes each back.
         let yaml = "id: r\nkind: lexicon\nseverity: error\nmessage: m\n\
-            terms: [a]\nsuggest: {a: b}\nallow: [c]\npattern: d\nkeywords: [d]\n\
+            terms: [a]\nsuggest: {a: b}\nfix: unsafe\nallow: [c]\npattern: d\nkeywords: [d]\n\
             suggestion: e\nrequire: {name: n}\nprice: {check: discount-claim}\n\
             triggers: [t]\ntrigger_recognizers: [offer]\ndisclose: [{item: i, fields: [f]}]\nwindow: {}\n\
             prize_cap_yuan: 1\nfields: [title]\n";

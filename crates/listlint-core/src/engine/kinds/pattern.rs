@@ -28,7 +28,7 @@ impl Kind for PatternKind {
     }
 
     fn keys(&self) -> &'static [&'static str] {
-        &["pattern", "keywords", "suggestion", "allow"]
+        &["pattern", "keywords", "suggestion", "fix", "allow"]
     }
 
     fn reads_text(&self) -> bool {
