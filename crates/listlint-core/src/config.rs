@@ -37,6 +37,7 @@ pub const KEYS: &[&str] = &[
     "docs_url",
     "extends_from",
     "brands",
+    "compare",
 ];
 
 /// `listlint.yaml`.
@@ -96,6 +97,10 @@ pub struct Config {
     /// term inside one.
     #[serde(default)]
     pub brands: Brands,
+    /// `listlint compare`: the key, the fields compared and how, their
+    /// headers per channel, and the price comparisons (docs/compare.md).
+    #[serde(default)]
+    pub compare: crate::compare::CompareDef,
 }
 
 /// `brands:` in `listlint.yaml`.
