@@ -77,6 +77,14 @@ impl Waivers {
         }
     }
 
+    /// Keeps only the waivers whose `rule` passes `keep` (`listlint
+    /// compare` keeps those of its own rules, and `*`).
+    pub fn retain(mut self, keep: impl Fn(&str) -> bool) -> Self {
+        self.active.retain(|w| keep(&w.def.rule));
+        self.expired.retain(|w| keep(&w.def.rule));
+        self
+    }
+
     fn waives(&mut self, finding: &Finding) -> bool {
         let hit = self.active.iter().any(|w| w.covers(finding));
         self.waived += u64::from(hit);
