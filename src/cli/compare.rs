@@ -224,10 +224,9 @@ fn rule_infos(settings: &CompareSettings) -> Vec<RuleInfo> {
         help: None,
         severity,
         references: Vec::new(),
-        tags: vec![
-            core_compare::CATEGORY.to_owned(),
-            core_compare::CATEGORY.to_owned(),
-        ],
+        // Pack and category are both `consistency`: one tag (SARIF tags
+        // are unique).
+        tags: vec![core_compare::CATEGORY.to_owned()],
         help_uri: None,
     };
     let mut rules = Vec::new();
