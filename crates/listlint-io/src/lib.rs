@@ -6,6 +6,7 @@
 pub mod compare;
 pub mod examples;
 pub mod history;
+pub mod order_history;
 pub mod progress;
 pub mod report;
 pub mod run;
