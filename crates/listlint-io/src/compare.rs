@@ -162,7 +162,8 @@ pub fn run_compare(
         summary.listings += notes.listings;
         report.channels.push(notes);
     }
-    report.stats = join.compare(512, |findings| -> Result<(), CheckError> {
+    report.stats = join.compare(512, |mut findings| -> Result<(), CheckError> {
+        findings.retain(|f| !plan.filter.ignored(&f.rule, &f.category, &f.pack));
         let findings = gate.pass(findings, &mut summary);
         reporter.findings(&findings)?;
         Ok(())
