@@ -236,3 +236,43 @@ fn usage_errors() {
     ]));
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn config_chooses_fields_severities_and_ignores() {
+    let (_, out, _) = compare(&["--format", "jsonl", "--ignore", "consistency/price"]);
+    let rules = listing_rules(&jsonl(&out));
+    assert_eq!(rules.len(), 6, "{rules:?}");
+    assert!(rules.iter().all(|(_, r)| r != "consistency/price"));
+
+    // Only the fields named, one of them an error; prices left out.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("listlint.yaml");
+    std::fs::write(
+        &config,
+        "compare:\n  key: 商家编码\n  keys: {京东: 商家SKU, 抖音: sku}\n  default_fields: false\n  fields:\n    origin: {compare: exact, severity: error}\n    cert.*: exact\n  prices: {check: false}\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(listlint().args([
+        "compare",
+        "--config",
+        config.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--channel",
+        TMALL,
+        "--channel",
+        JD,
+        "--channel",
+        DOUYIN,
+    ]));
+    assert_eq!(code, 1, "{err}");
+    let findings = jsonl(&out);
+    assert_eq!(
+        listing_rules(&findings),
+        owned_pairs(&[
+            ("P002", "consistency/cert.cosmetics"),
+            ("P003", "consistency/origin"),
+        ])
+    );
+    assert_eq!(findings[1]["severity"], "error");
+}

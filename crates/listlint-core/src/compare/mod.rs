@@ -51,7 +51,9 @@ pub struct CompareDef {
     #[serde(default)]
     pub keys: BTreeMap<String, String>,
     /// Keep the default fields (brand, `cert.*`, origin, specification,
-    /// net content, material, ingredients) besides `fields` (default true).
+    /// net content, material, ingredients) besides `fields` (default
+    /// true). A default field named in `fields` keeps its default aliases
+    /// either way.
     #[serde(default)]
     pub default_fields: Option<bool>,
     /// Fields compared, and how: `origin: exact`, or a map with
@@ -244,19 +246,18 @@ impl CompareSettings {
             };
             fields.push(spec);
         }
-        if def.default_fields.unwrap_or(true) {
-            for default in default_fields() {
-                match fields.iter_mut().find(|f| f.name == default.name) {
-                    // A configured default field keeps the default aliases.
-                    Some(own) => {
-                        for alias in default.aliases {
-                            if !own.aliases.contains(&alias) {
-                                own.aliases.push(alias);
-                            }
+        for default in default_fields() {
+            match fields.iter_mut().find(|f| f.name == default.name) {
+                // A configured default field keeps the default aliases.
+                Some(own) => {
+                    for alias in default.aliases {
+                        if !own.aliases.contains(&alias) {
+                            own.aliases.push(alias);
                         }
                     }
-                    None => fields.push(default),
                 }
+                None if def.default_fields.unwrap_or(true) => fields.push(default),
+                None => {}
             }
         }
         // Exact names before prefixes, so `cert.ccc: ignore` beats `cert.*`.
