@@ -67,7 +67,10 @@ fn reports_each_disagreement_once_with_every_side() {
     }
     // Quantities: 500ml = 0.5L, and 450ml is not.
     let net = findings[2]["message"].as_str().unwrap();
-    assert!(net.contains("京东「450ml」(fixtures/compare/jd.xlsx#商品:4)"), "{net}");
+    assert!(
+        net.contains("京东「450ml」(fixtures/compare/jd.xlsx#商品:4)"),
+        "{net}"
+    );
     // Prices: the channel in a promotion is listed but not compared.
     let price = &findings[6];
     assert_eq!(price["severity"], "info");
@@ -118,9 +121,15 @@ fn forms_agree_and_ignored_fields_are_not_compared() {
     ]));
     assert_eq!(code, 0, "{err}");
     let rules = listing_rules(&jsonl(&out));
-    assert!(rules.contains(&("P001".into(), "consistency/material".into())), "{rules:?}");
+    assert!(
+        rules.contains(&("P001".into(), "consistency/material".into())),
+        "{rules:?}"
+    );
     // 天猫 500ml vs 抖音 0.5L agree; 京东's 450ml is not read as net content.
-    assert!(!rules.contains(&("P003".into(), "consistency/net_content".into())), "{rules:?}");
+    assert!(
+        !rules.contains(&("P003".into(), "consistency/net_content".into())),
+        "{rules:?}"
+    );
 }
 
 #[test]
@@ -134,7 +143,10 @@ fn missing_keys_are_findings_with_the_flag() {
     assert_eq!(missing.len(), 1);
     assert_eq!(missing[0]["listing_id"], "P006");
     assert_eq!(missing[0]["line"], 7);
-    assert!(missing[0]["message"].as_str().unwrap().contains("京东、抖音 没有"));
+    assert!(missing[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("京东、抖音 没有"));
 }
 
 #[test]
@@ -149,7 +161,12 @@ fn baselines_and_waivers_work_as_for_check() {
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("wrote 7 findings to the baseline"), "{err}");
-    let (_, out, _) = compare(&["--format", "jsonl", "--baseline", baseline.to_str().unwrap()]);
+    let (_, out, _) = compare(&[
+        "--format",
+        "jsonl",
+        "--baseline",
+        baseline.to_str().unwrap(),
+    ]);
     assert_eq!(out, "");
 
     // A waiver of one consistency rule, in a config that `check` reads too.
@@ -216,12 +233,8 @@ fn usage_errors() {
     let (code, _, err) = run(listlint().args(["compare", "fixtures/compare/tmall.csv"]));
     assert_eq!(code, 2);
     assert!(err.contains("at least two channels"), "{err}");
-    let (code, _, err) = run(listlint().args([
-        "compare",
-        "--channel",
-        "天猫",
-        "fixtures/compare/tmall.csv",
-    ]));
+    let (code, _, err) =
+        run(listlint().args(["compare", "--channel", "天猫", "fixtures/compare/tmall.csv"]));
     assert_eq!(code, 2);
     assert!(err.contains("NAME=PATH"), "{err}");
     let dir = tempfile::tempdir().unwrap();

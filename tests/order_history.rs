@@ -92,9 +92,15 @@ fn taobao_order_and_item_reports_give_the_same_findings() {
     ]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(essentials(&findings), expected);
-    assert!(err.contains("taobao-宝贝报表.csv read as taobao-orders"), "{err}");
+    assert!(
+        err.contains("taobao-宝贝报表.csv read as taobao-orders"),
+        "{err}"
+    );
     // 交易关闭 (order 3002 and 3005's refunded sub-order), 等待买家付款 (3003).
-    assert!(err.contains("closed 2") && err.contains("not paid 1"), "{err}");
+    assert!(
+        err.contains("closed 2") && err.contains("not paid 1"),
+        "{err}"
+    );
     // Without the 订单报表 the items have no payment time: each is an
     // unreadable history row, reported with its line.
     let (_, findings, _) = check(&[
@@ -160,5 +166,8 @@ fn snapshots_without_a_date_are_reported() {
         .filter(|f| f["rule"] == "input/invalid-history-row")
         .collect();
     assert_eq!(bad.len(), 1, "{findings:#?}");
-    assert!(bad[0]["message"].as_str().unwrap().contains("no snapshot date"));
+    assert!(bad[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("no snapshot date"));
 }

@@ -24,7 +24,9 @@ use listlint_core::policy::{Gate, PathIgnores, Waivers};
 use listlint_core::settings::{Overrides, Settings};
 use listlint_io::compare::{run_compare, ChannelInputs, ComparePlan, CompareReport};
 use listlint_io::progress::BytesRead;
-use listlint_io::report::{reporter, HumanOptions, Language, OutputFormat, ReportOptions, RuleInfo};
+use listlint_io::report::{
+    reporter, HumanOptions, Language, OutputFormat, ReportOptions, RuleInfo,
+};
 use listlint_io::source::{
     expand_inputs_noting_skipped, InputEncoding, InputFormat, ReadOptions, WalkFilter, XlsxLimits,
 };
@@ -416,7 +418,9 @@ pub fn run(args: &CompareArgs, color: ColorChoice) -> miette::Result<ExitStatus>
         waivers: settings
             .config
             .as_ref()
-            .map(|c| Waivers::new(c, as_of).retain(|rule| rule == "*" || config::is_compare_rule(rule)))
+            .map(|c| {
+                Waivers::new(c, as_of).retain(|rule| rule == "*" || config::is_compare_rule(rule))
+            })
             .unwrap_or_default(),
         per_path: settings
             .config
@@ -481,8 +485,13 @@ fn note_channels(plan: &ComparePlan, report: &CompareReport, missing: bool, verb
         }
         if let Some((count, shown)) = stats.missing.get(i) {
             if *count > 0 && !missing {
-                let more = if *count as usize > shown.len() { ", …" } else { "" };
-                let shown: Vec<String> = shown.iter().map(|k| escape_line(k).into_owned()).collect();
+                let more = if *count as usize > shown.len() {
+                    ", …"
+                } else {
+                    ""
+                };
+                let shown: Vec<String> =
+                    shown.iter().map(|k| escape_line(k).into_owned()).collect();
                 output::note(format_args!(
                     "note: {name} lacks {count} keys other channels have: {}{more} (--missing reports them)",
                     shown.join(", ")

@@ -175,8 +175,7 @@ impl LoadedConfig {
             let rule = waiver.def.rule.as_str();
             // `listlint compare`'s rules depend on the fields compared,
             // not on packs: no pack run can tell them unknown.
-            if rule == "*" || is_compare_rule(rule) || ids.iter().any(|id| rule_matches(rule, id))
-            {
+            if rule == "*" || is_compare_rule(rule) || ids.iter().any(|id| rule_matches(rule, id)) {
                 continue;
             }
             let help = crate::suggest::did_you_mean(rule, ids.iter().copied())

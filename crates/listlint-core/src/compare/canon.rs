@@ -202,7 +202,11 @@ mod tests {
 
     #[test]
     fn exact_folds_width_case_spaces_and_traditional() {
-        assert!(same(Comparison::Exact, "ＣＨＡＮＤＯ 自然堂", "chando自然堂"));
+        assert!(same(
+            Comparison::Exact,
+            "ＣＨＡＮＤＯ 自然堂",
+            "chando自然堂"
+        ));
         assert!(same(Comparison::Exact, "國產", "国产"));
         assert!(!same(Comparison::Exact, "国产", "进口"));
         assert_eq!(Comparison::Exact.canonical("  "), None);

@@ -153,7 +153,14 @@ pub fn default_fields() -> Vec<FieldSpec> {
         FieldSpec::new(
             "origin",
             Comparison::Exact,
-            &["产地", "原产地", "生产地", "原产国", "产地国家", "country of origin"],
+            &[
+                "产地",
+                "原产地",
+                "生产地",
+                "原产国",
+                "产地国家",
+                "country of origin",
+            ],
         ),
         FieldSpec::new(
             "specification",
@@ -277,11 +284,11 @@ impl CompareSettings {
             channel_keys,
             prices: PriceSettings {
                 check: def.prices.check.unwrap_or(true),
-                tolerance: Money::from_yuan(tolerance("tolerance_yuan", def.prices.tolerance_yuan)?),
-                tolerance_percent: tolerance(
-                    "tolerance_percent",
-                    def.prices.tolerance_percent,
-                )?,
+                tolerance: Money::from_yuan(tolerance(
+                    "tolerance_yuan",
+                    def.prices.tolerance_yuan,
+                )?),
+                tolerance_percent: tolerance("tolerance_percent", def.prices.tolerance_percent)?,
             },
             report_missing: false,
             as_of,
@@ -743,7 +750,9 @@ impl Join {
             forms.dedup();
             let identity: Vec<String> = forms.into_iter().flatten().collect();
             let identity = identity.join("|");
-            let rule = rules.fields[field as usize].clone().expect("a compared field");
+            let rule = rules.fields[field as usize]
+                .clone()
+                .expect("a compared field");
             findings.push((
                 name.clone(),
                 Finding::identified_by(
@@ -815,7 +824,11 @@ impl Join {
             format!(
                 "{} {m}{} ({})",
                 self.channels[c].spec.name,
-                if promo { " 活动期间，未比较" } else { "" },
+                if promo {
+                    " 活动期间，未比较"
+                } else {
+                    ""
+                },
                 self.place(c, row)
             )
         };
@@ -859,7 +872,10 @@ impl Join {
                 continue;
             }
             let row = rows[c].expect("a price comes from a listing");
-            let sides: Vec<String> = regular.iter().map(|&(o, m)| describe(o, m, false)).collect();
+            let sides: Vec<String> = regular
+                .iter()
+                .map(|&(o, m)| describe(o, m, false))
+                .collect();
             let text = original.to_string();
             out.push(Finding::identified_by(
                 rules.original.clone(),
@@ -961,7 +977,12 @@ mod tests {
             &listing(
                 "a.csv",
                 2,
-                &[("id", "K1"), ("brand", "ＡＢＣ"), ("net_content", "500ml"), ("origin", "浙江")],
+                &[
+                    ("id", "K1"),
+                    ("brand", "ＡＢＣ"),
+                    ("net_content", "500ml"),
+                    ("origin", "浙江"),
+                ],
             ),
         );
         join.add(
@@ -969,11 +990,22 @@ mod tests {
             &listing(
                 "b.csv",
                 7,
-                &[("id", "K1"), ("brand", "abc"), ("net_content", "0.5L"), ("origin", "江苏")],
+                &[
+                    ("id", "K1"),
+                    ("brand", "abc"),
+                    ("net_content", "0.5L"),
+                    ("origin", "江苏"),
+                ],
             ),
         );
-        assert_eq!(join.add(1, &listing("b.csv", 9, &[("id", "K1")])), Added::Duplicate);
-        assert_eq!(join.add(1, &listing("b.csv", 9, &[("id", " ")])), Added::NoKey);
+        assert_eq!(
+            join.add(1, &listing("b.csv", 9, &[("id", "K1")])),
+            Added::Duplicate
+        );
+        assert_eq!(
+            join.add(1, &listing("b.csv", 9, &[("id", " ")])),
+            Added::NoKey
+        );
         let findings = run(&join);
         assert_eq!(findings.len(), 1, "{findings:#?}");
         assert_eq!(&*findings[0].rule, "consistency/origin");
@@ -991,7 +1023,14 @@ mod tests {
             })
             .collect();
         let mut join = Join::new(settings(), channels);
-        join.add(0, &listing("a", 1, &[("id", "K"), ("price", "99"), ("original_price", "199")]));
+        join.add(
+            0,
+            &listing(
+                "a",
+                1,
+                &[("id", "K"), ("price", "99"), ("original_price", "199")],
+            ),
+        );
         join.add(1, &listing("b", 1, &[("id", "K"), ("price", "129")]));
         let rules: Vec<String> = run(&join).iter().map(|f| f.rule.to_string()).collect();
         assert_eq!(rules, ["consistency/original_price", "consistency/price"]);

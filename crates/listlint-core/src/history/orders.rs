@@ -62,7 +62,11 @@ impl HistoryProfile {
     /// Snapshots are listing exports and are never guessed.
     pub fn detect<'h>(headers: impl IntoIterator<Item = &'h str>) -> Option<Self> {
         let headers: Vec<String> = headers.into_iter().map(header_key).collect();
-        let has = |names: &[&str]| names.iter().any(|n| headers.iter().any(|h| h == &header_key(n)));
+        let has = |names: &[&str]| {
+            names
+                .iter()
+                .any(|n| headers.iter().any(|h| h == &header_key(n)))
+        };
         if has(&[SHOPIFY_SKU]) && has(&[SHOPIFY_PRICE]) {
             return Some(Self::ShopifyOrders);
         }
@@ -389,13 +393,21 @@ pub fn date_in_name(name: &str) -> Option<Date> {
         }
         let digits = |from: usize, n: usize| -> Option<u32> {
             let part: String = chars.get(from..from + n)?.iter().collect();
-            part.chars().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?
+            part.chars()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse().ok())?
         };
-        let Some(year) = digits(start, 4) else { continue };
+        let Some(year) = digits(start, 4) else {
+            continue;
+        };
         let (month, day, end) = match chars.get(start + 4) {
             Some('-' | '_' | '.') => {
                 let sep = chars[start + 4];
-                match (digits(start + 5, 2), chars.get(start + 7), digits(start + 8, 2)) {
+                match (
+                    digits(start + 5, 2),
+                    chars.get(start + 7),
+                    digits(start + 8, 2),
+                ) {
                     (Some(m), Some(&s), Some(d)) if s == sep => (m, d, start + 10),
                     _ => continue,
                 }
@@ -483,11 +495,23 @@ mod tests {
         let day = Date::new(2026, 11, 20).unwrap();
         assert_eq!(
             s.row(&first),
-            RowOutcome::Sale("A".into(), Sale { date: day, price: Money(9000) })
+            RowOutcome::Sale(
+                "A".into(),
+                Sale {
+                    date: day,
+                    price: Money(9000)
+                }
+            )
         );
         assert_eq!(
             s.row(&second),
-            RowOutcome::Sale("B".into(), Sale { date: day, price: Money(5000) })
+            RowOutcome::Sale(
+                "B".into(),
+                Sale {
+                    date: day,
+                    price: Money(5000)
+                }
+            )
         );
         let refunded = row(&[
             ("Name", "#1002"),
@@ -510,7 +534,12 @@ mod tests {
             ("订单状态", "交易成功"),
         ]);
         assert_eq!(t.row(&item), RowOutcome::Deferred);
-        let closed = row(&[("订单编号", "2002"), ("商家编码", "A"), ("价格", "1"), ("订单状态", "交易关闭")]);
+        let closed = row(&[
+            ("订单编号", "2002"),
+            ("商家编码", "A"),
+            ("价格", "1"),
+            ("订单状态", "交易关闭"),
+        ]);
         assert_eq!(t.row(&closed), RowOutcome::Excluded("closed"));
         let order = row(&[
             ("订单编号", "2001"),
@@ -523,7 +552,10 @@ mod tests {
             done[0].1,
             RowOutcome::Sale(
                 "A".into(),
-                Sale { date: Date::new(2026, 11, 18).unwrap(), price: Money(25900) }
+                Sale {
+                    date: Date::new(2026, 11, 18).unwrap(),
+                    price: Money(25900)
+                }
             )
         );
     }
@@ -539,8 +571,14 @@ mod tests {
             Some(HistoryProfile::TaobaoOrders)
         );
         assert_eq!(HistoryProfile::detect(["id", "date", "price"]), None);
-        assert_eq!(date_in_name("tmall-2026-11-20.csv"), Date::new(2026, 11, 20));
-        assert_eq!(date_in_name("export_20261119.xlsx"), Date::new(2026, 11, 19));
+        assert_eq!(
+            date_in_name("tmall-2026-11-20.csv"),
+            Date::new(2026, 11, 20)
+        );
+        assert_eq!(
+            date_in_name("export_20261119.xlsx"),
+            Date::new(2026, 11, 19)
+        );
         assert_eq!(date_in_name("listings.csv"), None);
         assert_eq!(date_in_name("sku-1234567890.csv"), None);
     }
