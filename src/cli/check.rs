@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Args, ValueEnum};
+use listlint_core::history::orders::{HistoryProfile, HISTORY_PROFILE_NAMES};
 use listlint_core::listing::profile::PROFILE_NAMES;
 use miette::{IntoDiagnostic, WrapErr};
 
@@ -80,10 +81,22 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<Date>,
 
-    /// Transaction prices for original-price checks: CSV or JSON Lines with
-    /// `id`, `date` (YYYY-MM-DD or RFC 3339) and `price`.
+    /// Transaction prices for original-price checks (repeatable): CSV or
+    /// JSON Lines with `id`, `date` (YYYY-MM-DD or RFC 3339) and `price`;
+    /// or order exports (Shopify orders CSV, Taobao/Tmall 订单报表 and
+    /// 宝贝报表), recognised by their headers; or earlier listing exports
+    /// with --history-profile snapshots. See docs/usage.md, "Price history".
     #[arg(long, value_name = "FILE")]
-    pub price_history: Option<PathBuf>,
+    pub price_history: Vec<PathBuf>,
+
+    /// What the --price-history files are: sales (`id,date,price`),
+    /// shopify-orders, taobao-orders, or snapshots (earlier listing
+    /// exports, a file or folder each, dated by a date column or a date in
+    /// the file name: their listed prices stand in for transaction prices,
+    /// and findings built on them say so). Default: order exports are
+    /// recognised by their headers, anything else is sales.
+    #[arg(long, value_name = "NAME", value_parser = PossibleValuesParser::new(HISTORY_PROFILE_NAMES))]
+    pub history_profile: Option<String>,
 
     /// Field-mapping profile: generic (SPEC aliases), shopify (product CSV;
     /// variant rows grouped by Handle) or taobao (淘宝助理 data package).
@@ -399,10 +412,14 @@ fn guard_outputs(
     .collect();
     let read: Vec<ReadFile<'_>> = [
         ("--baseline", args.baseline.as_deref()),
-        ("--price-history", args.price_history.as_deref()),
         ("config", settings.config.as_ref().map(|c| c.path.as_path())),
     ]
     .into_iter()
+    .chain(
+        args.price_history
+            .iter()
+            .map(|p| ("--price-history", Some(p.as_path()))),
+    )
     .filter_map(|(flag, path)| path.map(|path| ReadFile { flag, path }))
     .collect();
     overwrite::guard(&args.paths, inputs, &written, &read)
@@ -462,6 +479,31 @@ fn gate(
     })
 }
 
+/// Notes what the price-history files were read as (with `-v`) and the
+/// rows that are not sales, by reason.
+fn note_history(loaded: &listlint_io::order_history::LoadedHistories, verbose: bool) {
+    if verbose {
+        for (file, kind) in &loaded.files {
+            output::note(format_args!(
+                "price history: {} read as {}",
+                escape_line(file),
+                kind.name()
+            ));
+        }
+    }
+    if !loaded.excluded.is_empty() {
+        let reasons: Vec<String> = loaded
+            .excluded
+            .iter()
+            .map(|(reason, n)| format!("{reason} {n}"))
+            .collect();
+        output::note(format_args!(
+            "price history: rows that are not sales were left out ({})",
+            reasons.join(", ")
+        ));
+    }
+}
+
 /// Runs `listlint check`.
 pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     if args.format.is_binary() && args.output.is_none() && io::stdout().is_terminal() {
@@ -484,14 +526,27 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     if args.verbose {
         super::rules::note_skipped(linter.skipped_pack_files());
     }
+    let profile = settings.field_profile()?;
     let mut history_problems = Vec::new();
-    if let Some(path) = &args.price_history {
-        let loaded = listlint_io::history::load(path)?;
+    if !args.price_history.is_empty() {
+        let kind = args
+            .history_profile
+            .as_deref()
+            .and_then(HistoryProfile::from_name);
+        let read = ReadOptions {
+            encoding: args.encoding,
+            profile: Arc::new(profile.clone()),
+            sheet: args.sheet.clone(),
+            max_record_bytes: usize::try_from(args.max_record_bytes).unwrap_or(usize::MAX),
+            max_document_bytes: args.max_document_bytes,
+            ..ReadOptions::default()
+        };
+        let loaded = listlint_io::order_history::load_histories(&args.price_history, kind, &read)?;
+        note_history(&loaded, args.verbose);
         linter = linter.with_price_history(loaded.history);
         history_problems = loaded.problems;
     }
     let ruleset = linter.ruleset();
-    let profile = settings.field_profile()?;
     if args.verbose {
         output::note(format_args!("profile: {}", profile.name));
     }

@@ -1,6 +1,7 @@
 //! Command-line interface: clap definitions, one file per subcommand.
 
 mod check;
+mod compare;
 mod fix;
 mod output;
 mod overwrite;
@@ -89,6 +90,17 @@ pub enum Command {
     /// or above `--fail-on`, 1 when one is, 2 on a usage error (bad flag,
     /// unreadable file, invalid rule pack).
     Check(Box<check::CheckArgs>),
+    /// Compare one product's facts across channel exports.
+    ///
+    /// Joins the listings of each channel's exports (files or folders in
+    /// any supported format and encoding) by a key, usually the seller's
+    /// SKU (商家编码), and reports per key and field the values that
+    /// disagree, with every channel's value, file and line: brand,
+    /// certificate numbers, origin, specification, net content, material,
+    /// ingredients and prices (docs/compare.md). Findings are of category
+    /// `consistency` and use the formats, baselines and waivers of `check`.
+    /// Exit status as for `check`.
+    Compare(Box<compare::CompareArgs>),
     /// Work with rule packs.
     #[command(subcommand)]
     Rules(rules::RulesCommand),
@@ -129,6 +141,7 @@ pub fn main() -> ExitStatus {
     listlint_core::pack::read::set_size_limits(cli.max_pack_size, cli.max_config_size);
     let result = match &cli.command {
         Command::Check(args) => check::run(args, cli.color),
+        Command::Compare(args) => compare::run(args, cli.color),
         Command::Rules(cmd) => rules::run(cmd, cli.color),
         Command::Init { force } => init(*force),
         Command::Explain { id, packs } => rules::describe::explain(packs, id),

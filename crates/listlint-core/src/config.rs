@@ -37,6 +37,7 @@ pub const KEYS: &[&str] = &[
     "docs_url",
     "extends_from",
     "brands",
+    "compare",
 ];
 
 /// `listlint.yaml`.
@@ -96,6 +97,10 @@ pub struct Config {
     /// term inside one.
     #[serde(default)]
     pub brands: Brands,
+    /// `listlint compare`: the key, the fields compared and how, their
+    /// headers per channel, and the price comparisons (docs/compare.md).
+    #[serde(default)]
+    pub compare: crate::compare::CompareDef,
 }
 
 /// `brands:` in `listlint.yaml`.
@@ -168,7 +173,9 @@ impl LoadedConfig {
         let mut errors = Vec::new();
         for waiver in &self.waivers {
             let rule = waiver.def.rule.as_str();
-            if rule == "*" || ids.iter().any(|id| rule_matches(rule, id)) {
+            // `listlint compare`'s rules depend on the fields compared,
+            // not on packs: no pack run can tell them unknown.
+            if rule == "*" || is_compare_rule(rule) || ids.iter().any(|id| rule_matches(rule, id)) {
                 continue;
             }
             let help = crate::suggest::did_you_mean(rule, ids.iter().copied())
@@ -188,6 +195,14 @@ impl LoadedConfig {
         }
         PackError::from_many(errors).map_or(Ok(()), Err)
     }
+}
+
+/// Whether a rule id or prefix is of `listlint compare` (`consistency/…`).
+pub fn is_compare_rule(rule: &str) -> bool {
+    rule == crate::compare::CATEGORY
+        || rule
+            .strip_prefix(crate::compare::CATEGORY)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Whether a waiver's `rule` (an id or an id prefix) covers rule `id`.

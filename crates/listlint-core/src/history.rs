@@ -1,6 +1,9 @@
 //! Price history: transaction prices per listing id and date, in a
 //! compact per-id structure. Files are read by `listlint-io`
-//! (`history::load`); rows become sales through [`sale_of`].
+//! (`history::load`); rows become sales through [`sale_of`], or, for
+//! order exports and listing snapshots, through [`orders`].
+
+pub mod orders;
 
 use std::collections::HashMap;
 
@@ -21,6 +24,8 @@ pub struct Sale {
 #[derive(Debug, Clone, Default)]
 pub struct PriceHistory {
     sales: HashMap<Box<str>, Box<[Sale]>>,
+    /// The prices are listed prices of earlier exports, not transactions.
+    proxy: bool,
 }
 
 /// Header aliases for the date and price columns, beyond the listing ones.
@@ -41,7 +46,45 @@ impl PriceHistory {
                 (id, list.into_boxed_slice())
             })
             .collect();
-        Self { sales }
+        Self {
+            sales,
+            proxy: false,
+        }
+    }
+
+    /// A history of the lowest price per listing and day: what order
+    /// exports (the lowest paid unit price) and snapshots (the listed
+    /// price) give.
+    pub fn daily_lowest(sales: impl IntoIterator<Item = (String, Sale)>) -> Self {
+        let mut lowest: HashMap<(String, Date), Money> = HashMap::new();
+        for (id, sale) in sales {
+            lowest
+                .entry((id, sale.date))
+                .and_modify(|p| *p = (*p).min(sale.price))
+                .or_insert(sale.price);
+        }
+        Self::from_sales(
+            lowest
+                .into_iter()
+                .map(|((id, date), price)| (id, Sale { date, price })),
+        )
+    }
+
+    /// Marks the prices as listed prices of earlier exports standing in
+    /// for transaction prices: findings built on them say so.
+    pub fn as_proxy(mut self) -> Self {
+        self.proxy = true;
+        self
+    }
+
+    /// Whether the prices are listed prices standing in for transactions.
+    pub fn is_proxy(&self) -> bool {
+        self.proxy
+    }
+
+    /// Every sale, by listing id (in no particular order of ids).
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[Sale])> {
+        self.sales.iter().map(|(id, sales)| (&**id, &**sales))
     }
 
     /// Whether the history has any sale of this listing.

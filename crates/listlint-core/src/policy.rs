@@ -110,6 +110,14 @@ impl Waivers {
         }
     }
 
+    /// Keeps only the waivers whose `rule` passes `keep` (`listlint
+    /// compare` keeps those of its own rules, and `*`).
+    pub fn retain(mut self, keep: impl Fn(&str) -> bool) -> Self {
+        self.active.retain(|w| keep(&w.def.rule));
+        self.expired.retain(|w| keep(&w.def.rule));
+        self
+    }
+
     /// The active waiver that covers `finding`, if any (counted as waived).
     fn covering(&mut self, finding: &Finding) -> Option<Suppression> {
         let waiver = self.active.iter().find(|w| w.covers(finding))?;

@@ -4,9 +4,11 @@
 //! `listlint_core` ruleset and hands findings to a reporter.
 
 pub mod changed;
+pub mod compare;
 pub mod examples;
 pub mod fix;
 pub mod history;
+pub mod order_history;
 pub mod progress;
 pub mod report;
 pub mod run;

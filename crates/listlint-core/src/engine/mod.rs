@@ -413,11 +413,7 @@ impl Ruleset {
     /// Findings for a record's input problems only (e.g. an unreadable row
     /// of a price-history file, which is not a listing to check).
     pub fn input_findings(&self, record: &Listing) -> Vec<Finding> {
-        let mut out = Findings::new(record, None);
-        for problem in &record.problems {
-            out.push_input(problem);
-        }
-        out.findings
+        input_findings(record)
     }
 
     /// Pass two over one value: its occurrences and keyword rules' matches
@@ -704,6 +700,17 @@ struct FieldText<'a> {
     normalized: &'a Normalized,
     /// The value for findings that carry it.
     source: &'a Option<Arc<str>>,
+}
+
+/// The `input` findings of a record's problems (an unreadable row), made
+/// without a ruleset: `listlint compare` and price-history files report
+/// them like `check` does.
+pub fn input_findings(record: &Listing) -> Vec<Finding> {
+    let mut out = Findings::new(record, None);
+    for problem in &record.problems {
+        out.push_input(problem);
+    }
+    out.findings
 }
 
 /// Collects the findings of one listing.

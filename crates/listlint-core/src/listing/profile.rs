@@ -218,6 +218,16 @@ impl Profile {
             .clone()
     }
 
+    /// A profile without aliases: every header is its own field (trimmed).
+    /// Order exports are read with it, so their columns keep the names
+    /// their documentation gives.
+    pub fn bare(name: &'static str) -> Profile {
+        Self {
+            name,
+            aliases: HashMap::new(),
+        }
+    }
+
     /// A built-in profile by name.
     pub fn named(name: &str) -> Option<Profile> {
         match name {

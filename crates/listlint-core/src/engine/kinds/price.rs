@@ -18,6 +18,10 @@ use crate::listing::Listing;
 use crate::money::{parse_amount, parse_price, Money};
 use crate::text::normalize::Normalized;
 
+/// Added to findings of history checks when the history is listed prices
+/// of earlier exports standing in for transaction prices.
+pub const PROXY_NOTE: &str = "（注意：此处的“成交价”是商品导出快照中的标价（--history-profile snapshots），用作成交价的近似，并非成交记录；请以订单数据核实）";
+
 /// Which check a price rule runs, with its parameters.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PriceCheck {
@@ -258,8 +262,26 @@ impl PriceRule {
         }
     }
 
-    /// Runs the check on a listing.
+    /// Runs the check on a listing. A history check judged on listed
+    /// prices of earlier exports (`--history-profile snapshots`) says so:
+    /// the rules speak of transaction prices.
     pub fn check(&self, ctx: &PriceContext<'_>) -> Vec<PriceProblem> {
+        let mut problems = self.judge_listing(ctx);
+        let on_history = matches!(
+            self.check,
+            PriceCheck::OriginalVsHistory { .. }
+                | PriceCheck::DiscountVsHistory { .. }
+                | PriceCheck::RaiseThenDiscount { .. }
+        );
+        if on_history && ctx.history.is_some_and(PriceHistory::is_proxy) {
+            for problem in &mut problems {
+                problem.detail.push_str(PROXY_NOTE);
+            }
+        }
+        problems
+    }
+
+    fn judge_listing(&self, ctx: &PriceContext<'_>) -> Vec<PriceProblem> {
         let price = ctx.price(&self.price_field);
         let original = ctx.price(&self.original_field);
         let at_original = || Place::Field(self.original_field.clone());
