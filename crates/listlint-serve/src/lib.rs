@@ -181,7 +181,7 @@ pub fn serve(
         pool,
         requests: AtomicU64::new(0),
     });
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(options.addr)
             .await
             .map_err(io)?;
@@ -196,7 +196,11 @@ pub fn serve(
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(io)
-    })
+    });
+    // Every connection has been answered; work a timed-out request left
+    // running on a blocking thread is not waited for.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    served
 }
 
 /// Reloads (off the async threads) and says what happened on stderr.
