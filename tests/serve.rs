@@ -972,3 +972,27 @@ fn the_page_highlights_a_banned_term_of_a_prefilled_link_in_chromium() {
         assert!(png.exists());
     }
 }
+
+#[test]
+fn extends_reads_no_pack_file_outside_the_pack_roots() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("packs")).unwrap();
+    std::fs::create_dir(dir.path().join("outside")).unwrap();
+    write(&dir.path().join("outside"), "base.yaml", PACK);
+    write(
+        &dir.path().join("packs"),
+        "team.yaml",
+        "pack: team\nversion: \"1\"\nextends: ../outside/base.yaml\nrules: []\n",
+    );
+    let (code, _, stderr) = run(listlint_in(dir.path()).args([
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--no-default-rules",
+        "--rules",
+        "packs",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot load the rule packs"), "{stderr}");
+    assert!(stderr.contains("outside"), "{stderr}");
+}

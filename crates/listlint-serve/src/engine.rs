@@ -450,20 +450,39 @@ fn collect_files(path: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Files larger than this are watched by size and modification time, not
+/// read every poll.
+const READ_TO_WATCH: u64 = 1 << 20;
+
 /// A hash of the watched files' names and contents (a missing file
-/// counts as such), read every poll: pack files are small and bounded by
-/// `--max-pack-size`, and contents do not depend on timestamps.
+/// counts as such), read every poll: pack files are small, and contents
+/// do not depend on timestamps (a file over [`READ_TO_WATCH`] counts by
+/// size and modification time).
 pub fn stamp(files: &[PathBuf]) -> [u8; 32] {
     let mut hash = Sha256::new();
     for file in files {
         hash.update(file.as_os_str().as_encoded_bytes());
-        match std::fs::read(file) {
-            Ok(bytes) => {
-                hash.update([1]);
-                hash.update((bytes.len() as u64).to_le_bytes());
-                hash.update(&bytes);
+        let meta = std::fs::metadata(file).ok();
+        let large = meta.as_ref().is_some_and(|m| m.len() > READ_TO_WATCH);
+        match (meta, large) {
+            (Some(m), true) => {
+                hash.update([2]);
+                hash.update(m.len().to_le_bytes());
+                let modified = m
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                    .unwrap_or_default();
+                hash.update(modified.as_nanos().to_le_bytes());
             }
-            Err(_) => hash.update([0]),
+            _ => match std::fs::read(file) {
+                Ok(bytes) => {
+                    hash.update([1]);
+                    hash.update((bytes.len() as u64).to_le_bytes());
+                    hash.update(&bytes);
+                }
+                Err(_) => hash.update([0]),
+            },
         }
     }
     hash.finalize().into()
