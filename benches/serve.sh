@@ -11,7 +11,8 @@
 #   benches/serve.sh [BINARY] [DURATION]
 #
 # BINARY defaults to target/release/listlint (or $CARGO_TARGET_DIR's),
-# DURATION to 30s. CONNECTIONS (32), THREADS (2) and PORT (18787) are read
+# DURATION to 30s. CONNECTIONS (32), THREADS (2), PORT (18787) and
+# SERVE_ARGS (more `listlint serve` flags, e.g. --no-access-log) are read
 # from the environment.
 set -euo pipefail
 
@@ -34,11 +35,11 @@ trap cleanup EXIT
 
 # The access log stays on (one JSON line per request, as in production),
 # written to /dev/null.
-(cd "$work" && exec "$bin" serve --addr "127.0.0.1:$port" 2>/dev/null) &
+# shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
+(cd "$work" && exec "$bin" serve --addr "127.0.0.1:$port" ${SERVE_ARGS:-} 2>/dev/null) &
 server=$!
 for _ in $(seq 1 100); do
-    if exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null; then
-        exec 3<&- 3>&-
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         break
     fi
     sleep 0.1
