@@ -330,6 +330,28 @@ fn check_file_answers_the_report_check_writes_for_the_file() {
     );
     assert_eq!(r.status, 200);
     common::assert_valid_sarif(&r.json());
+    // A workbook: findings name its sheets, under the upload's name.
+    let book =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/xlsx/listings.xlsx"))
+            .unwrap();
+    std::fs::write(dir.path().join("商品.xlsx"), &book).unwrap();
+    let r = server.request(
+        "POST",
+        &format!("/v1/check/file?name={}", encode("商品.xlsx")),
+        &[],
+        &book,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let (_, expected, _) = run(listlint_in(dir.path()).args([
+        "check",
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+        "商品.xlsx",
+    ]));
+    assert_eq!(r.text(), expected);
+    assert!(r.text().contains("\"file\": \"商品.xlsx#"), "{}", r.text());
     let jsonl = "{\"id\":\"J\",\"title\":\"最好\"}\n";
     let r = server.request("POST", "/v1/check/file?format=jsonl", &[], jsonl.as_bytes());
     assert_eq!(r.json()["findings"][0]["file"], "upload.jsonl");

@@ -424,7 +424,8 @@ fn upload_name(name: Option<&str>, format: &str) -> String {
     }
 }
 
-/// Gives findings of the uploaded file the client's name for it.
+/// Gives findings of the uploaded file (and of its sheets) the client's
+/// name for it.
 struct Renamed<'a> {
     inner: Box<dyn Reporter + 'a>,
     from: Arc<str>,
@@ -437,8 +438,13 @@ impl Reporter for Renamed<'_> {
             .iter()
             .map(|f| {
                 let mut f = f.clone();
-                if f.file == self.from {
-                    f.file = self.to.clone();
+                // `book.xlsx#Sheet` names a sheet of the file.
+                if let Some(rest) = f.file.strip_prefix(&*self.from) {
+                    f.file = if rest.is_empty() {
+                        self.to.clone()
+                    } else {
+                        Arc::from(format!("{}{rest}", self.to))
+                    };
                 }
                 f
             })
