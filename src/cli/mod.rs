@@ -6,6 +6,7 @@ mod fix;
 mod output;
 mod overwrite;
 pub mod rules;
+mod serve;
 mod shell;
 mod waivers;
 
@@ -112,6 +113,14 @@ pub enum Command {
         #[command(flatten)]
         packs: rules::PackArgs,
     },
+    /// Serve checks over HTTP: a JSON API, a LanguageTool-compatible
+    /// `/v2/check`, and a web page where findings show as one types.
+    ///
+    /// Rule packs and the config are reloaded when they change, and on
+    /// SIGHUP; a pack that no longer loads keeps the old rules serving and
+    /// is reported by `/healthz`. Exit status: 0 after SIGTERM or Ctrl-C,
+    /// 2 when the packs do not load or the address cannot be bound.
+    Serve(Box<serve::ServeArgs>),
     /// Inspect the waivers of the config file.
     #[command(subcommand)]
     Waivers(waivers::WaiversCommand),
@@ -145,6 +154,7 @@ pub fn main() -> ExitStatus {
         Command::Rules(cmd) => rules::run(cmd, cli.color),
         Command::Init { force } => init(*force),
         Command::Explain { id, packs } => rules::describe::explain(packs, id),
+        Command::Serve(args) => serve::run(args),
         Command::Waivers(cmd) => waivers::run(cmd),
         Command::Completions { shell } => shell::completions(*shell),
         Command::Man => shell::man(),

@@ -130,3 +130,4 @@ pub fn default_ruleset() -> &'static listlint_core::engine::Ruleset {
             .expect("built-in packs compile")
     })
 }
+pub mod http;

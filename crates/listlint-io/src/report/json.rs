@@ -48,6 +48,29 @@ impl<W: Write> JsonReporter<W> {
     }
 }
 
+/// Writes the whole `--format json` document for findings already held in
+/// memory (a service answering one request): byte for byte what
+/// [`JsonReporter`] writes for the same findings, summary and config.
+pub fn write_document<W: Write>(
+    mut out: W,
+    summary: &Summary,
+    findings: &[Finding],
+    config: Option<&str>,
+) -> io::Result<()> {
+    let doc = Document {
+        version: 1,
+        tool: Tool {
+            name: crate::report::TOOL_NAME,
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        config,
+        summary,
+        findings,
+    };
+    serde_json::to_writer_pretty(&mut out, &doc)?;
+    out.write_all(b"\n")
+}
+
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
@@ -143,19 +166,11 @@ mod tests {
         }
     }
 
-    /// The document as one `serde_json` call writes it.
+    /// The document as [`write_document`] writes it in one call.
     fn whole(summary: &Summary, findings: &[Finding], config: Option<&str>) -> String {
-        let doc = Document {
-            version: 1,
-            tool: Tool {
-                name: crate::report::TOOL_NAME,
-                version: env!("CARGO_PKG_VERSION"),
-            },
-            config,
-            summary,
-            findings,
-        };
-        serde_json::to_string_pretty(&doc).unwrap() + "\n"
+        let mut out = Vec::new();
+        write_document(&mut out, summary, findings, config).unwrap();
+        String::from_utf8(out).unwrap()
     }
 
     fn spooled(batches: &[&[Finding]], summary: &Summary, config: Option<&str>) -> String {

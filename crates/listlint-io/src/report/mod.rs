@@ -23,6 +23,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 pub use human::HumanOptions;
+pub use json::write_document as write_json_document;
 /// The tool's name as reports give it (JSON `tool.name`, SARIF driver).
 pub const TOOL_NAME: &str = "listlint";
 
