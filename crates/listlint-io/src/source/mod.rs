@@ -16,6 +16,7 @@ mod json_fields;
 mod json_record;
 mod jsonl;
 mod line_index;
+pub mod memory;
 mod repeated;
 mod shopify;
 mod walk;
