@@ -67,12 +67,27 @@ def check_dataframe(
     names the listing id's column and ``mapping`` maps more fields to
     columns (``{"title": "product_name"}``), as in ``check_arrow``. Columns
     of any type are read (strings in place, others as their text); select
-    the ones the rules read to move less data to Python.
+    the ones the rules read to move less data to Python. A column whose
+    name holds a dot (``cert.ccc``) is read as that field.
     """
     if linter is None:
         linter = Linter(**linter_settings)
     elif linter_settings:
         raise TypeError("pass either a linter or settings to build one, not both")
+    # Spark cannot hand columns whose names hold a dot (`cert.ccc`, SPEC
+    # §1's nested fields) to mapInArrow: they travel under other names and
+    # are mapped back to their fields.
+    mapping = dict(mapping or {})
+    names = []
+    for i, name in enumerate(df.columns):
+        if "." in name:
+            safe = f"_listlint_column_{i}"
+            mapping.setdefault(name, safe)
+            names.append(safe)
+        else:
+            names.append(name)
+    if names != df.columns:
+        df = df.toDF(*names)
 
     def check(batches: Iterator["pyarrow.RecordBatch"]) -> Iterator["pyarrow.RecordBatch"]:
         for batch in batches:
