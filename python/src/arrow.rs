@@ -11,8 +11,8 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow::array::{
-    Array, ArrayRef, AsArray, Int64Builder, LargeStringArray, RecordBatch, RecordBatchReader,
-    StringArray, StringBuilder, StringViewArray,
+    Array, ArrayRef, AsArray, Int64Builder, LargeStringArray, RecordBatch, StringArray,
+    StringBuilder, StringViewArray,
 };
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::pyarrow::{FromPyArrow, IntoPyArrow, Table};
@@ -303,11 +303,10 @@ pub fn check_arrow<'py>(
         py.detach(|| check_batch(linter, &profile, &batch, &mut record, &mut out))
             .map_err(failed)?;
     } else if data.hasattr("__arrow_c_stream__")? {
-        let mut reader = arrow::ffi_stream::RecordBatchStreamReader::from_pyarrow_bound(data)?;
-        let _schema = reader.schema();
+        let reader = arrow::ffi_stream::RecordBatchStreamReader::from_pyarrow_bound(data)?;
         // The next batch is taken with the GIL held (a stream of Python
         // objects needs it), each batch is checked without it.
-        while let Some(batch) = reader.next() {
+        for batch in reader {
             let batch = batch.map_err(|e| failed(e.to_string()))?;
             py.detach(|| check_batch(linter, &profile, &batch, &mut record, &mut out))
                 .map_err(failed)?;
