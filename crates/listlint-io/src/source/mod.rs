@@ -17,6 +17,7 @@ pub(crate) mod json_fields;
 mod json_record;
 mod jsonl;
 mod line_index;
+pub mod memory;
 pub(crate) mod repeated;
 mod shopify;
 mod walk;
