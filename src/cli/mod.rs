@@ -100,6 +100,11 @@ pub enum Command {
         /// The rule id.
         #[arg(value_name = "RULE_ID")]
         id: String,
+        /// Language of the headings: the language of the rule's pack's
+        /// messages (auto: Chinese when at least half of them are, as in
+        /// the built-in packs), or zh / en.
+        #[arg(long, value_enum, default_value_t = describe::Lang::Auto)]
+        lang: describe::Lang,
         #[command(flatten)]
         packs: packs::PackArgs,
     },
@@ -134,7 +139,7 @@ pub fn main() -> ExitStatus {
         Command::Check(args) => check::run(args, cli.color),
         Command::Rules(cmd) => packs::run(cmd, cli.color),
         Command::Init { force } => init(*force),
-        Command::Explain { id, packs } => describe::explain(packs, id),
+        Command::Explain { id, lang, packs } => describe::explain(packs, id, *lang),
         Command::Waivers(cmd) => waivers::run(cmd),
         Command::Completions { shell } => shell::completions(*shell),
         Command::Man => shell::man(),
