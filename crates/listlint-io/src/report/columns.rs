@@ -198,6 +198,7 @@ mod tests {
             end: Some(end),
             text: None,
             fingerprint: String::new(),
+            reason: None,
             source: Some(Arc::from(value)),
             value: 0,
         }
