@@ -62,6 +62,7 @@ fn listings(count: usize) -> Vec<Listing> {
                     (Arc::from("description"), description),
                 ],
                 problems: Vec::new(),
+                header: None,
             }
         })
         .collect()

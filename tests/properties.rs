@@ -92,6 +92,7 @@ proptest! {
             record: 1,
             fields: vec![(Arc::from("title"), value.clone())],
             problems: Vec::new(),
+            header: None,
         };
         let len = value.chars().count();
         for f in ruleset.check(&listing, &mut Scratch::default()) {

@@ -37,6 +37,8 @@ pub const KEYS: &[&str] = &[
     "docs_url",
     "extends_from",
     "brands",
+    "collapse",
+    "min_severity",
 ];
 
 /// `listlint.yaml`.
@@ -96,6 +98,15 @@ pub struct Config {
     /// term inside one.
     #[serde(default)]
     pub brands: Brands,
+    /// `false`: a `require` rule whose value has no column in a headed
+    /// file reports every listing, as `--no-collapse` (default: `true`,
+    /// once per file).
+    #[serde(default)]
+    pub collapse: Option<bool>,
+    /// Show only findings at or above this severity (`--min-severity`);
+    /// hidden ones still count for `fail_on`.
+    #[serde(default)]
+    pub min_severity: Option<Severity>,
 }
 
 /// `brands:` in `listlint.yaml`.
@@ -433,6 +444,14 @@ ignore: []
 
 # Fail on: error | warning | info | never
 fail_on: error
+
+# Show only findings at or above: error | warning | info (hidden ones still
+# count for fail_on).
+# min_severity: warning
+
+# A certificate rule whose column an export lacks reports once per file;
+# false lists every listing instead (--no-collapse).
+# collapse: true
 
 # Where the rule catalog is published; SARIF links built-in rules to it.
 # docs_url: https://github.com/ORG/REPO/blob/main/docs/rules/

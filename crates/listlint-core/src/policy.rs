@@ -46,6 +46,9 @@ pub struct Gate {
     pub waivers: Waivers,
     /// The config file's `per_path_ignores`.
     pub per_path: PathIgnores,
+    /// `--min-severity`: findings below it are counted as hidden, not
+    /// reported.
+    pub min_severity: Option<Severity>,
 }
 
 /// Waivers from the config file: active ones suppress the findings they
@@ -155,6 +158,19 @@ impl PathIgnores {
 }
 
 impl Gate {
+    /// Drops the findings below `min_severity`, counting them as hidden.
+    pub fn hide_below_min_severity(&self, findings: &mut Vec<Finding>, summary: &mut Summary) {
+        if let Some(min) = self.min_severity {
+            findings.retain(|f| {
+                let shown = f.severity >= min;
+                if !shown {
+                    summary.count_hidden(f);
+                }
+                shown
+            });
+        }
+    }
+
     /// Records, filters and counts a batch; returns what is reported.
     pub fn pass(&mut self, mut findings: Vec<Finding>, summary: &mut Summary) -> Vec<Finding> {
         if !self.per_path.entries.is_empty() {
@@ -167,6 +183,7 @@ impl Gate {
         if let Some(baseline) = &mut self.baseline {
             findings.retain(|f| !baseline.suppresses(f));
         }
+        self.hide_below_min_severity(&mut findings, summary);
         for f in &findings {
             summary.count(f);
             if self.statistics {

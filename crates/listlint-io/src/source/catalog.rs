@@ -173,6 +173,7 @@ pub fn parse_catalog_file(
         record: 1,
         fields,
         problems,
+        header: None,
     }
 }
 

@@ -134,6 +134,7 @@ pub fn parse_json_record(
         record,
         fields: listing_fields,
         problems,
+        header: None,
     }
 }
 
