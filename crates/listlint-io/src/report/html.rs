@@ -949,7 +949,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("whole_file", "整个文件", "Whole file"),
     (
         "because",
-        "原因：{field}中有「{text}」",
+        "原因：{field} 中有「{text}」",
         "Because: 「{text}」 in {field}",
     ),
     ("line", "第 {n} 行", "line {n}"),
