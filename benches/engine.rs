@@ -63,6 +63,7 @@ fn listings(count: usize) -> Vec<Listing> {
                 ],
                 problems: Vec::new(),
                 value_columns: Vec::new(),
+                header: None,
             }
         })
         .collect()

@@ -16,6 +16,7 @@ fn findings() -> Vec<Value> {
         "2026-11-27",
         "--format",
         "jsonl",
+        "--no-collapse",
         "fixtures/certificates.csv",
         "fixtures/certificates.jsonl",
     ]));

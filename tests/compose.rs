@@ -127,8 +127,14 @@ fn rules_show_as_written_and_resolved() {
     assert!(yaml.contains("- 宇宙最强\n"), "{yaml}");
     assert!(yaml.contains("- 最好吃\n"), "{yaml}");
 
-    let (_, stdout, _) =
-        run(listlint().args(["explain", "absolute/brand-status", "--rules", ACME]));
+    let (_, stdout, _) = run(listlint().args([
+        "explain",
+        "--lang",
+        "en",
+        "absolute/brand-status",
+        "--rules",
+        ACME,
+    ]));
     assert!(stdout.contains("opt-in (enabled: false)"), "{stdout}");
     assert!(
         stdout.contains("changed by:\n  - acme-wording (fixtures/packs/acme/acme-wording.yaml:18): off by default"),
@@ -408,6 +414,7 @@ fn a_builtin_pack_extended_without_the_defaults_brings_its_conditions() {
             "e.yaml",
             "--format",
             "jsonl",
+            "--no-collapse",
             "--input-format",
             "csv",
             "-",

@@ -36,14 +36,16 @@ fn rules_list_filters_and_json() {
 
 #[test]
 fn explain_shows_what_a_rule_checks() {
-    let (code, stdout, _) = run(listlint().args(["explain", "absolute/number-one"]));
+    let (code, stdout, _) =
+        run(listlint().args(["explain", "--lang", "en", "absolute/number-one"]));
     assert_eq!(code, 0);
     assert!(stdout.starts_with("absolute/number-one — "), "{stdout}");
     assert!(stdout.contains("pack cn-ad-absolutes"));
     assert!(stdout.contains("terms (") && stdout.contains("第一时间"));
     assert!(stdout.contains("《中华人民共和国广告法》第九条第三项"));
     assert!(stdout.contains("examples:"));
-    let (_, stdout, _) = run(listlint().args(["explain", "claims/medical-efficacy"]));
+    let (_, stdout, _) =
+        run(listlint().args(["explain", "--lang", "en", "claims/medical-efficacy"]));
     assert!(
         stdout.contains("when: not (any of (use cn-categories/medical-or-drug"),
         "{stdout}"

@@ -28,6 +28,9 @@ fn check(path: &std::path::Path, format: &str) -> String {
             "absolute/superlative",
             "--format",
             format,
+            // Every finding, also in human output.
+            "--max-per-rule",
+            "0",
         ])
         .arg(path));
     assert_eq!(code, 1, "{stderr}");

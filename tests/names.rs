@@ -150,7 +150,13 @@ fn title_is_name_covers_a_packs_lexicon_and_pattern_rules_in_the_title_only() {
         TOY,玩具,最好的时光 森林之王,\n";
     let (_, found, stderr) = findings(
         &[("works.yaml", TITLE_PACK), ("l.csv", listings)],
-        &["--no-default-rules", "--rules", "works.yaml", "l.csv"],
+        &[
+            "--no-default-rules",
+            "--rules",
+            "works.yaml",
+            "--no-collapse",
+            "l.csv",
+        ],
     );
     assert_eq!(
         found,
@@ -183,6 +189,8 @@ fn title_is_name_is_checked_shown_and_compared_like_a_condition() {
     std::fs::write(dir.path().join("works.yaml"), TITLE_PACK).unwrap();
     let (code, stdout, stderr) = run(listlint_in(dir.path()).args([
         "explain",
+        "--lang",
+        "en",
         "--no-default-rules",
         "--rules",
         "works.yaml",

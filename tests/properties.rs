@@ -93,6 +93,7 @@ proptest! {
             fields: vec![(Arc::from("title"), value.clone())],
             problems: Vec::new(),
             value_columns: Vec::new(),
+            header: None,
         };
         let len = value.chars().count();
         for f in ruleset.check(&listing, &mut Scratch::default()) {

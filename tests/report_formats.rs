@@ -23,7 +23,7 @@ use common::{jsonl, listlint, listlint_in, run};
 use regex::Regex;
 
 /// The columns of the `问题` sheet and of the CSV.
-const COLUMNS: [&str; 10] = [
+const COLUMNS: [&str; 11] = [
     "文件",
     "行号",
     "商品ID",
@@ -34,6 +34,7 @@ const COLUMNS: [&str; 10] = [
     "说明",
     "建议",
     "法律依据",
+    "原因",
 ];
 
 /// Listings whose text tries to break out of the page: a `</script>` and
@@ -574,7 +575,7 @@ fn workbook_inputs() -> tempfile::TempDir {
 #[test]
 fn xlsx_has_a_row_per_json_finding_and_counts_by_rule_and_severity() {
     let dir = workbook_inputs();
-    let args = ["listings.csv", "ids.csv"];
+    let args = ["--no-collapse", "listings.csv", "ids.csv"];
     let findings = json_findings(dir.path(), &args);
     assert!(findings.len() > 40);
     assert_eq!(report(dir.path(), "xlsx", "report.xlsx", &args), 1);
@@ -656,7 +657,7 @@ fn xlsx_has_a_row_per_json_finding_and_counts_by_rule_and_severity() {
         .unwrap();
     assert!(sheet.contains("ySplit=\"1\"") && sheet.contains("state=\"frozen\""));
     assert!(
-        sheet.contains(&format!("<autoFilter ref=\"A1:J{}\"/>", findings.len() + 1)),
+        sheet.contains(&format!("<autoFilter ref=\"A1:K{}\"/>", findings.len() + 1)),
         "{}",
         &sheet[..sheet.len().min(2000)]
     );
@@ -1022,4 +1023,125 @@ fn html_report_says_how_many_findings_a_baseline_left_out() {
     assert!(html.contains("2 条商品记录，1 个问题"), "{html:.2000}");
     assert!(html.contains("基线中已有、未列出的问题：1 个"));
     assert!(html.contains("r/number-one") && !html.contains("\"r/superlative\""));
+}
+
+/// A headed export without a certificate column (its rule collapses to one
+/// finding without a listing id) and listings whose certificate rules
+/// applied because of a word and a category (findings with a `reason`).
+fn collapsed_and_conditional(dir: &Path) -> [&'static str; 2] {
+    write(
+        dir,
+        "shop.csv",
+        "商品ID,商品标题\nC-1,保湿面霜 50g\nC-2,最好的保温杯\n",
+    );
+    write(
+        dir,
+        "more.jsonl",
+        "{\"id\":\"R-1\",\"title\":\"美白精华液 30ml\"}\n{\"id\":\"R-2\",\"category\":\"美妆>面部护肤\",\"title\":\"滋润霜\"}\n",
+    );
+    ["shop.csv", "more.jsonl"]
+}
+
+#[test]
+fn every_format_carries_findings_without_a_listing_and_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = collapsed_and_conditional(dir.path());
+    let findings = json_findings(dir.path(), &args);
+    let rules: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["listing_id"].as_str().unwrap_or("-"),
+                f["rule"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("C-2", "absolute/superlative"),
+            ("-", "cert/cosmetics-filing"),
+            ("R-1", "cert/special-cosmetics-registration"),
+            ("R-2", "cert/cosmetics-filing"),
+        ]
+    );
+
+    // SARIF: valid, one result each, the collapsed one a note.
+    let (_, stdout, _) = run(listlint_in(dir.path())
+        .args(["check", "--format", "sarif"])
+        .args(args));
+    let sarif: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    common::assert_valid_sarif(&sarif);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), findings.len());
+    assert_eq!(results[1]["level"], "note");
+    assert_eq!(
+        results[1]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "whole file.cert.cosmetics"
+    );
+
+    // JUnit: a case for the file as a whole.
+    let (_, stdout, _) = run(listlint_in(dir.path())
+        .args(["check", "--format", "junit"])
+        .args(args));
+    assert!(
+        stdout.contains("<testcase name=\"whole file\" classname=\"shop.csv\">"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("<testcase ").count(), 4);
+
+    // GitHub: a notice on the header line.
+    let (_, stdout, _) = run(listlint_in(dir.path())
+        .args(["check", "--format", "github"])
+        .args(args));
+    assert!(
+        stdout.contains("::notice file=shop.csv,line=1,title=cert/cosmetics-filing::"),
+        "{stdout}"
+    );
+
+    // CSV and XLSX: a row each, the id empty, the reason in its column.
+    let expected_reasons = ["", "", "title「美白」", "category「美妆>面部护肤」"];
+    let (_, stdout, _) = run(listlint_in(dir.path())
+        .args(["check", "--format", "csv"])
+        .args(args));
+    let mut reader = csv::Reader::from_reader(stdout.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), findings.len());
+    assert_eq!(&rows[1][2], "");
+    assert_eq!(&rows[1][5], "cert/cosmetics-filing");
+    let reasons: Vec<&str> = rows.iter().map(|r| &r[10]).collect();
+    assert_eq!(reasons, expected_reasons);
+    report(dir.path(), "xlsx", "report.xlsx", &args);
+    let mut book: Xlsx<_> = calamine::open_workbook(dir.path().join("report.xlsx")).unwrap();
+    let range = book.worksheet_range("问题").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .skip(1)
+        .map(|row| row.iter().map(cell_text).collect())
+        .collect();
+    assert_eq!(rows.len(), findings.len());
+    let reasons: Vec<&str> = rows.iter().map(|r| r[10].as_str()).collect();
+    assert_eq!(reasons, expected_reasons);
+    assert_eq!(rows[1][2], "");
+}
+
+#[test]
+fn html_report_shows_whole_file_findings_and_reasons_in_chromium() {
+    let Some(browser) = Browser::find() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let args = collapsed_and_conditional(dir.path());
+    report(dir.path(), "html", "report.html", &args);
+    let dom = browser.dom(&dir.path().join("report.html"), "");
+    assert!(dom.contains(">整个文件<"), "{dom}");
+    assert!(dom.contains("原因：标题 title 中有「美白」"), "{dom}");
+    assert!(
+        dom.contains("原因：类目 category 中有「美妆&gt;面部护肤」"),
+        "{dom}"
+    );
+    assert!(
+        dom.contains("--map cert.cosmetics="),
+        "the collapsed message"
+    );
 }

@@ -451,3 +451,41 @@ fn cells_outside_the_grid_and_rows_out_of_order_lose_nothing() {
          the sheet (beyond XFD1048576); it is not read"
     );
 }
+
+#[test]
+fn a_sheet_without_a_certificate_column_reports_the_rule_once() {
+    let rows = format!(
+        r#"<row r="1">{}{}</row><row r="2">{}{}</row><row r="3">{}{}</row>"#,
+        cell("A1", "商品ID"),
+        cell("B1", "商品标题"),
+        cell("A2", "X-1"),
+        cell("B2", "保湿面霜 50g"),
+        cell("A3", "X-2"),
+        cell("B3", "氨基酸洗面奶")
+    );
+    let dir = write_books(&[("book.xlsx", workbook(&[("商品", &rows)], None))]);
+    let (_, stdout, stderr) =
+        run(common::listlint_in(dir.path()).args(["check", "--format", "jsonl", "book.xlsx"]));
+    let findings = jsonl(&stdout);
+    assert_eq!(findings.len(), 1, "{stdout}{stderr}");
+    let f = &findings[0];
+    assert_eq!(f["rule"], "cert/cosmetics-filing");
+    assert_eq!(f["file"], "book.xlsx#商品");
+    assert_eq!(f["line"], 1);
+    assert_eq!(f["severity"], "info");
+    assert_eq!(f["listing_id"], serde_json::Value::Null);
+    assert!(f["message"].as_str().unwrap().contains("2 条商品"));
+
+    let (_, stdout, _) = run(common::listlint_in(dir.path()).args([
+        "check",
+        "--format",
+        "jsonl",
+        "--no-collapse",
+        "book.xlsx",
+    ]));
+    let ids: Vec<String> = jsonl(&stdout)
+        .iter()
+        .map(|f| f["listing_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ids, ["X-1", "X-2"]);
+}

@@ -20,11 +20,12 @@ use listlint_core::baseline::{self, Baseline};
 use listlint_core::config::{self, LoadedConfig};
 use listlint_core::date::Date;
 use listlint_core::linter::Linter;
+use listlint_core::model::Severity;
 use listlint_core::policy::{Gate, PathIgnores, Waivers};
 use listlint_core::settings::{Overrides, Settings};
 use listlint_io::progress::BytesRead;
 use listlint_io::report::{
-    reporter, HumanOptions, Language, OutputFormat, ReportOptions, RuleInfo,
+    reporter, HumanOptions, Language, OutputFormat, ReportOptions, RuleInfo, Statistics,
 };
 use listlint_io::run::{run_check, CheckError, CheckPlan};
 use listlint_io::source::{
@@ -118,9 +119,36 @@ pub struct CheckArgs {
     pub write_baseline: Option<PathBuf>,
 
     /// Count findings per rule and category (after the summary; in JSON,
-    /// `summary.by_rule`).
-    #[arg(long)]
+    /// `summary.by_rule`). Human output prints the table without it when
+    /// there are more than 50 findings.
+    #[arg(long, conflicts_with = "no_statistics")]
     pub statistics: bool,
+
+    /// No per-rule table at the end of human output, however many
+    /// findings there are.
+    #[arg(long)]
+    pub no_statistics: bool,
+
+    /// Show only findings at or above this severity, in every format
+    /// (default: the config file's `min_severity`, else all). Hidden
+    /// findings still count for --fail-on, and the summary says how many
+    /// there are.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub min_severity: Option<MinSeverity>,
+
+    /// Human output: show at most N findings of one rule in one file,
+    /// then one line saying how many more there are (0: show all; the
+    /// other formats always have every finding).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_per_rule: u64,
+
+    /// Report a certificate (`require`) rule once per listing even when
+    /// the file's header has no column for its value (by default such a
+    /// rule reports once for the file, at info, saying which column is
+    /// missing and how to map it). Same as `collapse: false` in the
+    /// config file.
+    #[arg(long)]
+    pub no_collapse: bool,
 
     /// Print how each CSV/TSV file's headers map to fields, the config
     /// file used, and the files folder walks skip because they are not
@@ -234,6 +262,27 @@ pub(super) fn parse_map(text: &str) -> Result<(String, String), String> {
 
 pub(super) fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("`{text}` is not a date (expected YYYY-MM-DD)"))
+}
+
+/// The `--min-severity` level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MinSeverity {
+    /// Errors only.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Everything.
+    Info,
+}
+
+impl From<MinSeverity> for Severity {
+    fn from(m: MinSeverity) -> Self {
+        match m {
+            MinSeverity::Error => Severity::Error,
+            MinSeverity::Warning => Severity::Warning,
+            MinSeverity::Info => Severity::Info,
+        }
+    }
 }
 
 /// The `--fail-on` threshold.
@@ -375,6 +424,8 @@ fn overrides(args: &CheckArgs) -> Overrides {
         include: args.include.clone(),
         exclude: args.exclude.clone(),
         fail_on: args.fail_on.map(Into::into),
+        no_collapse: args.no_collapse,
+        min_severity: args.min_severity.map(Into::into),
     }
 }
 
@@ -476,6 +527,7 @@ fn gate(
             .transpose()?
             .unwrap_or_default(),
         suppressed: None,
+        min_severity: None,
     })
 }
 
@@ -672,6 +724,15 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     let options = ReportOptions {
         human: HumanOptions {
             color: color.enabled(args.output.is_none() && io::stdout().is_terminal()),
+            max_per_rule: args.max_per_rule,
+            statistics: if args.no_statistics {
+                Statistics::Never
+            } else if args.statistics {
+                Statistics::Always
+            } else {
+                Statistics::Auto
+            },
+            min_severity: settings.min_severity,
             ..HumanOptions::default()
         },
         rules: ruleset
@@ -712,9 +773,11 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         ruleset,
         baseline,
         args.write_baseline.as_ref().map(|_| Vec::new()),
-        args.statistics,
+        // Human output decides at the end whether to print the table.
+        args.statistics || (args.format == OutputFormat::Human && !args.no_statistics),
     )?;
     gate.suppressed = args.sarif_suppressed.then(Vec::new);
+    gate.min_severity = settings.min_severity;
     let summary = match run_check(ruleset, &plan, &pool, &mut gate, &mut reporter) {
         Ok(summary) => summary,
         // Stopped once the output was closed and the status decided.
@@ -739,12 +802,12 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             ));
         }
     }
-    let failed = settings.fail_on.threshold().is_some_and(|threshold| {
-        summary
-            .by_severity
-            .iter()
-            .any(|(severity, count)| *severity >= threshold && *count > 0)
-    });
+    // Findings hidden by --min-severity count too: what is shown does
+    // not decide whether the run fails.
+    let failed = settings
+        .fail_on
+        .threshold()
+        .is_some_and(|threshold| summary.reaches(threshold));
     Ok(if failed {
         ExitStatus::Failure
     } else {

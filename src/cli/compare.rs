@@ -431,6 +431,7 @@ pub fn run(args: &CompareArgs, color: ColorChoice) -> miette::Result<ExitStatus>
             .transpose()?
             .unwrap_or_default(),
         suppressed: None,
+        min_severity: None,
     };
     let (summary, report) = match run_compare(&plan, &pool, &mut gate, &mut reporter) {
         Ok(done) => done,

@@ -110,6 +110,11 @@ pub enum Command {
         /// The rule id.
         #[arg(value_name = "RULE_ID")]
         id: String,
+        /// Language of the headings: the language of the rule's pack's
+        /// messages (auto: Chinese when at least half of them are, as in
+        /// the built-in packs), or zh / en.
+        #[arg(long, value_enum, default_value_t = rules::describe::Lang::Auto)]
+        lang: rules::describe::Lang,
         #[command(flatten)]
         packs: rules::PackArgs,
     },
@@ -153,7 +158,7 @@ pub fn main() -> ExitStatus {
         Command::Compare(args) => compare::run(args, cli.color),
         Command::Rules(cmd) => rules::run(cmd, cli.color),
         Command::Init { force } => init(*force),
-        Command::Explain { id, packs } => rules::describe::explain(packs, id),
+        Command::Explain { id, lang, packs } => rules::describe::explain(packs, id, *lang),
         Command::Serve(args) => serve::run(args),
         Command::Waivers(cmd) => waivers::run(cmd),
         Command::Completions { shell } => shell::completions(*shell),

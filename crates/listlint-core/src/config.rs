@@ -38,6 +38,8 @@ pub const KEYS: &[&str] = &[
     "extends_from",
     "brands",
     "compare",
+    "collapse",
+    "min_severity",
 ];
 
 /// `listlint.yaml`.
@@ -101,6 +103,15 @@ pub struct Config {
     /// headers per channel, and the price comparisons (docs/compare.md).
     #[serde(default)]
     pub compare: crate::compare::CompareDef,
+    /// `false`: a `require` rule whose value has no column in a headed
+    /// file reports every listing, as `--no-collapse` (default: `true`,
+    /// once per file).
+    #[serde(default)]
+    pub collapse: Option<bool>,
+    /// Show only findings at or above this severity (`--min-severity`);
+    /// hidden ones still count for `fail_on`.
+    #[serde(default)]
+    pub min_severity: Option<Severity>,
 }
 
 /// `brands:` in `listlint.yaml`.
@@ -448,6 +459,14 @@ ignore: []
 
 # Fail on: error | warning | info | never
 fail_on: error
+
+# Show only findings at or above: error | warning | info (hidden ones still
+# count for fail_on).
+# min_severity: warning
+
+# A certificate rule whose column an export lacks reports once per file;
+# false lists every listing instead (--no-collapse).
+# collapse: true
 
 # Where the rule catalog is published; SARIF links built-in rules to it.
 # docs_url: https://github.com/ORG/REPO/blob/main/docs/rules/

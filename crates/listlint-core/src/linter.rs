@@ -52,6 +52,7 @@ impl Linter {
         if let Some(as_of) = settings.as_of {
             ruleset.settings.as_of = as_of;
         }
+        ruleset.settings.collapse = settings.collapse;
         Ok(Self {
             ruleset,
             rule_ids: ids,

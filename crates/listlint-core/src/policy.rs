@@ -50,6 +50,9 @@ pub struct Gate {
     /// baseline hides are collected here with the reason, for a report to
     /// show as suppressed (taken out after each batch).
     pub suppressed: Option<Vec<Suppressed>>,
+    /// `--min-severity`: findings below it are counted as hidden, not
+    /// reported.
+    pub min_severity: Option<Severity>,
 }
 
 /// A finding the run does not report, and what hides it.
@@ -203,6 +206,19 @@ impl PathIgnores {
 }
 
 impl Gate {
+    /// Drops the findings below `min_severity`, counting them as hidden.
+    pub fn hide_below_min_severity(&self, findings: &mut Vec<Finding>, summary: &mut Summary) {
+        if let Some(min) = self.min_severity {
+            findings.retain(|f| {
+                let shown = f.severity >= min;
+                if !shown {
+                    summary.count_hidden(f);
+                }
+                shown
+            });
+        }
+    }
+
     /// Records, filters and counts a batch; returns what is reported.
     pub fn pass(&mut self, mut findings: Vec<Finding>, summary: &mut Summary) -> Vec<Finding> {
         if !self.per_path.entries.is_empty() {
@@ -242,6 +258,7 @@ impl Gate {
                 }
             }
         }
+        self.hide_below_min_severity(&mut findings, summary);
         for f in &findings {
             summary.count(f);
             if self.statistics {

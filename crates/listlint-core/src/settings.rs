@@ -34,6 +34,12 @@ pub struct Overrides {
     pub exclude: Vec<String>,
     /// Replaces the config's `fail_on`.
     pub fail_on: Option<FailOn>,
+    /// Report a `require` rule per listing even where the file's header
+    /// has no column for its value (`--no-collapse`; the config's
+    /// `collapse: false` also does).
+    pub no_collapse: bool,
+    /// Replaces the config's `min_severity` (`--min-severity`).
+    pub min_severity: Option<Severity>,
 }
 
 /// When a run fails (exit 1): findings at or above a severity, or never.
@@ -92,6 +98,13 @@ pub struct Settings {
     pub severities: Vec<(String, Severity)>,
     /// The date time-based checks take as today; `None`: today.
     pub as_of: Option<Date>,
+    /// Whether a `require` rule whose value has no column in a headed
+    /// file reports once for the file rather than once per listing
+    /// (default: yes).
+    pub collapse: bool,
+    /// Findings below this severity are not shown (they still count for
+    /// `fail_on`); `None` shows every finding.
+    pub min_severity: Option<Severity>,
     /// The config file, if one was used.
     pub config: Option<LoadedConfig>,
 }
@@ -162,6 +175,8 @@ impl Settings {
             fail_on: overrides.fail_on.unwrap_or_default(),
             severities: Vec::new(),
             as_of: None,
+            collapse: !overrides.no_collapse,
+            min_severity: overrides.min_severity,
             config: None,
         }
     }
@@ -234,6 +249,8 @@ impl Settings {
             fail_on,
             severities: c.severity.iter().map(|(id, s)| (id.clone(), *s)).collect(),
             as_of: None,
+            collapse: !overrides.no_collapse && c.collapse.unwrap_or(true),
+            min_severity: overrides.min_severity.or(c.min_severity),
             config: Some(loaded),
         })
     }

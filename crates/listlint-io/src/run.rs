@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, HashSet};
 use crate::progress::Progress;
 use crate::report::{BaselineSummary, Reporter, Summary};
 use crate::source::{self, Input, RawRecord, ReadOptions, SourceError};
-use listlint_core::engine::{RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
+use listlint_core::engine::{AbsentColumns, RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
 use listlint_core::listing::profile::FieldMapper;
 use listlint_core::listing::Listing;
 use listlint_core::model::Finding;
@@ -77,7 +77,8 @@ pub fn run_check(
         let rules: HashSet<&str> = ruleset.rules.iter().map(|r| &*r.id).collect();
         baseline.limit_to(|rule| checks_rule(&rules, &plan.filter, rule));
     }
-    let expired = gate.waivers.expired_findings();
+    let mut expired = gate.waivers.expired_findings();
+    gate.hide_below_min_severity(&mut expired, &mut summary);
     if !expired.is_empty() {
         for f in &expired {
             summary.count(f);
@@ -190,7 +191,8 @@ fn check_stream(
     } = *context;
     // Checkers' scratch space, reused from batch to batch.
     let scratches: Mutex<Vec<(Scratch, FieldMapper)>> = Mutex::new(Vec::new());
-    let check_batch = |batch: Vec<RawRecord>| -> Vec<Finding> {
+    let collapse = ruleset.settings.collapse;
+    let check_batch = |batch: Vec<RawRecord>| -> Vec<Segment> {
         let spare = scratches.lock().ok().and_then(|mut s| s.pop());
         let (mut scratch, mut mapper) = spare.unwrap_or_else(|| {
             (
@@ -198,20 +200,49 @@ fn check_stream(
                 FieldMapper::new(plan.read.profile.clone()),
             )
         });
-        let mut findings = Vec::new();
+        let mut segments: Vec<Segment> = Vec::new();
+        let mut absent = Vec::new();
         for record in batch {
-            findings.extend(ruleset.check(
-                &record.into_listing_placing(&mut mapper, plan.read.place_values),
-                &mut scratch,
-            ));
+            let listing = record.into_listing_placing(&mut mapper, plan.read.place_values);
+            let found = if collapse {
+                absent.clear();
+                ruleset.check_collapsing(&listing, &mut scratch, &mut absent)
+            } else {
+                ruleset.check(&listing, &mut scratch)
+            };
+            let segment = match segments.last_mut() {
+                Some(last) if *last.file == *listing.file => last,
+                _ => {
+                    segments.push(Segment {
+                        file: listing.file.clone(),
+                        findings: Vec::new(),
+                        absent: Vec::new(),
+                    });
+                    let Some(last) = segments.last_mut() else {
+                        continue;
+                    };
+                    last
+                }
+            };
+            segment.findings.extend(found);
+            let header_line = listing.header.as_ref().map_or(0, |h| h.line);
+            for &rule in &absent {
+                match segment.absent.iter_mut().find(|(r, _, _)| *r == rule) {
+                    Some((_, _, n)) => *n += 1,
+                    None => segment.absent.push((rule, header_line, 1)),
+                }
+            }
         }
         if let Ok(mut s) = scratches.lock() {
             s.push((scratch, mapper));
         }
-        findings.retain(|f| {
-            &*f.category != INPUT_CATEGORY || !plan.filter.ignored(&f.rule, &f.category, &f.pack)
-        });
-        findings
+        for segment in &mut segments {
+            segment.findings.retain(|f| {
+                &*f.category != INPUT_CATEGORY
+                    || !plan.filter.ignored(&f.rule, &f.category, &f.pack)
+            });
+        }
+        segments
     };
     let in_flight_limit = 2 * pool.current_num_threads() + 2;
     std::thread::scope(|threads| {
@@ -228,7 +259,7 @@ fn check_stream(
         // Batches are checked as pool tasks while this thread writes the
         // findings of finished ones, in input order.
         let (done_tx, done_rx) = channel::<Checked>();
-        let mut output = InOrder::new(gate, reporter, summary, progress);
+        let mut output = InOrder::new(ruleset, gate, reporter, summary, progress);
         let result = pool.in_place_scope(|tasks| -> Result<(), CheckError> {
             let mut sent = 0u64;
             let mut reading = true;
@@ -272,11 +303,24 @@ fn check_stream(
                 });
                 sent += 1;
             }
-            Ok(())
+            // The last file's collapsed findings.
+            output.write_absent()
         });
         // Returning drops `rx`, which stops the reader thread.
         result
     })
+}
+
+/// The findings of consecutive listings of one file in a batch, and the
+/// `require` rules noted absent for them (see
+/// [`Ruleset::check_collapsing`]).
+struct Segment {
+    /// The listings' file.
+    file: std::sync::Arc<str>,
+    /// Their findings.
+    findings: Vec<Finding>,
+    /// (rule index, header line, listings).
+    absent: Vec<(u32, u64, u64)>,
 }
 
 /// The next batch: [`BATCH_SIZE`] records, or fewer once they hold
@@ -297,6 +341,7 @@ fn next_batch(records: &mut impl Iterator<Item = RawRecord>) -> Vec<RawRecord> {
 /// Puts finished batches back in input order and passes them through the
 /// gate to the reporter.
 struct InOrder<'a> {
+    ruleset: &'a Ruleset,
     gate: &'a mut Gate,
     reporter: &'a mut dyn Reporter,
     summary: &'a mut Summary,
@@ -304,7 +349,10 @@ struct InOrder<'a> {
     /// Sequence number of the next batch to write.
     next: u64,
     /// Finished batches waiting for an earlier one.
-    waiting: BTreeMap<u64, (usize, Vec<Finding>)>,
+    waiting: BTreeMap<u64, (usize, Vec<Segment>)>,
+    /// Listings of the file being written whose `require` rules found no
+    /// column, reported when the file's findings end.
+    absent: AbsentColumns,
 }
 
 /// A checked batch.
@@ -314,24 +362,37 @@ struct Checked {
     /// Its number of records.
     listings: usize,
     /// Its findings, or the panic that interrupted it.
-    findings: std::thread::Result<Vec<Finding>>,
+    findings: std::thread::Result<Vec<Segment>>,
 }
 
 impl<'a> InOrder<'a> {
     fn new(
+        ruleset: &'a Ruleset,
         gate: &'a mut Gate,
         reporter: &'a mut dyn Reporter,
         summary: &'a mut Summary,
         progress: &'a Progress,
     ) -> Self {
         Self {
+            ruleset,
             gate,
             reporter,
             summary,
             progress,
             next: 0,
             waiting: BTreeMap::new(),
+            absent: AbsentColumns::new(),
         }
+    }
+
+    /// Writes the collapsed findings of the file counted so far.
+    fn write_absent(&mut self) -> Result<(), CheckError> {
+        let findings = self.absent.findings(self.ruleset);
+        if !findings.is_empty() {
+            let findings = self.gate.pass(findings, self.summary);
+            self.reporter.findings(&findings)?;
+        }
+        Ok(())
     }
 
     /// Accepts a finished batch and writes every batch now in order.
@@ -343,15 +404,24 @@ impl<'a> InOrder<'a> {
         } = checked;
         let findings = findings.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         self.waiting.insert(seq, (listings, findings));
-        while let Some((listings, findings)) = self.waiting.remove(&self.next) {
+        while let Some((listings, segments)) = self.waiting.remove(&self.next) {
             self.next += 1;
             self.summary.listings += listings as u64;
-            let findings = self.gate.pass(findings, self.summary);
-            self.reporter.findings(&findings)?;
-            if let Some(suppressed) = &mut self.gate.suppressed {
-                if !suppressed.is_empty() {
-                    self.reporter.suppressed(suppressed)?;
-                    suppressed.clear();
+            for segment in segments {
+                // A file's collapsed findings come after its listings'.
+                if self.absent.counts_other_than(&segment.file) {
+                    self.write_absent()?;
+                }
+                let findings = self.gate.pass(segment.findings, self.summary);
+                self.reporter.findings(&findings)?;
+                for (rule, header_line, listings) in segment.absent {
+                    self.absent.add(&segment.file, header_line, rule, listings);
+                }
+                if let Some(suppressed) = &mut self.gate.suppressed {
+                    if !suppressed.is_empty() {
+                        self.reporter.suppressed(suppressed)?;
+                        suppressed.clear();
+                    }
                 }
             }
             self.progress.update(self.summary.listings);

@@ -14,6 +14,7 @@ use listlint_core::pack::load::PackSelection;
 use listlint_core::pack::schema::{join_expectations, ConditionDef, Reference, RuleDef};
 use listlint_core::pack::LoadedPack;
 use listlint_core::settings::{Overrides, Settings};
+use listlint_io::report::Language;
 
 /// Output of `rules list`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -131,41 +132,69 @@ fn list_line(out: &mut String, label: &str, items: &[String]) {
 
 /// A condition in one line, as a reviewer would write it.
 pub(crate) fn condition(c: &ConditionDef) -> String {
-    let list = |items: &[ConditionDef]| items.iter().map(condition).collect::<Vec<_>>().join(", ");
+    condition_in(c, Language::English)
+}
+
+/// [`condition`] in `language`.
+fn condition_in(c: &ConditionDef, language: Language) -> String {
+    let zh = language == Language::Chinese;
+    let list = |items: &[ConditionDef]| {
+        items
+            .iter()
+            .map(|c| condition_in(c, language))
+            .collect::<Vec<_>>()
+            .join(if zh { "，" } else { ", " })
+    };
     match c {
+        ConditionDef::All(items) if zh => format!("同时满足（{}）", list(items)),
         ConditionDef::All(items) => format!("all of ({})", list(items)),
+        ConditionDef::Any(items) if zh => format!("满足其一（{}）", list(items)),
         ConditionDef::Any(items) => format!("any of ({})", list(items)),
-        ConditionDef::Not(inner) => format!("not ({})", condition(inner)),
+        ConditionDef::Not(inner) if zh => format!("不满足（{}）", condition_in(inner, language)),
+        ConditionDef::Not(inner) => format!("not ({})", condition_in(inner, language)),
         ConditionDef::Category(cat) => {
             let mut parts = Vec::new();
             if !cat.prefix.is_empty() {
-                parts.push(format!("prefix {}", cat.prefix.join("|")));
+                let word = if zh { "前缀" } else { "prefix" };
+                parts.push(format!("{word} {}", cat.prefix.join("|")));
             }
             if !cat.any.is_empty() {
-                parts.push(format!("segment {}", cat.any.join("|")));
+                let word = if zh { "某一级为" } else { "segment" };
+                parts.push(format!("{word} {}", cat.any.join("|")));
             }
             if let Some(r) = &cat.regex {
-                parts.push(format!("regex /{}/", r.value));
+                let word = if zh { "匹配" } else { "regex" };
+                parts.push(format!("{word} /{}/", r.value));
             }
-            format!("category {}", parts.join(" or "))
+            if zh {
+                format!("类目{}", parts.join(" 或 "))
+            } else {
+                format!("category {}", parts.join(" or "))
+            }
         }
+        ConditionDef::FieldPresent(f) if zh => format!("{f} 已填写"),
         ConditionDef::FieldPresent(f) => format!("{f} present"),
+        ConditionDef::FieldEmpty(f) if zh => format!("{f} 为空"),
         ConditionDef::FieldEmpty(f) => format!("{f} empty"),
+        ConditionDef::FieldMatches(m) if zh => format!("{} 匹配 /{}/", m.field, m.regex.value),
         ConditionDef::FieldMatches(m) => format!("{} matches /{}/", m.field, m.regex.value),
         ConditionDef::Contains(c) => {
-            let allow = if c.allow.is_empty() {
-                String::new()
-            } else {
-                format!(" (not within {})", c.allow.join("|"))
+            let fields = c
+                .fields
+                .as_deref()
+                .map(|f| f.join(", "))
+                .unwrap_or_else(|| if zh { "文字字段" } else { "text fields" }.into());
+            let terms = c.terms.value.join("|");
+            let allow = match (c.allow.is_empty(), zh) {
+                (true, _) => String::new(),
+                (false, true) => format!("（不计 {} 中的）", c.allow.join("|")),
+                (false, false) => format!(" (not within {})", c.allow.join("|")),
             };
-            format!(
-                "[{}] contain {}{allow}",
-                c.fields
-                    .as_deref()
-                    .map(|f| f.join(", "))
-                    .unwrap_or_else(|| "text fields".into()),
-                c.terms.value.join("|")
-            )
+            if zh {
+                format!("[{fields}] 含 {terms}{allow}")
+            } else {
+                format!("[{fields}] contain {terms}{allow}")
+            }
         }
         ConditionDef::Number(n) => {
             let tests: Vec<String> = [
@@ -178,9 +207,84 @@ pub(crate) fn condition(c: &ConditionDef) -> String {
             .iter()
             .filter_map(|(op, v)| v.map(|v| format!("{op}{v}")))
             .collect();
-            format!("{} {}", n.field, tests.join(" and "))
+            let and = if zh { " 且 " } else { " and " };
+            format!("{} {}", n.field, tests.join(and))
         }
+        ConditionDef::Use(name) if zh => format!("引用 {}", name.value),
         ConditionDef::Use(name) => format!("use {}", name.value),
+    }
+}
+
+/// `explain --lang`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// The language of the rule's pack's messages.
+    Auto,
+    /// Chinese.
+    Zh,
+    /// English.
+    En,
+}
+
+/// The headings of `explain`: (key, Chinese, English).
+const HEADINGS: &[(&str, &str, &str)] = &[
+    ("pack", "规则包", "pack"),
+    ("kind", "类型", "kind"),
+    ("severity", "严重程度", "severity"),
+    ("category", "类别", "category"),
+    (
+        "opt_in",
+        "默认不启用（enabled: false）",
+        "opt-in (enabled: false)",
+    ),
+    ("message", "提示信息", "message"),
+    ("help", "处理建议", "help"),
+    ("fields", "检查字段", "fields"),
+    ("when", "适用条件", "when"),
+    (
+        "title_is_name",
+        "标题即商品名称（其中的用语不报告）的条件",
+        "title is the product's name (nothing reported in it) when",
+    ),
+    ("terms", "用语", "terms"),
+    ("allow", "允许的用法", "allow"),
+    ("pack_allow", "规则包允许的用法", "pack-level allow"),
+    ("suggest", "建议改为", "suggest"),
+    ("pattern", "模式", "pattern"),
+    ("keywords", "关键词", "keywords"),
+    ("require", "要求", "require"),
+    ("price", "价格检查", "price"),
+    ("triggers", "触发词", "triggers"),
+    ("discloses", "须披露", "discloses"),
+    ("references", "法律依据", "references"),
+    ("examples", "示例", "examples"),
+    ("changed_by", "被以下扩展修改", "changed by"),
+];
+
+/// The heading `key` in `language`.
+fn heading(language: Language, key: &str) -> &'static str {
+    HEADINGS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or("", |&(_, zh, en)| match language {
+            Language::Chinese => zh,
+            Language::English => en,
+        })
+}
+
+/// A severity as `explain` names it: `警告 (warning)` in Chinese.
+fn severity_in(severity: listlint_core::model::Severity, language: Language) -> String {
+    use listlint_core::model::Severity;
+    match language {
+        Language::English => severity.to_string(),
+        Language::Chinese => {
+            let word = match severity {
+                Severity::Error => "错误",
+                Severity::Warning => "警告",
+                Severity::Info => "提示",
+            };
+            format!("{word} ({severity})")
+        }
     }
 }
 
@@ -209,10 +313,32 @@ fn find_rule<'p>(
     Ok((pack, rule))
 }
 
-/// `listlint explain RULE_ID`.
-pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
+/// `listlint explain RULE_ID`: headings in `lang`, or with
+/// [`Lang::Auto`] in the language of the rule's pack's messages.
+pub fn explain(args: &PackArgs, id: &str, lang: Lang) -> miette::Result<ExitStatus> {
     let packs = load_packs(&with_config(args)?, args.verbose)?;
     let (pack, rule) = find_rule(&packs, id)?;
+    let language = match lang {
+        Lang::Zh => Language::Chinese,
+        Lang::En => Language::English,
+        Lang::Auto => Language::of_messages(pack.def.rules.iter().filter_map(|r| {
+            // Placeholders are not words of the message; a message that is
+            // only placeholders (`{problem}`) says nothing of the language.
+            let mut text = r.message.value.clone();
+            while let (Some(open), Some(close)) = (text.find('{'), text.find('}')) {
+                if close < open {
+                    break;
+                }
+                text.replace_range(open..=close, "");
+            }
+            text.chars().any(char::is_alphanumeric).then_some(text)
+        })),
+    };
+    let h = |key| heading(language, key);
+    let colon = match language {
+        Language::Chinese => "：",
+        Language::English => ": ",
+    };
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -222,67 +348,84 @@ pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
     );
     let _ = writeln!(
         out,
-        "pack {} {} ({}) · kind {} · severity {} · category {}{}",
+        "{} {} {} ({}) · {} {} · {} {} · {} {}{}",
+        h("pack"),
         pack.def.pack.value,
         pack.def.version,
         pack.source.name,
+        h("kind"),
         rule.kind.value,
-        rule.severity,
+        h("severity"),
+        severity_in(rule.severity, language),
+        h("category"),
         category(pack, rule),
         if rule.enabled {
-            ""
+            String::new()
         } else {
-            " · opt-in (enabled: false)"
+            format!(" · {}", h("opt_in"))
         }
     );
-    let _ = writeln!(out, "message: {}", rule.message.value);
+    let _ = writeln!(out, "{}{colon}{}", h("message"), rule.message.value);
     if let Some(help) = &rule.help {
-        let _ = writeln!(out, "help: {help}");
+        let _ = writeln!(out, "{}{colon}{help}", h("help"));
     }
     if let Some(fields) = &rule.fields {
-        let _ = writeln!(out, "fields: {}", fields.join(", "));
+        let _ = writeln!(out, "{}{colon}{}", h("fields"), fields.join(", "));
     }
     if let Some(when) = &rule.when {
-        let _ = writeln!(out, "when: {}", condition(when));
+        let _ = writeln!(out, "{}{colon}{}", h("when"), condition_in(when, language));
     }
     if let (Some(title), "lexicon" | "pattern") =
         (&pack.def.title_is_name, rule.kind.value.as_str())
     {
         let _ = writeln!(
             out,
-            "title is the product's name (nothing reported in it) when: {}",
-            condition(title)
+            "{}{colon}{}",
+            h("title_is_name"),
+            condition_in(title, language)
         );
     }
     if let Some(terms) = &rule.terms {
-        list_line(&mut out, "terms", &terms.value);
+        list_line(&mut out, h("terms"), &terms.value);
     }
-    list_line(&mut out, "allow", &rule.allow);
-    list_line(&mut out, "pack-level allow", &pack.def.allow);
+    list_line(&mut out, h("allow"), &rule.allow);
+    list_line(&mut out, h("pack_allow"), &pack.def.allow);
     if !rule.suggest.is_empty() {
         let pairs: Vec<String> = rule
             .suggest
             .iter()
             .map(|(t, s)| format!("{t} → {s}"))
             .collect();
-        list_line(&mut out, "suggest", &pairs);
+        list_line(&mut out, h("suggest"), &pairs);
     }
     if let Some(pattern) = &rule.pattern {
-        let _ = writeln!(out, "pattern: {}", pattern.value);
+        let _ = writeln!(out, "{}{colon}{}", h("pattern"), pattern.value);
     }
-    list_line(&mut out, "keywords", &rule.keywords);
+    list_line(&mut out, h("keywords"), &rule.keywords);
     if let Some(require) = &rule.require {
         let r = &require.value;
-        let _ = writeln!(
-            out,
-            "require: {} in [{}] or text of [{}], format {}, validator {}, expiry {}",
-            r.name,
-            r.fields.join(", "),
-            r.in_text.join(", "),
-            r.format.as_ref().map_or("-", |f| f.value.as_str()),
-            r.validator.as_ref().map_or("-", |v| v.value.as_str()),
-            r.expiry_field.as_deref().unwrap_or("-"),
-        );
+        let template = match language {
+            Language::Chinese => {
+                "{name}，写在 [{fields}] 之一或 [{in_text}] 的文字中，格式 {format}，校验 {validator}，有效期字段 {expiry}"
+            }
+            Language::English => {
+                "{name} in [{fields}] or text of [{in_text}], format {format}, validator {validator}, expiry {expiry}"
+            }
+        };
+        let line = template
+            .replace("{fields}", &r.fields.join(", "))
+            .replace("{in_text}", &r.in_text.join(", "))
+            .replace(
+                "{format}",
+                r.format.as_ref().map_or("-", |f| f.value.as_str()),
+            )
+            .replace(
+                "{validator}",
+                r.validator.as_ref().map_or("-", |v| v.value.as_str()),
+            )
+            .replace("{expiry}", r.expiry_field.as_deref().unwrap_or("-"))
+            .replacen("{name}", &r.name, 1);
+        let _ = writeln!(out, "{}{colon}{line}", h("require"));
     }
     if let Some(price) = &rule.price {
         let p = &price.value;
@@ -304,16 +447,17 @@ pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
         if !p.basis_fields.is_empty() {
             params.push(format!("basis_fields [{}]", p.basis_fields.join(", ")));
         }
-        let _ = writeln!(out, "price: {}", params.join(", "));
+        let _ = writeln!(out, "{}{colon}{}", h("price"), params.join(", "));
     }
     if let Some(triggers) = &rule.triggers {
-        list_line(&mut out, "triggers", &triggers.value);
+        list_line(&mut out, h("triggers"), &triggers.value);
     }
     for item in &rule.disclose {
         let recognizers: Vec<&str> = item.recognizers.iter().map(|r| r.value.as_str()).collect();
         let _ = writeln!(
             out,
-            "discloses {}: fields [{}], recognizers [{}], terms [{}]",
+            "{} {}{colon}fields [{}], recognizers [{}], terms [{}]",
+            h("discloses"),
             item.item,
             item.fields.join(", "),
             recognizers.join(", "),
@@ -321,20 +465,20 @@ pub fn explain(args: &PackArgs, id: &str) -> miette::Result<ExitStatus> {
         );
     }
     if !rule.references.is_empty() {
-        let _ = writeln!(out, "references:");
+        let _ = writeln!(out, "{}{}", h("references"), colon.trim_end());
         for r in &rule.references {
             let _ = writeln!(out, "  - {}", r.title());
         }
     }
     if !rule.examples.is_empty() {
-        let _ = writeln!(out, "examples:");
+        let _ = writeln!(out, "{}{}", h("examples"), colon.trim_end());
         for e in &rule.examples {
             let shown = e.shown();
             let _ = writeln!(out, "  - {shown} → [{}]", join_expectations(&e.expect));
         }
     }
     if !rule.applied.is_empty() {
-        let _ = writeln!(out, "changed by:");
+        let _ = writeln!(out, "{}{}", h("changed_by"), colon.trim_end());
         for applied in &rule.applied {
             let _ = writeln!(out, "  - {applied}");
         }

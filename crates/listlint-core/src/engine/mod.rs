@@ -8,6 +8,7 @@
 //! in the original field values. This module knows no kind: each is a
 //! module of [`kinds`], reached through its trait.
 
+pub mod absent;
 pub mod compile;
 pub mod compose;
 pub mod hits;
@@ -25,7 +26,7 @@ use crate::date::Date;
 use crate::history::PriceHistory;
 use crate::listing::{InputProblem, Listing};
 use crate::model::Severity;
-use crate::model::{fingerprint, Finding};
+use crate::model::{fingerprint, Finding, Reason};
 use crate::pack::schema::Reference;
 use crate::recognize::Recognized;
 use crate::text::char_offsets::{char_slice, CharOffsets};
@@ -38,6 +39,7 @@ use matcher::{Matcher, Occurrence, PatternUse};
 use message::MessageTemplate;
 use when::{CategoryMemo, Condition, Conditions, Evaluator};
 
+pub use absent::AbsentColumns;
 pub use compile::compile;
 pub use select::RuleFilter;
 
@@ -107,6 +109,10 @@ pub struct RunSettings {
     /// one of them is not reported, nor is a term inside one (see
     /// [`names`]).
     pub own_brands: Arc<[String]>,
+    /// Whether a `require` rule whose value has no column in a headed file
+    /// reports once for the file (see [`absent`]): pipelines that read
+    /// files check with [`Ruleset::check_collapsing`] when it is set.
+    pub collapse: bool,
 }
 
 impl Default for RunSettings {
@@ -116,6 +122,7 @@ impl Default for RunSettings {
             as_of: Date::today_utc(),
             history: None,
             own_brands: Arc::from([]),
+            collapse: true,
         }
     }
 }
@@ -178,6 +185,9 @@ pub struct Scratch {
     repeats: Vec<RepeatScan>,
     repeat_count: usize,
     contains_hits: Vec<bool>,
+    /// Per `contains` test, where its first counted term is: (scan field,
+    /// first and last normalised character), for findings' `reason`.
+    contains_at: Vec<Option<(usize, usize, usize)>>,
     /// Occurrences of `contains` terms and allow phrases of tests with
     /// allow phrases, in the field being scanned.
     contains_found: Vec<when::ContainsOccurrence>,
@@ -329,6 +339,29 @@ impl Ruleset {
     /// listing-level findings first, then by field ([`Self::scan_fields`]
     /// order, other fields by name), position and rule id.
     pub fn check(&self, listing: &Listing, scratch: &mut Scratch) -> Vec<Finding> {
+        self.check_listing(listing, scratch, None)
+    }
+
+    /// Checks one listing as [`Self::check`] does, except that a `require`
+    /// rule finding nothing in a listing whose file has a header without a
+    /// column for any of the rule's fields is not a finding: the rule's
+    /// index is added to `absent` instead, so that the caller reports it
+    /// once for the file ([`Self::absent_column_finding`]).
+    pub fn check_collapsing(
+        &self,
+        listing: &Listing,
+        scratch: &mut Scratch,
+        absent: &mut Vec<u32>,
+    ) -> Vec<Finding> {
+        self.check_listing(listing, scratch, Some(absent))
+    }
+
+    fn check_listing(
+        &self,
+        listing: &Listing,
+        scratch: &mut Scratch,
+        absent: Option<&mut Vec<u32>>,
+    ) -> Vec<Finding> {
         self.pass_one(listing, scratch);
         scratch.start_pass_two(self.rules.len(), self.scan_fields.len());
         let Scratch {
@@ -336,6 +369,7 @@ impl Ruleset {
             repeats,
             repeat_count,
             contains_hits,
+            contains_at,
             applies,
             title_names,
             name_spans,
@@ -350,7 +384,8 @@ impl Ruleset {
             offsets,
             ..
         } = scratch;
-        let mut out = Findings::new(listing, Some(strings));
+        let mut out = Findings::new(listing, Some(strings), &self.rules);
+        out.absent = absent;
         for problem in &listing.problems {
             out.push_input(problem);
         }
@@ -401,6 +436,16 @@ impl Ruleset {
         };
         for kind in &self.kinds {
             kind.kind.check(&mut check, &kind.rules);
+        }
+        if !out.conditional.is_empty() {
+            let evaluator = Evaluator::new(listing, &self.conditions, contains_hits, category_memo);
+            let context = ReasonContext {
+                listing,
+                fields,
+                scan_fields: &self.scan_fields,
+                contains_at,
+            };
+            context.explain(&self.rules, evaluator, &mut out);
         }
         let mut findings = out.findings;
         if findings.len() > 1 {
@@ -584,6 +629,10 @@ impl Ruleset {
         scratch
             .contains_hits
             .resize(self.conditions.contains.len(), false);
+        scratch.contains_at.clear();
+        scratch
+            .contains_at
+            .resize(self.conditions.contains.len(), None);
         scratch.repeat_count = 0;
         for (field_index, field) in self.scan_fields.iter().enumerate() {
             let mut values = listing
@@ -640,10 +689,24 @@ impl Ruleset {
                         .push((test, occ.first, is_term, occ.last));
                 } else {
                     scratch.contains_hits[test as usize] = true;
+                    let at = &mut scratch.contains_at[test as usize];
+                    if at.is_none_or(|(f, first, _)| f == field_index && occ.first < first) {
+                        *at = Some((field_index, occ.first, occ.last));
+                    }
                 }
             }
             if !scratch.contains_found.is_empty() {
-                when::contains_hits(&mut scratch.contains_found, &mut scratch.contains_hits);
+                let at = &mut scratch.contains_at;
+                when::contains_hits_noting(
+                    &mut scratch.contains_found,
+                    &mut scratch.contains_hits,
+                    |test, first, last| {
+                        let at = &mut at[test as usize];
+                        if at.is_none() {
+                            *at = Some((field_index, first, last));
+                        }
+                    },
+                );
             }
         }
     }
@@ -706,7 +769,7 @@ struct FieldText<'a> {
 /// without a ruleset: `listlint compare` and price-history files report
 /// them like `check` does.
 pub fn input_findings(record: &Listing) -> Vec<Finding> {
-    let mut out = Findings::new(record, None);
+    let mut out = Findings::new(record, None, &[]);
     for problem in &record.problems {
         out.push_input(problem);
     }
@@ -723,19 +786,60 @@ pub(crate) struct Findings<'a> {
     findings: Vec<Finding>,
     /// The worker's copies of shared strings, when checking in a worker.
     strings: Option<&'a mut LocalStrings>,
+    /// The ruleset's rules, which findings' rules are among.
+    rules: &'a [Rule],
+    /// The findings of conditional rules: (index among `findings`, rule
+    /// index), to be given their `reason`.
+    conditional: Vec<(usize, u32)>,
+    /// When collapsing, the rules whose required field has no column in
+    /// the listing's header (see [`Ruleset::check_collapsing`]).
+    pub(crate) absent: Option<&'a mut Vec<u32>>,
 }
 
 impl<'a> Findings<'a> {
     /// No findings yet for `listing`; findings share strings through
     /// `strings` when given.
-    fn new(listing: &'a Listing, strings: Option<&'a mut LocalStrings>) -> Self {
+    fn new(listing: &'a Listing, strings: Option<&'a mut LocalStrings>, rules: &'a [Rule]) -> Self {
         Self {
             listing,
             key: None,
             id: None,
             findings: Vec::new(),
             strings,
+            rules,
+            conditional: Vec::new(),
+            absent: None,
         }
+    }
+
+    /// The index of `rule` among the ruleset's rules, found by its
+    /// address (every rule findings are made for is one of them).
+    fn rule_index(&self, rule: &Rule) -> Option<u32> {
+        let size = std::mem::size_of::<Rule>().max(1);
+        let offset = (rule as *const Rule as usize).checked_sub(self.rules.as_ptr() as usize)?;
+        let index = offset / size;
+        let found = self.rules.get(index)?;
+        std::ptr::eq(found, rule).then_some(index as u32)
+    }
+
+    /// Whether the listing's file has a header (CSV, TSV, an XLSX sheet)
+    /// in which none of `fields` has a column, and findings of such
+    /// fields are being collapsed: then `rule` is noted as absent and
+    /// `true` returned.
+    pub(crate) fn note_absent(&mut self, rule: &Rule, fields: &[String]) -> bool {
+        let Some(header) = &self.listing.header else {
+            return false;
+        };
+        if self.absent.is_none() || fields.iter().any(|f| header.has(f)) {
+            return false;
+        }
+        let Some(index) = self.rule_index(rule) else {
+            return false;
+        };
+        if let Some(absent) = self.absent.as_deref_mut() {
+            absent.push(index);
+        }
+        true
     }
 
     /// A clone of a ruleset or file string for a finding: of the worker's
@@ -818,11 +922,17 @@ impl<'a> Findings<'a> {
             end: span.map(|s| s.1),
             text,
             fingerprint,
+            reason: None,
             source,
             value: 0,
             column,
             unsafe_fix,
         };
+        if rule.when.is_some() {
+            if let Some(index) = self.rule_index(rule) {
+                self.conditional.push((self.findings.len(), index));
+            }
+        }
         self.findings.push(finding);
     }
 
@@ -865,11 +975,85 @@ impl<'a> Findings<'a> {
             end: None,
             text: None,
             fingerprint,
+            reason: None,
             source: None,
             value: 0,
             column: None,
             unsafe_fix: false,
         });
+    }
+}
+
+/// What turns a rule's [`Why`](when::Why) into a finding's [`Reason`]:
+/// the listing and pass one's scans.
+struct ReasonContext<'a> {
+    listing: &'a Listing,
+    fields: &'a [FieldScan],
+    scan_fields: &'a [Arc<str>],
+    contains_at: &'a [Option<(usize, usize, usize)>],
+}
+
+impl ReasonContext<'_> {
+    /// Gives each finding of a conditional rule its `reason`, found once
+    /// per rule.
+    fn explain<'r>(&self, rules: &'r [Rule], mut evaluator: Evaluator<'r>, out: &mut Findings<'_>) {
+        let mut known: Vec<(u32, Option<Reason>)> = Vec::new();
+        for &(position, rule) in &out.conditional {
+            let reason = match known.iter().find(|(r, _)| *r == rule) {
+                Some((_, reason)) => reason.clone(),
+                None => {
+                    let why = rules[rule as usize]
+                        .when
+                        .as_ref()
+                        .and_then(|c| evaluator.why(c));
+                    let reason = why.and_then(|why| self.reason(why));
+                    known.push((rule, reason.clone()));
+                    reason
+                }
+            };
+            if let Some(finding) = out.findings.get_mut(position) {
+                finding.reason = reason;
+            }
+        }
+    }
+
+    fn reason(&self, why: when::Why<'_>) -> Option<Reason> {
+        let listing = self.listing;
+        match why {
+            when::Why::Category => {
+                let category = listing.get("category")?.trim();
+                Some(Reason {
+                    field: Arc::from("category"),
+                    text: category.to_owned(),
+                    start: None,
+                    end: None,
+                })
+            }
+            when::Why::Contains(test) => {
+                let (field_index, first, last) = (*self.contains_at.get(test)?)?;
+                let field = self.scan_fields.get(field_index)?;
+                let scan = self.fields.get(field_index)?;
+                let (start, end) = scan.normalized.original_range(first, last);
+                let value = listing.get(field)?;
+                Some(Reason {
+                    field: field.clone(),
+                    text: char_slice(value, start, end).to_owned(),
+                    start: Some(start),
+                    end: Some(end),
+                })
+            }
+            when::Why::Matches { field, start, end } => {
+                let value = listing.get(field)?;
+                let text = value.get(start..end)?;
+                let start = value[..start].chars().count();
+                Some(Reason {
+                    field: Arc::from(field),
+                    text: text.to_owned(),
+                    start: Some(start),
+                    end: Some(start + text.chars().count()),
+                })
+            }
+        }
     }
 }
 

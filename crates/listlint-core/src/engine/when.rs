@@ -108,13 +108,25 @@ pub type ContainsOccurrence = (u32, usize, bool, usize);
 /// covers a term that lies within it). `found` is sorted in place; sort
 /// and sweep, so a field with many occurrences stays `n log n`.
 pub fn contains_hits(found: &mut [ContainsOccurrence], hits: &mut [bool]) {
+    contains_hits_noting(found, hits, |_, _, _| {});
+}
+
+/// [`contains_hits`], calling `first_hit(test, first, last)` with the
+/// first term occurrence (by position) that makes each test hold.
+pub fn contains_hits_noting(
+    found: &mut [ContainsOccurrence],
+    hits: &mut [bool],
+    mut first_hit: impl FnMut(u32, usize, usize),
+) {
     found.sort_unstable();
     let mut current = None;
     let mut allowed_to = 0;
-    for &(test, _, is_term, last) in found.iter() {
+    let mut noted = false;
+    for &(test, first, is_term, last) in found.iter() {
         if current != Some(test) {
             current = Some(test);
             allowed_to = 0;
+            noted = false;
         }
         if !is_term {
             allowed_to = allowed_to.max(last);
@@ -122,8 +134,31 @@ pub fn contains_hits(found: &mut [ContainsOccurrence], hits: &mut [bool]) {
             // Every allow phrase seen so far starts at or before the term;
             // none of them reaches its end.
             hits[test as usize] = true;
+            if !noted {
+                noted = true;
+                first_hit(test, first, last);
+            }
         }
     }
+}
+
+/// What made a condition hold, as [`Evaluator::why`] finds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Why<'c> {
+    /// A term of `contains` test `i` (where: noted when the fields were
+    /// scanned).
+    Contains(usize),
+    /// The listing's category.
+    Category,
+    /// A `field_matches` regex matched bytes `start..end` of `field`.
+    Matches {
+        /// The field.
+        field: &'c str,
+        /// Byte offsets of the match in the field's value.
+        start: usize,
+        /// One past its last byte.
+        end: usize,
+    },
 }
 
 /// The conditions of a ruleset: named ones and `contains` tests.
@@ -289,6 +324,48 @@ impl<'a> Evaluator<'a> {
         let result = test.matches(path);
         self.memo.results[slot][test.id] = Some(result);
         result
+    }
+
+    /// What made `condition`, which holds for the listing, hold: a word
+    /// (a `contains` term or a `field_matches` match) or the category.
+    /// In `all`, the last part that names one (packs write the general
+    /// class first and what narrows it after: cosmetics, then the
+    /// whitening claim that makes them special); in `any`, the first part
+    /// that holds and names one. A `not`, a field being filled in or
+    /// empty, and a number name nothing.
+    pub(crate) fn why(&mut self, condition: &'a Condition) -> Option<Why<'a>> {
+        match condition {
+            Condition::All(all) => all.iter().rev().find_map(|c| self.why(c)),
+            Condition::Any(any) => {
+                for c in any {
+                    if self.holds(c) {
+                        if let Some(why) = self.why(c) {
+                            return Some(why);
+                        }
+                    }
+                }
+                None
+            }
+            Condition::Category(_) => Some(Why::Category),
+            Condition::Contains(i) => Some(Why::Contains(*i)),
+            Condition::FieldMatches { field, regex } => {
+                let listing = self.listing;
+                let m = regex.find(listing.get(field)?)?;
+                Some(Why::Matches {
+                    field,
+                    start: m.start(),
+                    end: m.end(),
+                })
+            }
+            Condition::Named(i) => {
+                let conditions = self.conditions;
+                self.why(&conditions.named[*i])
+            }
+            Condition::Not(_)
+            | Condition::FieldPresent(_)
+            | Condition::FieldEmpty(_)
+            | Condition::Number { .. } => None,
+        }
     }
 
     /// Whether `condition` holds for the listing.

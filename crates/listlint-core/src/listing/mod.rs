@@ -32,6 +32,28 @@ pub struct Listing {
     /// point at columns); shorter than `fields` when the last are
     /// unplaced, empty when none is.
     pub value_columns: Vec<u32>,
+    /// The header of the file the record comes from, when it has one
+    /// (CSV, TSV, an XLSX sheet, a 淘宝助理 data package): what a field
+    /// missing from the record tells (no column, or an empty cell). `None`
+    /// where fields are per record (JSON, JSON Lines, catalog files).
+    pub header: Option<Arc<Header>>,
+}
+
+/// The header row of a headed input, shared by the records of the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Header {
+    /// 1-based line of the header row.
+    pub line: u64,
+    /// The field each column maps to (the header text for columns no
+    /// profile knows), in column order.
+    pub fields: Vec<FieldName>,
+}
+
+impl Header {
+    /// Whether a column maps to `field`.
+    pub fn has(&self, field: &str) -> bool {
+        self.fields.iter().any(|f| &**f == field)
+    }
 }
 
 impl Listing {

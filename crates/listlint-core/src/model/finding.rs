@@ -44,6 +44,12 @@ pub struct Finding {
     pub text: Option<String>,
     /// Stable identity across re-exports: rule, listing, field, text.
     pub fingerprint: String,
+    /// Why a conditional rule applied to the listing: the word or the
+    /// category that made its `when` hold (absent for rules without a
+    /// condition, and for conditions that held for another reason, such as
+    /// a field being filled in).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
     /// The whole original field value, for renderers that show context.
     #[serde(skip)]
     pub source: Option<Arc<str>>,
@@ -62,6 +68,30 @@ pub struct Finding {
     /// by `check --fix` only with `--unsafe-fixes` (not written out).
     #[serde(skip)]
     pub unsafe_fix: bool,
+}
+
+/// Why a conditional rule applied: a word found in a field (with its
+/// span, in characters of the original field value, as a finding's
+/// `start`/`end`) or the listing's category path (no span).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Reason {
+    /// The field the word is in, or `category`.
+    pub field: Arc<str>,
+    /// The word as written, or the whole category path.
+    pub text: String,
+    /// First character of the word.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<usize>,
+    /// One past the word's last character.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<usize>,
+}
+
+impl Reason {
+    /// Whether the reason is the listing's category rather than a word.
+    pub fn is_category(&self) -> bool {
+        self.start.is_none() && &*self.field == "category"
+    }
 }
 
 /// The rule side of a finding: the same for every finding of a rule.
@@ -156,6 +186,7 @@ impl Finding {
             end,
             text,
             fingerprint,
+            reason: None,
             source: None,
             value: 0,
             column: None,

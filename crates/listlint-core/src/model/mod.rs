@@ -5,6 +5,6 @@ pub mod finding;
 pub mod severity;
 pub mod summary;
 
-pub use finding::{fingerprint, Finding, Identity, Origin, RuleRef, Span};
+pub use finding::{fingerprint, Finding, Identity, Origin, Reason, RuleRef, Span};
 pub use severity::Severity;
 pub use summary::{BaselineSummary, Summary};

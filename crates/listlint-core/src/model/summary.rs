@@ -29,6 +29,10 @@ pub struct Summary {
     /// Findings suppressed by active waivers.
     #[serde(skip_serializing_if = "is_zero")]
     pub waived: u64,
+    /// With `--min-severity`: findings not shown because they are below
+    /// it, per severity (they still count for `--fail-on`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub below_min_severity: BTreeMap<Severity, u64>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -83,5 +87,24 @@ impl Summary {
     /// Number of findings at this severity.
     pub fn severity(&self, severity: Severity) -> u64 {
         self.by_severity.get(&severity).copied().unwrap_or(0)
+    }
+
+    /// Counts a finding hidden by `--min-severity`.
+    pub fn count_hidden(&mut self, finding: &Finding) {
+        *self.below_min_severity.entry(finding.severity).or_default() += 1;
+    }
+
+    /// Findings hidden by `--min-severity`.
+    pub fn hidden(&self) -> u64 {
+        self.below_min_severity.values().sum()
+    }
+
+    /// Whether any finding at or above `threshold` was found, shown or
+    /// hidden by `--min-severity` (what `--fail-on` looks at).
+    pub fn reaches(&self, threshold: Severity) -> bool {
+        self.by_severity
+            .iter()
+            .chain(&self.below_min_severity)
+            .any(|(severity, count)| *severity >= threshold && *count > 0)
     }
 }

@@ -454,6 +454,7 @@ impl<'a> Fixer<'a> {
             fields: values,
             problems: Vec::new(),
             value_columns: Vec::new(),
+            header: None,
         };
         let before: HashSet<String> = self
             .linter

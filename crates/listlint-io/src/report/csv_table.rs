@@ -17,7 +17,7 @@
 
 use std::io::{self, Write};
 
-use super::rows::{cells, LegalBasis, COLUMNS};
+use super::rows::{cells, reason_cell, LegalBasis, COLUMNS};
 use super::{Finding, Reporter, RuleInfo, Summary};
 
 /// UTF-8's byte-order mark.
@@ -75,10 +75,12 @@ impl<W: Write> Reporter for CsvReporter<W> {
     fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
         self.start()?;
         let mut line = String::new();
+        let mut reason = String::new();
         for finding in findings {
             line.clear();
             line.push_str(&finding.line.to_string());
-            let row = cells(finding, &self.legal, &line);
+            reason_cell(finding, &mut reason);
+            let row = cells(finding, &self.legal, &line, &reason);
             for cell in row {
                 self.writer.write_field(guard_formula(cell).as_bytes())?;
             }

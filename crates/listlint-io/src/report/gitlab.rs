@@ -214,6 +214,7 @@ mod tests {
             value: 0,
             column: None,
             unsafe_fix: false,
+            reason: None,
         }
     }
 

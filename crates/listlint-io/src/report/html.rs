@@ -138,6 +138,9 @@ struct Item {
     field_name: Option<Arc<str>>,
     /// Its help, when it is not its rule's.
     help: Option<Arc<str>>,
+    /// Why its rule applied: the field (or `category`) and the word (or
+    /// the category path).
+    why: Option<(Arc<str>, String)>,
 }
 
 impl<W: Write> HtmlReporter<W> {
@@ -240,6 +243,7 @@ impl<W: Write> HtmlReporter<W> {
             field: None,
             field_name: None,
             help,
+            why: f.reason.as_ref().map(|r| (r.field.clone(), r.text.clone())),
         };
         match (&f.field, &f.source) {
             (Some(name), Some(text)) => {
@@ -295,6 +299,9 @@ impl<W: Write> HtmlReporter<W> {
                 d: i.field,
                 n: i.field_name.as_deref(),
                 h: i.help.as_deref(),
+                w: i.why
+                    .as_ref()
+                    .map(|(field, text)| (&**field, text.as_str())),
             })
             .collect();
         let out = ListingOut {
@@ -592,6 +599,9 @@ struct ItemOut<'a> {
     n: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     h: Option<&'a str>,
+    /// Why the rule applied: `[field, word]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    w: Option<(&'a str, &'a str)>,
 }
 
 /// A finding's message: its number in the message table, or its text.
@@ -936,6 +946,12 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("next", "下一页", "Next"),
     ("listing", "商品", "Listing"),
     ("record", "第 {n} 条记录", "Record {n}"),
+    ("whole_file", "整个文件", "Whole file"),
+    (
+        "because",
+        "原因：{field} 中有「{text}」",
+        "Because: 「{text}」 in {field}",
+    ),
     ("line", "第 {n} 行", "line {n}"),
     (
         "repeat",
@@ -1102,6 +1118,7 @@ mod tests {
             end: None,
             text: None,
             fingerprint: String::new(),
+            reason: None,
             source: None,
             value: 0,
             column: None,

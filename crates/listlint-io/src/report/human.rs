@@ -22,6 +22,23 @@ use listlint_core::text::char_offsets::CharOffsets;
 /// Characters of context shown on each side of a span.
 const CONTEXT_CHARS: usize = 40;
 
+/// Findings above which human output prints the per-rule table by
+/// default ([`Statistics::Auto`]).
+pub const STATISTICS_OVER: u64 = 50;
+
+/// When human output ends with the per-rule table (the counts come from
+/// the summary's `by_rule`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Statistics {
+    /// With more than [`STATISTICS_OVER`] findings.
+    #[default]
+    Auto,
+    /// Always (`--statistics`).
+    Always,
+    /// Never (`--no-statistics`).
+    Never,
+}
+
 /// How to render for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HumanOptions {
@@ -29,6 +46,13 @@ pub struct HumanOptions {
     pub color: bool,
     /// Line width to wrap at.
     pub width: usize,
+    /// Findings of one rule shown per file before the rest are counted in
+    /// one line (`--max-per-rule`; 0: no limit).
+    pub max_per_rule: u64,
+    /// When to print the per-rule table.
+    pub statistics: Statistics,
+    /// `--min-severity`, named where the summary counts hidden findings.
+    pub min_severity: Option<Severity>,
 }
 
 impl Default for HumanOptions {
@@ -36,6 +60,9 @@ impl Default for HumanOptions {
         Self {
             color: false,
             width: 100,
+            max_per_rule: 10,
+            statistics: Statistics::Auto,
+            min_severity: None,
         }
     }
 }
@@ -48,6 +75,11 @@ pub struct HumanReporter<W: Write> {
     /// one field come together and share its value, so the value is
     /// indexed once rather than counted through for each of them.
     offsets: Option<(Arc<str>, CharOffsets)>,
+    options: HumanOptions,
+    /// The file whose findings are being shown, and per rule how many of
+    /// its findings were seen and how many of them were not shown.
+    file: Option<Arc<str>>,
+    per_rule: Vec<(Arc<str>, u64, u64)>,
 }
 
 impl<W: Write> HumanReporter<W> {
@@ -66,14 +98,80 @@ impl<W: Write> HumanReporter<W> {
             out,
             handler,
             offsets: None,
+            options,
+            file: None,
+            per_rule: Vec::new(),
         }
     }
+
+    /// Whether `finding` is shown, or only counted because its rule has
+    /// shown `max_per_rule` findings in its file already.
+    fn shows(&mut self, finding: &Finding) -> io::Result<bool> {
+        if self.file.as_deref() != Some(&*finding.file) {
+            self.write_more()?;
+            self.file = Some(finding.file.clone());
+        }
+        let limit = self.options.max_per_rule;
+        let entry = match self
+            .per_rule
+            .iter_mut()
+            .find(|(r, _, _)| *r == finding.rule)
+        {
+            Some(entry) => entry,
+            None => {
+                self.per_rule.push((finding.rule.clone(), 0, 0));
+                let last = self.per_rule.len() - 1;
+                &mut self.per_rule[last]
+            }
+        };
+        entry.1 += 1;
+        if limit > 0 && entry.1 > limit {
+            entry.2 += 1;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// One line per rule of the file just shown with findings not shown.
+    fn write_more(&mut self) -> io::Result<()> {
+        let Some(file) = self.file.take() else {
+            return Ok(());
+        };
+        for (rule, _, more) in std::mem::take(&mut self.per_rule) {
+            if more > 0 {
+                writeln!(
+                    self.out,
+                    "… and {} more `{}` in {} (--max-per-rule 0 shows them)\n",
+                    thousands(more),
+                    escape_line(&rule),
+                    escape_line(&file),
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `n` with a comma between thousands: 6,254.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl<W: Write> Reporter for HumanReporter<W> {
     fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
         let mut rendered = String::new();
         for finding in findings {
+            if !self.shows(finding)? {
+                continue;
+            }
             rendered.clear();
             let offsets = finding
                 .source
@@ -90,10 +188,39 @@ impl<W: Write> Reporter for HumanReporter<W> {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        if !summary.by_rule.is_empty() {
+        self.write_more()?;
+        let table = match self.options.statistics {
+            Statistics::Always => true,
+            Statistics::Never => false,
+            Statistics::Auto => summary.findings > STATISTICS_OVER,
+        };
+        if table && !summary.by_rule.is_empty() {
             writeln!(self.out, "{}", statistics_table(summary))?;
         }
         writeln!(self.out, "{}", summary_line(summary))?;
+        if summary.hidden() > 0 {
+            let counts: Vec<String> = summary
+                .below_min_severity
+                .iter()
+                .rev()
+                .filter(|(_, n)| **n > 0)
+                .map(|(severity, n)| match severity {
+                    Severity::Error => plural(*n, "error", "errors"),
+                    Severity::Warning => plural(*n, "warning", "warnings"),
+                    Severity::Info => format!("{} info", thousands(*n)),
+                })
+                .collect();
+            let below = self
+                .options
+                .min_severity
+                .map(|s| format!(" below --min-severity {s}"))
+                .unwrap_or_default();
+            writeln!(
+                self.out,
+                "Not shown: {}{below} (they still count for --fail-on).",
+                counts.join(", ")
+            )?;
+        }
         if summary.waived > 0 {
             writeln!(
                 self.out,
@@ -184,10 +311,16 @@ impl<'a> FindingDiagnostic<'a> {
         let file = escape_line(&finding.file);
         let listing = match &finding.listing_id {
             Some(id) => escape_line(id).into_owned(),
+            // A finding about the file as a whole (a collapsed one).
+            None if finding.record == 0 => "whole file".to_owned(),
             None => format!("record {}", finding.record),
         };
         let field = finding.field.as_deref().map(escape_line);
         let message = escape_text(&finding.message);
+        let message = match because(finding) {
+            Some(because) => std::borrow::Cow::Owned(format!("{message} ({because})")),
+            None => message,
+        };
         let location = format!(
             "{file}:{} · {listing} · {}",
             finding.line,
@@ -224,6 +357,18 @@ impl<'a> FindingDiagnostic<'a> {
             help,
         }
     }
+}
+
+/// Why a conditional rule applied, in a few words: `because 「美白」 in
+/// title`, `because category 「美妆>面部护肤」`.
+pub fn because(finding: &Finding) -> Option<String> {
+    let reason = finding.reason.as_ref()?;
+    let text = escape_line(&reason.text);
+    Some(if reason.is_category() {
+        format!("because category 「{text}」")
+    } else {
+        format!("because 「{text}」 in {}", escape_line(&reason.field))
+    })
 }
 
 fn label_text(finding: &Finding) -> String {
@@ -387,6 +532,7 @@ mod tests {
                 end: Some(3 * i + 2),
                 text: Some("最好".to_owned()),
                 fingerprint: String::new(),
+                reason: None,
                 source: Some(value.clone()),
                 value: 0,
                 column: None,
@@ -395,7 +541,11 @@ mod tests {
             .collect();
         let mut out = Vec::new();
         let before = listlint_core::text::char_offsets::steps();
-        HumanReporter::new(&mut out, HumanOptions::default())
+        let every_finding = HumanOptions {
+            max_per_rule: 0,
+            ..HumanOptions::default()
+        };
+        HumanReporter::new(&mut out, every_finding)
             .findings(&findings)
             .unwrap();
         let walked = listlint_core::text::char_offsets::steps() - before;

@@ -159,6 +159,7 @@ mod tests {
             end: text.map(|_| 2),
             text: text.map(str::to_owned),
             fingerprint: "0123456789abcdef0123456789abcdef".into(),
+            reason: None,
             source: Some(Arc::from("最好")),
             value: 0,
             column: None,

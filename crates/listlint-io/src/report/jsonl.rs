@@ -96,6 +96,21 @@ impl FindingEncoder {
         }
         out.extend_from_slice(b",\"fingerprint\":");
         string(&finding.fingerprint, out);
+        if let Some(reason) = &finding.reason {
+            out.extend_from_slice(b",\"reason\":{\"field\":");
+            self.shared(&reason.field, out);
+            out.extend_from_slice(b",\"text\":");
+            string(&reason.text, out);
+            if let Some(start) = reason.start {
+                out.extend_from_slice(b",\"start\":");
+                number(start, out);
+            }
+            if let Some(end) = reason.end {
+                out.extend_from_slice(b",\"end\":");
+                number(end, out);
+            }
+            out.push(b'}');
+        }
         out.push(b'}');
     }
 
@@ -155,6 +170,7 @@ mod tests {
             end: text.map(|_| 5),
             text: text.map(str::to_owned),
             fingerprint: "0123456789abcdef0123456789abcdef".into(),
+            reason: None,
             source: None,
             value: 0,
             column: None,
@@ -165,7 +181,27 @@ mod tests {
     #[test]
     fn encodes_exactly_as_serde_does() {
         let mut encoder = FindingEncoder::default();
-        for f in [finding(Some("最好")), finding(None), finding(Some("最好"))] {
+        let mut with_word = finding(Some("最好"));
+        with_word.reason = Some(listlint_core::model::Reason {
+            field: Arc::from("title"),
+            text: "美白\"".into(),
+            start: Some(0),
+            end: Some(3),
+        });
+        let mut with_category = finding(None);
+        with_category.reason = Some(listlint_core::model::Reason {
+            field: Arc::from("category"),
+            text: "美妆>面部护肤".into(),
+            start: None,
+            end: None,
+        });
+        for f in [
+            finding(Some("最好")),
+            finding(None),
+            finding(Some("最好")),
+            with_word,
+            with_category,
+        ] {
             let mut ours = Vec::new();
             encoder.encode(&f, &mut ours);
             // Twice: the second time from the cache.

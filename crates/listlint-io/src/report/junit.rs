@@ -122,10 +122,11 @@ impl<W: Write> JunitReporter<W> {
                 counts: Counts::default(),
             });
         }
-        let listing = f
-            .listing_id
-            .clone()
-            .unwrap_or_else(|| format!("record {}", f.record));
+        let listing = f.listing_id.clone().unwrap_or_else(|| match f.record {
+            // About the file as a whole (a collapsed finding).
+            0 => "whole file".to_owned(),
+            record => format!("record {record}"),
+        });
         if self
             .case
             .as_ref()

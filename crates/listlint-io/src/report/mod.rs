@@ -22,7 +22,7 @@ pub use xlsx::AUTHOR as WORKBOOK_AUTHOR;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-pub use human::HumanOptions;
+pub use human::{HumanOptions, Statistics};
 pub use json::write_document as write_json_document;
 /// The tool's name as reports give it (JSON `tool.name`, SARIF driver).
 pub const TOOL_NAME: &str = "listlint";

@@ -8,7 +8,7 @@ use super::{Finding, RuleInfo};
 use listlint_core::model::Severity;
 
 /// Column headings, in order.
-pub const COLUMNS: [&str; 10] = [
+pub const COLUMNS: [&str; 11] = [
     "文件",
     "行号",
     "商品ID",
@@ -19,6 +19,7 @@ pub const COLUMNS: [&str; 10] = [
     "说明",
     "建议",
     "法律依据",
+    "原因",
 ];
 
 /// Position of the line number, the one numeric column.
@@ -56,9 +57,28 @@ impl LegalBasis {
     }
 }
 
+/// The `原因` cell: why a conditional rule applied, as the field and the
+/// word (or the category path) in 「」: `title「美白」`,
+/// `category「美妆>面部护肤」`; empty for other findings.
+pub fn reason_cell(finding: &Finding, out: &mut String) {
+    out.clear();
+    if let Some(reason) = &finding.reason {
+        out.push_str(&reason.field);
+        out.push('「');
+        out.push_str(&reason.text);
+        out.push('」');
+    }
+}
+
 /// The cells of one finding's row, in [`COLUMNS`] order; absent values
-/// are empty strings. The line number is at [`LINE_COLUMN`].
-pub fn cells<'a>(finding: &'a Finding, legal: &'a LegalBasis, line: &'a str) -> [&'a str; 10] {
+/// are empty strings. The line number is at [`LINE_COLUMN`]; `reason` is
+/// [`reason_cell`]'s.
+pub fn cells<'a>(
+    finding: &'a Finding,
+    legal: &'a LegalBasis,
+    line: &'a str,
+    reason: &'a str,
+) -> [&'a str; 11] {
     [
         &finding.file,
         line,
@@ -70,5 +90,6 @@ pub fn cells<'a>(finding: &'a Finding, legal: &'a LegalBasis, line: &'a str) -> 
         &finding.message,
         finding.suggestion.as_deref().unwrap_or(""),
         legal.of(&finding.rule),
+        reason,
     ]
 }

@@ -280,10 +280,11 @@ impl<W: Write> SarifReporter<W> {
 
     fn result(&mut self, f: &Finding) -> SarifResult {
         let index = self.rule_index(f);
-        let listing = f
-            .listing_id
-            .clone()
-            .unwrap_or_else(|| format!("record {}", f.record));
+        let listing = f.listing_id.clone().unwrap_or_else(|| match f.record {
+            // About the file as a whole (a collapsed finding).
+            0 => "whole file".to_owned(),
+            record => format!("record {record}"),
+        });
         let logical = match &f.field {
             None => LogicalLocation {
                 name: listing,
@@ -463,6 +464,7 @@ mod tests {
             end: None,
             text: None,
             fingerprint: "f".into(),
+            reason: None,
             source: None,
             value: 0,
             column: None,

@@ -23,7 +23,7 @@ use std::io::{self, Seek, SeekFrom, Write};
 
 use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 
-use super::rows::{cells, severity_label, LegalBasis, COLUMNS, LINE_COLUMN};
+use super::rows::{cells, reason_cell, severity_label, LegalBasis, COLUMNS, LINE_COLUMN};
 use super::{Finding, Reporter, RuleInfo, Summary};
 use listlint_core::model::Severity;
 
@@ -43,7 +43,9 @@ const EXCEL_CELL_CHARS: usize = 32_767;
 
 /// Widths of the findings columns, in characters (a Chinese character
 /// counts two).
-const WIDTHS: [f64; 10] = [28.0, 7.0, 18.0, 14.0, 16.0, 30.0, 9.0, 64.0, 16.0, 48.0];
+const WIDTHS: [f64; 11] = [
+    28.0, 7.0, 18.0, 14.0, 16.0, 30.0, 9.0, 64.0, 16.0, 48.0, 24.0,
+];
 
 /// Severities in the order the sheets list them.
 const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
@@ -145,7 +147,9 @@ impl<W: Write> XlsxReporter<W> {
             return Ok(());
         };
         let line = finding.line.to_string();
-        let values = cells(finding, &self.legal, &line);
+        let mut reason = String::new();
+        reason_cell(finding, &mut reason);
+        let values = cells(finding, &self.legal, &line, &reason);
         let sheet = self
             .workbook
             .worksheet_from_index(index)
@@ -326,6 +330,7 @@ mod tests {
             end: None,
             text: None,
             fingerprint: "f".into(),
+            reason: None,
             source: None,
             value: 0,
             column: None,

@@ -174,6 +174,7 @@ pub fn parse_catalog_file(
         fields,
         problems,
         value_columns: Vec::new(),
+        header: None,
     }
 }
 

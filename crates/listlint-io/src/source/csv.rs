@@ -11,7 +11,7 @@ use super::csv_record::{CsvRecord, CsvRecords, Flaw, QuoteCause};
 use super::encoding::FieldDecoder;
 use super::{HeaderMapping, HeaderObserver};
 use listlint_core::listing::profile::{self, FieldMapper, Profile};
-use listlint_core::listing::{FieldName, InputProblem, Listing};
+use listlint_core::listing::{FieldName, Header, InputProblem, Listing};
 
 /// The default of `--max-record-bytes`: 16 MiB.
 pub const DEFAULT_MAX_RECORD_BYTES: usize = 16 << 20;
@@ -22,6 +22,8 @@ pub struct CsvListings<R> {
     file: Arc<str>,
     /// Raw header text and the field name it maps to; `None` until read.
     headers: Option<Vec<(String, FieldName)>>,
+    /// The header as listings carry it.
+    header: Option<Arc<Header>>,
     record: CsvRecord,
     count: u64,
     /// Problems with the header, reported on the first record.
@@ -80,6 +82,7 @@ impl<R: BufRead> CsvListings<R> {
             records: CsvRecords::new(input, delimiter, limit),
             file,
             headers: None,
+            header: None,
             record: CsvRecord::default(),
             count: 0,
             header_problems: Vec::new(),
@@ -165,6 +168,10 @@ impl<R: BufRead> CsvListings<R> {
             &self.text_fields,
         ));
         self.header_problems = problems;
+        self.header = Some(Arc::new(Header {
+            line,
+            fields: mapped.names.clone(),
+        }));
         self.headers = Some(texts.into_iter().zip(mapped.names).collect());
         Ok(true)
     }
@@ -316,6 +323,7 @@ impl<R: BufRead> CsvListings<R> {
             fields: Vec::with_capacity(headers.len()),
             problems,
             value_columns: Vec::new(),
+            header: self.header.clone(),
         };
         if self.record.is_empty() {
             // Skipped as too large: reported, no fields.

@@ -135,6 +135,7 @@ pub fn parse_json_record(
         fields: listing_fields,
         problems,
         value_columns: Vec::new(),
+        header: None,
     }
 }
 

@@ -53,6 +53,7 @@ pub fn listing_from_pairs<K: AsRef<str>>(
         fields,
         problems,
         value_columns: Vec::new(),
+        header: None,
     }
 }
 

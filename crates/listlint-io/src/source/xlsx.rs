@@ -24,7 +24,7 @@ use super::xlsx_parts::{self, Checked, Refused};
 use super::{read_document, unreadable_document, RawRecord};
 use listlint_core::date::Date;
 use listlint_core::listing::profile::{FieldMapper, MappedHeaders, Profile};
-use listlint_core::listing::{FieldName, InputProblem, Listing};
+use listlint_core::listing::{FieldName, Header, InputProblem, Listing};
 
 /// Rule id of the findings a limit produces.
 const LIMIT_RULE: &str = "input/limit-exceeded";
@@ -321,6 +321,7 @@ impl<RS: Read + std::io::Seek> SheetReader<'_, RS> {
             limits: self.limits,
             headers: vec![None; bounds.used.len()],
             mapped: None,
+            header: None,
             profile: self.profile.clone(),
             header_problems: Vec::new(),
             current: None,
@@ -428,6 +429,8 @@ struct Rows<'s> {
     headers: Vec<Option<String>>,
     /// The field name of each column, from the first data row on.
     mapped: Option<(MappedHeaders, Vec<usize>)>,
+    /// The header as the sheet's listings carry it.
+    header: Option<Arc<Header>>,
     profile: Arc<Profile>,
     /// Problems of cells in the header row.
     header_problems: Vec<InputProblem>,
@@ -454,6 +457,7 @@ impl Rows<'_> {
         }
         let header_row = self.bounds.header_row;
         let file = self.sheet_file.clone();
+        let header = self.header.clone();
         &mut self
             .current
             .get_or_insert_with(|| {
@@ -463,6 +467,7 @@ impl Rows<'_> {
                         file,
                         line: u64::from(row) + 1,
                         record: u64::from(row - header_row),
+                        header,
                         ..Listing::default()
                     },
                 )
@@ -488,6 +493,10 @@ impl Rows<'_> {
         let mapped =
             FieldMapper::new(self.profile.clone()).map_headers(names.iter().map(String::as_str));
         self.headers = Vec::new();
+        self.header = Some(Arc::new(Header {
+            line: u64::from(self.bounds.header_row) + 1,
+            fields: mapped.names.clone(),
+        }));
         self.mapped = Some((mapped, index));
     }
 

@@ -71,6 +71,11 @@ impl Kind for RequireKind {
                 continue;
             }
             for problem in require.check(listing, settings.as_of) {
+                // Nothing found, in a file whose header has no column for
+                // the value: reported once for the file by the caller.
+                if problem.field.is_none() && out.note_absent(rule, &require.fields) {
+                    continue;
+                }
                 let field = problem.field.as_deref();
                 let message = rule.message.render(|name| match name {
                     "certificate" => require.name.as_str(),

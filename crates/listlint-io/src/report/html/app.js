@@ -157,6 +157,7 @@
     // The matched text, unless the message quotes it already.
     var quoted = f.t && f.m.indexOf(f.t) < 0 ? f.m + ' 「' + f.t + '」' : f.m;
     li.appendChild(el('p', 'msg', quoted));
+    if (f.w) li.appendChild(el('p', 'why', fill(L.because, { field: fieldLabel(f.w[0], false), text: f.w[1] })));
     if (f.g) li.appendChild(el('p', 'suggest', L.suggestion + '：' + (f.t ? f.t + ' → ' : '') + f.g));
     var help = f.h !== undefined ? f.h : r.help;
     if (help) li.appendChild(el('p', 'help', L.help + '：' + help));
@@ -168,7 +169,7 @@
     var article = el('article', 'listing');
     var head = el('h3', 'listing-head');
     head.appendChild(el('span', 'lid', x.i !== null && x.i !== undefined
-      ? L.listing + ' ' + x.i : fill(L.record, { n: x.r })));
+      ? L.listing + ' ' + x.i : x.r === 0 ? L.whole_file : fill(L.record, { n: x.r })));
     head.appendChild(el('span', 'loc', FILES[x.f] + ' · ' + fill(L.line, { n: x.l })));
     article.appendChild(head);
     var visible = {};
