@@ -41,6 +41,7 @@ pub const KEYS: &[&str] = &[
 
 /// `listlint.yaml`.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Pack files or folders to load (relative to the config file).
@@ -100,6 +101,7 @@ pub struct Config {
 
 /// `brands:` in `listlint.yaml`.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Brands {
     /// Brands the company owns (every spelling: `[自然堂, CHANDO]`).
@@ -124,6 +126,7 @@ impl Brands {
 
 /// A waiver as written.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WaiverDef {
     /// Rule id, id prefix, or `*`.
@@ -138,10 +141,13 @@ pub struct WaiverDef {
     #[serde(default)]
     pub text: Option<String>,
     /// Why the finding is accepted.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub reason: Spanned<String>,
     /// Who approved it.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub approved_by: Spanned<String>,
     /// Last day it applies (YYYY-MM-DD).
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub expires: Spanned<String>,
 }
 
