@@ -1,7 +1,7 @@
 //! Loading the packs a run uses: the built-in packs, pack files and
 //! folders, what they `extend`, composed and checked as `check` does.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{builtin_sources, parse_pack, read_packs, LoadedPack, PackError, PackSource};
 use crate::engine::compose::{resolve_extends, ExtendsScope, NoPackFiles};
@@ -94,8 +94,24 @@ pub struct ComposedPacks {
 pub fn compose_packs(selection: &PackSelection) -> Result<ComposedPacks, LoadError> {
     let mut given: Vec<PackSource> = Vec::new();
     let mut skipped = Vec::new();
+    // A pack file given twice (by the config's `rules` and by `--rules`,
+    // or as a file and inside a folder) is loaded once.
+    let mut seen: Vec<PathBuf> = Vec::new();
     for path in &selection.rules {
-        let read = read_packs(path)?;
+        let mut read = read_packs(path)?;
+        let before = read.packs.len();
+        read.packs.retain(|source| {
+            let file = Path::new(&*source.name);
+            let key = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+            if seen.contains(&key) {
+                return false;
+            }
+            seen.push(key);
+            true
+        });
+        if before > 0 && read.packs.is_empty() {
+            continue;
+        }
         skipped.extend(
             read.skipped
                 .into_iter()
