@@ -108,6 +108,13 @@ pub struct CheckArgs {
     #[arg(long)]
     pub statistics: bool,
 
+    /// After the report, list every inline suppression of the catalog
+    /// files checked (`# listlint: ignore[RULE] REASON`) with its file,
+    /// line, listing, reason and how many findings it suppressed (to
+    /// stderr).
+    #[arg(long)]
+    pub report_suppressions: bool,
+
     /// Print how each CSV/TSV file's headers map to fields, the config
     /// file used, and the files folder walks skip because they are not
     /// regular files (to stderr).
@@ -486,6 +493,9 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         Err(CheckError::Output(_)) if reporter.stopped() => return Ok(ExitStatus::Failure),
         Err(e) => return Err(e.into()),
     };
+    if args.report_suppressions {
+        report_suppressions(&summary);
+    }
     if let (Some(path), Some(entries)) = (&args.write_baseline, gate.recorded.take()) {
         let count = baseline::write(path, entries)?;
         output::note(format_args!(
@@ -512,6 +522,30 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// `--report-suppressions`: every inline suppression of the run, on
+/// standard error.
+fn report_suppressions(summary: &listlint_io::report::Summary) {
+    let list = &summary.inline_suppressions;
+    let mut text = format!(
+        "inline suppressions: {} ({} findings suppressed)\n",
+        list.len(),
+        summary.suppressed_inline
+    );
+    for applied in list {
+        let s = &applied.suppression;
+        text.push_str(&format!(
+            "  {}:{} {}: ignore[{}] {} ({} suppressed)\n",
+            escape_line(&applied.file),
+            s.line,
+            escape_line(applied.listing_id.as_deref().unwrap_or("-")),
+            escape_line(&s.rule),
+            escape_line(&s.reason),
+            applied.suppressed
+        ));
+    }
+    output::note(format_args!("{}", text.trim_end()));
 }
 
 #[cfg(test)]

@@ -196,8 +196,9 @@ impl LoadedConfig {
     }
 }
 
-/// Whether a waiver's `rule` (an id or an id prefix) covers rule `id`.
-fn rule_matches(rule: &str, id: &str) -> bool {
+/// Whether a waiver's (or an inline suppression's) `rule` (an id or a
+/// whole-segment id prefix) covers rule `id`.
+pub fn rule_matches(rule: &str, id: &str) -> bool {
     id == rule
         || id
             .strip_prefix(rule)

@@ -49,6 +49,7 @@ impl Linter {
                 .check_waiver_rules(&known)
                 .map_err(|e| LinterError::Load(e.into()))?;
         }
+        ruleset.settings.loaded_rules = ids.iter().map(|id| Arc::from(id.as_str())).collect();
         if let Some(as_of) = settings.as_of {
             ruleset.settings.as_of = as_of;
         }

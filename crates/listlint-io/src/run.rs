@@ -23,6 +23,7 @@ use listlint_core::listing::profile::FieldMapper;
 use listlint_core::listing::Listing;
 use listlint_core::model::Finding;
 use listlint_core::policy::Gate;
+use listlint_core::suppress::{self, Applied};
 
 /// Listings per batch handed to the thread pool.
 const BATCH_SIZE: usize = 512;
@@ -186,7 +187,7 @@ fn check_stream(
     } = *context;
     // Checkers' scratch space, reused from batch to batch.
     let scratches: Mutex<Vec<(Scratch, FieldMapper)>> = Mutex::new(Vec::new());
-    let check_batch = |batch: Vec<RawRecord>| -> Vec<Finding> {
+    let check_batch = |batch: Vec<RawRecord>| -> (Vec<Finding>, Vec<Applied>) {
         let spare = scratches.lock().ok().and_then(|mut s| s.pop());
         let (mut scratch, mut mapper) = spare.unwrap_or_else(|| {
             (
@@ -195,8 +196,14 @@ fn check_stream(
             )
         });
         let mut findings = Vec::new();
+        let mut applied = Vec::new();
         for record in batch {
-            findings.extend(ruleset.check(&record.into_listing(&mut mapper), &mut scratch));
+            let (listing, directives) = record.into_listing_with_directives(&mut mapper);
+            let mut found = ruleset.check(&listing, &mut scratch);
+            if !directives.is_empty() {
+                applied.extend(suppress::apply(ruleset, &listing, &directives, &mut found));
+            }
+            findings.extend(found);
         }
         if let Ok(mut s) = scratches.lock() {
             s.push((scratch, mapper));
@@ -204,7 +211,7 @@ fn check_stream(
         findings.retain(|f| {
             &*f.category != INPUT_CATEGORY || !plan.filter.ignored(&f.rule, &f.category, &f.pack)
         });
-        findings
+        (findings, applied)
     };
     let in_flight_limit = 2 * pool.current_num_threads() + 2;
     std::thread::scope(|threads| {
@@ -297,8 +304,11 @@ struct InOrder<'a> {
     /// Sequence number of the next batch to write.
     next: u64,
     /// Finished batches waiting for an earlier one.
-    waiting: BTreeMap<u64, (usize, Vec<Finding>)>,
+    waiting: BTreeMap<u64, (usize, CheckedBatch)>,
 }
+
+/// A batch's findings and the inline suppressions applied to it.
+type CheckedBatch = (Vec<Finding>, Vec<Applied>);
 
 /// A checked batch.
 struct Checked {
@@ -307,7 +317,7 @@ struct Checked {
     /// Its number of records.
     listings: usize,
     /// Its findings, or the panic that interrupted it.
-    findings: std::thread::Result<Vec<Finding>>,
+    findings: std::thread::Result<CheckedBatch>,
 }
 
 impl<'a> InOrder<'a> {
@@ -336,9 +346,11 @@ impl<'a> InOrder<'a> {
         } = checked;
         let findings = findings.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         self.waiting.insert(seq, (listings, findings));
-        while let Some((listings, findings)) = self.waiting.remove(&self.next) {
+        while let Some((listings, (findings, applied))) = self.waiting.remove(&self.next) {
             self.next += 1;
             self.summary.listings += listings as u64;
+            self.summary.suppressed_inline += applied.iter().map(|a| a.suppressed).sum::<u64>();
+            self.summary.inline_suppressions.extend(applied);
             let findings = self.gate.pass(findings, self.summary);
             self.reporter.findings(&findings)?;
             self.progress.update(self.summary.listings);

@@ -104,6 +104,10 @@ pub struct RunSettings {
     /// one of them is not reported, nor is a term inside one (see
     /// [`names`]).
     pub own_brands: Arc<[String]>,
+    /// Every loaded rule's id, enabled or not: an inline suppression of a
+    /// rule this run does not run is told from one naming no rule at all
+    /// (see [`crate::suppress`]). Empty: only the ruleset's rules are known.
+    pub loaded_rules: Arc<[Arc<str>]>,
 }
 
 impl Default for RunSettings {
@@ -113,6 +117,7 @@ impl Default for RunSettings {
             as_of: Date::today_utc(),
             history: None,
             own_brands: Arc::from([]),
+            loaded_rules: Arc::from([]),
         }
     }
 }
