@@ -21,6 +21,7 @@ pub struct Linter {
     rule_ids: Vec<String>,
     skipped: Vec<(PathBuf, String)>,
     settings: Settings,
+    pack_digest: [u8; 32],
 }
 
 impl Linter {
@@ -37,6 +38,7 @@ impl Linter {
             mut ruleset,
             ids,
             skipped,
+            pack_digest,
         } = load_ruleset(&settings.packs, &settings.severities, &from)?;
         if let Some(loaded) = &settings.config {
             ruleset.settings.own_brands = loaded.config.brands.normalized().into();
@@ -58,6 +60,7 @@ impl Linter {
             rule_ids: ids,
             skipped,
             settings,
+            pack_digest,
         })
     }
 
@@ -87,6 +90,12 @@ impl Linter {
     /// The id of every loaded rule, enabled or not.
     pub fn rule_ids(&self) -> &[String] {
         &self.rule_ids
+    }
+
+    /// SHA-256 of the name and text of every pack loaded, in load order
+    /// (what a result cache keys on).
+    pub fn pack_digest(&self) -> [u8; 32] {
+        self.pack_digest
     }
 
     /// Files of pack folders that were not read as packs, and why.

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use std::collections::{BTreeMap, HashSet};
 
+use crate::cache::ResultCache;
 use crate::progress::Progress;
 use crate::report::{BaselineSummary, Reporter, Summary};
 use crate::source::{self, Input, RawRecord, ReadOptions, SourceError};
@@ -72,6 +73,20 @@ pub fn run_check(
     pool: &rayon::ThreadPool,
     gate: &mut Gate,
     reporter: &mut dyn Reporter,
+) -> Result<Summary, CheckError> {
+    run_check_cached(ruleset, plan, pool, gate, reporter, None)
+}
+
+/// [`run_check`] with a result cache: catalog files found in it are not
+/// parsed or checked, and those checked are added to it (see
+/// [`crate::cache`]; saving it is the caller's).
+pub fn run_check_cached(
+    ruleset: &Ruleset,
+    plan: &CheckPlan,
+    pool: &rayon::ThreadPool,
+    gate: &mut Gate,
+    reporter: &mut dyn Reporter,
+    cache: Option<&ResultCache>,
 ) -> Result<Summary, CheckError> {
     let mut summary = Summary::new();
     if let Some(baseline) = &mut gate.baseline {
@@ -135,6 +150,7 @@ pub fn run_check(
         plan,
         pool,
         progress: &progress,
+        cache,
     };
     check_stream(&context, records, gate, reporter, &mut summary)?;
     summary.files = opened.into_inner();
@@ -170,6 +186,7 @@ struct StreamContext<'a> {
     plan: &'a CheckPlan,
     pool: &'a rayon::ThreadPool,
     progress: &'a Progress,
+    cache: Option<&'a ResultCache>,
 }
 
 fn check_stream(
@@ -184,6 +201,7 @@ fn check_stream(
         plan,
         pool,
         progress,
+        cache,
     } = *context;
     // Checkers' scratch space, reused from batch to batch.
     let scratches: Mutex<Vec<(Scratch, FieldMapper)>> = Mutex::new(Vec::new());
@@ -198,12 +216,27 @@ fn check_stream(
         let mut findings = Vec::new();
         let mut applied = Vec::new();
         for record in batch {
+            let cached = cache.and_then(|c| {
+                ResultCache::key_of(&record).map(|(key, path)| (c, key, path.to_owned()))
+            });
+            if let Some((c, key, _)) = &cached {
+                if let Some((found, used)) = c.lookup(key) {
+                    findings.extend(found);
+                    applied.extend(used);
+                    continue;
+                }
+            }
             let (listing, directives) = record.into_listing_with_directives(&mut mapper);
             let mut found = ruleset.check(&listing, &mut scratch);
+            let mut used = Vec::new();
             if !directives.is_empty() {
-                applied.extend(suppress::apply(ruleset, &listing, &directives, &mut found));
+                used = suppress::apply(ruleset, &listing, &directives, &mut found);
+            }
+            if let Some((c, key, path)) = cached {
+                c.store(key, &path, &found, &used);
             }
             findings.extend(found);
+            applied.extend(used);
         }
         if let Ok(mut s) = scratches.lock() {
             s.push((scratch, mapper));

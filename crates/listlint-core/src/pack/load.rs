@@ -188,6 +188,9 @@ pub struct LoadedRuleset {
     pub ids: Vec<String>,
     /// Files of pack folders that are not packs, and why.
     pub skipped: Vec<(PathBuf, String)>,
+    /// SHA-256 of every pack loaded (built-in, given, extended), each
+    /// one's name and text in load order: what a result cache keys on.
+    pub pack_digest: [u8; 32],
 }
 
 /// Loads and compiles the packs of a selection with severity overrides
@@ -220,10 +223,22 @@ pub fn load_ruleset(
         }
     }
     let ruleset = compile(&packs, &filter)?;
+    let pack_digest = {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for pack in &packs {
+            for part in [pack.source.name.as_bytes(), pack.source.text.as_bytes()] {
+                hash.update((part.len() as u64).to_le_bytes());
+                hash.update(part);
+            }
+        }
+        hash.finalize().into()
+    };
     Ok(LoadedRuleset {
         ruleset,
         ids,
         skipped,
+        pack_digest,
     })
 }
 
