@@ -542,7 +542,7 @@ fn prune(dir: &Path, keep: &Path) {
     if bundles.len() <= MAX_BUNDLES {
         return;
     }
-    bundles.sort_by(|a, b| b.0.cmp(&a.0));
+    bundles.sort_by_key(|b| std::cmp::Reverse(b.0));
     for (_, path) in bundles.into_iter().skip(MAX_BUNDLES) {
         if path != keep {
             let _ = std::fs::remove_file(path);
