@@ -23,11 +23,12 @@ use listlint_core::linter::Linter;
 use listlint_core::model::Severity;
 use listlint_core::policy::{Gate, PathIgnores, Waivers};
 use listlint_core::settings::{Overrides, Settings};
+use listlint_io::cache::{Fingerprint, ResultCache};
 use listlint_io::progress::BytesRead;
 use listlint_io::report::{
     reporter, HumanOptions, Language, OutputFormat, ReportOptions, RuleInfo, Statistics,
 };
-use listlint_io::run::{run_check, CheckError, CheckPlan};
+use listlint_io::run::{run_check_cached, CheckError, CheckPlan};
 use listlint_io::source::{
     expand_inputs_noting_skipped, HeaderMapping, HeaderObserver, Input, InputEncoding, InputFormat,
     ReadOptions, WalkFilter, XlsxLimits,
@@ -149,6 +150,25 @@ pub struct CheckArgs {
     /// config file.
     #[arg(long)]
     pub no_collapse: bool,
+
+    /// Keep the result cache of catalog files (one listing per YAML or
+    /// Markdown file) in DIR (default: `.listlint_cache` in the repository
+    /// root, else in the working directory). A file whose name and bytes
+    /// were checked before under the same packs, config, flags and date is
+    /// not parsed or checked again; output is the same. See docs/ci.md.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Neither read nor write the result cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+
+    /// After the report, list every inline suppression of the catalog
+    /// files checked (`# listlint: ignore[RULE] REASON`) with its file,
+    /// line, listing, reason and how many findings it suppressed (to
+    /// stderr).
+    #[arg(long)]
+    pub report_suppressions: bool,
 
     /// Print how each CSV/TSV file's headers map to fields, the config
     /// file used, and the files folder walks skip because they are not
@@ -778,12 +798,47 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     )?;
     gate.suppressed = args.sarif_suppressed.then(Vec::new);
     gate.min_severity = settings.min_severity;
-    let summary = match run_check(ruleset, &plan, &pool, &mut gate, &mut reporter) {
+    let cache = if args.no_cache {
+        None
+    } else {
+        Some(result_cache(args, &linter, &settings)?)
+    };
+    if let (true, Some(cache)) = (args.verbose, &cache) {
+        output::note(format_args!("cache: {} entries read", cache.entries()));
+    }
+    let result = run_check_cached(
+        ruleset,
+        &plan,
+        &pool,
+        &mut gate,
+        &mut reporter,
+        cache.as_ref(),
+    );
+    if let (Ok(_), Some(cache)) = (&result, cache) {
+        let dir = cache_dir(args);
+        if args.verbose {
+            let (hits, checked) = cache.stats();
+            output::note(format_args!(
+                "cache: {hits} catalog files from the cache, {checked} checked ({})",
+                dir.display()
+            ));
+        }
+        if let Err(e) = cache.save() {
+            output::note(format_args!(
+                "note: cannot write the result cache in {}: {e} (--no-cache skips it)",
+                dir.display()
+            ));
+        }
+    }
+    let summary = match result {
         Ok(summary) => summary,
         // Stopped once the output was closed and the status decided.
         Err(CheckError::Output(_)) if reporter.stopped() => return Ok(ExitStatus::Failure),
         Err(e) => return Err(e.into()),
     };
+    if args.report_suppressions {
+        report_suppressions(&summary);
+    }
     if let (Some(path), Some(entries)) = (&args.write_baseline, gate.recorded.take()) {
         let count = baseline::write(path, entries)?;
         output::note(format_args!(
@@ -813,6 +868,101 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// The result cache's folder: `--cache-dir`, else `.listlint_cache` in
+/// the repository root or the working directory.
+fn cache_dir(args: &CheckArgs) -> PathBuf {
+    match &args.cache_dir {
+        Some(dir) => dir.clone(),
+        None => {
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            listlint_io::cache::default_dir(&cwd)
+        }
+    }
+}
+
+/// The result cache for this run: its fingerprint is everything besides a
+/// catalog file's name and bytes that can change its findings.
+fn result_cache(
+    args: &CheckArgs,
+    linter: &Linter,
+    settings: &Settings,
+) -> miette::Result<ResultCache> {
+    let mut f = Fingerprint::new();
+    // A rebuilt binary may find other things with the same version.
+    if let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| std::fs::metadata(exe).ok())
+    {
+        let modified = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        f.add("binary", format!("{} {modified}", meta.len()).as_bytes());
+    }
+    f.add("packs", &linter.pack_digest());
+    // The settings with the config file's text, select/ignore, profile,
+    // maps and brands.
+    f.add("settings", format!("{settings:?}").as_bytes());
+    f.add(
+        "as_of",
+        linter.ruleset().settings.as_of.to_string().as_bytes(),
+    );
+    f.add(
+        "keep_sources",
+        &[u8::from(args.format.shows_field_values())],
+    );
+    for path in &args.price_history {
+        let bytes = std::fs::read(path)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("cannot read {}", path.display()))?;
+        f.add("price_history", &bytes);
+    }
+    f.add(
+        "history_profile",
+        format!("{:?}", args.history_profile).as_bytes(),
+    );
+    f.add(
+        "reading",
+        format!(
+            "{:?} {:?} {:?} {} {} {} {}",
+            args.encoding,
+            args.input_format,
+            args.sheet,
+            args.max_record_bytes,
+            args.max_document_bytes,
+            args.max_xlsx_bytes,
+            args.max_xlsx_cell_bytes
+        )
+        .as_bytes(),
+    );
+    Ok(ResultCache::open(&cache_dir(args), &f))
+}
+
+/// `--report-suppressions`: every inline suppression of the run, on
+/// standard error.
+fn report_suppressions(summary: &listlint_io::report::Summary) {
+    let list = &summary.inline_suppressions;
+    let mut text = format!(
+        "inline suppressions: {} ({} findings suppressed)\n",
+        list.len(),
+        summary.suppressed_inline
+    );
+    for applied in list {
+        let s = &applied.suppression;
+        text.push_str(&format!(
+            "  {}:{} {}: ignore[{}] {} ({} suppressed)\n",
+            escape_line(&applied.file),
+            s.line,
+            escape_line(applied.listing_id.as_deref().unwrap_or("-")),
+            escape_line(&s.rule),
+            escape_line(&s.reason),
+            applied.suppressed
+        ));
+    }
+    output::note(format_args!("{}", text.trim_end()));
 }
 
 #[cfg(test)]

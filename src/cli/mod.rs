@@ -6,6 +6,7 @@ mod fix;
 mod output;
 mod overwrite;
 pub mod rules;
+mod schema;
 mod serve;
 mod shell;
 mod waivers;
@@ -144,6 +145,18 @@ pub enum Command {
     /// Print the man page of listlint and its subcommands (roff:
     /// `listlint man > listlint.1 && man ./listlint.1`).
     Man,
+    /// Print the JSON Schema of a rule pack, a pack test file or
+    /// `listlint.yaml`, for editors that complete and check YAML keys.
+    ///
+    /// Save it next to your files (`listlint schema pack > pack.schema.json`)
+    /// and start the YAML file with
+    /// `# yaml-language-server: $schema=pack.schema.json`; the schemas
+    /// are also in docs/schemas/ of the repository.
+    Schema {
+        /// Which file.
+        #[arg(value_enum, value_name = "FILE")]
+        file: schema::SchemaFile,
+    },
 }
 
 /// Parses the command line and runs it.
@@ -163,6 +176,7 @@ pub fn main() -> ExitStatus {
         Command::Waivers(cmd) => waivers::run(cmd),
         Command::Completions { shell } => shell::completions(*shell),
         Command::Man => shell::man(),
+        Command::Schema { file } => schema::print(*file),
     };
     match result {
         Ok(status) => status,

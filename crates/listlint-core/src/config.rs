@@ -44,6 +44,7 @@ pub const KEYS: &[&str] = &[
 
 /// `listlint.yaml`.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     /// Pack files or folders to load (relative to the config file).
@@ -116,6 +117,7 @@ pub struct Config {
 
 /// `brands:` in `listlint.yaml`.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Brands {
     /// Brands the company owns (every spelling: `[自然堂, CHANDO]`).
@@ -140,6 +142,7 @@ impl Brands {
 
 /// A waiver as written.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WaiverDef {
     /// Rule id, id prefix, or `*`.
@@ -154,10 +157,13 @@ pub struct WaiverDef {
     #[serde(default)]
     pub text: Option<String>,
     /// Why the finding is accepted.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub reason: Spanned<String>,
     /// Who approved it.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub approved_by: Spanned<String>,
     /// Last day it applies (YYYY-MM-DD).
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub expires: Spanned<String>,
 }
 
@@ -216,8 +222,9 @@ pub fn is_compare_rule(rule: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// Whether a waiver's `rule` (an id or an id prefix) covers rule `id`.
-fn rule_matches(rule: &str, id: &str) -> bool {
+/// Whether a waiver's (or an inline suppression's) `rule` (an id or a
+/// whole-segment id prefix) covers rule `id`.
+pub fn rule_matches(rule: &str, id: &str) -> bool {
     id == rule
         || id
             .strip_prefix(rule)

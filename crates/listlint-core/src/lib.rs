@@ -22,5 +22,6 @@ pub mod policy;
 pub mod recognize;
 pub mod settings;
 pub mod suggest;
+pub mod suppress;
 pub mod text;
 pub mod validate;

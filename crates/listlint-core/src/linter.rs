@@ -21,6 +21,7 @@ pub struct Linter {
     rule_ids: Vec<String>,
     skipped: Vec<(PathBuf, String)>,
     settings: Settings,
+    pack_digest: [u8; 32],
 }
 
 impl Linter {
@@ -37,6 +38,7 @@ impl Linter {
             mut ruleset,
             ids,
             skipped,
+            pack_digest,
         } = load_ruleset(&settings.packs, &settings.severities, &from)?;
         if let Some(loaded) = &settings.config {
             ruleset.settings.own_brands = loaded.config.brands.normalized().into();
@@ -49,6 +51,7 @@ impl Linter {
                 .check_waiver_rules(&known)
                 .map_err(|e| LinterError::Load(e.into()))?;
         }
+        ruleset.settings.loaded_rules = ids.iter().map(|id| Arc::from(id.as_str())).collect();
         if let Some(as_of) = settings.as_of {
             ruleset.settings.as_of = as_of;
         }
@@ -58,6 +61,7 @@ impl Linter {
             rule_ids: ids,
             skipped,
             settings,
+            pack_digest,
         })
     }
 
@@ -87,6 +91,12 @@ impl Linter {
     /// The id of every loaded rule, enabled or not.
     pub fn rule_ids(&self) -> &[String] {
         &self.rule_ids
+    }
+
+    /// SHA-256 of the name and text of every pack loaded, in load order
+    /// (what a result cache keys on).
+    pub fn pack_digest(&self) -> [u8; 32] {
+        self.pack_digest
     }
 
     /// Files of pack folders that were not read as packs, and why.

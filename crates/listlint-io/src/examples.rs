@@ -32,6 +32,10 @@ pub struct ExampleOutcome {
     pub expected: Vec<ExpectDef>,
     /// Rule ids that fired, with the text each matched.
     pub actual: Vec<(String, String)>,
+    /// The message of each finding of `actual`, in the same order: what
+    /// tells apart two findings of one rule on one text (a disclosure
+    /// rule's missing items).
+    pub messages: Vec<String>,
 }
 
 impl ExampleOutcome {
@@ -68,6 +72,14 @@ impl ExampleOutcome {
     /// or, for a rule whose expectations all give texts, a finding beyond
     /// the texts listed (another text, or the same text once too often).
     pub fn unexpected(&self) -> Vec<(&str, &str)> {
+        self.unexpected_findings()
+            .into_iter()
+            .map(|(id, text, _)| (id, text))
+            .collect()
+    }
+
+    /// [`Self::unexpected`], each with its finding's message.
+    pub fn unexpected_findings(&self) -> Vec<(&str, &str, &str)> {
         let mut unused: Vec<&ExpectDef> = self
             .expected
             .iter()
@@ -75,7 +87,13 @@ impl ExampleOutcome {
             .collect();
         self.actual
             .iter()
-            .filter(|(rule, text)| {
+            .zip(
+                self.messages
+                    .iter()
+                    .map(String::as_str)
+                    .chain(std::iter::repeat("")),
+            )
+            .filter(|((rule, text), _)| {
                 let mut of_rule = self.expected.iter().filter(|e| e.rule() == rule).peekable();
                 if of_rule.peek().is_none() {
                     return true;
@@ -94,7 +112,7 @@ impl ExampleOutcome {
                     None => true,
                 }
             })
-            .map(|(id, text)| (id.as_str(), text.as_str()))
+            .map(|((id, text), message)| (id.as_str(), text.as_str(), message))
             .collect()
     }
 
@@ -152,9 +170,14 @@ pub fn run_pack_examples(
         };
         let mut cases: Vec<Case> = Vec::new();
         for rule in &pack.def.rules {
+            let lines = example_lines(&pack.source.text, rule);
             for (i, example) in rule.examples.iter().enumerate() {
+                let at = lines
+                    .get(i)
+                    .map(|line| format!(" ({}:{line})", pack.source.name))
+                    .unwrap_or_default();
                 cases.push(Case {
-                    label: format!("{} #{}", rule.id.value, i + 1),
+                    label: format!("{} #{}{at}", rule.id.value, i + 1),
                     source: &pack.source,
                     example,
                     opted_in: vec![rule.id.value.as_str()],
@@ -207,12 +230,12 @@ fn run_cases(
         let example = case.example;
         let listing = example_listing(&case.source.name, example, i + 1);
         ruleset.settings = example_settings(case.source, example, &listing, &defaults)?;
-        let actual = ruleset
+        let (actual, messages) = ruleset
             .check(&listing, scratch)
             .into_iter()
             .filter(|f| case.opted_in.contains(&&*f.rule) || !off_by_default.contains(&&*f.rule))
-            .map(|f| (f.rule.to_string(), f.text.unwrap_or_default()))
-            .collect();
+            .map(|f| ((f.rule.to_string(), f.text.unwrap_or_default()), f.message))
+            .unzip();
         let title = example
             .name
             .clone()
@@ -223,10 +246,62 @@ fn run_cases(
             title,
             expected: example.expect.clone(),
             actual,
+            messages,
         });
     }
     ruleset.settings = defaults;
     Ok(outcomes)
+}
+
+/// The line of each example of `rule` in its pack's text: the item lines
+/// (`- `) at the indentation of the first one under the rule's
+/// `examples:` key. Examples are not read with their places, so they are
+/// found in the text; a rule whose examples cannot be found this way
+/// (written in flow style) gets none, and its cases are labelled by
+/// number only.
+fn example_lines(text: &str, rule: &listlint_core::pack::schema::RuleDef) -> Vec<u64> {
+    if rule.examples.is_empty() {
+        return Vec::new();
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let start = usize::try_from(rule.id.referenced.line().saturating_sub(1)).unwrap_or(0);
+    let rule_indent = lines
+        .get(start)
+        .map_or(0, |l| l.len() - l.trim_start().len());
+    let mut found = Vec::new();
+    let mut item_indent = None;
+    let mut in_examples = false;
+    for (n, line) in lines.iter().enumerate().skip(start + 1) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        // The next rule (an item at or left of the rule's `- id:`) or
+        // a top-level key ends the rule.
+        if indent < rule_indent || (indent == rule_indent && trimmed.starts_with("- ")) {
+            break;
+        }
+        if !in_examples {
+            in_examples = trimmed.starts_with("examples:") && indent <= rule_indent + 2;
+            continue;
+        }
+        match item_indent {
+            None if trimmed.starts_with("- ") => {
+                item_indent = Some(indent);
+                found.push(n as u64 + 1);
+            }
+            Some(i) if indent == i && trimmed.starts_with("- ") => found.push(n as u64 + 1),
+            Some(i) if indent < i => break,
+            None if !trimmed.starts_with("- ") => break,
+            _ => {}
+        }
+    }
+    if found.len() == rule.examples.len() {
+        found
+    } else {
+        Vec::new()
+    }
 }
 
 /// The run settings an example asks for: its `as_of` and `history`.

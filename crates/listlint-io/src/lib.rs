@@ -3,6 +3,7 @@
 //! report formats, and the streaming pipeline that checks inputs with a
 //! `listlint_core` ruleset and hands findings to a reporter.
 
+pub mod cache;
 pub mod changed;
 pub mod compare;
 pub mod examples;

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use std::collections::{BTreeMap, HashSet};
 
+use crate::cache::ResultCache;
 use crate::progress::Progress;
 use crate::report::{BaselineSummary, Reporter, Summary};
 use crate::source::{self, Input, RawRecord, ReadOptions, SourceError};
@@ -23,6 +24,7 @@ use listlint_core::listing::profile::FieldMapper;
 use listlint_core::listing::Listing;
 use listlint_core::model::Finding;
 use listlint_core::policy::Gate;
+use listlint_core::suppress::{self, Applied};
 
 /// Listings per batch handed to the thread pool.
 const BATCH_SIZE: usize = 512;
@@ -71,6 +73,20 @@ pub fn run_check(
     pool: &rayon::ThreadPool,
     gate: &mut Gate,
     reporter: &mut dyn Reporter,
+) -> Result<Summary, CheckError> {
+    run_check_cached(ruleset, plan, pool, gate, reporter, None)
+}
+
+/// [`run_check`] with a result cache: catalog files found in it are not
+/// parsed or checked, and those checked are added to it (see
+/// [`crate::cache`]; saving it is the caller's).
+pub fn run_check_cached(
+    ruleset: &Ruleset,
+    plan: &CheckPlan,
+    pool: &rayon::ThreadPool,
+    gate: &mut Gate,
+    reporter: &mut dyn Reporter,
+    cache: Option<&ResultCache>,
 ) -> Result<Summary, CheckError> {
     let mut summary = Summary::new();
     if let Some(baseline) = &mut gate.baseline {
@@ -139,6 +155,7 @@ pub fn run_check(
         plan,
         pool,
         progress: &progress,
+        cache,
     };
     check_stream(&context, records, gate, reporter, &mut summary)?;
     summary.files = opened.into_inner();
@@ -174,6 +191,7 @@ struct StreamContext<'a> {
     plan: &'a CheckPlan,
     pool: &'a rayon::ThreadPool,
     progress: &'a Progress,
+    cache: Option<&'a ResultCache>,
 }
 
 fn check_stream(
@@ -188,11 +206,12 @@ fn check_stream(
         plan,
         pool,
         progress,
+        cache,
     } = *context;
     // Checkers' scratch space, reused from batch to batch.
     let scratches: Mutex<Vec<(Scratch, FieldMapper)>> = Mutex::new(Vec::new());
     let collapse = ruleset.settings.collapse;
-    let check_batch = |batch: Vec<RawRecord>| -> Vec<Segment> {
+    let check_batch = |batch: Vec<RawRecord>| -> CheckedBatch {
         let spare = scratches.lock().ok().and_then(|mut s| s.pop());
         let (mut scratch, mut mapper) = spare.unwrap_or_else(|| {
             (
@@ -201,29 +220,37 @@ fn check_stream(
             )
         });
         let mut segments: Vec<Segment> = Vec::new();
+        let mut applied = Vec::new();
         let mut absent = Vec::new();
         for record in batch {
-            let listing = record.into_listing_placing(&mut mapper, plan.read.place_values);
-            let found = if collapse {
+            let cached = cache.and_then(|c| {
+                ResultCache::key_of(&record).map(|(key, path)| (c, key, path.to_owned()))
+            });
+            if let Some((c, key, path)) = &cached {
+                if let Some((found, used)) = c.lookup(key) {
+                    // A catalog file: one listing, no header to collapse.
+                    segment_of(&mut segments, path).findings.extend(found);
+                    applied.extend(used);
+                    continue;
+                }
+            }
+            let (listing, directives) =
+                record.into_listing_with_directives(&mut mapper, plan.read.place_values);
+            let mut found = if collapse {
                 absent.clear();
                 ruleset.check_collapsing(&listing, &mut scratch, &mut absent)
             } else {
                 ruleset.check(&listing, &mut scratch)
             };
-            let segment = match segments.last_mut() {
-                Some(last) if *last.file == *listing.file => last,
-                _ => {
-                    segments.push(Segment {
-                        file: listing.file.clone(),
-                        findings: Vec::new(),
-                        absent: Vec::new(),
-                    });
-                    let Some(last) = segments.last_mut() else {
-                        continue;
-                    };
-                    last
-                }
-            };
+            let mut used = Vec::new();
+            if !directives.is_empty() {
+                used = suppress::apply(ruleset, &listing, &directives, &mut found);
+            }
+            if let Some((c, key, path)) = cached {
+                c.store(key, &path, &found, &used);
+            }
+            applied.extend(used);
+            let segment = segment_of(&mut segments, &listing.file);
             segment.findings.extend(found);
             let header_line = listing.header.as_ref().map_or(0, |h| h.line);
             for &rule in &absent {
@@ -242,7 +269,7 @@ fn check_stream(
                     || !plan.filter.ignored(&f.rule, &f.category, &f.pack)
             });
         }
-        segments
+        (segments, applied)
     };
     let in_flight_limit = 2 * pool.current_num_threads() + 2;
     std::thread::scope(|threads| {
@@ -314,6 +341,20 @@ fn check_stream(
 /// The findings of consecutive listings of one file in a batch, and the
 /// `require` rules noted absent for them (see
 /// [`Ruleset::check_collapsing`]).
+/// The segment of `file`'s findings: the last one, or a new one when the
+/// batch moves on to another file.
+fn segment_of<'s>(segments: &'s mut Vec<Segment>, file: &str) -> &'s mut Segment {
+    if segments.last().is_none_or(|last| *last.file != *file) {
+        segments.push(Segment {
+            file: std::sync::Arc::from(file),
+            findings: Vec::new(),
+            absent: Vec::new(),
+        });
+    }
+    let last = segments.len() - 1;
+    &mut segments[last]
+}
+
 struct Segment {
     /// The listings' file.
     file: std::sync::Arc<str>,
@@ -349,11 +390,14 @@ struct InOrder<'a> {
     /// Sequence number of the next batch to write.
     next: u64,
     /// Finished batches waiting for an earlier one.
-    waiting: BTreeMap<u64, (usize, Vec<Segment>)>,
+    waiting: BTreeMap<u64, (usize, CheckedBatch)>,
     /// Listings of the file being written whose `require` rules found no
     /// column, reported when the file's findings end.
     absent: AbsentColumns,
 }
+
+/// A batch's findings and the inline suppressions applied to it.
+type CheckedBatch = (Vec<Segment>, Vec<Applied>);
 
 /// A checked batch.
 struct Checked {
@@ -362,7 +406,7 @@ struct Checked {
     /// Its number of records.
     listings: usize,
     /// Its findings, or the panic that interrupted it.
-    findings: std::thread::Result<Vec<Segment>>,
+    findings: std::thread::Result<CheckedBatch>,
 }
 
 impl<'a> InOrder<'a> {
@@ -404,9 +448,11 @@ impl<'a> InOrder<'a> {
         } = checked;
         let findings = findings.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         self.waiting.insert(seq, (listings, findings));
-        while let Some((listings, segments)) = self.waiting.remove(&self.next) {
+        while let Some((listings, (segments, applied))) = self.waiting.remove(&self.next) {
             self.next += 1;
             self.summary.listings += listings as u64;
+            self.summary.suppressed_inline += applied.iter().map(|a| a.suppressed).sum::<u64>();
+            self.summary.inline_suppressions.extend(applied);
             for segment in segments {
                 // A file's collapsed findings come after its listings'.
                 if self.absent.counts_other_than(&segment.file) {

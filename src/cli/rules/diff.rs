@@ -210,6 +210,14 @@ struct CorpusFinding {
     text: Option<String>,
     file: String,
     line: u64,
+    /// The finding's message: what tells apart two findings of one rule
+    /// on one text (a disclosure rule's missing items).
+    message: String,
+    /// Whether the listing has another finding of the rule on the same
+    /// field and text in either version, so that the text output shows
+    /// the message to tell them apart.
+    #[serde(skip)]
+    shares_text: bool,
 }
 
 impl CorpusFinding {
@@ -223,6 +231,8 @@ impl CorpusFinding {
             text: f.text.clone(),
             file: f.file.to_string(),
             line: f.line,
+            message: f.message.clone(),
+            shares_text: false,
         }
     }
 }
@@ -295,13 +305,25 @@ fn compare_listing(before: &[Finding], after: &[Finding], diff: &mut CorpusDiff)
         map
     };
     let (old, new) = (group(before), group(after));
+    let shared = |print: &String| {
+        old.get(print).map_or(0, Vec::len) > 1 || new.get(print).map_or(0, Vec::len) > 1
+    };
+    let found = |f: &Finding| {
+        let mut c = CorpusFinding::new(f);
+        c.shares_text = shared(&f.fingerprint);
+        c
+    };
     for (print, new_list) in &new {
         let old_list = old.get(print).map_or(&[][..], Vec::as_slice);
+        // Findings with one fingerprint (one rule, field and text) are
+        // paired by message first, so that a disclosure rule's missing
+        // item that is no longer missing is the one that disappears.
+        let (old_list, new_list) = pair_by_message(old_list, new_list, before, after);
         for (k, &i) in new_list.iter().enumerate() {
             match old_list.get(k) {
-                None => diff.appeared.push(CorpusFinding::new(&after[i])),
+                None => diff.appeared.push(found(&after[i])),
                 Some(&j) if before[j].severity != after[i].severity => {
-                    let mut f = CorpusFinding::new(&after[i]);
+                    let mut f = found(&after[i]);
                     f.old_severity = Some(before[j].severity.to_string());
                     diff.severity_changed.push(f);
                 }
@@ -310,9 +332,11 @@ fn compare_listing(before: &[Finding], after: &[Finding], diff: &mut CorpusDiff)
         }
     }
     for (print, old_list) in &old {
-        let kept = new.get(print).map_or(0, Vec::len);
+        let new_list = new.get(print).map_or(&[][..], Vec::as_slice);
+        let kept = new_list.len();
+        let (old_list, _) = pair_by_message(old_list, new_list, before, after);
         for &j in old_list.iter().skip(kept) {
-            diff.disappeared.push(CorpusFinding::new(&before[j]));
+            diff.disappeared.push(found(&before[j]));
         }
     }
 }
@@ -431,6 +455,34 @@ fn render_keys(out: &mut String, keys: &[KeyChange]) {
     }
 }
 
+/// The old and new findings of one fingerprint reordered so that those
+/// with a message the other side also has come first, in the same order.
+fn pair_by_message(
+    old: &[usize],
+    new: &[usize],
+    before: &[Finding],
+    after: &[Finding],
+) -> (Vec<usize>, Vec<usize>) {
+    let mut old_rest: Vec<usize> = old.to_vec();
+    let mut new_rest: Vec<usize> = Vec::new();
+    let (mut old_paired, mut new_paired) = (Vec::new(), Vec::new());
+    for &i in new {
+        match old_rest
+            .iter()
+            .position(|&j| before[j].message == after[i].message)
+        {
+            Some(p) => {
+                old_paired.push(old_rest.remove(p));
+                new_paired.push(i);
+            }
+            None => new_rest.push(i),
+        }
+    }
+    old_paired.extend(old_rest);
+    new_paired.extend(new_rest);
+    (old_paired, new_paired)
+}
+
 fn render_findings(
     out: &mut String,
     title: &str,
@@ -460,12 +512,17 @@ fn render_findings(
             };
             let _ = writeln!(
                 out,
-                "        {}:{} {} {} 「{}」 {severity}",
+                "        {}:{} {} {} 「{}」 {severity}{}",
                 escape_line(&f.file),
                 f.line,
                 escape_line(f.listing_id.as_deref().unwrap_or("-")),
                 escape_line(f.field.as_deref().unwrap_or("-")),
-                escape_line(f.text.as_deref().unwrap_or(""))
+                escape_line(f.text.as_deref().unwrap_or("")),
+                if f.shares_text {
+                    format!(": {}", escape_line(&f.message))
+                } else {
+                    String::new()
+                }
             );
         }
         if shown < list.len() {

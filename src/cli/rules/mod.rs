@@ -24,6 +24,7 @@ use listlint_core::pack::{
     LoadedPack, PackError, PackFiles, PackSource,
 };
 use listlint_io::examples::{packs_run_with, run_pack_examples, ExampleOutcome, PackTests};
+use listlint_io::terminal::escape_line;
 
 /// Which rule packs to load and which of their rules to run.
 #[derive(Debug, Clone, Args)]
@@ -443,8 +444,23 @@ fn print_mismatch(out: &mut Stdout, outcome: &ExampleOutcome) -> miette::Result<
     for expected in outcome.missing() {
         writeln!(out, "       - expected {expected}, which did not fire")?;
     }
-    for (id, text) in outcome.unexpected() {
-        writeln!(out, "       + {id} fired unexpectedly on 「{text}」")?;
+    for (id, text, message) in outcome.unexpected_findings() {
+        // Two findings of one rule on one text (a disclosure rule missing
+        // two items) are told apart by their messages.
+        let shares_text = outcome
+            .actual
+            .iter()
+            .zip(&outcome.messages)
+            .any(|((r, t), m)| r == id && t == text && m != message);
+        if shares_text {
+            writeln!(
+                out,
+                "       + {id} fired unexpectedly on 「{text}」: {}",
+                escape_line(message)
+            )?;
+        } else {
+            writeln!(out, "       + {id} fired unexpectedly on 「{text}」")?;
+        }
     }
     if !outcome.actual.is_empty() && !outcome.missing().is_empty() {
         let fired: Vec<String> = outcome

@@ -95,6 +95,80 @@ pub fn lint(pack: &LoadedPack) -> Vec<Warning> {
     warnings
 }
 
+/// Warnings for the lexicon rules of `pack` that share terms with an
+/// enabled lexicon rule of the same category in a pack loaded before it
+/// (`earlier`: the built-in packs, which `check` loads first): where both match,
+/// overlapping hits of one category are reported once, the first rule in
+/// load order's, so the later rule's finding (its message, severity, help)
+/// never shows for those terms. Rules with a condition are left out: they
+/// apply to other listings on purpose.
+pub fn shadowed(pack: &LoadedPack, earlier: &[&LoadedPack]) -> Vec<Warning> {
+    let category_of = |p: &LoadedPack, r: &listlint_core::pack::schema::RuleDef| {
+        r.category.clone().or_else(|| p.def.category.clone())
+    };
+    let plain_lexicon = |r: &&listlint_core::pack::schema::RuleDef| {
+        r.kind.value == "lexicon" && r.enabled && r.when.is_none() && r.terms.is_some()
+    };
+    let mut warnings = Vec::new();
+    for rule in pack.def.rules.iter().filter(plain_lexicon) {
+        let Some(terms) = &rule.terms else { continue };
+        let Some(category) = category_of(pack, rule) else {
+            continue;
+        };
+        for other_pack in earlier {
+            for other in other_pack.def.rules.iter().filter(plain_lexicon) {
+                if category_of(other_pack, other).as_deref() != Some(category.as_str()) {
+                    continue;
+                }
+                let theirs: Vec<String> = other
+                    .terms
+                    .iter()
+                    .flat_map(|t| t.value.iter().map(|t| normalize_term(t)))
+                    .collect();
+                let shared: Vec<&str> = terms
+                    .value
+                    .iter()
+                    .filter(|t| theirs.contains(&normalize_term(t)))
+                    .map(String::as_str)
+                    .collect();
+                if shared.is_empty() {
+                    continue;
+                }
+                let origin = if other_pack.source.builtin {
+                    "built-in pack"
+                } else {
+                    "pack"
+                };
+                warnings.push(Warning {
+                    place: format!(
+                        "{}:{}:{}",
+                        pack.source.name,
+                        terms.referenced.line(),
+                        terms.referenced.column()
+                    ),
+                    message: format!(
+                        "`{}`: {} `{}` {} also {} of `{}` ({origin} `{}`, same category `{category}`): \
+                         where both match, the finding is `{}`'s, not this rule's; \
+                         to take {} over, disable `{}` or override it (remove_terms)",
+                        rule.id.value,
+                        if shared.len() == 1 { "term" } else { "terms" },
+                        shared.join("`, `"),
+                        if shared.len() == 1 { "is" } else { "are" },
+                        if shared.len() == 1 { "a term" } else { "terms" },
+                        other.id.value,
+                        other_pack.name(),
+                        other.id.value,
+                        if shared.len() == 1 { "it" } else { "them" },
+                        other.id.value,
+                    ),
+                    rules: vec![rule.id.value.clone(), other.id.value.clone()],
+                });
+            }
+        }
+    }
+    warnings
+}
+
 /// Runs `listlint rules validate`: every error of every pack (one per pack
 /// that does not parse, every compile problem of the packs that do), then
 /// the lint warnings of the packs that compiled. The packs are loaded as
@@ -118,8 +192,19 @@ pub fn run(
         .collect();
     let mut warnings = 0;
     let mut out = Stdout::new();
-    for pack in &tested {
-        for w in lint(pack) {
+    // `check` loads the built-in packs before the given ones.
+    let earlier: Vec<&LoadedPack> = under_test
+        .packs
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| p.source.builtin && !under_test.tested.contains(i))
+        .map(|(_, p)| p)
+        .collect();
+    for (index, pack) in under_test.packs.iter().enumerate() {
+        if !under_test.tested.contains(&index) {
+            continue;
+        }
+        for w in lint(pack).into_iter().chain(shadowed(pack, &earlier)) {
             warnings += 1;
             writeln!(out, "warning: {}: {}", w.place, w.message)?;
         }

@@ -17,6 +17,7 @@ use serde::Deserialize;
 use crate::text::normalize::normalize_term;
 
 /// How the values of a field are compared across channels.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Comparison {

@@ -40,6 +40,7 @@ pub const PRICE_RULE: &str = "consistency/price";
 pub const ORIGINAL_PRICE_RULE: &str = "consistency/original_price";
 
 /// `compare:` in `listlint.yaml` (docs/compare.md).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CompareDef {
@@ -67,6 +68,7 @@ pub struct CompareDef {
 }
 
 /// One entry of `compare.fields`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum FieldDef {
@@ -77,6 +79,7 @@ pub enum FieldDef {
 }
 
 /// The long form of a `compare.fields` entry.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpecDef {
@@ -95,6 +98,7 @@ pub struct FieldSpecDef {
 }
 
 /// `compare.prices`.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PricesDef {

@@ -390,7 +390,10 @@ fn compile_rule(pack: &LoadedPack, def: &RuleDef, errors: &mut Vec<PackError>) -
             Some("`fix: unsafe` marks the rule's `suggest` (lexicon) or `suggestion` (pattern) wording; add one or drop `fix`".into()),
         ));
     }
-    let kind = kind.compile(pack, def).map_err(|e| errors.push(e)).ok()?;
+    let kind = kind
+        .compile(pack, def)
+        .map_err(|e| errors.extend(e.into_problems()))
+        .ok()?;
     if errors.len() > before {
         return None;
     }
@@ -431,13 +434,37 @@ fn check_kind_keys(
                 source,
                 &def.kind,
                 format!("rule `{id}`: kind `{}` does not take `{key}`", kind.name()),
-                Some(format!(
-                    "`{key}` belongs to kind {}",
-                    kinds::kinds_taking(key).join(" / ")
-                )),
+                Some(match counterpart(kind.name(), key) {
+                    Some(own) => format!(
+                        "kind {} writes this as `{own}`; `{key}` belongs to kind {}",
+                        kind.name(),
+                        kinds::kinds_taking(key).join(" / ")
+                    ),
+                    None => format!(
+                        "`{key}` belongs to kind {}",
+                        kinds::kinds_taking(key).join(" / ")
+                    ),
+                }),
             ));
         }
     }
+}
+
+/// The key of kind `kind` that does the job `key` does in another kind
+/// (a disclosure rule's wording is its `triggers`, a lexicon rule's its
+/// `terms`), for the hint of a key the kind does not take.
+fn counterpart(kind: &str, key: &str) -> Option<&'static str> {
+    const SAME_JOB: &[(&str, &str, &str)] = &[
+        ("disclosure", "terms", "triggers"),
+        ("lexicon", "triggers", "terms"),
+        ("pattern", "terms", "pattern"),
+        ("pattern", "suggest", "suggestion"),
+        ("lexicon", "suggestion", "suggest"),
+    ];
+    SAME_JOB
+        .iter()
+        .find(|(k, written, _)| *k == kind && *written == key)
+        .map(|(_, _, own)| *own)
 }
 
 /// Allow phrases of the rule, then the pack's, each checked non-empty.

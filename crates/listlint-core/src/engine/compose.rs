@@ -492,6 +492,12 @@ fn apply_overrides(
     bases: &[usize],
     errors: &mut Vec<PackError>,
 ) {
+    if bases.is_empty() {
+        // Already an error: the pack extends no pack (or none that could
+        // be loaded); every override naming "no extended pack" again
+        // would only repeat it.
+        return;
+    }
     let overrides = packs[from].def.overrides.clone();
     let source = packs[from].source.clone();
     let pack_name = packs[from].def.pack.value.clone();
@@ -538,7 +544,15 @@ fn apply_overrides(
         };
         let original = &packs[base].def.rules[rule];
         let mut changed = original.clone();
-        let changes = match apply(&mut changed, ov) {
+        let base_pack = &packs[base];
+        let origin = RuleOrigin {
+            file: &base_pack.source.name,
+            text: &base_pack.source.text,
+            line: original.id.referenced.line(),
+            pack: base_pack.name(),
+            pack_allow: &base_pack.def.allow,
+        };
+        let changes = match apply(&mut changed, ov, &origin) {
             Ok(changes) => changes,
             Err(message) => {
                 errors.push(PackError::at_location(
@@ -578,22 +592,90 @@ fn apply_overrides(
 
 /// Applies one override to a copy of the rule; the changes made, one line
 /// each, or why the override does not fit the rule.
-fn apply(rule: &mut RuleDef, ov: &OverrideDef) -> Result<Vec<String>, String> {
+fn apply(
+    rule: &mut RuleDef,
+    ov: &OverrideDef,
+    origin: &RuleOrigin<'_>,
+) -> Result<Vec<String>, String> {
     let mut changes = Vec::new();
+    let mut unchanged = Vec::new();
     apply_settings(rule, ov, &mut changes);
-    apply_terms(rule, ov, &mut changes)?;
-    apply_wording(rule, ov, &mut changes)?;
+    apply_terms(rule, ov, &mut changes, &mut unchanged, origin)?;
+    apply_wording(rule, ov, &mut changes, &mut unchanged, origin)?;
     apply_parameters(rule, ov, &mut changes)?;
     if changes.is_empty() {
+        let why = if unchanged.is_empty() {
+            "it sets nothing but `rule`".to_owned()
+        } else {
+            unchanged.join("; ")
+        };
         return Err(format!(
-            "the override of `{}` changes nothing",
+            "the override of `{}` changes nothing: {why}",
             rule.id.value
         ));
     }
     Ok(changes)
 }
 
-/// Severity, whether the rule runs by default, message, help, summary.
+/// Where an overridden rule is defined, for saying why an override
+/// changes nothing.
+struct RuleOrigin<'a> {
+    /// The pack file's name.
+    file: &'a str,
+    /// Its text.
+    text: &'a str,
+    /// The line of the rule's `id`.
+    line: u64,
+    /// The pack's name.
+    pack: &'a str,
+    /// The pack's own allow phrases (every lexicon rule of it has them).
+    pack_allow: &'a [String],
+}
+
+impl RuleOrigin<'_> {
+    /// `file:line` where `text`, an entry of the list under `key`, is
+    /// written: the first line holding it from that key of the rule on
+    /// (from the pack's top-level key when `pack_wide`), else the key's or
+    /// the rule's line; an entry an earlier override added is named by
+    /// that override's place.
+    fn place_of(&self, text: &str, rule: &RuleDef, key: &str, pack_wide: bool) -> String {
+        if let Some(applied) = rule
+            .applied
+            .iter()
+            .find(|a| a.changes.iter().any(|c| c.ends_with(&format!(": {text}"))))
+        {
+            return format!("added by pack `{}` at {}", applied.pack, applied.place);
+        }
+        let lines: Vec<&str> = self.text.lines().collect();
+        let rule_line = usize::try_from(self.line.saturating_sub(1)).unwrap_or(0);
+        let written = format!("{key}:");
+        let list_start = if pack_wide {
+            lines.iter().position(|l| l.starts_with(&written))
+        } else {
+            lines
+                .iter()
+                .enumerate()
+                .skip(rule_line)
+                .find(|(_, l)| l.trim_start().starts_with(&written))
+                .map(|(n, _)| n)
+        };
+        let line = list_start
+            .and_then(|start| {
+                lines
+                    .iter()
+                    .enumerate()
+                    .skip(start)
+                    .find(|(_, l)| l.contains(text))
+                    .or(Some((start, &"")))
+            })
+            .map_or(self.line, |(n, _)| n as u64 + 1);
+        format!("{}:{line}", self.file)
+    }
+}
+
+/// Severity, whether the rule runs by default, message, help, summary. A
+/// value set to what the rule already has is kept as a change: it pins the
+/// value against a later version of the extended pack.
 fn apply_settings(rule: &mut RuleDef, ov: &OverrideDef, changes: &mut Vec<String>) {
     if let Some(severity) = ov.severity {
         changes.push(format!("severity {} → {severity}", rule.severity));
@@ -629,12 +711,15 @@ fn apply_terms(
     rule: &mut RuleDef,
     ov: &OverrideDef,
     changes: &mut Vec<String>,
+    unchanged: &mut Vec<String>,
+    origin: &RuleOrigin<'_>,
 ) -> Result<(), String> {
     if ov.add_terms.is_empty() && ov.remove_terms.is_empty() {
         return Ok(());
     }
     let id = rule.id.value.clone();
     let kind = rule.kind.value.clone();
+    let shown = rule.clone();
     let terms = kinds::by_name(&kind)
         .and_then(|k| k.override_terms(rule))
         .ok_or_else(|| {
@@ -659,9 +744,24 @@ fn apply_terms(
             return Err(format!("added term {term:?} {problem}"));
         }
         let norm = normalize_term(term);
-        if !terms.iter().any(|t| normalize_term(t) == norm) {
-            terms.push(term.clone());
-            changes.push(format!("term added: {term}"));
+        match terms.iter().find(|t| normalize_term(t) == norm) {
+            None => {
+                terms.push(term.clone());
+                changes.push(format!("term added: {term}"));
+            }
+            Some(existing) => unchanged.push(format!(
+                "`{term}` is already a term of the rule (`{existing}`, {})",
+                origin.place_of(
+                    existing,
+                    &shown,
+                    if kind == "disclosure" {
+                        "triggers"
+                    } else {
+                        "terms"
+                    },
+                    false
+                )
+            )),
         }
     }
     if !removed.is_empty() {
@@ -676,17 +776,38 @@ fn apply_wording(
     rule: &mut RuleDef,
     ov: &OverrideDef,
     changes: &mut Vec<String>,
+    unchanged: &mut Vec<String>,
+    origin: &RuleOrigin<'_>,
 ) -> Result<(), String> {
     for phrase in &ov.add_allow {
         if let Some(problem) = term_problem(phrase) {
             return Err(format!("added allow phrase {phrase:?} {problem}"));
         }
-        if !rule.allow.contains(phrase) {
+        let norm = normalize_term(phrase);
+        let same = |p: &&String| normalize_term(p) == norm;
+        if let Some(existing) = rule.allow.iter().find(same) {
+            unchanged.push(format!(
+                "`{phrase}` is already an allow phrase of the rule (`{existing}`, {})",
+                origin.place_of(existing, rule, "allow", false)
+            ));
+        } else if let Some(existing) = origin.pack_allow.iter().find(same) {
+            unchanged.push(format!(
+                "`{phrase}` is already an allow phrase of the whole pack `{}` (`{existing}`, {}), which every rule of it has",
+                origin.pack,
+                origin.place_of(existing, rule, "allow", true)
+            ));
+        } else {
             rule.allow.push(phrase.clone());
             changes.push(format!("allow phrase added: {phrase}"));
         }
     }
     for (term, suggestion) in &ov.suggest {
+        if rule.suggest.get(term) == Some(suggestion) {
+            unchanged.push(format!(
+                "the suggestion for `{term}` is already `{suggestion}`"
+            ));
+            continue;
+        }
         rule.suggest.insert(term.clone(), suggestion.clone());
         changes.push(format!("suggestion for {term} → {suggestion}"));
     }

@@ -113,6 +113,10 @@ pub struct RunSettings {
     /// reports once for the file (see [`absent`]): pipelines that read
     /// files check with [`Ruleset::check_collapsing`] when it is set.
     pub collapse: bool,
+    /// Every loaded rule's id, enabled or not: an inline suppression of a
+    /// rule this run does not run is told from one naming no rule at all
+    /// (see [`crate::suppress`]). Empty: only the ruleset's rules are known.
+    pub loaded_rules: Arc<[Arc<str>]>,
 }
 
 impl Default for RunSettings {
@@ -123,6 +127,7 @@ impl Default for RunSettings {
             history: None,
             own_brands: Arc::from([]),
             collapse: true,
+            loaded_rules: Arc::from([]),
         }
     }
 }

@@ -86,6 +86,7 @@ pub const INPUT_RULES: &[&str] = &[
     "input/invalid-history-row",
     "input/invalid-json",
     "input/invalid-price",
+    "input/invalid-suppression",
     "input/invalid-utf8",
     "input/invalid-yaml",
     "input/limit-exceeded",
@@ -95,9 +96,11 @@ pub const INPUT_RULES: &[&str] = &[
     "input/no-text-fields",
     "input/not-an-object",
     "input/record-too-large",
+    "input/suppression-without-reason",
     "input/undecodable-bytes",
     "input/unreadable-record",
     "input/unterminated-quote",
+    "input/unused-suppression",
 ];
 
 /// Something wrong with a record as read from the file.

@@ -33,6 +33,14 @@ pub struct Summary {
     /// it, per severity (they still count for `--fail-on`).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub below_min_severity: BTreeMap<Severity, u64>,
+    /// Findings suppressed by inline suppressions in catalog files
+    /// (`# listlint: ignore[RULE] REASON`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub suppressed_inline: u64,
+    /// The inline suppressions of the run, in input order, with what each
+    /// suppressed (`--report-suppressions`).
+    #[serde(skip)]
+    pub inline_suppressions: Vec<crate::suppress::Applied>,
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -1,7 +1,7 @@
 //! Loading the packs a run uses: the built-in packs, pack files and
 //! folders, what they `extend`, composed and checked as `check` does.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{
     add_builtins_not_replaced, builtin_sources, parse_pack, read_packs, LoadedPack, PackError,
@@ -103,8 +103,24 @@ pub struct ComposedPacks {
 pub fn compose_packs(selection: &PackSelection) -> Result<ComposedPacks, LoadError> {
     let mut given: Vec<PackSource> = Vec::new();
     let mut skipped = Vec::new();
+    // A pack file given twice (by the config's `rules` and by `--rules`,
+    // or as a file and inside a folder) is loaded once.
+    let mut seen: Vec<PathBuf> = Vec::new();
     for path in &selection.rules {
-        let read = read_packs(path)?;
+        let mut read = read_packs(path)?;
+        let before = read.packs.len();
+        read.packs.retain(|source| {
+            let file = Path::new(&*source.name);
+            let key = file.canonicalize().unwrap_or_else(|_| file.to_path_buf());
+            if seen.contains(&key) {
+                return false;
+            }
+            seen.push(key);
+            true
+        });
+        if before > 0 && read.packs.is_empty() {
+            continue;
+        }
         skipped.extend(
             read.skipped
                 .into_iter()
@@ -190,6 +206,9 @@ pub struct LoadedRuleset {
     pub ids: Vec<String>,
     /// Files of pack folders that are not packs, and why.
     pub skipped: Vec<(PathBuf, String)>,
+    /// SHA-256 of every pack loaded (built-in, given, extended), each
+    /// one's name and text in load order: what a result cache keys on.
+    pub pack_digest: [u8; 32],
 }
 
 /// Loads and compiles the packs of a selection with severity overrides
@@ -222,10 +241,22 @@ pub fn load_ruleset(
         }
     }
     let ruleset = compile(&packs, &filter)?;
+    let pack_digest = {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for pack in &packs {
+            for part in [pack.source.name.as_bytes(), pack.source.text.as_bytes()] {
+                hash.update((part.len() as u64).to_le_bytes());
+                hash.update(part);
+            }
+        }
+        hash.finalize().into()
+    };
     Ok(LoadedRuleset {
         ruleset,
         ids,
         skipped,
+        pack_digest,
     })
 }
 

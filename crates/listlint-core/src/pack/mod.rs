@@ -2,6 +2,8 @@
 //! errors that point at the pack's file, line and column.
 
 pub mod diff;
+#[cfg(feature = "schema")]
+pub mod json_schema;
 pub mod load;
 pub mod read;
 pub mod schema;

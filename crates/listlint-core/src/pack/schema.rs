@@ -12,9 +12,11 @@ use serde_saphyr::Spanned;
 
 /// A rule pack: a named, versioned set of rules.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PackDef {
     /// Pack name, unique among loaded packs.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub pack: Spanned<String>,
     /// Pack version (free-form string, e.g. `"2026.11.0"`).
     pub version: String,
@@ -42,6 +44,7 @@ pub struct PackDef {
     /// relative to this file. Their rules stay theirs; `overrides` changes
     /// them.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Extends>"))]
     pub extends: Option<Spanned<Extends>>,
     /// Changes to rules of the extended packs.
     #[serde(default)]
@@ -58,11 +61,14 @@ pub struct PackDef {
 /// One rule. Fields that only some kinds use are optional here and checked
 /// against the kind when the pack is compiled.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RuleDef {
     /// Rule id, unique across all loaded packs (e.g. `absolute/superlative`).
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub id: Spanned<String>,
     /// Rule kind (`lexicon`).
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub kind: Spanned<String>,
     /// Severity of its findings.
     pub severity: Severity,
@@ -77,6 +83,7 @@ pub struct RuleDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
     /// Finding message; may use `{term}` and `{field}`.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub message: Spanned<String>,
     /// What to do about a finding.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,6 +102,7 @@ pub struct RuleDef {
     pub references: Vec<Reference>,
     /// `lexicon`: the deny terms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Vec<String>>"))]
     pub terms: Option<Spanned<Vec<String>>>,
     /// `lexicon`: look-alike phrases that neutralise a term they cover.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -104,6 +112,7 @@ pub struct RuleDef {
     pub suggest: BTreeMap<String, SuggestDef>,
     /// `pattern`: the regular expression, matched against normalised text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub pattern: Option<Spanned<String>>,
     /// `pattern`: literals one of which must occur for the regex to run
     /// (default: drawn from the regex).
@@ -119,17 +128,21 @@ pub struct RuleDef {
     pub fix: Option<FixSafety>,
     /// `require`: what must be present, and in what format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<RequireDef>"))]
     pub require: Option<Spanned<RequireDef>>,
     /// `price`: which price check, and its parameters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<PriceDef>"))]
     pub price: Option<Spanned<PriceDef>>,
     /// `disclosure`: wording that makes the disclosures necessary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Vec<String>>"))]
     pub triggers: Option<Spanned<Vec<String>>>,
     /// `disclosure`: recognisers whose finding in the rule's text fields
     /// counts as a trigger (`threshold-offer` for `满300减50`), for offers
     /// written in numbers that no literal trigger can match.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub trigger_recognizers: Vec<Spanned<String>>,
     /// `disclosure`: what must be disclosed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -152,6 +165,7 @@ pub struct RuleDef {
 /// A lexicon term's suggested replacement: the wording (`王牌: 主打`), or
 /// the wording and whether `check --fix` may apply it on its own
 /// (`特供: {to: 专供, fix: unsafe}`).
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum SuggestDef {
@@ -198,6 +212,7 @@ impl std::fmt::Display for SuggestDef {
 
 /// `fix:` — whether a rule's suggested replacements may be applied by
 /// `check --fix` on their own.
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FixSafety {
@@ -247,9 +262,11 @@ impl<'de> Deserialize<'de> for Extends {
 /// optional; `add_*` keys add to the inherited lists, the others replace
 /// the inherited value (`price` key by key).
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OverrideDef {
     /// Id of the rule to change.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub rule: Spanned<String>,
     /// New severity.
     #[serde(default)]
@@ -260,6 +277,7 @@ pub struct OverrideDef {
     pub enabled: Option<bool>,
     /// New message (same placeholders as the rule's kind).
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub message: Option<Spanned<String>>,
     /// New help text.
     #[serde(default)]
@@ -329,6 +347,7 @@ impl std::fmt::Display for AppliedOverride {
 /// An applicability condition: a map with exactly one key naming the
 /// predicate or combinator.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ConditionDef {
     /// Every condition holds.
@@ -350,11 +369,12 @@ pub enum ConditionDef {
     /// A numeric comparison of a field's value.
     Number(NumberDef),
     /// A named condition (`name` of this pack, or `pack/name`).
-    Use(Spanned<String>),
+    Use(#[cfg_attr(feature = "schema", schemars(with = "String"))] Spanned<String>),
 }
 
 /// `category:` — any of the given tests matches.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CategoryDef {
     /// The path starts with one of these paths (segment by segment).
@@ -365,27 +385,32 @@ pub struct CategoryDef {
     pub any: Vec<String>,
     /// A regex over the path, segments joined with `/`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub regex: Option<Spanned<String>>,
 }
 
 /// `field_matches:`
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FieldMatchesDef {
     /// Field name.
     pub field: String,
     /// Regular expression (unanchored; use `^…$` for the whole value).
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub regex: Spanned<String>,
 }
 
 /// `contains:`
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ContainsDef {
     /// Fields to look in (default: title, subtitle, description, promo_text).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<String>>,
     /// Terms, matched like lexicon terms (normalised, in the same automaton).
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub terms: Spanned<Vec<String>>,
     /// Look-alike phrases: a term occurrence inside one of them does not
     /// count (`进口红酒` holds `口红`), as allow phrases do for lexicon terms.
@@ -396,6 +421,7 @@ pub struct ContainsDef {
 /// `number:` — every comparison given must hold; a value that is not a
 /// number makes the condition false.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NumberDef {
     /// Field name.
@@ -419,6 +445,7 @@ pub struct NumberDef {
 
 /// `require:` of a `require` rule.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RequireDef {
     /// What is required, for messages (e.g. `食品生产许可证`).
@@ -432,9 +459,11 @@ pub struct RequireDef {
     pub in_text: Vec<String>,
     /// The format the value must match (a regex; the whole value must match).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub format: Option<Spanned<String>>,
     /// A validator beyond the regex (`uscc`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub validator: Option<Spanned<String>>,
     /// A field holding the expiry date (YYYY-MM-DD …); a date before
     /// `--as-of` is a finding.
@@ -444,6 +473,7 @@ pub struct RequireDef {
 
 /// One item a `disclosure` rule requires.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DiscloseDef {
     /// Its name, for messages (`活动时间`).
@@ -454,6 +484,7 @@ pub struct DiscloseDef {
     /// Recognisers any of which discloses it: `time-window`, `end`,
     /// `start`, `date`, `threshold`, `quantity-limit`, `amount`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub recognizers: Vec<Spanned<String>>,
     /// Words whose presence discloses it (`中奖概率`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -462,6 +493,7 @@ pub struct DiscloseDef {
 
 /// `window:` of a `disclosure` rule.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WindowDef {
     /// Report an end before `--as-of` (default true).
@@ -489,12 +521,14 @@ pub struct WindowDef {
 
 /// `price:` of a `price` rule.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PriceDef {
     /// `original-above-price`, `original-vs-history`, `raise-then-discount`,
     /// `discount-claim`, `discount-vs-history` or `original-basis` (required
     /// in a rule; in an override, absent or the rule's own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub check: Option<Spanned<String>>,
     /// Field with the selling price (default `price`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -544,6 +578,7 @@ fn is_true(value: &bool) -> bool {
 
 /// A legal basis or source: a plain string or a title with a link.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Reference {
     /// Just a citation, e.g. `《广告法》第九条第三项`.
@@ -570,6 +605,7 @@ impl Reference {
 
 /// An example listing and the rule ids expected to fire on it.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExampleDef {
     /// What the example shows (shown by the test runner).
@@ -587,6 +623,7 @@ pub struct ExampleDef {
     pub expect: Vec<ExpectDef>,
     /// The date the example is checked on (`--as-of`; default today).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub as_of: Option<Spanned<String>>,
     /// Transaction prices of the example listing (`--price-history`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -608,6 +645,7 @@ impl ExampleDef {
 /// matched text. When any expectation of a rule gives a text, that rule's
 /// findings must match the texts given, as many times as they are listed.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     untagged,
     expecting = "a rule id, or `{rule: RULE_ID, text: MATCHED_TEXT}` (no other keys)"
@@ -621,6 +659,7 @@ pub enum ExpectDef {
 
 /// `{rule, text}` of an expectation.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExpectSpan {
     /// Rule id.
@@ -667,21 +706,44 @@ pub fn join_expectations(expect: &[ExpectDef]) -> String {
 /// A pack's test file (`<pack>.test.yaml` next to `<pack>.yaml`): test
 /// cases in the form of examples, kept out of the pack itself.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PackTestsDef {
     /// The pack under test; when given, it must be the pack next to the file.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub pack: Option<Spanned<String>>,
     /// The cases.
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<ExampleDef>"))]
     pub tests: Vec<Spanned<ExampleDef>>,
 }
 
 /// One transaction of an example's price history.
 #[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HistoryEntryDef {
     /// `YYYY-MM-DD`.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub date: Spanned<String>,
     /// The price paid (a number or a price string).
+    #[cfg_attr(feature = "schema", schemars(with = "serde_json::Value"))]
     pub price: Spanned<serde_json::Value>,
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Extends {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Extends".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A pack name or path, or a list of them.",
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string"}}
+            ]
+        })
+    }
 }

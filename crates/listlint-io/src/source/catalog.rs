@@ -28,6 +28,7 @@ use super::repeated::map_fields;
 use super::{read_document, RawRecord};
 use listlint_core::listing::profile::FieldMapper;
 use listlint_core::listing::{InputProblem, Listing};
+use listlint_core::suppress::{self, scan_comments, Directives};
 
 /// Which catalog file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +90,31 @@ pub fn parse_catalog_file(
     bytes: Vec<u8>,
     mapper: &mut FieldMapper,
 ) -> Listing {
+    parse_catalog_file_with_directives(file, kind, bytes, mapper).0
+}
+
+/// [`parse_catalog_file`], with the file's inline suppressions
+/// (`# listlint: ignore[RULE] REASON` comments and the top-level
+/// `listlint` key, which is not a field): see
+/// [`listlint_core::suppress`].
+pub fn parse_catalog_file_with_directives(
+    file: Arc<str>,
+    kind: CatalogKind,
+    bytes: Vec<u8>,
+    mapper: &mut FieldMapper,
+) -> (Listing, Directives) {
+    let mut directives = Directives::default();
+    let listing = parse_catalog(file, kind, bytes, mapper, &mut directives);
+    (listing, directives)
+}
+
+fn parse_catalog(
+    file: Arc<str>,
+    kind: CatalogKind,
+    bytes: Vec<u8>,
+    mapper: &mut FieldMapper,
+    directives: &mut Directives,
+) -> Listing {
     let mut problems = Vec::new();
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -119,6 +145,7 @@ pub fn parse_catalog_file(
                 ),
             },
         };
+    scan_comments(yaml, first_line, directives);
     let options = serde_saphyr::options! {
         duplicate_keys: DuplicateKeyPolicy::PassThrough,
         budget: Some(catalog_budget()),
@@ -151,6 +178,27 @@ pub fn parse_catalog_file(
             format!("line {first_line}: expected a mapping of listing fields"),
         );
     };
+    entries.retain_mut(|(key, node)| {
+        if key != suppress::KEY {
+            return true;
+        }
+        let line = node.referenced.line() + first_line - 1;
+        let value = std::mem::replace(&mut node.value, Node::Null);
+        let items = match value {
+            Node::Seq(items) => items
+                .into_iter()
+                .map(|item| {
+                    let at = item.referenced.line() + first_line - 1;
+                    (directive_text(item.value), at)
+                })
+                .collect(),
+            value => vec![(directive_text(value), line)],
+        };
+        for (text, at) in items {
+            directives.add(&text, at);
+        }
+        false
+    });
     if let Some(body) = body.map(str::trim).filter(|b| !b.is_empty()) {
         if !entries.iter().any(|(key, _)| key == "description") {
             let place = root.referenced;
@@ -175,6 +223,25 @@ pub fn parse_catalog_file(
         problems,
         value_columns: Vec::new(),
         header: None,
+    }
+}
+
+/// The text of a `listlint:` directive given as a value: a string, or
+/// what YAML made a one-entry mapping of a directive whose reason holds
+/// `: ` (`ignore[x] reason: brand`); empty for anything else (an invalid
+/// directive).
+fn directive_text(node: Node) -> String {
+    match node {
+        Node::Text(text) => text,
+        Node::Map(mut entries) if entries.len() == 1 => {
+            let (key, value) = entries.remove(0);
+            match value.value {
+                Node::Text(value) => format!("{key}: {value}"),
+                Node::Null => format!("{key}:"),
+                _ => String::new(),
+            }
+        }
+        _ => String::new(),
     }
 }
 

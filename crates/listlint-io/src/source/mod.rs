@@ -141,6 +141,24 @@ impl RawRecord {
         }
     }
 
+    /// [`Self::into_listing`], with the inline suppressions a catalog
+    /// file carries (none for other records).
+    pub fn into_listing_with_directives(
+        self,
+        mapper: &mut FieldMapper,
+        place_values: bool,
+    ) -> (Listing, listlint_core::suppress::Directives) {
+        match self {
+            RawRecord::CatalogFile { file, kind, bytes } => {
+                catalog::parse_catalog_file_with_directives(file, kind, bytes, mapper)
+            }
+            other => (
+                other.into_listing_placing(mapper, place_values),
+                Default::default(),
+            ),
+        }
+    }
+
     /// Parses the record into a listing. `mapper` caches header mapping
     /// and can be reused across records.
     pub fn into_listing(self, mapper: &mut FieldMapper) -> Listing {

@@ -231,30 +231,35 @@ impl Ruleset {
 }
 
 fn compile_disclosure(pack: &LoadedPack, def: &RuleDef) -> Result<Disclosure, PackError> {
+    // Every problem is collected, so that `rules validate` reports them in
+    // one run rather than one per fix.
     let source = &pack.source;
     let id = &def.id.value;
+    let mut errors = Vec::new();
     let no_triggers = Vec::new();
     let spanned = def.triggers.as_ref().filter(|t| !t.value.is_empty());
     let triggers = match spanned {
         Some(triggers) => &triggers.value,
-        None if !def.trigger_recognizers.is_empty() => &no_triggers,
         None => {
-            return Err(error_at(
-                source,
-                &def.id,
-                format!("disclosure rule `{id}` needs `triggers`"),
-                Some("list the promotion wording that makes the disclosures necessary".into()),
-            ))
+            if def.trigger_recognizers.is_empty() {
+                errors.push(error_at(
+                    source,
+                    &def.id,
+                    format!("disclosure rule `{id}` needs `triggers`"),
+                    Some("list the promotion wording that makes the disclosures necessary".into()),
+                ));
+            }
+            &no_triggers
         }
     };
     for r in &def.trigger_recognizers {
         if !RECOGNIZERS.contains(&r.value.as_str()) {
-            return Err(unknown_recognizer(source, r));
+            errors.push(unknown_recognizer(source, r));
         }
     }
     for term in triggers {
         if let Some(problem) = term_problem(term) {
-            return Err(error_at(
+            errors.push(error_at(
                 source,
                 spanned.expect("a trigger term exists"),
                 format!("disclosure rule `{id}`: trigger {term:?} {problem}"),
@@ -267,11 +272,11 @@ fn compile_disclosure(pack: &LoadedPack, def: &RuleDef) -> Result<Disclosure, Pa
     for item in &def.disclose {
         for r in &item.recognizers {
             if !RECOGNIZERS.contains(&r.value.as_str()) {
-                return Err(unknown_recognizer(source, r));
+                errors.push(unknown_recognizer(source, r));
             }
         }
         if item.fields.is_empty() && item.recognizers.is_empty() && item.terms.is_empty() {
-            return Err(error_at(
+            errors.push(error_at(
                 source,
                 &def.id,
                 format!(
@@ -286,7 +291,7 @@ fn compile_disclosure(pack: &LoadedPack, def: &RuleDef) -> Result<Disclosure, Pa
             .iter()
             .find_map(|t| term_problem(t).map(|p| (t, p)))
         {
-            return Err(error_at(
+            errors.push(error_at(
                 source,
                 &def.id,
                 format!(
@@ -307,15 +312,20 @@ fn compile_disclosure(pack: &LoadedPack, def: &RuleDef) -> Result<Disclosure, Pa
     let window = def.window.as_ref();
     let prize_cap = match def.prize_cap_yuan {
         Some(cap) if !(cap >= 0.0 && cap.is_finite()) => {
-            return Err(error_at(
+            errors.push(error_at(
                 source,
                 &def.id,
                 format!("disclosure rule `{id}`: `prize_cap_yuan` must be a non-negative number"),
                 None,
-            ))
+            ));
+            None
         }
         cap => cap.map(Money::from_yuan),
     };
+    let allow = allow_phrases(pack, def).map_err(|e| errors.push(e)).ok();
+    if let Some(error) = PackError::from_many(errors) {
+        return Err(error);
+    }
     let flag = |get: fn(&crate::pack::schema::WindowDef) -> Option<bool>| {
         window.is_some_and(|w| get(w).unwrap_or(false))
     };
@@ -329,7 +339,7 @@ fn compile_disclosure(pack: &LoadedPack, def: &RuleDef) -> Result<Disclosure, Pa
         from_fields: flag(|w| w.from_fields),
         ends_today: flag(|w| w.ends_today),
         one_day: flag(|w| w.one_day),
-        allow: allow_phrases(pack, def)?,
+        allow: allow.unwrap_or_default(),
         item_terms,
         items,
         past_end: window.is_some_and(|w| w.past_end.unwrap_or(true)),

@@ -1,0 +1,581 @@
+//! The result cache of `check` for catalog repositories (one listing per
+//! YAML or Markdown file), in the manner of ruff's: a catalog file whose
+//! name and bytes are those of a file already checked under the same
+//! settings is not parsed or checked again; its findings (and the inline
+//! suppressions it applied) are taken from the cache, so the output is
+//! byte for byte what checking it would write.
+//!
+//! - **What is cached**: catalog files only. A CSV/TSV, JSON Lines, JSON
+//!   or XLSX export holds many listings and is regenerated whole, so one
+//!   changed row would invalidate it anyway; standard input has no file.
+//! - **Keys**: an entry is found by the SHA-256 of the file's name (as
+//!   findings show it) and bytes, inside a bundle for one
+//!   [`Fingerprint`] of everything else that can change findings (the
+//!   packs' names and texts, the settings and config file, the flags that
+//!   change reading or findings, the date time-based rules take as today,
+//!   the price history's bytes, the listlint version and binary). Any
+//!   change to one of them starts a new bundle.
+//! - **Files**: the cache folder holds a `.gitignore` (`*`), a
+//!   `CACHEDIR.TAG`, and one `results-FINGERPRINT.json` per fingerprint.
+//!   A bundle is read once at the start (a missing, unreadable, corrupt or
+//!   oversized one is an empty cache) and written at the end to a
+//!   temporary file in the folder, then renamed over the old one, so
+//!   concurrent runs never see a half-written bundle (the last to finish
+//!   wins; the other's new entries are checked again next time).
+//! - **Bounds**: a bundle keeps this run's entries, then the entries of
+//!   files the run did not check (a run over one folder keeps the
+//!   others'), at most [`MAX_ENTRIES`]; an entry of a file the run checked
+//!   with other bytes is dropped. The folder keeps the [`MAX_BUNDLES`]
+//!   most recent bundles; a bundle over [`MAX_BUNDLE_BYTES`] is not read.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::source::RawRecord;
+use listlint_core::model::{Finding, Reason, Severity};
+use listlint_core::suppress::{Applied, Suppression};
+
+/// The default cache folder's name, at the repository root.
+pub const CACHE_DIR: &str = ".listlint_cache";
+/// The most entries one bundle keeps.
+pub const MAX_ENTRIES: usize = 1_000_000;
+/// The most bundles (one per fingerprint) the folder keeps.
+pub const MAX_BUNDLES: usize = 8;
+/// The largest bundle read (a larger one is ignored and replaced).
+pub const MAX_BUNDLE_BYTES: u64 = 1 << 30;
+/// The bundle format; a bundle of another format is not read.
+const FORMAT: u32 = 2;
+
+/// A digest of everything besides a file's bytes that can change its
+/// findings.
+#[derive(Debug, Clone, Default)]
+pub struct Fingerprint(Sha256);
+
+impl Fingerprint {
+    /// Starts with the cache format and the listlint version.
+    pub fn new() -> Self {
+        let mut f = Self(Sha256::new());
+        f.add("format", &FORMAT.to_le_bytes());
+        f.add("version", env!("CARGO_PKG_VERSION").as_bytes());
+        f
+    }
+
+    /// Adds one labelled input.
+    pub fn add(&mut self, label: &str, bytes: &[u8]) -> &mut Self {
+        for part in [label.as_bytes(), bytes] {
+            self.0.update((part.len() as u64).to_le_bytes());
+            self.0.update(part);
+        }
+        self
+    }
+
+    /// The digest, as hex.
+    pub fn finish(&self) -> String {
+        hex(&self.0.clone().finalize())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A file's key: its name and bytes.
+type Key = [u8; 32];
+
+/// The cache of one run: the bundle for its fingerprint as read, and what
+/// the run adds.
+#[derive(Debug)]
+pub struct ResultCache {
+    dir: PathBuf,
+    fingerprint: String,
+    old: HashMap<Key, Entry>,
+    old_strings: Vec<Arc<str>>,
+    new: Mutex<Vec<NewEntry>>,
+    hits: Mutex<Vec<Key>>,
+}
+
+/// A file checked in this run.
+#[derive(Debug)]
+struct NewEntry {
+    key: Key,
+    path: String,
+    findings: Vec<Finding>,
+    applied: Vec<Applied>,
+}
+
+/// The cached results of one file, with strings as indices into the
+/// bundle's table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    path: u32,
+    findings: Vec<CachedFinding>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    applied: Vec<CachedApplied>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedFinding {
+    rule: u32,
+    pack: u32,
+    category: u32,
+    severity: u8,
+    message: u32,
+    help: Option<u32>,
+    suggestion: Option<u32>,
+    file: u32,
+    line: u64,
+    record: u64,
+    listing_id: Option<u32>,
+    field: Option<u32>,
+    start: Option<usize>,
+    end: Option<usize>,
+    text: Option<u32>,
+    fingerprint: u32,
+    source: Option<u32>,
+    value: u32,
+    /// The reason's field, text, start and end.
+    reason: Option<(u32, u32, Option<usize>, Option<usize>)>,
+    unsafe_fix: bool,
+    column: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedApplied {
+    file: u32,
+    listing_id: Option<u32>,
+    rule: u32,
+    reason: u32,
+    line: u64,
+    suppressed: u64,
+}
+
+/// A bundle file.
+#[derive(Debug, Serialize, Deserialize)]
+struct Bundle {
+    format: u32,
+    fingerprint: String,
+    strings: Vec<String>,
+    entries: Vec<(String, Entry)>,
+}
+
+/// Interns strings for a bundle being written.
+#[derive(Default)]
+struct Strings {
+    index: HashMap<String, u32>,
+    list: Vec<String>,
+}
+
+impl Strings {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        let i = self.list.len() as u32;
+        self.list.push(s.to_owned());
+        self.index.insert(s.to_owned(), i);
+        i
+    }
+
+    fn opt(&mut self, s: Option<&str>) -> Option<u32> {
+        s.map(|s| self.id(s))
+    }
+}
+
+impl ResultCache {
+    /// The cache in `dir` for `fingerprint`: its bundle read if there is a
+    /// usable one (nothing is created until [`Self::save`]).
+    pub fn open(dir: &Path, fingerprint: &Fingerprint) -> Self {
+        let fingerprint = fingerprint.finish();
+        let mut cache = Self {
+            dir: dir.to_path_buf(),
+            fingerprint,
+            old: HashMap::new(),
+            old_strings: Vec::new(),
+            new: Mutex::new(Vec::new()),
+            hits: Mutex::new(Vec::new()),
+        };
+        if let Some(bundle) = cache.read_bundle() {
+            cache.old_strings = bundle
+                .strings
+                .iter()
+                .map(|s| Arc::from(s.as_str()))
+                .collect();
+            let count = cache.old_strings.len() as u32;
+            for (key, entry) in bundle.entries {
+                let Some(key) = parse_key(&key) else { continue };
+                if entry_in_range(&entry, count) {
+                    cache.old.insert(key, entry);
+                }
+            }
+        }
+        cache
+    }
+
+    /// The bundle file of this fingerprint.
+    fn bundle_path(&self) -> PathBuf {
+        self.dir
+            .join(format!("results-{}.json", &self.fingerprint[..32]))
+    }
+
+    fn read_bundle(&self) -> Option<Bundle> {
+        let path = self.bundle_path();
+        let meta = std::fs::metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() > MAX_BUNDLE_BYTES {
+            return None;
+        }
+        let bytes = std::fs::read(&path).ok()?;
+        let bundle: Bundle = serde_json::from_slice(&bytes).ok()?;
+        (bundle.format == FORMAT && bundle.fingerprint == self.fingerprint).then_some(bundle)
+    }
+
+    /// Entries read from the bundle.
+    pub fn entries(&self) -> usize {
+        self.old.len()
+    }
+
+    /// Files of this run found in the cache so far, and files checked and
+    /// added to it.
+    pub fn stats(&self) -> (usize, usize) {
+        let hits = self.hits.lock().map_or(0, |h| h.len());
+        let new = self.new.lock().map_or(0, |n| n.len());
+        (hits, new)
+    }
+
+    /// The key of a record that is cached (a catalog file), if it is one.
+    pub fn key_of(record: &RawRecord) -> Option<(Key, &str)> {
+        let RawRecord::CatalogFile { file, kind, bytes } = record else {
+            return None;
+        };
+        let mut hash = Sha256::new();
+        hash.update((file.len() as u64).to_le_bytes());
+        hash.update(file.as_bytes());
+        hash.update([*kind as u8]);
+        hash.update(bytes);
+        Some((hash.finalize().into(), file))
+    }
+
+    /// The cached findings and applied suppressions of a file, if any.
+    pub fn lookup(&self, key: &Key) -> Option<(Vec<Finding>, Vec<Applied>)> {
+        let entry = self.old.get(key)?;
+        let s = |i: u32| self.old_strings[i as usize].clone();
+        let owned = |i: u32| self.old_strings[i as usize].to_string();
+        let findings = entry
+            .findings
+            .iter()
+            .map(|f| Finding {
+                rule: s(f.rule),
+                pack: s(f.pack),
+                category: s(f.category),
+                severity: match f.severity {
+                    0 => Severity::Info,
+                    1 => Severity::Warning,
+                    _ => Severity::Error,
+                },
+                message: owned(f.message),
+                help: f.help.map(s),
+                suggestion: f.suggestion.map(s),
+                file: s(f.file),
+                line: f.line,
+                record: f.record,
+                listing_id: f.listing_id.map(owned),
+                field: f.field.map(s),
+                start: f.start,
+                end: f.end,
+                text: f.text.map(owned),
+                fingerprint: owned(f.fingerprint),
+                source: f.source.map(s),
+                value: f.value,
+                reason: f.reason.map(|(field, text, start, end)| Reason {
+                    field: s(field),
+                    text: owned(text),
+                    start,
+                    end,
+                }),
+                unsafe_fix: f.unsafe_fix,
+                column: f.column,
+            })
+            .collect();
+        let applied = entry
+            .applied
+            .iter()
+            .map(|a| Applied {
+                file: s(a.file),
+                listing_id: a.listing_id.map(owned),
+                suppression: Suppression {
+                    rule: owned(a.rule),
+                    reason: owned(a.reason),
+                    line: a.line,
+                },
+                suppressed: a.suppressed,
+            })
+            .collect();
+        if let Ok(mut hits) = self.hits.lock() {
+            hits.push(*key);
+        }
+        Some((findings, applied))
+    }
+
+    /// Records the results of a file checked in this run.
+    pub fn store(&self, key: Key, path: &str, findings: &[Finding], applied: &[Applied]) {
+        if let Ok(mut new) = self.new.lock() {
+            new.push(NewEntry {
+                key,
+                path: path.to_owned(),
+                findings: findings.to_vec(),
+                applied: applied.to_vec(),
+            });
+        }
+    }
+
+    /// Whether the run changed what the bundle holds.
+    fn changed(&self) -> bool {
+        self.new.lock().map(|n| !n.is_empty()).unwrap_or(false)
+    }
+
+    /// Writes the bundle (this run's entries first, then the old entries
+    /// of files the run did not check, at most [`MAX_ENTRIES`]) with the
+    /// folder's `.gitignore` and `CACHEDIR.TAG`, and removes all but the
+    /// [`MAX_BUNDLES`] newest bundles. Nothing is written when every file
+    /// was a hit.
+    pub fn save(self) -> std::io::Result<()> {
+        if !self.changed() {
+            return Ok(());
+        }
+        std::fs::create_dir_all(&self.dir)?;
+        write_once(&self.dir.join(".gitignore"), b"# Created by listlint.\n*\n")?;
+        write_once(
+            &self.dir.join("CACHEDIR.TAG"),
+            b"Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by listlint.\n",
+        )?;
+        let path = self.bundle_path();
+        let new = self.new.into_inner().unwrap_or_default();
+        let hits: HashSet<Key> = self
+            .hits
+            .into_inner()
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        let mut strings = Strings::default();
+        let mut entries: Vec<(String, Entry)> = Vec::new();
+        let mut seen: HashSet<Key> = HashSet::new();
+        let mut checked_paths: HashSet<String> = HashSet::new();
+        for n in &new {
+            if !seen.insert(n.key) {
+                continue;
+            }
+            checked_paths.insert(n.path.clone());
+            let entry = Entry {
+                path: strings.id(&n.path),
+                findings: n.findings.iter().map(|f| cached(f, &mut strings)).collect(),
+                applied: n
+                    .applied
+                    .iter()
+                    .map(|a| CachedApplied {
+                        file: strings.id(&a.file),
+                        listing_id: strings.opt(a.listing_id.as_deref()),
+                        rule: strings.id(&a.suppression.rule),
+                        reason: strings.id(&a.suppression.reason),
+                        line: a.suppression.line,
+                        suppressed: a.suppressed,
+                    })
+                    .collect(),
+            };
+            entries.push((hex(&n.key), entry));
+        }
+        let old_strings = &self.old_strings;
+        let mut old: Vec<(&Key, &Entry)> = self.old.iter().collect();
+        // Hits first (files of this run), then the others; each group in
+        // key order, so that the bundle does not depend on hash order.
+        old.sort_by_key(|(key, _)| (!hits.contains(*key), **key));
+        for (key, entry) in old {
+            if entries.len() >= MAX_ENTRIES {
+                break;
+            }
+            let path = &old_strings[entry.path as usize];
+            if seen.contains(key) || (!hits.contains(key) && checked_paths.contains(&**path)) {
+                continue;
+            }
+            seen.insert(*key);
+            entries.push((hex(key), reindex(entry, old_strings, &mut strings)));
+        }
+        entries.truncate(MAX_ENTRIES);
+        let bundle = Bundle {
+            format: FORMAT,
+            fingerprint: self.fingerprint.clone(),
+            strings: strings.list,
+            entries,
+        };
+        let mut temp = tempfile::NamedTempFile::new_in(&self.dir)?;
+        {
+            let mut out = std::io::BufWriter::new(temp.as_file_mut());
+            serde_json::to_writer(&mut out, &bundle)?;
+            out.flush()?;
+        }
+        temp.persist(&path).map_err(|e| e.error)?;
+        prune(&self.dir, &path);
+        Ok(())
+    }
+}
+
+/// A finding with its strings interned.
+fn cached(f: &Finding, strings: &mut Strings) -> CachedFinding {
+    CachedFinding {
+        rule: strings.id(&f.rule),
+        pack: strings.id(&f.pack),
+        category: strings.id(&f.category),
+        severity: match f.severity {
+            Severity::Info => 0,
+            Severity::Warning => 1,
+            Severity::Error => 2,
+        },
+        message: strings.id(&f.message),
+        help: strings.opt(f.help.as_deref()),
+        suggestion: strings.opt(f.suggestion.as_deref()),
+        file: strings.id(&f.file),
+        line: f.line,
+        record: f.record,
+        listing_id: strings.opt(f.listing_id.as_deref()),
+        field: strings.opt(f.field.as_deref()),
+        start: f.start,
+        end: f.end,
+        text: strings.opt(f.text.as_deref()),
+        fingerprint: strings.id(&f.fingerprint),
+        source: strings.opt(f.source.as_deref()),
+        value: f.value,
+        reason: f
+            .reason
+            .as_ref()
+            .map(|r| (strings.id(&r.field), strings.id(&r.text), r.start, r.end)),
+        unsafe_fix: f.unsafe_fix,
+        column: f.column,
+    }
+}
+
+/// An old entry with its strings moved to the new table.
+fn reindex(entry: &Entry, old: &[Arc<str>], strings: &mut Strings) -> Entry {
+    let mut id = |i: u32| strings.id(&old[i as usize]);
+    let mut entry = entry.clone();
+    entry.path = id(entry.path);
+    for f in &mut entry.findings {
+        for slot in [
+            &mut f.rule,
+            &mut f.pack,
+            &mut f.category,
+            &mut f.message,
+            &mut f.file,
+            &mut f.fingerprint,
+        ] {
+            *slot = id(*slot);
+        }
+        for slot in [
+            &mut f.help,
+            &mut f.suggestion,
+            &mut f.listing_id,
+            &mut f.field,
+            &mut f.text,
+            &mut f.source,
+        ] {
+            *slot = slot.map(&mut id);
+        }
+    }
+    for a in &mut entry.applied {
+        a.file = id(a.file);
+        a.rule = id(a.rule);
+        a.reason = id(a.reason);
+        a.listing_id = a.listing_id.map(&mut id);
+    }
+    entry
+}
+
+/// Whether every string index of an entry is in the table (a corrupt
+/// bundle must not panic a run).
+fn entry_in_range(entry: &Entry, count: u32) -> bool {
+    let ok = |i: u32| i < count;
+    let opt = |i: Option<u32>| i.is_none_or(ok);
+    ok(entry.path)
+        && entry.findings.iter().all(|f| {
+            [f.rule, f.pack, f.category, f.message, f.file, f.fingerprint]
+                .into_iter()
+                .all(ok)
+                && [
+                    f.help,
+                    f.suggestion,
+                    f.listing_id,
+                    f.field,
+                    f.text,
+                    f.source,
+                ]
+                .into_iter()
+                .all(opt)
+                && f.reason
+                    .is_none_or(|(field, text, _, _)| ok(field) && ok(text))
+        })
+        && entry
+            .applied
+            .iter()
+            .all(|a| ok(a.file) && ok(a.rule) && ok(a.reason) && opt(a.listing_id))
+}
+
+fn parse_key(text: &str) -> Option<Key> {
+    if text.len() != 64 {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(key)
+}
+
+/// Writes a small file unless it exists (through a temporary file and a
+/// rename, so a concurrent run never sees it half written).
+fn write_once(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    temp.write_all(contents)?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Removes all but the [`MAX_BUNDLES`] newest bundles (never `keep`).
+fn prune(dir: &Path, keep: &Path) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut bundles: Vec<(std::time::SystemTime, PathBuf)> = read
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("results-") && name.ends_with(".json")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    if bundles.len() <= MAX_BUNDLES {
+        return;
+    }
+    bundles.sort_by_key(|b| std::cmp::Reverse(b.0));
+    for (_, path) in bundles.into_iter().skip(MAX_BUNDLES) {
+        if path != keep {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// The default cache folder: [`CACHE_DIR`] in the repository root (the
+/// nearest folder upwards from `start` holding `.git`), else in `start`.
+pub fn default_dir(start: &Path) -> PathBuf {
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .unwrap_or(start)
+        .join(CACHE_DIR)
+}
