@@ -12,34 +12,20 @@ from typing import Dict, List, Tuple
 
 import pytest
 
+from corpus import write_corpus
+
 ROOT = Path(__file__).resolve().parents[2]
 #: The date time-based checks take as today, in every run of the tests.
 AS_OF = "2026-12-01"
-
-
-def _generator() -> Path:
-    candidates = [
-        os.environ.get("LISTLINT_GEN_LISTINGS", ""),
-        str(ROOT.parent / "shared" / "bench" / "gen_listings.py"),
-        "/work/shared/bench/gen_listings.py",
-    ]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    pytest.fail(
-        "gen_listings.py not found (shared/bench/ beside the repository, or LISTLINT_GEN_LISTINGS)"
-    )
 
 
 def generate(tmp: Path, n: int, seed: int, history: bool = False) -> Tuple[Path, Path]:
     """`n` generated listings as JSON Lines (and their price history)."""
     out = tmp / f"listings-{n}-{seed}.jsonl"
     hist = tmp / f"history-{n}-{seed}.csv"
-    cmd = [sys.executable, str(_generator()), "--n", str(n), "--seed", str(seed),
-           "--format", "jsonl", "--out", str(out)]
-    if history:
-        cmd += ["--history", str(hist)]
-    subprocess.run(cmd, check=True, capture_output=True)
+    write_corpus(out, hist, n, seed, AS_OF)
+    if not history:
+        hist.unlink()
     return out, hist
 
 
