@@ -882,6 +882,38 @@ fn cache_dir(args: &CheckArgs) -> PathBuf {
     }
 }
 
+/// Adds a price-history path to a cache fingerprint: a regular file's
+/// name and bytes, or those of every regular file below a folder
+/// (snapshots), in name order, not following links. Anything else (a
+/// pipe, a device) is not read here, since reading would consume it: it
+/// makes the fingerprint unique, so the run uses no cached result.
+fn add_history_files(f: &mut Fingerprint, path: &std::path::Path) -> miette::Result<()> {
+    let cannot = |e| miette::miette!("cannot read {}: {e}", path.display());
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if meta.is_dir() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(cannot)?
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_dir()))
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for entry in entries {
+            add_history_files(f, &entry)?;
+        }
+    } else if meta.is_file() {
+        let bytes = std::fs::read(path).map_err(cannot)?;
+        f.add("price_history", path.to_string_lossy().as_bytes());
+        f.add("price_history", &bytes);
+    } else {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        f.add("price_history_unread", &now.to_le_bytes());
+    }
+    Ok(())
+}
+
 /// The result cache for this run: its fingerprint is everything besides a
 /// catalog file's name and bytes that can change its findings.
 fn result_cache(
@@ -915,10 +947,7 @@ fn result_cache(
         &[u8::from(args.format.shows_field_values())],
     );
     for path in &args.price_history {
-        let bytes = std::fs::read(path)
-            .into_diagnostic()
-            .wrap_err_with(|| format!("cannot read {}", path.display()))?;
-        f.add("price_history", &bytes);
+        add_history_files(&mut f, path)?;
     }
     f.add(
         "history_profile",
