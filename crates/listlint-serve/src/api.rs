@@ -445,6 +445,7 @@ impl Reporter for Renamed<'_> {
                     } else {
                         Arc::from(format!("{}{rest}", self.to))
                     };
+                    refingerprint(&mut f);
                 }
                 f
             })
@@ -455,6 +456,22 @@ impl Reporter for Renamed<'_> {
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.inner.finish(summary)
     }
+}
+
+/// A finding without a listing id is fingerprinted by its file (the
+/// listing's key is `FILE#RECORD`, a per-file finding's `FILE#header`):
+/// once renamed, its fingerprint is the one `check` gives the file under
+/// the client's name.
+fn refingerprint(f: &mut Finding) {
+    if f.listing_id.is_some() || &*f.category == listlint_core::engine::INPUT_CATEGORY {
+        return;
+    }
+    let (key, text) = if f.record == 0 {
+        (format!("{}#header", f.file), Some("no column"))
+    } else {
+        (format!("{}#{}", f.file, f.record), f.text.as_deref())
+    };
+    f.fingerprint = listlint_core::model::fingerprint(&f.rule, &key, f.field.as_deref(), text);
 }
 
 /// The enabled rules as reports describe them.
