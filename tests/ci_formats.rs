@@ -205,25 +205,7 @@ fn sarif_columns_point_at_the_matched_text_in_the_file() {
     let log: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_valid_sarif(&log);
     let file = std::fs::read_to_string("fixtures/listings.csv").unwrap();
-    let lines: Vec<&str> = file.lines().collect();
-    let mut located = 0;
-    for result in log["runs"][0]["results"].as_array().unwrap() {
-        let region = &result["locations"][0]["physicalLocation"]["region"];
-        let Some(start) = region["startColumn"].as_u64() else {
-            continue;
-        };
-        let end = region["endColumn"].as_u64().unwrap();
-        let line = lines[region["startLine"].as_u64().unwrap() as usize - 1];
-        let shown: String = line
-            .chars()
-            .skip(start as usize - 1)
-            .take((end - start) as usize)
-            .collect();
-        let message = result["message"]["text"].as_str().unwrap();
-        let quoted = message.rsplit('「').next().unwrap().trim_end_matches('」');
-        assert_eq!(shown, quoted, "columns of {message}");
-        located += 1;
-    }
+    let located = located_columns(&log, &file);
     assert!(located >= 10, "only {located} results have columns");
 }
 
