@@ -24,10 +24,13 @@ threads=${THREADS:-2}
 port=${PORT:-18787}
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 [ -x "$bin" ] || { echo "no binary at $bin (cargo build --release --bin listlint)" >&2; exit 2; }
+bin=$(realpath "$bin") # the server starts in a scratch folder
 
 work=$(mktemp -d)
 server=
+pid=
 cleanup() {
+    [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null
     [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null
     rm -rf "$work"
 }
@@ -44,6 +47,9 @@ for _ in $(seq 1 100); do
     fi
     sleep 0.1
 done
+# The subshell may fork before it execs: read the server's own pid.
+pid=$(pgrep -n -f -- "serve --addr 127.0.0.1:$port" || true)
+[ -n "$pid" ] || { echo "the server did not start on port $port" >&2; exit 1; }
 
 cat >"$work/report.lua" <<'LUA'
 function done(summary, latency, requests)
@@ -78,7 +84,7 @@ LUA
 cat "$work/report.lua" >>"$work/languagetool.lua"
 
 rss() {
-    awk '/^VmRSS|^VmHWM/ {printf "%s %d MiB  ", $1, $2 / 1024}' "/proc/$server/status"
+    awk '/^VmRSS|^VmHWM/ {printf "%s %d MiB  ", $1, $2 / 1024}' "/proc/$pid/status"
     echo
 }
 
