@@ -16,8 +16,8 @@ fn changed_absolutes(dir: &std::path::Path) -> std::path::PathBuf {
     };
     replace_once(
         &mut text,
-        "version: \"2026.11.0\"",
         "version: \"2026.12.0\"",
+        "version: \"2027.1.0\"",
         "version:",
     );
     replace_once(
@@ -62,7 +62,7 @@ fn rule_changes_item_by_item() {
         .arg(&new));
     assert_eq!(code, 0, "{stderr}");
     for line in [
-        "  ~ cn-ad-absolutes 2026.11.0 → 2026.12.0\n",
+        "  ~ cn-ad-absolutes 2026.12.0 → 2027.1.0\n",
         "rules: 1 added, 1 removed, 2 changed\n",
         "  ~ absolute/number-one (cn-ad-absolutes)\n",
         "      severity: error → warning\n",
@@ -175,11 +175,11 @@ fn two_builtin_packs_and_repeated_findings() {
     let (code, stdout, _) = run(listlint().args(["rules", "diff", "cn-ad-absolutes", "cn-claims"]));
     assert_eq!(code, 0);
     assert!(
-        stdout.contains("  - cn-ad-absolutes 2026.11.0\n  + cn-claims"),
+        stdout.contains("  - cn-ad-absolutes 2026.12.0\n  + cn-claims"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("rules: 10 added, 7 removed, 0 changed"),
+        stdout.contains("rules: 11 added, 7 removed, 0 changed"),
         "{stdout}"
     );
 
