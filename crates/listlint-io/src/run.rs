@@ -29,10 +29,13 @@ use listlint_core::suppress::{self, Applied};
 /// Listings per batch handed to the thread pool.
 const BATCH_SIZE: usize = 512;
 /// Bytes of input per batch, at most (give or take one record): a batch
-/// of 512 large catalog files would otherwise hold hundreds of megabytes.
-const BATCH_BYTES: usize = 1024 * 1024;
-/// Batches read ahead of the one being checked.
-const BATCHES_AHEAD: usize = 4;
+/// of 512 large catalog files would otherwise hold hundreds of megabytes,
+/// and listings of a few kilobytes (HTML descriptions) are checked faster
+/// in smaller batches, whose memory stays in the processor's caches
+/// (docs/performance.md).
+const BATCH_BYTES: usize = 128 * 1024;
+/// Batches read ahead of the ones being checked.
+const BATCHES_AHEAD: usize = 1;
 /// Longest time the findings of a checked batch wait to be written while
 /// the input has nothing new.
 const OUTPUT_LATENCY: Duration = Duration::from_millis(25);
@@ -271,7 +274,10 @@ fn check_stream(
         }
         (segments, applied)
     };
-    let in_flight_limit = 2 * pool.current_num_threads() + 2;
+    // One batch per checking thread and one more being written: memory
+    // holds a few hundred kilobytes of input per thread, whatever the
+    // input's size.
+    let in_flight_limit = pool.current_num_threads() + 1;
     std::thread::scope(|threads| {
         let (tx, rx) = sync_channel::<Vec<RawRecord>>(BATCHES_AHEAD);
         threads.spawn(move || {

@@ -110,33 +110,46 @@ fn parse_markup(chars: &[char], at: usize, out: &mut Vec<Visible>) -> Option<usi
         return None;
     }
     let tag = parse_tag(chars, at)?;
-    let name = tag.name.to_ascii_lowercase();
-    if !tag.closing && HIDDEN_ELEMENTS.contains(&name.as_str()) {
-        let close = format!("</{name}");
-        let end = find_ignore_case(chars, tag.end, &close)
-            .and_then(|c| find(chars, c, ">").map(|gt| gt + 1))
-            .unwrap_or(chars.len());
-        return Some(end);
+    let name = &chars[tag.name.0..tag.name.1];
+    if !tag.closing {
+        if let Some(hidden) = HIDDEN_ELEMENTS.iter().find(|h| is_name(name, h)) {
+            let close = format!("</{hidden}");
+            let end = find_ignore_case(chars, tag.end, &close)
+                .and_then(|c| find(chars, c, ">").map(|gt| gt + 1))
+                .unwrap_or(chars.len());
+            return Some(end);
+        }
     }
-    if !INLINE_ELEMENTS.contains(&name.as_str()) {
+    if !INLINE_ELEMENTS.iter().any(|inline| is_name(name, inline)) {
         out.push(Visible::Break);
     }
-    for (attr, start, end) in &tag.attributes {
-        if VISIBLE_ATTRIBUTES.contains(&attr.to_ascii_lowercase().as_str()) {
-            out.push(Visible::Break);
-            decode_range(chars, *start, *end, out);
-            out.push(Visible::Break);
-        }
+    for &(start, end) in &tag.visible_attributes {
+        out.push(Visible::Break);
+        decode_range(chars, start, end, out);
+        out.push(Visible::Break);
     }
     Some(tag.end)
 }
 
-/// A parsed start or end tag.
+/// Whether the characters of a tag or attribute name are `lower` (a
+/// lower-case ASCII name), in any case.
+fn is_name(name: &[char], lower: &str) -> bool {
+    name.len() == lower.len()
+        && name
+            .iter()
+            .zip(lower.bytes())
+            .all(|(&c, b)| c.to_ascii_lowercase() == char::from(b))
+}
+
+/// A parsed start or end tag: ranges of characters, nothing copied, as
+/// most descriptions have dozens of tags.
 struct Tag {
-    name: String,
+    /// Character range of the name.
+    name: (usize, usize),
     closing: bool,
-    /// Attribute name and the character range of its value.
-    attributes: Vec<(String, usize, usize)>,
+    /// Character ranges of the values of its visible attributes
+    /// ([`VISIBLE_ATTRIBUTES`]), in order.
+    visible_attributes: Vec<(usize, usize)>,
     /// Index just after the closing `>`.
     end: usize,
 }
@@ -152,8 +165,8 @@ fn parse_tag(chars: &[char], at: usize) -> Option<Tag> {
     while i < chars.len() && (chars[i].is_ascii_alphanumeric() || matches!(chars[i], '-' | ':')) {
         i += 1;
     }
-    let name: String = chars[name_start..i].iter().collect();
-    let mut attributes = Vec::new();
+    let name = (name_start, i);
+    let mut visible_attributes = Vec::new();
     loop {
         while i < chars.len() && chars[i].is_whitespace() {
             i += 1;
@@ -163,7 +176,7 @@ fn parse_tag(chars: &[char], at: usize) -> Option<Tag> {
             return Some(Tag {
                 name,
                 closing,
-                attributes,
+                visible_attributes,
                 end: i + 1,
             });
         }
@@ -175,7 +188,8 @@ fn parse_tag(chars: &[char], at: usize) -> Option<Tag> {
         while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '=' | '>' | '/') {
             i += 1;
         }
-        let attr: String = chars[attr_start..i].iter().collect();
+        let attr = &chars[attr_start..i];
+        let visible = VISIBLE_ATTRIBUTES.iter().any(|v| is_name(attr, v));
         while i < chars.len() && chars[i].is_whitespace() {
             i += 1;
         }
@@ -187,17 +201,20 @@ fn parse_tag(chars: &[char], at: usize) -> Option<Tag> {
             i += 1;
         }
         let quote = *chars.get(i)?;
-        if quote == '"' || quote == '\'' {
+        let value = if quote == '"' || quote == '\'' {
             let value_start = i + 1;
             let value_end = (value_start..chars.len()).find(|&j| chars[j] == quote)?;
-            attributes.push((attr, value_start, value_end));
             i = value_end + 1;
+            (value_start, value_end)
         } else {
             let value_start = i;
             while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '>' {
                 i += 1;
             }
-            attributes.push((attr, value_start, i));
+            (value_start, i)
+        };
+        if visible {
+            visible_attributes.push(value);
         }
     }
 }

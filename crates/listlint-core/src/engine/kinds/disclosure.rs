@@ -157,13 +157,21 @@ impl Disclosure {
     /// `advertised` says whether the listing still shows a promotion (a
     /// non-blank `promo_text`); an ended window is reported only then.
     pub fn check_fields(&self, found: &Found<'_>, advertised: bool) -> Vec<Problem> {
-        let filled = WINDOW_FIELDS
-            .iter()
-            .any(|f| field_value(found.listing, f).is_some());
-        if !(self.from_fields && filled && self.checks_window()) {
+        if !self.checks_fields_of(found.listing) {
             return Vec::new();
         }
         self.check_window(found, advertised)
+    }
+
+    /// Whether [`Self::check_fields`] checks anything of `listing`: the
+    /// rule has `from_fields` and window checks, and a promotion field is
+    /// filled in.
+    pub fn checks_fields_of(&self, listing: &Listing) -> bool {
+        self.from_fields
+            && self.checks_window()
+            && WINDOW_FIELDS
+                .iter()
+                .any(|f| field_value(listing, f).is_some())
     }
 
     fn check_window(&self, found: &Found<'_>, advertised: bool) -> Vec<Problem> {

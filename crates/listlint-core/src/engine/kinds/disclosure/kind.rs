@@ -13,7 +13,7 @@ use crate::listing::Listing;
 use crate::money::Money;
 use crate::pack::schema::RuleDef;
 use crate::pack::{LoadedPack, PackError, PackSource};
-use crate::recognize::{recognize, Recognized, RECOGNIZERS};
+use crate::recognize::{recognize, recognize_offers_only, Recognized, RECOGNIZERS};
 use crate::suggest::did_you_mean;
 use crate::text::char_offsets::char_slice;
 use crate::text::normalize::{normalize_term, term_problem};
@@ -119,6 +119,8 @@ impl Ruleset {
         applies_to: &mut dyn FnMut(u32) -> bool,
         rules: &[u32],
     ) {
+        // Offers alone, per scanned field, for rules without a trigger term.
+        let mut offers: Vec<Option<Recognized>> = Vec::new();
         for (index, rule, disclosure) in self.rules_of::<Disclosure>(rules) {
             let literal = triggers[index];
             let needs_recognizers = literal.is_none()
@@ -127,6 +129,17 @@ impl Ruleset {
                 continue;
             }
             if needs_recognizers && !applies_to(index as u32) {
+                continue;
+            }
+            // Without a trigger term the rule reports only from a trigger
+            // recogniser's offer or, with `from_fields`, from filled-in
+            // promotion fields: a listing with neither (most listings) is
+            // not recognised in full, which costs far more than looking
+            // for offers alone.
+            if literal.is_none()
+                && !disclosure.checks_fields_of(listing)
+                && !self.offer_triggers(listing, fields, recognized, &mut offers, rule, disclosure)
+            {
                 continue;
             }
             for (field_index, scanned) in rule.scans.iter().enumerate() {
@@ -227,6 +240,46 @@ impl Ruleset {
                 out.push(rule, message, None, Some(field), Some(span), source);
             }
         }
+    }
+}
+
+impl Ruleset {
+    /// Whether one of `disclosure`'s trigger recognisers finds an offer in
+    /// a field `rule` scans: what [`recognize`] would find there, read
+    /// from `recognized` when a field is recognised already, else looked
+    /// for alone (and kept in `offers` for the listing's other rules).
+    fn offer_triggers(
+        &self,
+        listing: &Listing,
+        fields: &[FieldScan],
+        recognized: &[Option<Recognized>],
+        offers: &mut Vec<Option<Recognized>>,
+        rule: &crate::engine::Rule,
+        disclosure: &Disclosure,
+    ) -> bool {
+        if disclosure.trigger_recognizers.is_empty() {
+            return false;
+        }
+        offers.resize_with(fields.len(), || None);
+        for (field_index, scanned) in rule.scans.iter().enumerate() {
+            if !*scanned || !fields[field_index].present {
+                continue;
+            }
+            let found = match &recognized[field_index] {
+                Some(all) => all,
+                None => offers[field_index].get_or_insert_with(|| {
+                    let value = listing
+                        .get(&self.scan_fields[field_index])
+                        .unwrap_or_default();
+                    recognize_offers_only(value)
+                }),
+            };
+            let mut names = disclosure.trigger_recognizers.iter();
+            if names.any(|name| found.first(name).is_some()) {
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -360,4 +413,31 @@ fn unknown_recognizer(source: &PackSource, r: &Spanned<String>) -> PackError {
                 .unwrap_or_else(|| format!("recognisers: {}", RECOGNIZERS.join(", "))),
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rules without a trigger term look for offers alone before they
+    /// recognise a field in full: the two must agree on the offers.
+    #[test]
+    fn offers_alone_are_the_offers_of_a_full_recognition() {
+        let texts = [
+            "满300减50 第二件半价 买一送一",
+            "ｍａｎ满５００元－５０元店铺券，买２送１",
+            "每满200减30，第2件5折，买30g送30g替换芯",
+            "买2享9折 满58包邮 租满2年送1年 第二代 第2名 满意 满月",
+            "<p>活动时间：11月11日0点-11月12日24点</p><img src=\"a/b-1.jpg\" alt=\"买1赠1\">",
+            "",
+            "羊毛围巾 经典款",
+        ];
+        for text in texts {
+            assert_eq!(
+                recognize_offers_only(text).offers,
+                recognize(text, 2026).offers,
+                "{text}"
+            );
+        }
+    }
 }
