@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{At, Disclosure, Found, Item as DisclosureItem};
+use super::{At, Disclosure, Found, Item as DisclosureItem, WINDOW_FIELDS};
 use crate::engine::compile::{allow_phrases, error_at};
 use crate::engine::kinds::{register_allow, Kind, KindRule};
 use crate::engine::matcher::{MatcherBuilder, PatternUse};
@@ -13,7 +13,7 @@ use crate::listing::Listing;
 use crate::money::Money;
 use crate::pack::schema::RuleDef;
 use crate::pack::{LoadedPack, PackError, PackSource};
-use crate::recognize::{recognize, Recognized, RECOGNIZERS};
+use crate::recognize::{may_trigger, recognize, Recognized, RECOGNIZERS};
 use crate::suggest::did_you_mean;
 use crate::text::char_offsets::char_slice;
 use crate::text::normalize::{normalize_term, term_problem};
@@ -126,7 +126,10 @@ impl Ruleset {
             if literal.is_none() && !needs_recognizers {
                 continue;
             }
-            if needs_recognizers && !applies_to(index as u32) {
+            if needs_recognizers
+                && !(self.may_trigger_without_words(listing, rule.scans.as_slice(), disclosure)
+                    && applies_to(index as u32))
+            {
                 continue;
             }
             for (field_index, scanned) in rule.scans.iter().enumerate() {
@@ -227,6 +230,36 @@ impl Ruleset {
                 out.push(rule, message, None, Some(field), Some(span), source);
             }
         }
+    }
+}
+
+impl Ruleset {
+    /// Whether a disclosure rule without a trigger word in the listing can
+    /// still have something to check: promotion fields filled in (for
+    /// `window.from_fields`), or a scanned field that holds an offer of one
+    /// of its trigger recognisers. Most listings have neither, and this
+    /// spares them reading every field for dates, amounts and offers.
+    fn may_trigger_without_words(
+        &self,
+        listing: &Listing,
+        scans: &[bool],
+        disclosure: &Disclosure,
+    ) -> bool {
+        let filled = |name: &str| listing.get(name).is_some_and(|v| !v.trim().is_empty());
+        if disclosure.from_fields && WINDOW_FIELDS.iter().any(|f| filled(f)) {
+            return true;
+        }
+        let mut texts = scans
+            .iter()
+            .zip(self.scan_fields.iter())
+            .filter(|(scanned, _)| **scanned)
+            .filter_map(|(_, name)| listing.get(name));
+        texts.any(|text| {
+            disclosure
+                .trigger_recognizers
+                .iter()
+                .any(|kind| may_trigger(text, kind))
+        })
     }
 }
 
