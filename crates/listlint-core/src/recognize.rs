@@ -974,8 +974,9 @@ mod tests {
                 Some((None, at(d(2026, 12, 12), Some(1440)))),
             ),
             (
+                // Two M.D joined are a range (see `bare_ranges`).
                 "12.1-12.12 年终大促",
-                None, // M.D without 月 or a year is not read as a date
+                Some((at(d(2026, 12, 1), None), at(d(2026, 12, 12), None))),
             ),
             (
                 "2026.12.01-2026.12.03 限时",
@@ -1011,7 +1012,7 @@ mod tests {
             ("【3-5天发货】", None),
             ("尺码11.11 3-5天发货", None),
             ("版本1.2 10点发货", None),
-            ("12.1-12.12 年终大促", None),
+            ("1.5-2.5 尺码", None),
         ];
         for (text, expected) in cases {
             assert_eq!(window(text), *expected, "{text}");
