@@ -20,18 +20,25 @@
 //! date (`11/11`, `11.11`, `11-11`) is read when a time follows it
 //! (`11/11 00:00-01:59`, `11.11 0点-2点`, `11/11,00#00-01#59` — some export
 //! tools write `#` for `:` and `,` for a space; `-` only with `HH:MM`), when
-//! 当天/当日 follows it, when 仅/仅限 comes before it and no word or
-//! number follows (`【仅限11-11】`), or when it opens a bracketed event
+//! 当天/当日 follows it, when 仅/仅限/仅在/只限/只在 comes before it and no
+//! word or number follows (`【仅限11-11】`), when it opens a bracketed event
 //! label and no measure word follows (`【11-11】`, `【11.11特供】`, but not
-//! `【3-5天发货】`). A date followed by 当天/当日, after 仅/仅限, or opening
-//! such a label is a one-day window (`仅11月11日当天`); so is
+//! `【3-5天发货】`), or when two of them with `.` or `/` make a range
+//! (`12.10-12.12`, `12/10~12/12`; not `1.5-2.5` or `2.8-3.0米`, see
+//! `bare_ranges`). A date followed by 当天/当日, after 仅/仅限/只限, or
+//! opening such a label is a one-day window (`仅11月11日当天`); so is
 //! `双11当天` / `双十二当日` / `618当天`, the event's day in the year of
 //! `--as-of`.
 //!
 //! Offers are recognised by their numbers: `满300减50`, `满500元-50元`,
 //! `满199送…`, `满2件9折`, `每满200` (threshold offers), `第二件半价`,
 //! `第2件5折` (multi-buy offers) and `买一送一`, `买2送1`, `买30g送30g`,
-//! `买一享一` (buy-get offers).
+//! `买5块送1块`, `买壹箱送壹瓶`, `买一享一` (buy-get offers).
+//! [`may_trigger`] finds offers alone, for the engine to skip listings
+//! that have none before reading them in full.
+//!
+//! Money amounts are read in Arabic numerals (`99元`, `¥58,000`, `5万元`)
+//! and, in text that names a prize, in Chinese ones (`十万元`, `五万八千元`).
 
 use std::sync::OnceLock;
 
@@ -176,6 +183,8 @@ struct Patterns {
     threshold: Regex,
     quantity: Regex,
     amount: Regex,
+    cn_amount: Regex,
+    bare_range: Regex,
     one_day_after: Regex,
     only_before: Regex,
     event_day: Regex,
@@ -214,7 +223,7 @@ fn patterns() -> &'static Patterns {
                 r"|(?:前|仅限)\s*\d+\s*(?:件|份|个|台|名|位|套|单|盒|瓶)",
             )),
             one_day_after: r(r"^\s*(?:当天|当日)"),
-            only_before: r(r"(?:仅限|仅)\s*$"),
+            only_before: r(r"(?:仅限|仅在|只限|只在|仅)\s*$"),
             event_day: r(r"双\s*(11|十一|12|十二)\s*(?:当天|当日)|(618)\s*(?:当天|当日)"),
             threshold_offer: r(concat!(
                 r"每满\s*\d+",
@@ -225,10 +234,13 @@ fn patterns() -> &'static Patterns {
                 r"第\s*[二三四2-4]\s*(?:件|份|杯|个|盒|瓶|双|套|支)\s*(?:打\s*)?",
                 r"(?:\d+(?:\.\d+)?\s*折|[一二三四五六七八九]折|半价|免费|\d+(?:\.\d+)?\s*元)",
             )),
+            // Counted in any measure word of goods (`买5块送1块`, `买5斤送2斤`)
+            // and in formal numerals (`买壹箱送壹瓶`).
             buy_get: r(concat!(
-                r"买\s*([一二两三四五六七八九十]|\d{1,3})\s*(?:件|个|份|盒|瓶|袋|支|箱|包|片|条|g|ml|克|毫升)?\s*",
-                r"(?:送|赠|享|得|发)\s*(?:[一二两三四五六七八九十]|\d{1,3})",
-                r"(?:件|个|份|盒|瓶|袋|支|箱|片|条|g|ml|克|毫升)?",
+                r"买\s*([一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾]|\d{1,3})\s*",
+                r"(?:件|个|份|盒|瓶|袋|支|箱|包|片|条|块|斤|双|套|罐|桶|只|台|张|对|枚|粒|杯|听|提|卷|本|kg|g|ml|克|千克|毫升)?\s*",
+                r"(?:送|赠|享|得|发)\s*(?:[一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾]|\d{1,3})",
+                r"(?:件|个|份|盒|瓶|袋|支|箱|片|条|块|斤|双|套|罐|桶|只|台|张|对|枚|粒|杯|听|提|卷|本|kg|g|ml|克|千克|毫升)?",
             )),
             draws: r(concat!(
                 r"(?:每单|每笔订单|每个订单|每笔|每次购买|购买一次|一次购买|每张奖券|每张抽奖券|每张券)",
@@ -240,6 +252,14 @@ fn patterns() -> &'static Patterns {
             amount: r(concat!(
                 r"[¥￥]\s*(\d{1,3}(?:,\d{3})+|\d+(?:\.\d{1,2})?)(万)?",
                 r"|(\d{1,3}(?:,\d{3})+|\d+(?:\.\d{1,2})?)\s*(万)?\s*元",
+            )),
+            // `十万元`, `五万八千元`, `伍万元`: a whole number of yuan in
+            // Chinese numerals, at least ten (`一元` alone is a price word).
+            cn_amount: r(r"([零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]{2,12})\s*元"),
+            // `12.10-12.12`, `12/10~12/12`: two months and days joined.
+            bare_range: r(concat!(
+                r"(\d{1,2})([./])(\d{1,2})\s*(?:-|~|～|至|到|—|–)\s*",
+                r"(\d{1,2})([./])(\d{1,2})",
             )),
         }
     })
@@ -337,15 +357,6 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
     out
 }
 
-/// What [`recognize`] finds in [`Recognized::offers`], and nothing else:
-/// enough to tell whether an offer stands for a trigger, at a fraction of
-/// the cost.
-pub fn recognize_offers_only(text: &str) -> Recognized {
-    let mut out = Recognized::default();
-    recognize_offers(&half_width(text), &mut out);
-    out
-}
-
 /// The dates of `s`, each with a following time if there is one, and its
 /// byte range, in text order.
 fn find_moments(s: &str, year: i32) -> Vec<(Moment, usize, usize)> {
@@ -364,6 +375,11 @@ fn find_moments(s: &str, year: i32) -> Vec<(Moment, usize, usize)> {
     } else {
         None
     };
+    let ranges = if bare_dates.is_some() && (s.contains('.') || s.contains('/')) {
+        bare_ranges(s)
+    } else {
+        Vec::new()
+    };
     let full = dates.into_iter().flatten().map(|m| (m, false));
     let bare = bare_dates.into_iter().flatten().map(|m| (m, true));
     for (m, is_bare) in full.chain(bare) {
@@ -374,7 +390,13 @@ fn find_moments(s: &str, year: i32) -> Vec<(Moment, usize, usize)> {
                 let overlaps = moments
                     .iter()
                     .any(|&(_, a, b)| whole.start() < b && a < whole.end());
-                if overlaps || !bare_month_day_is_date(s, whole.start(), whole.end(), separator) {
+                let in_range = ranges
+                    .iter()
+                    .any(|&(a, b)| a <= whole.start() && whole.end() <= b);
+                if overlaps
+                    || !(in_range
+                        || bare_month_day_is_date(s, whole.start(), whole.end(), separator))
+                {
                     continue;
                 }
                 let Some(mo) = m.get(1) else { continue };
@@ -550,39 +572,124 @@ fn read_thresholds_and_limits(s: &str, out: &mut Recognized) {
 fn read_amounts(s: &str, out: &mut Recognized) {
     let p = patterns();
     let span = |a: usize, b: usize| (chars_before(s, a), chars_before(s, b));
-    let mut previous_end = 0;
-    let mut previous_was_prize = false;
-    let amounts = if ['¥', '￥', '元'].iter().any(|&c| s.contains(c)) {
-        Some(p.amount.captures_iter(s))
-    } else {
-        None
-    };
-    for m in amounts.into_iter().flatten() {
-        let whole = m.get(0).expect("group 0");
-        let (number, wan) = match m.get(1) {
-            Some(n) => (n.as_str(), m.get(2).is_some()),
-            None => (m.get(3).map_or("", |n| n.as_str()), m.get(4).is_some()),
-        };
-        if let Some(money) = parse_amount(number) {
-            let money = if wan { Money(money.0 * 10_000) } else { money };
-            let at = span(whole.start(), whole.end());
-            out.amounts.push((money, at));
-            // A prize amount follows 奖 with no other amount in between,
-            // or follows a prize amount joined by a conjunction.
-            let between = &s[previous_end..whole.start()];
-            let before: String = between.chars().rev().take(10).collect();
-            let joined = previous_was_prize
-                && between.chars().count() <= 8
-                && ['和', '及', '与', '、', '+', '加']
-                    .iter()
-                    .any(|&c| between.contains(c));
-            previous_was_prize = before.contains('奖') || joined;
-            if previous_was_prize {
-                out.prize_amounts.push((money, at));
+    let mut found: Vec<(Money, usize, usize)> = Vec::new();
+    if ['¥', '￥', '元'].iter().any(|&c| s.contains(c)) {
+        for m in p.amount.captures_iter(s) {
+            let whole = m.get(0).expect("group 0");
+            let (number, wan) = match m.get(1) {
+                Some(n) => (n.as_str(), m.get(2).is_some()),
+                None => (m.get(3).map_or("", |n| n.as_str()), m.get(4).is_some()),
+            };
+            if let Some(money) = parse_amount(number) {
+                let money = if wan { Money(money.0 * 10_000) } else { money };
+                found.push((money, whole.start(), whole.end()));
             }
         }
-        previous_end = whole.end();
     }
+    read_chinese_amounts(s, &mut found);
+    let mut previous_end = 0;
+    let mut previous_was_prize = false;
+    for (money, start, end) in found {
+        let at = span(start, end);
+        out.amounts.push((money, at));
+        // A prize amount follows 奖 with no other amount in between,
+        // or follows a prize amount joined by a conjunction.
+        let between = &s[previous_end.min(start)..start];
+        let before: String = between.chars().rev().take(10).collect();
+        let joined = previous_was_prize
+            && between.chars().count() <= 8
+            && ['和', '及', '与', '、', '+', '加']
+                .iter()
+                .any(|&c| between.contains(c));
+        previous_was_prize = before.contains('奖') || joined;
+        if previous_was_prize {
+            out.prize_amounts.push((money, at));
+        }
+        previous_end = end;
+    }
+}
+
+/// Adds the amounts written in Chinese numerals (`十万元`, `五万八千元`,
+/// `伍万元`) to `found`, keeping it in text order. Only text that names a
+/// prize is read: these amounts serve the prize cap.
+fn read_chinese_amounts(s: &str, found: &mut Vec<(Money, usize, usize)>) {
+    if !(s.contains('奖') && s.contains('元')) {
+        return;
+    }
+    let p = patterns();
+    for m in p.cn_amount.captures_iter(s) {
+        let whole = m.get(0).expect("group 0");
+        let overlaps = found
+            .iter()
+            .any(|&(_, a, b)| whole.start() < b && a < whole.end());
+        let yuan = m.get(1).and_then(|g| chinese_number(g.as_str()));
+        if let (false, Some(yuan)) = (overlaps, yuan.filter(|&y| y >= 10)) {
+            let fen = i64::try_from(yuan).ok().and_then(|y| y.checked_mul(100));
+            if let Some(fen) = fen {
+                found.push((Money(fen), whole.start(), whole.end()));
+            }
+        }
+    }
+    found.sort_by_key(|&(_, a, _)| a);
+}
+
+/// The value of a whole number in Chinese numerals (`十万`, `五万八千`,
+/// `一万五` = 15,000, `两千零五十`, `伍万`), if it is one.
+fn chinese_number(text: &str) -> Option<u64> {
+    let digit = |c: char| -> Option<u64> {
+        Some(match c {
+            '零' | '〇' => 0,
+            '一' | '壹' => 1,
+            '二' | '两' | '贰' => 2,
+            '三' | '叁' => 3,
+            '四' | '肆' => 4,
+            '五' | '伍' => 5,
+            '六' | '陆' => 6,
+            '七' | '柒' => 7,
+            '八' | '捌' => 8,
+            '九' | '玖' => 9,
+            _ => return None,
+        })
+    };
+    let unit = |c: char| -> Option<u64> {
+        Some(match c {
+            '十' | '拾' => 10,
+            '百' | '佰' => 100,
+            '千' | '仟' => 1000,
+            '万' => 10_000,
+            _ => return None,
+        })
+    };
+    let (mut total, mut section, mut pending): (u64, u64, Option<u64>) = (0, 0, None);
+    // The unit of the last multiplier, for a trailing digit (`一万五`).
+    let mut last_unit = 1;
+    for c in text.chars() {
+        if let Some(d) = digit(c) {
+            if pending.is_some() && d != 0 {
+                return None; // two digits in a row: not a number word
+            }
+            pending = (d != 0).then_some(d).or(pending);
+        } else if let Some(u) = unit(c) {
+            if u == 10_000 {
+                section = (section + pending.take().unwrap_or(0)).checked_mul(u)?;
+                total = total.checked_add(section)?;
+                section = 0;
+            } else {
+                section += pending.take().unwrap_or(1) * u;
+            }
+            last_unit = u;
+        } else {
+            return None;
+        }
+    }
+    let tail = pending.map_or(0, |d| {
+        if text.chars().rev().nth(1).and_then(unit).is_some() && last_unit >= 100 {
+            d * (last_unit / 10)
+        } else {
+            d
+        }
+    });
+    Some(total + section + tail)
 }
 
 /// Draws per purchase and whether prizes combine or repeat.
@@ -646,11 +753,49 @@ fn bare_month_day_is_date(s: &str, start: usize, end: usize, separator: &str) ->
     }
     // An event label: `【11-11】`, `【11.11特供】`, `【11-11预售 买二赠三】`.
     let opens_label = matches!(before, Some('【' | '['));
-    opens_label
-        && !next.is_some_and(|c| {
-            c.is_ascii_alphanumeric()
-                || "天岁年月日号个件只人码寸斤克米点时分周期折元倍层片粒袋盒瓶".contains(c)
+    opens_label && !next.is_some_and(|c| c.is_ascii_alphanumeric() || MEASURE_WORDS.contains(c))
+}
+
+/// Words that make a number before them a size, a count or a time span,
+/// not a month and day (`3-5天`, `11.11码`, `1.5-2.5平方`).
+const MEASURE_WORDS: &str =
+    "天岁年月日号个件只人码寸斤克米点时分周期折元倍层片粒袋盒瓶平度升毫厘吨瓦伏磅";
+
+/// Units of length, weight and the like, which make a number a size even
+/// after a space (`12.5-12.8 毫米`).
+const UNITS: &str = "米毫厘码寸斤克升吨瓦伏磅";
+
+/// Byte ranges of two months and days written without 月 and joined as a
+/// window (`12.10-12.12`, `6/18~6/20`, `12.30-1.2`): the same separator
+/// (`.` or `/`) on both sides, valid months and days, the end not before
+/// the start (December to January rolls over), at least one of the four
+/// numbers with two digits (`1.5-2.5` is a size, not 1 May to 2 May), no
+/// digit, letter or separator before it, and none after it, nor a measure
+/// word, spaces aside (`10.5-11.5码`, `12.5-12.8 mm`).
+fn bare_ranges(s: &str) -> Vec<(usize, usize)> {
+    let p = patterns();
+    p.bare_range
+        .captures_iter(s)
+        .filter_map(|m| {
+            let whole = m.get(0)?;
+            let text = |i: usize| m.get(i).map_or("", |g| g.as_str());
+            let number = |i: usize| text(i).parse::<u32>().ok();
+            let (m1, d1, m2, d2) = (number(1)?, number(3)?, number(4)?, number(6)?);
+            let valid = |mo: u32, d: u32| (1..=12).contains(&mo) && (1..=31).contains(&d);
+            let ordered = (m1, d1) <= (m2, d2) || (m1 == 12 && m2 == 1);
+            let two_digits = [1, 3, 4, 6].iter().any(|&i| text(i).len() == 2);
+            let before = s[..whole.start()].chars().next_back();
+            let rest = &s[whole.end()..];
+            let after = rest.chars().next();
+            let after_space = rest.trim_start().chars().next();
+            let joined = |c: char| c.is_ascii_alphanumeric() || "/.-".contains(c);
+            let alone = !before.is_some_and(joined)
+                && !after.is_some_and(|c| joined(c) || c == '%' || MEASURE_WORDS.contains(c))
+                && !after_space.is_some_and(|c| c.is_ascii_alphanumeric() || UNITS.contains(c));
+            let date_like = text(2) == text(5) && valid(m1, d1) && valid(m2, d2);
+            (date_like && ordered && two_digits && alone).then(|| (whole.start(), whole.end()))
         })
+        .collect()
 }
 
 /// `2`…`99` or a Chinese numeral 两/二…十.
@@ -667,6 +812,24 @@ fn small_number(text: &str) -> Option<u32> {
         "十" => Some(10),
         _ => None,
     })
+}
+
+/// Whether `text` may hold what the named trigger recogniser finds: for
+/// the offer recognisers (`threshold-offer`, `multi-buy-offer`,
+/// `buy-get-offer`, `offer`) whether it holds such an offer, found by the
+/// offer patterns alone (and only in text with 满, 第 or 买), far cheaper
+/// than [`recognize`]; for any other recogniser, `true`. The engine asks
+/// it before reading a listing in full for a rule triggered by an offer.
+pub fn may_trigger(text: &str, kind: &str) -> bool {
+    if !kind.ends_with("offer") {
+        return true;
+    }
+    if !['满', '第', '买'].iter().any(|&c| text.contains(c)) {
+        return false;
+    }
+    let mut out = Recognized::default();
+    recognize_offers(&half_width(text), &mut out);
+    out.first(kind).is_some()
 }
 
 /// Offers written with their numbers, in text order.
@@ -811,8 +974,9 @@ mod tests {
                 Some((None, at(d(2026, 12, 12), Some(1440)))),
             ),
             (
+                // Two M.D joined are a range (see `bare_ranges`).
                 "12.1-12.12 年终大促",
-                None, // M.D without 月 or a year is not read as a date
+                Some((at(d(2026, 12, 1), None), at(d(2026, 12, 12), None))),
             ),
             (
                 "2026.12.01-2026.12.03 限时",
@@ -848,7 +1012,7 @@ mod tests {
             ("【3-5天发货】", None),
             ("尺码11.11 3-5天发货", None),
             ("版本1.2 10点发货", None),
-            ("12.1-12.12 年终大促", None),
+            ("1.5-2.5 尺码", None),
         ];
         for (text, expected) in cases {
             assert_eq!(window(text), *expected, "{text}");
@@ -884,6 +1048,127 @@ mod tests {
         assert_eq!(r.draws_per_purchase, Some(3));
         assert!(r.prizes_combine && !r.no_repeat_win);
         assert_eq!(r.prize_amounts.len(), 2, "{r:?}");
+    }
+
+    #[test]
+    fn ranges_of_months_and_days_without_month_words() {
+        let days = |m1: u8, d1: u8, m2: u8, d2: u8| {
+            Some((at(d(2026, m1, d1), None), at(d(2026, m2, d2), None)))
+        };
+        let cases: &[(&str, Option<Bounds>)] = &[
+            ("限时特价 12.10-12.12", days(12, 10, 12, 12)),
+            ("活动时间：12/10-12/12", days(12, 10, 12, 12)),
+            ("【11.1~11.11】", days(11, 1, 11, 11)),
+            ("6.18至6.20 年中大促", days(6, 18, 6, 20)),
+            ("尺码1.5-2.5", None),
+            ("长度2.8-3.0米", None),
+            ("10.5-11.5码", None),
+            ("12.10-12.12cm", None),
+            ("12.5-12.8 毫米", None),
+            ("12.10-12/12", None),
+            ("v12.10-12.12", None),
+            ("12.12-12.10", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(window(text), *expected, "{text}");
+        }
+        let across = recognize("12.30-1.02 跨年", 2026);
+        assert_eq!(across.windows[0].end, at(d(2027, 1, 2), None));
+    }
+
+    #[test]
+    fn only_on_one_day() {
+        for text in [
+            "只限12月12日",
+            "仅在12月12日当天",
+            "只在12.12当天",
+            "仅限12月12日一天",
+        ] {
+            assert_eq!(
+                window(text),
+                Some((
+                    at(d(2026, 12, 12), Some(0)),
+                    at(d(2026, 12, 12), Some(1440))
+                )),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn chinese_numerals_as_prize_amounts() {
+        for (text, yuan) in [
+            ("十万", 100_000),
+            ("五万八千", 58_000),
+            ("一万五", 15_000),
+            ("三千五", 3_500),
+            ("两千零五十", 2_050),
+            ("伍万", 50_000),
+            ("一百零五", 105),
+            ("二十五", 25),
+            ("百万", 1_000_000),
+        ] {
+            assert_eq!(chinese_number(text), Some(yuan), "{text}");
+        }
+        assert_eq!(chinese_number("五六"), None);
+        let prizes = |text: &str| -> Vec<Money> {
+            recognize(text, 2026)
+                .prize_amounts
+                .iter()
+                .map(|(m, _)| *m)
+                .collect()
+        };
+        assert_eq!(prizes("一等奖奖金十万元"), [Money(10_000_000)]);
+        assert_eq!(
+            prizes("一等奖现金五万元和价值2万元的手机"),
+            [Money(5_000_000), Money(2_000_000)]
+        );
+        // Without a prize in the text, Chinese numerals are not read.
+        assert!(recognize("定价两千元", 2026).amounts.is_empty());
+    }
+
+    #[test]
+    fn buy_get_in_more_measure_words_and_formal_numerals() {
+        for text in [
+            "买5块送1块",
+            "买壹箱送壹瓶",
+            "买5斤送2斤",
+            "买2双送1双",
+            "买1罐送1罐",
+        ] {
+            assert!(recognize(text, 2026).has("buy-get-offer"), "{text}");
+            assert!(may_trigger(text, "buy-get-offer"), "{text}");
+        }
+        for text in ["买1年送3个月", "买2件享8折", "购买一次送积分"] {
+            assert!(!recognize(text, 2026).has("buy-get-offer"), "{text}");
+            assert!(!may_trigger(text, "buy-get-offer"), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_cheap_trigger_test_agrees_with_the_full_reading() {
+        for text in [
+            "满300减50",
+            "第二件半价",
+            "买一送一",
+            "满意 满月 第一 买家秀",
+            "纯棉四件套",
+            "第2件5折 满2件9折",
+        ] {
+            for kind in [
+                "offer",
+                "threshold-offer",
+                "multi-buy-offer",
+                "buy-get-offer",
+            ] {
+                assert_eq!(
+                    may_trigger(text, kind),
+                    recognize(text, 2026).has(kind),
+                    "{text} {kind}"
+                );
+            }
+        }
+        assert!(may_trigger("纯棉四件套", "date"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{At, Disclosure, Found, Item as DisclosureItem};
+use super::{At, Disclosure, Found, Item as DisclosureItem, WINDOW_FIELDS};
 use crate::engine::compile::{allow_phrases, error_at};
 use crate::engine::kinds::{register_allow, Kind, KindRule};
 use crate::engine::matcher::{MatcherBuilder, PatternUse};
@@ -13,7 +13,7 @@ use crate::listing::Listing;
 use crate::money::Money;
 use crate::pack::schema::RuleDef;
 use crate::pack::{LoadedPack, PackError, PackSource};
-use crate::recognize::{recognize, recognize_offers_only, Recognized, RECOGNIZERS};
+use crate::recognize::{may_trigger, recognize, Recognized, RECOGNIZERS};
 use crate::suggest::did_you_mean;
 use crate::text::char_offsets::char_slice;
 use crate::text::normalize::{normalize_term, term_problem};
@@ -119,8 +119,6 @@ impl Ruleset {
         applies_to: &mut dyn FnMut(u32) -> bool,
         rules: &[u32],
     ) {
-        // Offers alone, per scanned field, for rules without a trigger term.
-        let mut offers: Vec<Option<Recognized>> = Vec::new();
         for (index, rule, disclosure) in self.rules_of::<Disclosure>(rules) {
             let literal = triggers[index];
             let needs_recognizers = literal.is_none()
@@ -128,17 +126,9 @@ impl Ruleset {
             if literal.is_none() && !needs_recognizers {
                 continue;
             }
-            if needs_recognizers && !applies_to(index as u32) {
-                continue;
-            }
-            // Without a trigger term the rule reports only from a trigger
-            // recogniser's offer or, with `from_fields`, from filled-in
-            // promotion fields: a listing with neither (most listings) is
-            // not recognised in full, which costs far more than looking
-            // for offers alone.
-            if literal.is_none()
-                && !disclosure.checks_fields_of(listing)
-                && !self.offer_triggers(listing, fields, recognized, &mut offers, rule, disclosure)
+            if needs_recognizers
+                && !(self.may_trigger_without_words(listing, rule.scans.as_slice(), disclosure)
+                    && applies_to(index as u32))
             {
                 continue;
             }
@@ -244,42 +234,32 @@ impl Ruleset {
 }
 
 impl Ruleset {
-    /// Whether one of `disclosure`'s trigger recognisers finds an offer in
-    /// a field `rule` scans: what [`recognize`] would find there, read
-    /// from `recognized` when a field is recognised already, else looked
-    /// for alone (and kept in `offers` for the listing's other rules).
-    fn offer_triggers(
+    /// Whether a disclosure rule without a trigger word in the listing can
+    /// still have something to check: promotion fields filled in (for
+    /// `window.from_fields`), or a scanned field that holds an offer of one
+    /// of its trigger recognisers. Most listings have neither, and this
+    /// spares them reading every field for dates, amounts and offers.
+    fn may_trigger_without_words(
         &self,
         listing: &Listing,
-        fields: &[FieldScan],
-        recognized: &[Option<Recognized>],
-        offers: &mut Vec<Option<Recognized>>,
-        rule: &crate::engine::Rule,
+        scans: &[bool],
         disclosure: &Disclosure,
     ) -> bool {
-        if disclosure.trigger_recognizers.is_empty() {
-            return false;
+        let filled = |name: &str| listing.get(name).is_some_and(|v| !v.trim().is_empty());
+        if disclosure.from_fields && WINDOW_FIELDS.iter().any(|f| filled(f)) {
+            return true;
         }
-        offers.resize_with(fields.len(), || None);
-        for (field_index, scanned) in rule.scans.iter().enumerate() {
-            if !*scanned || !fields[field_index].present {
-                continue;
-            }
-            let found = match &recognized[field_index] {
-                Some(all) => all,
-                None => offers[field_index].get_or_insert_with(|| {
-                    let value = listing
-                        .get(&self.scan_fields[field_index])
-                        .unwrap_or_default();
-                    recognize_offers_only(value)
-                }),
-            };
-            let mut names = disclosure.trigger_recognizers.iter();
-            if names.any(|name| found.first(name).is_some()) {
-                return true;
-            }
-        }
-        false
+        let mut texts = scans
+            .iter()
+            .zip(self.scan_fields.iter())
+            .filter(|(scanned, _)| **scanned)
+            .filter_map(|(_, name)| listing.get(name));
+        texts.any(|text| {
+            disclosure
+                .trigger_recognizers
+                .iter()
+                .any(|kind| may_trigger(text, kind))
+        })
     }
 }
 
@@ -417,27 +397,32 @@ fn unknown_recognizer(source: &PackSource, r: &Spanned<String>) -> PackError {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::recognize::{may_trigger, recognize};
 
-    /// Rules without a trigger term look for offers alone before they
-    /// recognise a field in full: the two must agree on the offers.
+    /// Rules without a trigger term ask [`may_trigger`] before they
+    /// recognise a field in full: for the offer recognisers the two must
+    /// agree on whether there is an offer.
     #[test]
-    fn offers_alone_are_the_offers_of_a_full_recognition() {
+    fn may_trigger_agrees_with_a_full_recognition_on_offers() {
         let texts = [
             "满300减50 第二件半价 买一送一",
             "ｍａｎ满５００元－５０元店铺券，买２送１",
             "每满200减30，第2件5折，买30g送30g替换芯",
             "买2享9折 满58包邮 租满2年送1年 第二代 第2名 满意 满月",
             "<p>活动时间：11月11日0点-11月12日24点</p><img src=\"a/b-1.jpg\" alt=\"买1赠1\">",
+            "买5块送1块 买壹箱送壹瓶",
             "",
             "羊毛围巾 经典款",
         ];
         for text in texts {
-            assert_eq!(
-                recognize_offers_only(text).offers,
-                recognize(text, 2026).offers,
-                "{text}"
-            );
+            let full = recognize(text, 2026);
+            for kind in ["threshold-offer", "multi-buy-offer", "buy-get-offer", "offer"] {
+                assert_eq!(
+                    may_trigger(text, kind),
+                    full.first(kind).is_some(),
+                    "{kind} in {text}"
+                );
+            }
         }
     }
 }
