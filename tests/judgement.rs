@@ -74,30 +74,42 @@ fn score(expected: &Pairs, found: &Pairs) -> (f64, f64, String) {
     let recall = hits / expected.len().max(1) as f64;
     let missed: Vec<_> = expected.difference(found).collect();
     let extra: Vec<_> = found.difference(expected).collect();
-    (precision, recall, format!("missed {missed:?}; not expected {extra:?}"))
+    (
+        precision,
+        recall,
+        format!("missed {missed:?}; not expected {extra:?}"),
+    )
 }
 
 #[test]
 fn the_case_set_has_both_kinds_of_cases_in_number() {
     let text = std::fs::read_to_string(format!("{}/{CASES}", env!("CARGO_MANIFEST_DIR")))
         .expect("case set");
-    let cases: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let cases: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let without = cases
         .iter()
         .filter(|c| c["expect"].as_array().is_some_and(Vec::is_empty))
         .count();
     assert!(cases.len() >= 100, "{}", cases.len());
-    assert!(without * 100 >= cases.len() * 45, "{without} of {}", cases.len());
+    assert!(
+        without * 100 >= cases.len() * 45,
+        "{without} of {}",
+        cases.len()
+    );
 }
 
 #[test]
 fn certificates_precision_and_recall_on_our_cases() {
     let (expected, found) = expected_and_found();
-    let (precision, recall, diff) = score(
-        &of_family(&expected, "cert/"),
-        &of_family(&found, "cert/"),
+    let (precision, recall, diff) =
+        score(&of_family(&expected, "cert/"), &of_family(&found, "cert/"));
+    assert!(
+        precision >= PRECISION_CERT,
+        "precision {precision:.3}: {diff}"
     );
-    assert!(precision >= PRECISION_CERT, "precision {precision:.3}: {diff}");
     assert!(recall >= RECALL_CERT, "recall {recall:.3}: {diff}");
 }
 
@@ -108,7 +120,10 @@ fn pricing_precision_and_recall_on_our_cases() {
         &of_family(&expected, "pricing/"),
         &of_family(&found, "pricing/"),
     );
-    assert!(precision >= PRECISION_PRICING, "precision {precision:.3}: {diff}");
+    assert!(
+        precision >= PRECISION_PRICING,
+        "precision {precision:.3}: {diff}"
+    );
     assert!(recall >= RECALL_PRICING, "recall {recall:.3}: {diff}");
 }
 

@@ -303,13 +303,15 @@ fn a_claim_without_an_original_price_is_measured_from_the_seven_day_low() {
     let found = messages(&f, "pricing/discount-vs-history-low");
     let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
     // PC-05 (直降30 of 329) holds; PC-06 is measured from the last trade
-    // before the window (399 × 0.8 = 319.20); 立省50% is not an amount.
-    assert_eq!(ids, ["PC-04", "PC-10"], "{found:?}");
+    // before the window (399 × 0.8 = 319.20); 立省50% is not an amount but
+    // a share: 5折 of 329, which 299 is not.
+    assert_eq!(ids, ["PC-04", "PC-09", "PC-10"], "{found:?}");
     assert_eq!(
         found[0].1,
         "宣称「直降100元」，实际只比基准价 ¥329 低 ¥30（现价 ¥299）；未标明被比较价格，按活动前7日（2026-11-20至2026-11-26）最低成交价 ¥329（2026-11-22）计"
     );
-    assert!(found[1].1.starts_with("宣称「8折」"), "{found:?}");
+    assert!(found[1].1.starts_with("宣称「立省50%」"), "{found:?}");
+    assert!(found[2].1.starts_with("宣称「8折」"), "{found:?}");
     let span = f.iter().find(|x| x["listing_id"] == "PC-04").unwrap();
     assert_eq!(
         (span["field"].as_str(), span["text"].as_str()),

@@ -965,7 +965,15 @@ fn text_before(text: &Normalized, at: usize, n: usize) -> &str {
 /// Words anywhere just before a claim that make it a coupon's, not a cut in
 /// the listed price: 领券立减20, 用券5折.
 const COUPON_WORDS: &[&str] = &[
-    "领券", "用券", "凭券", "叠券", "券后", "优惠券", "店铺券", "购物券", "消费券",
+    "领券",
+    "用券",
+    "凭券",
+    "叠券",
+    "券后",
+    "优惠券",
+    "店铺券",
+    "购物券",
+    "消费券",
 ];
 
 /// Whether a count of two or more items ends right before character `at`
@@ -974,10 +982,20 @@ const COUPON_WORDS: &[&str] = &[
 fn items_before(text: &Normalized, at: usize) -> bool {
     let chars = &text.chars;
     let near = text_before(text, at, 4);
-    let suffix = ["及以上享", "以上享", "及以上", "以上", "可享", "再享", "立享", "即享", "享"]
-        .iter()
-        .find(|w| near.ends_with(*w))
-        .map_or(0, |w| w.chars().count());
+    let suffix = [
+        "及以上享",
+        "以上享",
+        "及以上",
+        "以上",
+        "可享",
+        "再享",
+        "立享",
+        "即享",
+        "享",
+    ]
+    .iter()
+    .find(|w| near.ends_with(*w))
+    .map_or(0, |w| w.chars().count());
     let Some(unit) = at.checked_sub(suffix + 1) else {
         return false;
     };
@@ -1195,7 +1213,12 @@ fn cut_claims(text: &Normalized, claims: &mut Vec<Claim>) {
             continue;
         }
         if percent {
-            claims.extend(percent_cut(text, whole.start(), whole.end() + 1, number.as_str()));
+            claims.extend(percent_cut(
+                text,
+                whole.start(),
+                whole.end() + 1,
+                number.as_str(),
+            ));
         } else if let Some(amount) = parse_amount(number.as_str()) {
             let kind = ClaimKind::Cut {
                 amount,
@@ -1329,12 +1352,7 @@ mod tests {
         assert!(
             matches!(claims("省100元")[..], [ClaimKind::Cut { amount, .. }] if amount == yuan(100))
         );
-        for text in [
-            "直降618大促",
-            "广东省100家门店",
-            "全省200城",
-            "立减30ml",
-        ] {
+        for text in ["直降618大促", "广东省100家门店", "全省200城", "立减30ml"] {
             assert!(claims(text).is_empty(), "{text}: {:?}", claims(text));
         }
         // a share of the price is a ratio: 直降50% is 5折
