@@ -303,13 +303,15 @@ fn a_claim_without_an_original_price_is_measured_from_the_seven_day_low() {
     let found = messages(&f, "pricing/discount-vs-history-low");
     let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
     // PC-05 (直降30 of 329) holds; PC-06 is measured from the last trade
-    // before the window (399 × 0.8 = 319.20); 立省50% is not an amount.
-    assert_eq!(ids, ["PC-04", "PC-10"], "{found:?}");
+    // before the window (399 × 0.8 = 319.20); 立省50% is not an amount but
+    // a share: 5折 of 329, which 299 is not.
+    assert_eq!(ids, ["PC-04", "PC-09", "PC-10"], "{found:?}");
     assert_eq!(
         found[0].1,
         "宣称「直降100元」，实际只比基准价 ¥329 低 ¥30（现价 ¥299）；未标明被比较价格，按活动前7日（2026-11-20至2026-11-26）最低成交价 ¥329（2026-11-22）计"
     );
-    assert!(found[1].1.starts_with("宣称「8折」"), "{found:?}");
+    assert!(found[1].1.starts_with("宣称「立省50%」"), "{found:?}");
+    assert!(found[2].1.starts_with("宣称「8折」"), "{found:?}");
     let span = f.iter().find(|x| x["listing_id"] == "PC-04").unwrap();
     assert_eq!(
         (span["field"].as_str(), span["text"].as_str()),
@@ -396,6 +398,24 @@ fn other_number() -> impl Strategy<Value = String> {
     ]
 }
 
+/// What makes an offer conditional, written right before its claim.
+fn conditional_offer() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (2u32..20).prop_map(|n| format!("{n}件")),
+        (2u32..10).prop_map(|n| format!("任选{n}件")),
+        Just("两件".to_owned()),
+        Just("3件以上享".to_owned()),
+        Just("会员".to_owned()),
+        Just("会员专享".to_owned()),
+        Just("VIP".to_owned()),
+        Just("新人专享".to_owned()),
+        Just("首单".to_owned()),
+        Just("领券".to_owned()),
+        Just("用券".to_owned()),
+        Just("店铺券叠加".to_owned()),
+    ]
+}
+
 proptest! {
     /// With a space (or any separator) between them, the number before the
     /// discount never changes what the discount claims.
@@ -454,6 +474,39 @@ proptest! {
             !claims_in(&percent).iter().any(|c| matches!(c, ClaimKind::Cut { .. })),
             "{}", percent
         );
+    }
+
+    /// A cut by a share of the price (`直降30%`) claims the ratio it
+    /// leaves (7折), whatever came before.
+    #[test]
+    fn a_cut_by_a_share_is_the_ratio_it_leaves(
+        before in other_number(),
+        word in prop_oneof![Just("直降"), Just("立减"), Just("立省"), Just("降价")],
+        share in 1u32..100,
+    ) {
+        let text = format!("{before} {word}{share}%");
+        let found = ratios_in(&text);
+        prop_assert_eq!(found.len(), 1, "{}: {:?}", text, claims_in(&text));
+        prop_assert!((found[0] - (1.0 - f64::from(share) / 100.0)).abs() < 1e-9, "{}: {:?}", text, found);
+    }
+
+    /// An offer for several items, for some buyers or with a coupon
+    /// (`2件8折`, `会员95折`, `领券立减20元`) says nothing about the listed
+    /// price: no ratio or cut is read from it, whatever came before.
+    #[test]
+    fn an_offer_for_some_buyers_or_items_claims_nothing(
+        before in other_number(),
+        condition in conditional_offer(),
+        (claim, _) in discount(),
+        amount in 1u32..500,
+    ) {
+        prop_assume!(!claim.starts_with(['低', '限', '全']));
+        for text in [
+            format!("羊绒围巾 {before} {condition}{claim}"),
+            format!("羊绒围巾 {before} {condition}立减{amount}元"),
+        ] {
+            prop_assert!(claims_in(&text).is_empty(), "{}: {:?}", text, claims_in(&text));
+        }
     }
 
     /// Any text: every ratio read is a ratio, and nothing panics.

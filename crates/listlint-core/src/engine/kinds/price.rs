@@ -805,6 +805,7 @@ impl ClaimKind {
 
 struct ClaimPatterns {
     nth_item_before: Regex,
+    buyer_before: Regex,
     cut: Regex,
     low: Regex,
     was_now: Regex,
@@ -816,6 +817,10 @@ fn patterns() -> &'static ClaimPatterns {
         let amount = r"[¥￥]?(\d+(?:\.\d{1,2})?)";
         ClaimPatterns {
             nth_item_before: Regex::new(r"第[\d一二三四五六七八九十两]+件(?:享|仅需|只要|可享)?$")
+                .expect("valid"),
+            // A group of buyers right before the claim (会员95折, 新人专享8折,
+            // vip立减10元); not a product for them (学生书包 8折, 视频会员 年卡).
+            buyer_before: Regex::new(r"(?:(?:会员|vip|新人|新客|新用户|首单|首购|老客|老用户|老顾客|学生)(?:专享|专属|价|享|可享|特惠|福利|再享|立享|折扣)?|粉丝(?:专享|专属|价|福利))$")
                 .expect("valid"),
             cut: Regex::new(&format!("(?:直降|立减|直减|立省|降价|省){amount}元?")).expect("valid"),
             low: Regex::new(&format!("低至{amount}元?")).expect("valid"),
@@ -846,6 +851,9 @@ const REGION_BEFORE_SHENG: &[char] = &[
 ];
 
 fn chinese_digit(c: char) -> Option<u32> {
+    if c == '两' {
+        return Some(2); // 两折
+    }
     "一二三四五六七八九"
         .chars()
         .position(|d| d == c)
@@ -954,14 +962,68 @@ fn text_before(text: &Normalized, at: usize, n: usize) -> &str {
     slice(text, at.saturating_sub(n), at)
 }
 
-/// Whether an offer before character `at` makes a claim conditional or
-/// about another item: `满300立减50`, `满2件8折`, `第二件半价`.
+/// Words anywhere just before a claim that make it a coupon's, not a cut in
+/// the listed price: 领券立减20, 用券5折.
+const COUPON_WORDS: &[&str] = &[
+    "领券",
+    "用券",
+    "凭券",
+    "叠券",
+    "券后",
+    "优惠券",
+    "店铺券",
+    "购物券",
+    "消费券",
+];
+
+/// Whether a count of two or more items ends right before character `at`
+/// (`2件8折`, `任选3件7折`, `两件9折`, `3件以上享8折`), read back to a
+/// separator so that a number before it (`618 2件8折`) stays apart.
+fn items_before(text: &Normalized, at: usize) -> bool {
+    let chars = &text.chars;
+    let near = text_before(text, at, 4);
+    let suffix = [
+        "及以上享",
+        "以上享",
+        "及以上",
+        "以上",
+        "可享",
+        "再享",
+        "立享",
+        "即享",
+        "享",
+    ]
+    .iter()
+    .find(|w| near.ends_with(*w))
+    .map_or(0, |w| w.chars().count());
+    let Some(unit) = at.checked_sub(suffix + 1) else {
+        return false;
+    };
+    if chars[unit].ch != '件' {
+        return false;
+    }
+    let is_count = |c: char| c.is_ascii_digit() || "两二三四五六七八九十".contains(c);
+    let mut k = unit;
+    while k > 0 && is_count(chars[k - 1].ch) && (k == unit || !chars[k].sep_before) {
+        k -= 1;
+    }
+    let count = slice(text, k, unit);
+    (1..=2).contains(&(unit - k)) && count != "1" && count != "01"
+}
+
+/// Whether an offer before character `at` makes a claim conditional, about
+/// another item, or for some buyers only: `满300立减50`, `满2件8折`,
+/// `第二件半价`, `2件8折`, `两件9折`, `会员95折`, `新人专享8折`,
+/// `领券立减20元`. The listed price is what everyone pays for one item, so
+/// these claims say nothing about it.
 fn conditional_before(text: &Normalized, at: usize) -> bool {
     let near = text_before(text, at, 8);
+    let p = patterns();
     near.contains('满')
-        || patterns()
-            .nth_item_before
-            .is_match(text_before(text, at, 16))
+        || p.nth_item_before.is_match(text_before(text, at, 16))
+        || items_before(text, at)
+        || p.buyer_before.is_match(near)
+        || COUPON_WORDS.iter().any(|w| near.contains(w))
 }
 
 /// Ratio claims (`5折`, `打七五折`, `低至3折`, `半价`, `对折`) in a
@@ -1118,18 +1180,21 @@ fn ratio_claims_into(text: &Normalized, claims: &mut Vec<Claim>) {
 }
 
 /// `直降50元`, `立省100`: a cut in the listed price (not a threshold
-/// offer, not a province).
+/// offer, not a province); `直降50%`, `立省30%`: a cut by a share of it,
+/// which is a ratio (5折, 7折).
 fn cut_claims(text: &Normalized, claims: &mut Vec<Claim>) {
     let s = text.text.as_str();
     for m in patterns().cut.captures_iter(s) {
         let whole = m.get(0).expect("group 0");
         let number = m.get(1).expect("group 1");
-        if !is_money_after(
+        let percent = !whole.as_str().ends_with('元') && s[whole.end()..].starts_with('%');
+        let money = is_money_after(
             s,
             number.as_str(),
             whole.end(),
             whole.as_str().ends_with('元'),
-        ) {
+        );
+        if !money && !percent {
             continue;
         }
         let (first, _) = text.char_range(whole.start(), whole.end());
@@ -1147,7 +1212,14 @@ fn cut_claims(text: &Normalized, claims: &mut Vec<Claim>) {
         {
             continue;
         }
-        if let Some(amount) = parse_amount(number.as_str()) {
+        if percent {
+            claims.extend(percent_cut(
+                text,
+                whole.start(),
+                whole.end() + 1,
+                number.as_str(),
+            ));
+        } else if let Some(amount) = parse_amount(number.as_str()) {
             let kind = ClaimKind::Cut {
                 amount,
                 text: whole.as_str().to_owned(),
@@ -1155,6 +1227,21 @@ fn cut_claims(text: &Normalized, claims: &mut Vec<Claim>) {
             claims.push(claim_at(text, whole.start(), whole.end(), kind));
         }
     }
+}
+
+/// `直降50%` over bytes `start..end` (the `%` included): the ratio it
+/// leaves, when the share is above 0 and below 100.
+fn percent_cut(text: &Normalized, start: usize, end: usize, number: &str) -> Option<Claim> {
+    let share: f64 = number.parse().ok()?;
+    let claimed = 1.0 - share / 100.0;
+    (share > 0.0 && share < 100.0).then(|| {
+        let kind = ClaimKind::Ratio {
+            claimed,
+            lowest: false,
+            text: text.text[start..end].to_owned(),
+        };
+        claim_at(text, start, end, kind)
+    })
 }
 
 /// `低至9.9元`: a lowest price.
@@ -1265,14 +1352,38 @@ mod tests {
         assert!(
             matches!(claims("省100元")[..], [ClaimKind::Cut { amount, .. }] if amount == yuan(100))
         );
+        for text in ["直降618大促", "广东省100家门店", "全省200城", "立减30ml"] {
+            assert!(claims(text).is_empty(), "{text}: {:?}", claims(text));
+        }
+        // a share of the price is a ratio: 直降50% is 5折
+        assert_eq!(ratios("立省50%"), [0.5]);
+        assert_eq!(ratios("直降 30 %"), [0.7]);
+        assert!(ratios("直降100%").is_empty() && ratios("立省0%").is_empty());
+    }
+
+    #[test]
+    fn offers_to_some_buyers_or_for_several_items_claim_nothing_about_the_price() {
         for text in [
-            "立省50%",
-            "直降618大促",
-            "广东省100家门店",
-            "全省200城",
-            "立减30ml",
+            "2件8折",
+            "任选3件7折",
+            "两件9折",
+            "2件以上享8折",
+            "会员95折",
+            "新人专享8折",
+            "vip立减10元",
+            "领券立减20元",
+            "用券后5折",
+            "粉丝专享9折",
         ] {
             assert!(claims(text).is_empty(), "{text}: {:?}", claims(text));
+        }
+        for (text, ratio) in [
+            ("3件套 8折", 0.8),
+            ("学生书包 8折", 0.8),
+            ("视频会员年卡 9折", 0.9),
+            ("两折清仓", 0.2),
+        ] {
+            assert_eq!(ratios(text), [ratio], "{text}");
         }
     }
 }
