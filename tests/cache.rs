@@ -323,8 +323,15 @@ fn unchanged_files_are_found_by_size_and_times_without_being_read() {
     let text = std::fs::read_to_string(&a00).unwrap();
     let edited = text.replace("最好的保温杯", "普通的保温杯");
     assert_eq!(edited.len(), text.len());
+    let modified = std::fs::metadata(&a00).unwrap().modified().unwrap();
     write(&a00, &edited);
-    age(&root.join("items"));
+    std::fs::File::options()
+        .write(true)
+        .open(&a00)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    assert_eq!(std::fs::metadata(&a00).unwrap().modified().unwrap(), modified);
     let (out, counts, compiled) = check_noting(root, &jsonl);
     assert_eq!((counts, compiled), ((FILES - 1, 1, FILES - 1), true));
     let (fresh, _) = check(root, &["--no-cache", "--format", "jsonl"]);
