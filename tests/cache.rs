@@ -213,11 +213,25 @@ fn cache_dir_no_cache_and_a_corrupt_bundle() {
     assert_eq!(stats, Some((0, FILES)));
     let (fresh, _) = check(root, &["--no-cache", "--format", "jsonl"]);
     assert_eq!(out, fresh);
-    // Indices out of range in a well-formed bundle are dropped too.
-    let text = std::fs::read_to_string(bundles[0].path()).unwrap();
-    let mut bundle: serde_json::Value = serde_json::from_str(&text).unwrap();
-    bundle["strings"] = serde_json::json!([]);
-    std::fs::write(bundles[0].path(), bundle.to_string()).unwrap();
+    // Indices out of range in a well-formed bundle are dropped too: the
+    // string table emptied (see listlint-io's cache/codec.rs for the
+    // layout).
+    let bytes = std::fs::read(bundles[0].path()).unwrap();
+    assert_eq!(&bytes[..8], b"LLCACHE\0");
+    let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+    let mut at = 8 + 4; // magic, format
+    at += 4 + u32_at(at); // fingerprint
+    at += 4 + u32_at(at); // rules
+    let strings = u32_at(at);
+    assert!(strings > 0);
+    let mut end = at + 4;
+    for _ in 0..strings {
+        end += 4 + u32_at(end);
+    }
+    let mut emptied = bytes[..at].to_vec();
+    emptied.extend_from_slice(&0u32.to_le_bytes());
+    emptied.extend_from_slice(&bytes[end..]);
+    std::fs::write(bundles[0].path(), emptied).unwrap();
     let (out, stats) = check(root, &["--cache-dir", cache_arg, "--format", "jsonl"]);
     assert_eq!(stats, Some((0, FILES)));
     assert_eq!(out, fresh);
@@ -248,4 +262,181 @@ fn concurrent_runs_share_the_cache_safely() {
         .filter(|n| !n.starts_with("results-") && n != ".gitignore" && n != "CACHEDIR.TAG")
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// Sets the modification time of every file below `dir` to an hour ago,
+/// as files in a repository are, long before a run.
+fn age(dir: &Path) {
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            age(&path);
+        } else {
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(old).unwrap();
+        }
+    }
+}
+
+/// `check -v` in `dir`: stdout, the cache note's numbers (from the cache,
+/// checked, not read), and whether the packs were compiled.
+fn check_noting(dir: &Path, args: &[&str]) -> (String, (usize, usize, usize), bool) {
+    let mut cmd = listlint_in(dir);
+    cmd.arg("check").arg("-v").args(args).arg("items");
+    let (code, stdout, stderr) = run(&mut cmd);
+    assert!(code == 0 || code == 1, "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("cache: ") && l.contains("catalog files"))
+        .unwrap_or_else(|| panic!("no cache note: {stderr}"));
+    let number = |text: &str| -> usize {
+        text.split(|c: char| !c.is_ascii_digit())
+            .find_map(|n| n.parse().ok())
+            .unwrap()
+    };
+    let (counts, unread) = line.rsplit_once("; ").unwrap();
+    let hits = number(counts);
+    let checked = number(counts.split_once(", ").unwrap().1);
+    let compiled = !stderr.contains("the packs were not compiled");
+    (stdout, (hits, checked, number(unread)), compiled)
+}
+
+#[test]
+fn unchanged_files_are_found_by_size_and_times_without_being_read() {
+    let dir = catalog();
+    let root = dir.path();
+    age(&root.join("items"));
+    let jsonl = ["--format", "jsonl"];
+    let (fresh, _) = check(root, &["--no-cache", "--format", "jsonl"]);
+    let (out, counts, compiled) = check_noting(root, &jsonl);
+    assert_eq!((counts, compiled), ((0, FILES, 0), true));
+    assert_eq!(out, fresh);
+    // Nothing changed: no file is read, no pack compiled.
+    let (out, counts, compiled) = check_noting(root, &jsonl);
+    assert_eq!((counts, compiled), ((FILES, 0, FILES), false));
+    assert_eq!(out, fresh);
+    // Same size, and the old modification time put back (as `touch -d`,
+    // `cp -p` or `tar x` would): the change time tells, the file is read
+    // and checked again.
+    let a00 = root.join("items/a00.yaml");
+    let text = std::fs::read_to_string(&a00).unwrap();
+    let edited = text.replace("最好的保温杯", "普通的保温杯");
+    assert_eq!(edited.len(), text.len());
+    let modified = std::fs::metadata(&a00).unwrap().modified().unwrap();
+    write(&a00, &edited);
+    std::fs::File::options()
+        .write(true)
+        .open(&a00)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    assert_eq!(
+        std::fs::metadata(&a00).unwrap().modified().unwrap(),
+        modified
+    );
+    let (out, counts, compiled) = check_noting(root, &jsonl);
+    assert_eq!((counts, compiled), ((FILES - 1, 1, FILES - 1), true));
+    let (fresh, _) = check(root, &["--no-cache", "--format", "jsonl"]);
+    assert_eq!(out, fresh);
+    assert!(
+        !out.lines()
+            .any(|l| l.contains("items/a00.yaml") && l.contains("\"text\":\"最好\"")),
+        "{out}"
+    );
+    // A file changed just now is read whatever its metadata says (its
+    // time may not have moved on).
+    write(&a00, &text);
+    let (out, counts, _) = check_noting(root, &jsonl);
+    assert_eq!(counts.1, 1, "{counts:?}");
+    let (fresh, _) = check(root, &["--no-cache", "--format", "jsonl"]);
+    assert_eq!(out, fresh);
+}
+
+#[test]
+fn a_run_from_the_cache_writes_every_format_baseline_and_suppression_as_checking() {
+    let dir = catalog();
+    let root = dir.path();
+    let baseline = root.join("baseline.json");
+    let baseline = baseline.to_str().unwrap();
+    // A baseline of half the findings: those of the YAML files.
+    let mut cmd = listlint_in(root);
+    cmd.args([
+        "check",
+        "--no-cache",
+        "--write-baseline",
+        baseline,
+        "items/a00.yaml",
+    ]);
+    run(&mut cmd);
+    for args in [
+        &[
+            "--format",
+            "sarif",
+            "--baseline",
+            baseline,
+            "--sarif-suppressed",
+        ][..],
+        &[
+            "--format",
+            "json",
+            "--baseline",
+            baseline,
+            "--min-severity",
+            "warning",
+        ],
+        &["--format", "human", "--statistics"],
+        &["--format", "html"],
+        &["--format", "csv"],
+        &[
+            "--format",
+            "jsonl",
+            "--select",
+            "absolute/",
+            "--report-suppressions",
+        ],
+    ] {
+        let (fresh, _) = check(root, &[args, &["--no-cache"]].concat());
+        check(root, args);
+        let (out, counts, compiled) = check_noting(root, args);
+        assert_eq!(
+            (counts.0, counts.1, compiled),
+            (FILES, 0, false),
+            "{args:?}"
+        );
+        assert_eq!(out, fresh, "{args:?}");
+    }
+}
+
+#[test]
+fn a_change_to_a_pack_reached_by_extends_checks_everything_again() {
+    let dir = catalog();
+    let root = dir.path();
+    write(
+        &root.join("packs/base/words.yaml"),
+        "pack: acme-base\nversion: \"1\"\ncategory: brand\nrules:\n  - id: acme-base/cup\n    kind: lexicon\n    severity: warning\n    message: \"「{term}」\"\n    terms: [保温杯]\n",
+    );
+    let acme = root.join("packs/acme.yaml");
+    let text = std::fs::read_to_string(&acme).unwrap();
+    write(
+        &acme,
+        &text.replace(
+            "category: brand\n",
+            "category: brand\nextends: ./base/words.yaml\n",
+        ),
+    );
+    let jsonl = ["--format", "jsonl"];
+    check(root, &jsonl);
+    let (out, counts, compiled) = check_noting(root, &jsonl);
+    assert_eq!((counts.0, counts.1, compiled), (FILES, 0, false));
+    assert!(out.contains("「保温杯」"), "{out}");
+    write(
+        &root.join("packs/base/words.yaml"),
+        "pack: acme-base\nversion: \"1\"\ncategory: brand\nrules:\n  - id: acme-base/cup\n    kind: lexicon\n    severity: warning\n    message: \"「{term}」!\"\n    terms: [保温杯]\n",
+    );
+    let (out, counts, compiled) = check_noting(root, &jsonl);
+    assert_eq!((counts.0, counts.1, compiled), (0, FILES, true));
+    assert!(out.contains("「保温杯」!"), "{out}");
+    let (fresh, _) = check(root, &["--no-cache", "--format", "jsonl"]);
+    assert_eq!(out, fresh);
 }

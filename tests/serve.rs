@@ -361,7 +361,15 @@ fn check_file_answers_the_report_check_writes_for_the_file() {
         ("?format=exe", "not an input format"),
         ("?format=csv&output=pdf", "not a report format"),
         ("?format=csv&profile=amazon", "not a profile"),
-        ("?format=csv&fix=true", "unknown field `fix`"),
+        ("?format=csv&fix=yes", "query string"),
+        (
+            "?format=csv&fix=true&output=html",
+            "leave out `output=html`",
+        ),
+        (
+            "?format=csv&unsafe_fixes=true",
+            "`unsafe_fixes` goes with `fix=true`",
+        ),
     ] {
         let r = server.request(
             "POST",
@@ -373,6 +381,182 @@ fn check_file_answers_the_report_check_writes_for_the_file() {
         assert!(r.text().contains(message), "{query}: {}", r.text());
         assert_documented("/v1/check/file", "POST", &r);
     }
+}
+
+/// A pack with a safe and an unsafe suggestion.
+const FIX_PACK: &str = r#"pack: fixserve
+version: "1"
+category: wording
+rules:
+  - id: fix/ace
+    kind: lexicon
+    severity: error
+    message: "「{term}」"
+    terms: [王牌, 首选]
+    suggest: {王牌: 主打, 首选: 推荐}
+  - id: fix/cut
+    kind: lexicon
+    severity: warning
+    message: "「{term}」"
+    terms: [特供]
+    suggest: {特供: 专供}
+    fix: unsafe
+"#;
+
+#[test]
+fn check_file_with_fix_answers_the_file_check_fix_to_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "pack.yaml", FIX_PACK);
+    let pack_args = ["--no-default-rules", "--rules", "pack.yaml"];
+    let server = Server::start(dir.path(), &pack_args);
+    // Quoted fields, a CRLF line and a row with nothing to fix stay as
+    // they are.
+    let csv = "id,title,description\r\nA-1,\"王牌 保温杯, 特供\",首选好物\nA-2,普通毛巾,纯棉\n";
+    let name = "导出.csv";
+    write(dir.path(), name, csv);
+    let cli_fixed_file = |file: &str, extra: &[&str]| -> Vec<u8> {
+        let out = tempfile::tempdir().unwrap();
+        let mut cmd = listlint_in(dir.path());
+        cmd.args(["check", "--format", "json"])
+            .args(pack_args)
+            .args(extra)
+            .arg("--fix-to")
+            .arg(out.path())
+            .arg(file);
+        let (code, _, stderr) = run(&mut cmd);
+        assert!(code == 0 || code == 1, "{stderr}");
+        std::fs::read(out.path().join(file)).unwrap()
+    };
+    let cli_fixed = |extra: &[&str]| cli_fixed_file(name, extra);
+    let upload = |query: &str, body: &[u8]| {
+        server.request(
+            "POST",
+            &format!("/v1/check/file?name={}{query}", encode(name)),
+            &[],
+            body,
+        )
+    };
+    // Safe fixes only.
+    let r = upload("&fix=true", csv.as_bytes());
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_documented("/v1/check/file", "POST", &r);
+    assert_eq!(
+        r.text(),
+        "id,title,description\r\nA-1,\"主打 保温杯, 特供\",推荐好物\nA-2,普通毛巾,纯棉\n"
+    );
+    assert_eq!(r.body, cli_fixed(&[]));
+    assert_eq!(r.header("x-listlint-fixes-applied"), Some("2"));
+    assert_eq!(r.header("x-listlint-fixes-skipped"), Some("1"));
+    assert_eq!(r.header("x-listlint-fixes-unsafe"), Some("1"));
+    assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+    assert!(
+        r.header("content-disposition")
+            .unwrap()
+            .contains("filename*=UTF-8''%E5%AF%BC%E5%87%BA.csv"),
+        "{:?}",
+        r.header("content-disposition")
+    );
+    // And the unsafe one.
+    let r = upload("&fix=true&unsafe_fixes=true", csv.as_bytes());
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("\"主打 保温杯, 专供\""), "{}", r.text());
+    assert_eq!(r.body, cli_fixed(&["--unsafe-fixes"]));
+    assert_eq!(r.header("x-listlint-fixes-applied"), Some("3"));
+    assert_eq!(r.header("x-listlint-fixes-skipped"), Some("0"));
+    // GBK bytes stay GBK, as the command line writes them.
+    let gbk: Vec<u8> = encoding_rs::GBK.encode(csv).0.into_owned();
+    std::fs::write(dir.path().join(name), &gbk).unwrap();
+    let r = upload("&fix=true", &gbk);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.body, cli_fixed(&[]));
+    assert_eq!(
+        encoding_rs::GBK.decode(&r.body).0,
+        "id,title,description\r\nA-1,\"主打 保温杯, 特供\",推荐好物\nA-2,普通毛巾,纯棉\n"
+    );
+    // A workbook is fixed in its cells, as the command line fixes it.
+    {
+        use rust_xlsxwriter::Workbook;
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet().set_name("商品").unwrap();
+        for (row, cells) in [["商品ID", "标题"], ["X-1", "王牌精华"], ["X-2", "普通面霜"]]
+            .iter()
+            .enumerate()
+        {
+            for (col, text) in cells.iter().enumerate() {
+                sheet.write_string(row as u32, col as u16, *text).unwrap();
+            }
+        }
+        book.save(dir.path().join("商品.xlsx")).unwrap();
+    }
+    let book = std::fs::read(dir.path().join("商品.xlsx")).unwrap();
+    let r = server.request("POST", "/v1/check/file?format=xlsx&fix=true", &[], &book);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.header("x-listlint-fixes-applied"), Some("1"));
+    assert_ne!(r.body, book);
+    assert_eq!(r.body, cli_fixed_file("商品.xlsx", &[]));
+    // Nothing to fix: the bytes as uploaded.
+    let plain = "id,title\nB-1,普通毛巾\n";
+    let r = server.request(
+        "POST",
+        "/v1/check/file?format=csv&fix=true",
+        &[],
+        plain.as_bytes(),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.text(), plain);
+    assert_eq!(r.header("x-listlint-fixes-applied"), Some("0"));
+    // Bytes that would not be written back as they were: 422, nothing
+    // half fixed.
+    let mut broken = encoding_rs::GBK
+        .encode("id,title\nC-1,王牌毛巾\n")
+        .0
+        .into_owned();
+    broken.extend_from_slice(b"C-2,\xff\n");
+    let r = server.request("POST", "/v1/check/file?format=csv&fix=true", &[], &broken);
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert_documented("/v1/check/file", "POST", &r);
+    assert!(r.text().contains("cannot be fixed"), "{}", r.text());
+}
+
+#[test]
+fn uploads_are_matched_by_per_path_ignores_under_their_name() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "listlint.yaml",
+        "per_path_ignores:\n  \"草稿*.csv\": [absolute/superlative]\n",
+    );
+    let csv = "id,title\nA-1,全网最好的杯子\n";
+    let server = Server::start(dir.path(), &["--config", "listlint.yaml", "--as-of", AS_OF]);
+    let rules = |name: &str| -> Vec<String> {
+        let r = server.request(
+            "POST",
+            &format!("/v1/check/file?name={}", encode(name)),
+            &[],
+            csv.as_bytes(),
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        write(dir.path(), name, csv);
+        let (_, expected, stderr) = run(listlint_in(dir.path()).args([
+            "check",
+            "--format",
+            "json",
+            "--config",
+            "listlint.yaml",
+            "--as-of",
+            AS_OF,
+            name,
+        ]));
+        assert_eq!(r.text(), expected, "{name}: {stderr}");
+        r.json()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(!rules("草稿1.csv").contains(&"absolute/superlative".to_owned()));
+    assert!(rules("商品.csv").contains(&"absolute/superlative".to_owned()));
 }
 
 // ----------------------------------------------------------- /v1/rules
@@ -979,6 +1163,11 @@ fn the_page_highlights_a_banned_term_of_a_prefilled_link_in_chromium() {
     // Markup in the description is text, never markup of the page.
     assert!(!dom.contains("<b>根治"), "{dom}");
     assert!(dom.contains("采用建议"), "{dom}");
+    // The upload box offers the corrected file.
+    assert!(
+        dom.contains(r#"<option value="fix">下载修正后的文件</option>"#),
+        "{dom}"
+    );
     assert!(dom.contains("lang=\"zh-CN\""));
     if std::env::var_os("LISTLINT_UPDATE_SCREENSHOT").is_some() {
         let png = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/img/serve.png");

@@ -23,7 +23,7 @@ use listlint_core::linter::Linter;
 use listlint_core::model::Severity;
 use listlint_core::policy::{Gate, PathIgnores, Waivers};
 use listlint_core::settings::{Overrides, Settings};
-use listlint_io::cache::{Fingerprint, ResultCache};
+use listlint_io::cache::ResultCache;
 use listlint_io::progress::BytesRead;
 use listlint_io::report::{
     reporter, HumanOptions, Language, OutputFormat, ReportOptions, RuleInfo, Statistics,
@@ -34,6 +34,8 @@ use listlint_io::source::{
     ReadOptions, WalkFilter, XlsxLimits,
 };
 use listlint_io::terminal::escape_line;
+
+mod cache;
 
 /// Arguments of `listlint check`.
 #[derive(Debug, Args)]
@@ -155,7 +157,9 @@ pub struct CheckArgs {
     /// Markdown file) in DIR (default: `.listlint_cache` in the repository
     /// root, else in the working directory). A file whose name and bytes
     /// were checked before under the same packs, config, flags and date is
-    /// not parsed or checked again; output is the same. See docs/ci.md.
+    /// not parsed or checked again (nor read, when its size, times and
+    /// inode are those recorded); when every file is in the cache, the
+    /// packs are not compiled either. Output is the same. See docs/ci.md.
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
 
@@ -526,7 +530,7 @@ fn print_header_mapping() -> HeaderObserver {
 /// per-path ignores of the config.
 fn gate(
     settings: &Settings,
-    ruleset: &listlint_core::engine::Ruleset,
+    as_of: Date,
     baseline: Option<Baseline>,
     recorded: Option<Vec<baseline::Entry>>,
     statistics: bool,
@@ -538,7 +542,7 @@ fn gate(
         waivers: settings
             .config
             .as_ref()
-            .map(|c| Waivers::new(c, ruleset.settings.as_of))
+            .map(|c| Waivers::new(c, as_of))
             .unwrap_or_default(),
         per_path: settings
             .config
@@ -593,6 +597,17 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     super::fix::check_inputs(&args.fixing, &args.paths)?;
     let mut settings = Settings::resolve(config_file(args)?, overrides(args))?;
     settings.as_of = args.as_of;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(worker_threads(args.jobs))
+        .build()
+        .into_diagnostic()
+        .wrap_err("cannot start worker threads")?;
+    // A run whose every file the result cache holds compiles no packs.
+    let early = match cache::all_cached(args, &settings, &pool)? {
+        cache::Early::AllCached(run) => return run.finish(args, color, &settings),
+        cache::Early::Partly(early) => Some(early),
+        cache::Early::Unknown => None,
+    };
     let mut linter =
         Linter::new(settings.clone())?.keeping_sources(args.format.shows_field_values());
     if args.verbose {
@@ -622,6 +637,115 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     if args.verbose {
         output::note(format_args!("profile: {}", profile.name));
     }
+    let (inputs, mut cache) = match early {
+        Some(early) => (early.inputs, Some(early.cache)),
+        None => (inputs(args, &settings)?, None),
+    };
+    // Loaded before the report file is created, so that a baseline that
+    // cannot be read leaves it as it was.
+    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
+    let mut plan = CheckPlan {
+        inputs,
+        read: ReadOptions {
+            text_fields: ruleset.scan_fields.iter().cloned().collect(),
+            header_observer: args.verbose.then(print_header_mapping),
+            place_values: args.format.points_at_columns(),
+            ..read_options(args, profile)
+        },
+        progress: !args.quiet && io::stderr().is_terminal(),
+        filter: settings.packs.filter(),
+        history_problems,
+    };
+    // Fixes are applied (or shown) before the report is opened; the check
+    // below then reports what is left.
+    let mut stdin_copy = None;
+    let fixed = if args.fixing.wanted() {
+        let mut first = gate(
+            &settings,
+            ruleset.settings.as_of,
+            baseline.clone(),
+            None,
+            false,
+        )?;
+        Some(super::fix::apply(
+            &args.fixing,
+            &linter,
+            &mut plan,
+            &pool,
+            &mut first,
+            &mut stdin_copy,
+        )?)
+    } else {
+        None
+    };
+    if let (true, Some(fixed)) = (args.fixing.diff, &fixed) {
+        fixed.note(true, None);
+        return Ok(if fixed.changes {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        });
+    }
+    let rules = rule_infos(ruleset);
+    let language = Language::of_messages(
+        ruleset
+            .rules
+            .iter()
+            .map(|r| r.message.literal_text().collect::<String>()),
+    );
+    if cache.is_none() && !args.no_cache {
+        cache = Some(cache::result_cache(
+            args,
+            &settings,
+            linter.pack_digest(),
+            ruleset.settings.as_of,
+        )?);
+    }
+    if let Some(cache) = &mut cache {
+        cache.set_rules(&rules, language);
+    }
+    let mut report = Report::open(args, color, &settings, rules, language)?;
+    let mut gate = report.gate(args, &settings, ruleset.settings.as_of, baseline)?;
+    if let (true, Some(cache)) = (args.verbose, &cache) {
+        output::note(format_args!("cache: {} entries read", cache.entries()));
+    }
+    let result = run_check_cached(
+        ruleset,
+        &plan,
+        &pool,
+        &mut gate,
+        &mut report.reporter,
+        cache.as_ref(),
+    );
+    report.finish(args, &settings, result, gate, cache, fixed.as_ref())
+}
+
+/// How inputs are read, from the flags (`profile`: the field mapping).
+fn read_options(
+    args: &CheckArgs,
+    profile: listlint_core::listing::profile::Profile,
+) -> ReadOptions {
+    ReadOptions {
+        format: args.input_format,
+        encoding: args.encoding,
+        profile: Arc::new(profile),
+        sheet: args.sheet.clone(),
+        xlsx_limits: XlsxLimits {
+            max_bytes: args.max_xlsx_bytes,
+            max_cell_bytes: args.max_xlsx_cell_bytes,
+            max_file_bytes: args.max_document_bytes,
+        },
+        bytes_read: BytesRead::default(),
+        max_record_bytes: usize::try_from(args.max_record_bytes).unwrap_or(usize::MAX),
+        max_document_bytes: args.max_document_bytes,
+        ..ReadOptions::default()
+    }
+}
+
+/// The inputs of the run: the paths with folders walked (`--include`,
+/// `--exclude`, ignore files, `--force-exclude`, `--changed-since`),
+/// without the output files (see [`guard_outputs`]).
+fn inputs(args: &CheckArgs, settings: &Settings) -> miette::Result<Vec<Input>> {
     let mut walk = WalkFilter::new(&settings.include, &settings.exclude)?;
     if args.no_ignore {
         walk = walk.without_ignore_files();
@@ -656,318 +780,184 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     if inputs.is_empty() && !args.quiet {
         output::note(format_args!("note: no listing file to check"));
     }
-    let inputs = guard_outputs(args, &settings, inputs)?;
-    // Loaded before the report file is created, so that a baseline that
-    // cannot be read leaves it as it was.
-    let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(worker_threads(args.jobs))
-        .build()
-        .into_diagnostic()
-        .wrap_err("cannot start worker threads")?;
-    let mut plan = CheckPlan {
-        inputs,
-        read: ReadOptions {
-            format: args.input_format,
-            encoding: args.encoding,
-            profile: Arc::new(profile),
-            sheet: args.sheet.clone(),
-            xlsx_limits: XlsxLimits {
-                max_bytes: args.max_xlsx_bytes,
-                max_cell_bytes: args.max_xlsx_cell_bytes,
-                max_file_bytes: args.max_document_bytes,
+    guard_outputs(args, settings, inputs)
+}
+
+/// The enabled rules as reports describe them (without `help_uri`, which
+/// [`Report::open`] adds).
+fn rule_infos(ruleset: &listlint_core::engine::Ruleset) -> Vec<RuleInfo> {
+    ruleset
+        .rules
+        .iter()
+        .map(|r| RuleInfo {
+            id: r.id.to_string(),
+            summary: r.summary.clone(),
+            help: match (&r.help, &r.docs) {
+                (Some(h), Some(d)) => Some(format!("{h}\n\n{d}")),
+                (h, d) => h.as_deref().map(str::to_owned).or_else(|| d.clone()),
             },
-            bytes_read: BytesRead::default(),
-            max_record_bytes: usize::try_from(args.max_record_bytes).unwrap_or(usize::MAX),
-            max_document_bytes: args.max_document_bytes,
-            text_fields: ruleset.scan_fields.iter().cloned().collect(),
-            header_observer: args.verbose.then(print_header_mapping),
-            place_values: args.format.points_at_columns(),
-        },
-        progress: !args.quiet && io::stderr().is_terminal(),
-        filter: settings.packs.filter(),
-        history_problems,
-    };
-    // Fixes are applied (or shown) before the report is opened; the check
-    // below then reports what is left.
-    let mut stdin_copy = None;
-    let fixed = if args.fixing.wanted() {
-        let mut first = gate(&settings, ruleset, baseline.clone(), None, false)?;
-        Some(super::fix::apply(
-            &args.fixing,
-            &linter,
-            &mut plan,
-            &pool,
-            &mut first,
-            &mut stdin_copy,
-        )?)
-    } else {
-        None
-    };
-    if let (true, Some(fixed)) = (args.fixing.diff, &fixed) {
-        fixed.note(true, None);
-        return Ok(if fixed.changes {
+            severity: r.severity,
+            references: r.references.iter().map(|x| x.title().to_owned()).collect(),
+            tags: vec![r.pack.to_string(), r.category.to_string()],
+            help_uri: None,
+        })
+        .collect()
+}
+
+/// The report being written.
+struct Report {
+    reporter: UntilClosed<'static>,
+}
+
+impl Report {
+    /// Opens the report (`-o` or standard output) in the asked format;
+    /// `rules` are the enabled rules, given their `help_uri` here.
+    fn open(
+        args: &CheckArgs,
+        color: ColorChoice,
+        settings: &Settings,
+        mut rules: Vec<RuleInfo>,
+        language: Language,
+    ) -> miette::Result<Self> {
+        // A closed pipe ends the report, not the check: see `UntilClosed`.
+        let closed = Closed::default();
+        let out: Box<dyn Write> = match &args.output {
+            Some(path) => Box::new(BufWriter::new(PipeAware::new(
+                File::create(path)
+                    .into_diagnostic()
+                    .wrap_err_with(|| format!("cannot create {}", path.display()))?,
+                closed.clone(),
+            ))),
+            None => Box::new(BufWriter::new(PipeAware::new(
+                io::stdout().lock(),
+                closed.clone(),
+            ))),
+        };
+        let docs_url = settings
+            .config
+            .as_ref()
+            .and_then(|c| c.config.docs_url.as_deref());
+        let config_dir = settings
+            .config
+            .as_ref()
+            .and_then(|c| c.path.parent())
+            .map(|dir| {
+                if dir.as_os_str().is_empty() {
+                    std::path::Path::new(".")
+                } else {
+                    dir
+                }
+            });
+        for rule in &mut rules {
+            let pack = rule.tags.first().map_or("", String::as_str);
+            rule.help_uri = help_uri(docs_url, config_dir, pack, &rule.id);
+        }
+        let options = ReportOptions {
+            human: HumanOptions {
+                color: color.enabled(args.output.is_none() && io::stdout().is_terminal()),
+                max_per_rule: args.max_per_rule,
+                statistics: if args.no_statistics {
+                    Statistics::Never
+                } else if args.statistics {
+                    Statistics::Always
+                } else {
+                    Statistics::Auto
+                },
+                min_severity: settings.min_severity,
+                ..HumanOptions::default()
+            },
+            rules,
+            fail_threshold: settings.fail_on.threshold(),
+            config: settings.config.as_ref().map(|c| c.path.clone()),
+            baseline: args.baseline.clone(),
+            language,
+        };
+        let fail_threshold = options.fail_threshold;
+        let reporter = UntilClosed::new(
+            reporter(args.format, out, options).into_diagnostic()?,
+            closed,
+            fail_threshold,
+            args.write_baseline.is_some(),
+        );
+        Ok(Self { reporter })
+    }
+
+    /// The gate findings pass on their way to this report.
+    fn gate(
+        &self,
+        args: &CheckArgs,
+        settings: &Settings,
+        as_of: Date,
+        baseline: Option<Baseline>,
+    ) -> miette::Result<Gate> {
+        let mut gate = gate(
+            settings,
+            as_of,
+            baseline,
+            args.write_baseline.as_ref().map(|_| Vec::new()),
+            // Human output decides at the end whether to print the table.
+            args.statistics || (args.format == OutputFormat::Human && !args.no_statistics),
+        )?;
+        gate.suppressed = args.sarif_suppressed.then(Vec::new);
+        gate.min_severity = settings.min_severity;
+        Ok(gate)
+    }
+
+    /// After the check: saves the cache, writes the baseline and the
+    /// closing notes, and decides the exit status.
+    fn finish(
+        self,
+        args: &CheckArgs,
+        settings: &Settings,
+        result: Result<listlint_io::report::Summary, CheckError>,
+        mut gate: Gate,
+        cache: Option<ResultCache>,
+        fixed: Option<&super::fix::FixReport>,
+    ) -> miette::Result<ExitStatus> {
+        if let (Ok(_), Some(cache)) = (&result, cache) {
+            cache::save(args, cache);
+        }
+        let summary = match result {
+            Ok(summary) => summary,
+            // Stopped once the output was closed and the status decided.
+            Err(CheckError::Output(_)) if self.reporter.stopped() => {
+                return Ok(ExitStatus::Failure)
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if args.report_suppressions {
+            report_suppressions(&summary);
+        }
+        if let (Some(path), Some(entries)) = (&args.write_baseline, gate.recorded.take()) {
+            let count = baseline::write(path, entries)?;
+            output::note(format_args!(
+                "wrote {count} findings to the baseline {}",
+                path.display()
+            ));
+        }
+        if let Some(fixed) = fixed {
+            fixed.note(false, Some(summary.findings));
+        }
+        if let Some(b) = &summary.baseline {
+            if b.stale > 0 && args.format != OutputFormat::Human {
+                output::note(format_args!(
+                    "{} baseline entries no longer occur (fixed since the baseline was written)",
+                    b.stale
+                ));
+            }
+        }
+        // Findings hidden by --min-severity count too: what is shown does
+        // not decide whether the run fails.
+        let failed = settings
+            .fail_on
+            .threshold()
+            .is_some_and(|threshold| summary.reaches(threshold));
+        Ok(if failed {
             ExitStatus::Failure
         } else {
             ExitStatus::Success
-        });
+        })
     }
-    // A closed pipe ends the report, not the check: see `UntilClosed`.
-    let closed = Closed::default();
-    let out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(BufWriter::new(PipeAware::new(
-            File::create(path)
-                .into_diagnostic()
-                .wrap_err_with(|| format!("cannot create {}", path.display()))?,
-            closed.clone(),
-        ))),
-        None => Box::new(BufWriter::new(PipeAware::new(
-            io::stdout().lock(),
-            closed.clone(),
-        ))),
-    };
-    let docs_url = settings
-        .config
-        .as_ref()
-        .and_then(|c| c.config.docs_url.as_deref());
-    let config_dir = settings
-        .config
-        .as_ref()
-        .and_then(|c| c.path.parent())
-        .map(|dir| {
-            if dir.as_os_str().is_empty() {
-                std::path::Path::new(".")
-            } else {
-                dir
-            }
-        });
-    let options = ReportOptions {
-        human: HumanOptions {
-            color: color.enabled(args.output.is_none() && io::stdout().is_terminal()),
-            max_per_rule: args.max_per_rule,
-            statistics: if args.no_statistics {
-                Statistics::Never
-            } else if args.statistics {
-                Statistics::Always
-            } else {
-                Statistics::Auto
-            },
-            min_severity: settings.min_severity,
-            ..HumanOptions::default()
-        },
-        rules: ruleset
-            .rules
-            .iter()
-            .map(|r| RuleInfo {
-                id: r.id.to_string(),
-                summary: r.summary.clone(),
-                help: match (&r.help, &r.docs) {
-                    (Some(h), Some(d)) => Some(format!("{h}\n\n{d}")),
-                    (h, d) => h.as_deref().map(str::to_owned).or_else(|| d.clone()),
-                },
-                severity: r.severity,
-                references: r.references.iter().map(|x| x.title().to_owned()).collect(),
-                tags: vec![r.pack.to_string(), r.category.to_string()],
-                help_uri: help_uri(docs_url, config_dir, &r.pack, &r.id),
-            })
-            .collect(),
-        fail_threshold: settings.fail_on.threshold(),
-        config: settings.config.as_ref().map(|c| c.path.clone()),
-        baseline: args.baseline.clone(),
-        language: Language::of_messages(
-            ruleset
-                .rules
-                .iter()
-                .map(|r| r.message.literal_text().collect::<String>()),
-        ),
-    };
-    let fail_threshold = options.fail_threshold;
-    let mut reporter = UntilClosed::new(
-        reporter(args.format, out, options).into_diagnostic()?,
-        closed,
-        fail_threshold,
-        args.write_baseline.is_some(),
-    );
-    let mut gate = gate(
-        &settings,
-        ruleset,
-        baseline,
-        args.write_baseline.as_ref().map(|_| Vec::new()),
-        // Human output decides at the end whether to print the table.
-        args.statistics || (args.format == OutputFormat::Human && !args.no_statistics),
-    )?;
-    gate.suppressed = args.sarif_suppressed.then(Vec::new);
-    gate.min_severity = settings.min_severity;
-    let cache = if args.no_cache {
-        None
-    } else {
-        Some(result_cache(args, &linter, &settings)?)
-    };
-    if let (true, Some(cache)) = (args.verbose, &cache) {
-        output::note(format_args!("cache: {} entries read", cache.entries()));
-    }
-    let result = run_check_cached(
-        ruleset,
-        &plan,
-        &pool,
-        &mut gate,
-        &mut reporter,
-        cache.as_ref(),
-    );
-    if let (Ok(_), Some(cache)) = (&result, cache) {
-        let dir = cache_dir(args);
-        if args.verbose {
-            let (hits, checked) = cache.stats();
-            output::note(format_args!(
-                "cache: {hits} catalog files from the cache, {checked} checked ({})",
-                dir.display()
-            ));
-        }
-        if let Err(e) = cache.save() {
-            output::note(format_args!(
-                "note: cannot write the result cache in {}: {e} (--no-cache skips it)",
-                dir.display()
-            ));
-        }
-    }
-    let summary = match result {
-        Ok(summary) => summary,
-        // Stopped once the output was closed and the status decided.
-        Err(CheckError::Output(_)) if reporter.stopped() => return Ok(ExitStatus::Failure),
-        Err(e) => return Err(e.into()),
-    };
-    if args.report_suppressions {
-        report_suppressions(&summary);
-    }
-    if let (Some(path), Some(entries)) = (&args.write_baseline, gate.recorded.take()) {
-        let count = baseline::write(path, entries)?;
-        output::note(format_args!(
-            "wrote {count} findings to the baseline {}",
-            path.display()
-        ));
-    }
-    if let Some(fixed) = &fixed {
-        fixed.note(false, Some(summary.findings));
-    }
-    if let Some(b) = &summary.baseline {
-        if b.stale > 0 && args.format != OutputFormat::Human {
-            output::note(format_args!(
-                "{} baseline entries no longer occur (fixed since the baseline was written)",
-                b.stale
-            ));
-        }
-    }
-    // Findings hidden by --min-severity count too: what is shown does
-    // not decide whether the run fails.
-    let failed = settings
-        .fail_on
-        .threshold()
-        .is_some_and(|threshold| summary.reaches(threshold));
-    Ok(if failed {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
-}
-
-/// The result cache's folder: `--cache-dir`, else `.listlint_cache` in
-/// the repository root or the working directory.
-fn cache_dir(args: &CheckArgs) -> PathBuf {
-    match &args.cache_dir {
-        Some(dir) => dir.clone(),
-        None => {
-            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            listlint_io::cache::default_dir(&cwd)
-        }
-    }
-}
-
-/// Adds a price-history path to a cache fingerprint: a regular file's
-/// name and bytes, or those of every regular file below a folder
-/// (snapshots), in name order, not following links. Anything else (a
-/// pipe, a device) is not read here, since reading would consume it: it
-/// makes the fingerprint unique, so the run uses no cached result.
-fn add_history_files(f: &mut Fingerprint, path: &std::path::Path) -> miette::Result<()> {
-    let cannot = |e| miette::miette!("cannot read {}: {e}", path.display());
-    let meta = std::fs::metadata(path).map_err(cannot)?;
-    if meta.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(cannot)?
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_dir()))
-            .map(|e| e.path())
-            .collect();
-        entries.sort();
-        for entry in entries {
-            add_history_files(f, &entry)?;
-        }
-    } else if meta.is_file() {
-        let bytes = std::fs::read(path).map_err(cannot)?;
-        f.add("price_history", path.to_string_lossy().as_bytes());
-        f.add("price_history", &bytes);
-    } else {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        f.add("price_history_unread", &now.to_le_bytes());
-    }
-    Ok(())
-}
-
-/// The result cache for this run: its fingerprint is everything besides a
-/// catalog file's name and bytes that can change its findings.
-fn result_cache(
-    args: &CheckArgs,
-    linter: &Linter,
-    settings: &Settings,
-) -> miette::Result<ResultCache> {
-    let mut f = Fingerprint::new();
-    // A rebuilt binary may find other things with the same version.
-    if let Some(meta) = std::env::current_exe()
-        .ok()
-        .and_then(|exe| std::fs::metadata(exe).ok())
-    {
-        let modified = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        f.add("binary", format!("{} {modified}", meta.len()).as_bytes());
-    }
-    f.add("packs", &linter.pack_digest());
-    // The settings with the config file's text, select/ignore, profile,
-    // maps and brands.
-    f.add("settings", format!("{settings:?}").as_bytes());
-    f.add(
-        "as_of",
-        linter.ruleset().settings.as_of.to_string().as_bytes(),
-    );
-    f.add(
-        "keep_sources",
-        &[u8::from(args.format.shows_field_values())],
-    );
-    for path in &args.price_history {
-        add_history_files(&mut f, path)?;
-    }
-    f.add(
-        "history_profile",
-        format!("{:?}", args.history_profile).as_bytes(),
-    );
-    f.add(
-        "reading",
-        format!(
-            "{:?} {:?} {:?} {} {} {} {}",
-            args.encoding,
-            args.input_format,
-            args.sheet,
-            args.max_record_bytes,
-            args.max_document_bytes,
-            args.max_xlsx_bytes,
-            args.max_xlsx_cell_bytes
-        )
-        .as_bytes(),
-    );
-    Ok(ResultCache::open(&cache_dir(args), &f))
 }
 
 /// `--report-suppressions`: every inline suppression of the run, on

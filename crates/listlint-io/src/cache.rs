@@ -15,8 +15,25 @@
 //!   change reading or findings, the date time-based rules take as today,
 //!   the price history's bytes, the listlint version and binary). Any
 //!   change to one of them starts a new bundle.
+//! - **Not read at all**: an entry also records the file's size, times
+//!   and identity (inode, device) when it was read, if it had been
+//!   modified at least [`SETTLED`] before. A file whose metadata is still
+//!   exactly that ([`ResultCache::probe`], a `stat` per file, in
+//!   parallel) is taken from the cache without being read. The change
+//!   time, which no tool can set back, catches an edit whose modification
+//!   time was restored; the settling time catches a file written twice
+//!   within one tick of the file system's clock. A file whose metadata
+//!   differs (a fresh checkout, a restored cache) is read and found by
+//!   its bytes as before, and its metadata recorded for next time. What
+//!   this trusts: that a file's bytes do not change while its size, both
+//!   times, inode and device stay the same, which holds unless the clock
+//!   is set back or the file system is changed behind the kernel's back.
+//! - **Rules**: a bundle also keeps the enabled rules as reports describe
+//!   them, so that a run whose every file is in it can write any report
+//!   without compiling the packs.
 //! - **Files**: the cache folder holds a `.gitignore` (`*`), a
-//!   `CACHEDIR.TAG`, and one `results-FINGERPRINT.json` per fingerprint.
+//!   `CACHEDIR.TAG`, and one `results-FINGERPRINT.bin` per fingerprint, a
+//!   compact binary file (see `codec`).
 //!   A bundle is read once at the start (a missing, unreadable, corrupt or
 //!   oversized one is an empty cache) and written at the end to a
 //!   temporary file in the folder, then renamed over the old one, so
@@ -32,11 +49,16 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::source::RawRecord;
+use crate::report::{Language, RuleInfo};
+
+mod codec;
+use crate::source::{self, Input, InputFormat, RawRecord, ReadOptions};
 use listlint_core::model::{Finding, Reason, Severity};
 use listlint_core::suppress::{Applied, Suppression};
 
@@ -49,7 +71,12 @@ pub const MAX_BUNDLES: usize = 8;
 /// The largest bundle read (a larger one is ignored and replaced).
 pub const MAX_BUNDLE_BYTES: u64 = 1 << 30;
 /// The bundle format; a bundle of another format is not read.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
+/// How long ago a file must have been modified for its size and times to
+/// stand for its bytes: a file written again within the same tick of the
+/// file system's clock (a jiffy; two seconds on FAT) keeps its
+/// modification time, so a recent one proves nothing.
+pub const SETTLED: Duration = Duration::from_secs(2);
 
 /// A digest of everything besides a file's bytes that can change its
 /// findings.
@@ -84,8 +111,8 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A file's key: its name and bytes.
-type Key = [u8; 32];
+/// A file's key: the SHA-256 of its name, kind and bytes.
+pub type Key = [u8; 32];
 
 /// The cache of one run: the bundle for its fingerprint as read, and what
 /// the run adds.
@@ -95,8 +122,103 @@ pub struct ResultCache {
     fingerprint: String,
     old: HashMap<Key, Entry>,
     old_strings: Vec<Arc<str>>,
+    /// The file name, metadata and key of each old entry that has settled
+    /// metadata.
+    by_name: HashMap<Arc<str>, (FileStat, Key)>,
+    /// The rules as reports describe them, from the bundle or given to be
+    /// saved with it.
+    rules: Option<CachedRules>,
+    rules_given: bool,
     new: Mutex<Vec<NewEntry>>,
     hits: Mutex<Vec<Key>>,
+    /// The settled metadata of this run's catalog files, taken before
+    /// they were read.
+    stats: Mutex<HashMap<Arc<str>, FileStat>>,
+    /// Files found by their metadata alone, not read.
+    unread: std::sync::atomic::AtomicUsize,
+    /// The inputs of the last [`Self::probe`] and what it found.
+    probed: Mutex<Option<Probed>>,
+}
+
+/// Inputs probed and the key found for each (`None`: not found).
+type Probed = (Vec<Input>, Vec<Option<Key>>);
+
+/// A file's size, times and identity: when all are those recorded with an
+/// entry (and the modification was [`SETTLED`] then), the file is taken
+/// to hold the bytes the entry was made from, without reading it. The
+/// change time cannot be set by tools that restore a modification time
+/// (`touch -d`, `cp -p`, `tar x`, `rsync -t`), so those count as changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStat {
+    len: u64,
+    mtime: (i64, u32),
+    ctime: (i64, u32),
+    ino: u64,
+    dev: u64,
+}
+
+impl FileStat {
+    /// The metadata of a regular file.
+    fn of(meta: &std::fs::Metadata) -> Self {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let nanos = |n: i64| u32::try_from(n).unwrap_or(0);
+            Self {
+                len: meta.len(),
+                mtime: (meta.mtime(), nanos(meta.mtime_nsec())),
+                ctime: (meta.ctime(), nanos(meta.ctime_nsec())),
+                ino: meta.ino(),
+                dev: meta.dev(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let time = |t: std::io::Result<SystemTime>| {
+                t.ok()
+                    .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                    .map_or((0, 0), |d| (d.as_secs() as i64, d.subsec_nanos()))
+            };
+            Self {
+                len: meta.len(),
+                mtime: time(meta.modified()),
+                ctime: time(meta.created()),
+                ino: 0,
+                dev: 0,
+            }
+        }
+    }
+
+    /// Whether the file was last modified at least [`SETTLED`] before
+    /// `now` (a time in the future is not).
+    fn settled(&self, now: SystemTime) -> bool {
+        let Some(limit) = now
+            .checked_sub(SETTLED)
+            .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+        else {
+            return false;
+        };
+        let limit = (limit.as_secs() as i64, limit.subsec_nanos());
+        self.mtime < limit
+    }
+}
+
+/// The enabled rules as reports describe them, kept with the bundle so
+/// that a run whose every file is in the cache needs no compiled packs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedRules {
+    rules: Vec<CachedRule>,
+    chinese: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedRule {
+    id: String,
+    summary: Option<String>,
+    help: Option<String>,
+    severity: Severity,
+    references: Vec<String>,
+    tags: Vec<String>,
 }
 
 /// A file checked in this run.
@@ -110,15 +232,16 @@ struct NewEntry {
 
 /// The cached results of one file, with strings as indices into the
 /// bundle's table.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 struct Entry {
     path: u32,
+    /// The file's settled metadata when it was read, if it had settled.
+    stat: Option<FileStat>,
     findings: Vec<CachedFinding>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     applied: Vec<CachedApplied>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 struct CachedFinding {
     rule: u32,
     pack: u32,
@@ -144,7 +267,7 @@ struct CachedFinding {
     column: Option<u32>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 struct CachedApplied {
     file: u32,
     listing_id: Option<u32>,
@@ -155,12 +278,13 @@ struct CachedApplied {
 }
 
 /// A bundle file.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug)]
 struct Bundle {
     format: u32,
     fingerprint: String,
+    rules: Option<CachedRules>,
     strings: Vec<String>,
-    entries: Vec<(String, Entry)>,
+    entries: Vec<(Key, Entry)>,
 }
 
 /// Interns strings for a bundle being written.
@@ -196,8 +320,14 @@ impl ResultCache {
             fingerprint,
             old: HashMap::new(),
             old_strings: Vec::new(),
+            by_name: HashMap::new(),
+            rules: None,
+            rules_given: false,
             new: Mutex::new(Vec::new()),
             hits: Mutex::new(Vec::new()),
+            stats: Mutex::new(HashMap::new()),
+            unread: Default::default(),
+            probed: Mutex::new(None),
         };
         if let Some(bundle) = cache.read_bundle() {
             cache.old_strings = bundle
@@ -205,21 +335,222 @@ impl ResultCache {
                 .iter()
                 .map(|s| Arc::from(s.as_str()))
                 .collect();
+            cache.rules = bundle.rules;
             let count = cache.old_strings.len() as u32;
+            // A name with two entries (two runs at once, each with other
+            // bytes) is found by its bytes only.
+            let mut twice: HashSet<Arc<str>> = HashSet::new();
             for (key, entry) in bundle.entries {
-                let Some(key) = parse_key(&key) else { continue };
-                if entry_in_range(&entry, count) {
-                    cache.old.insert(key, entry);
+                if !entry_in_range(&entry, count) {
+                    continue;
                 }
+                let name = cache.old_strings[entry.path as usize].clone();
+                if let Some(stat) = entry.stat {
+                    if cache.by_name.insert(name.clone(), (stat, key)).is_some() {
+                        twice.insert(name);
+                    }
+                }
+                cache.old.insert(key, entry);
+            }
+            for name in twice {
+                cache.by_name.remove(&name);
             }
         }
         cache
     }
 
+    /// Looks up every catalog file among `inputs` (read as `forced`, or
+    /// as their extensions say) by its metadata, in parallel: the key of
+    /// each whose size and times are those recorded with its entry, `None`
+    /// for the others (and for inputs that are not catalog files). The
+    /// settled metadata of every catalog file is kept, to be saved with its
+    /// entry; it is taken before the file is read, so a file changed after
+    /// this is found changed next time.
+    pub fn probe(
+        &self,
+        inputs: &[Input],
+        forced: Option<InputFormat>,
+        pool: &rayon::ThreadPool,
+    ) -> Vec<Option<Key>> {
+        let now = SystemTime::now();
+        let probed: Vec<(Option<(Arc<str>, FileStat)>, Option<Key>)> = pool.install(|| {
+            inputs
+                .par_iter()
+                .map(|input| self.probe_one(input, forced, now))
+                .collect()
+        });
+        let mut keys = Vec::with_capacity(probed.len());
+        let mut stats = self.stats.lock().unwrap_or_else(|e| e.into_inner());
+        for (stat, key) in probed {
+            if let Some((name, stat)) = stat {
+                stats.insert(name, stat);
+            }
+            keys.push(key);
+        }
+        drop(stats);
+        let unread = keys.iter().filter(|k| k.is_some()).count();
+        self.unread
+            .store(unread, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut probed) = self.probed.lock() {
+            *probed = Some((inputs.to_vec(), keys.clone()));
+        }
+        keys
+    }
+
+    /// The keys [`Self::probe`] found for `inputs`: those of the last
+    /// probe if it was of the same inputs, else a new probe's.
+    pub fn keys(
+        &self,
+        inputs: &[Input],
+        forced: Option<InputFormat>,
+        pool: &rayon::ThreadPool,
+    ) -> Vec<Option<Key>> {
+        let last = self.probed.lock().ok().and_then(|mut p| p.take());
+        match last {
+            Some((probed, keys)) if probed == inputs => keys,
+            _ => self.probe(inputs, forced, pool),
+        }
+    }
+
+    fn probe_one(
+        &self,
+        input: &Input,
+        forced: Option<InputFormat>,
+        now: SystemTime,
+    ) -> (Option<(Arc<str>, FileStat)>, Option<Key>) {
+        let Input::File(path) = input else {
+            return (None, None);
+        };
+        if !is_catalog(input, forced) {
+            return (None, None);
+        }
+        let Ok(meta) = std::fs::metadata(path) else {
+            return (None, None);
+        };
+        let stat = FileStat::of(&meta);
+        if !meta.is_file() || meta.len() == 0 || !stat.settled(now) {
+            return (None, None);
+        }
+        let name: Arc<str> = Arc::from(input.display_name());
+        let key = self
+            .by_name
+            .get(&name)
+            .filter(|(recorded, _)| *recorded == stat)
+            .map(|(_, key)| *key);
+        (Some((name, stat)), key)
+    }
+
+    /// Completes [`Self::probe`] by reading and hashing, in parallel, the
+    /// inputs it did not find: the key of every input if every input is
+    /// in the cache. Stops at the first input that is not (a file changed,
+    /// an export), which the run then checks anyway.
+    pub fn confirm(
+        &self,
+        inputs: &[Input],
+        read: &ReadOptions,
+        pool: &rayon::ThreadPool,
+    ) -> Option<Vec<Key>> {
+        let mut keys = self.keys(inputs, read.format, pool);
+        // Put back for the run that checks the inputs if some are not
+        // found.
+        if let Ok(mut probed) = self.probed.lock() {
+            *probed = Some((inputs.to_vec(), keys.clone()));
+        }
+        let missing: Vec<usize> = (0..inputs.len()).filter(|&i| keys[i].is_none()).collect();
+        if missing
+            .iter()
+            .any(|&i| !is_catalog(&inputs[i], read.format))
+        {
+            return None;
+        }
+        let read = ReadOptions {
+            bytes_read: Default::default(),
+            header_observer: None,
+            ..read.clone()
+        };
+        let found: Option<Vec<(usize, Key)>> = pool.install(|| {
+            missing
+                .par_iter()
+                .map(|&i| {
+                    // Only a regular file can be read twice (here, and by
+                    // the run if it is not in the cache): not a pipe.
+                    let path = inputs[i].path()?;
+                    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+                        return None;
+                    }
+                    let mut records = source::open(&inputs[i], &read).ok()?;
+                    let record = records.next()?;
+                    if records.next().is_some() {
+                        return None;
+                    }
+                    let (key, _) = Self::key_of(&record)?;
+                    self.old.contains_key(&key).then_some((i, key))
+                })
+                .collect()
+        });
+        for (i, key) in found? {
+            keys[i] = Some(key);
+        }
+        keys.into_iter().collect()
+    }
+
+    /// Files of this run found by their metadata alone, not read.
+    pub fn unread(&self) -> usize {
+        self.unread.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The enabled rules as reports describe them (without `help_uri`)
+    /// and the reports' language, as the run that wrote the bundle had
+    /// them: the same packs, settings and flags (they are in the
+    /// fingerprint).
+    pub fn rules(&self) -> Option<(Vec<RuleInfo>, Language)> {
+        let cached = self.rules.as_ref()?;
+        let rules = cached
+            .rules
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.id.clone(),
+                summary: r.summary.clone(),
+                help: r.help.clone(),
+                severity: r.severity,
+                references: r.references.clone(),
+                tags: r.tags.clone(),
+                help_uri: None,
+            })
+            .collect();
+        let language = if cached.chinese {
+            Language::Chinese
+        } else {
+            Language::English
+        };
+        Some((rules, language))
+    }
+
+    /// Keeps the enabled rules (as reports describe them) and the
+    /// reports' language with the bundle, for [`Self::rules`].
+    pub fn set_rules(&mut self, rules: &[RuleInfo], language: Language) {
+        let had = self.rules.is_some();
+        self.rules = Some(CachedRules {
+            rules: rules
+                .iter()
+                .map(|r| CachedRule {
+                    id: r.id.clone(),
+                    summary: r.summary.clone(),
+                    help: r.help.clone(),
+                    severity: r.severity,
+                    references: r.references.clone(),
+                    tags: r.tags.clone(),
+                })
+                .collect(),
+            chinese: language == Language::Chinese,
+        });
+        self.rules_given = !had;
+    }
+
     /// The bundle file of this fingerprint.
     fn bundle_path(&self) -> PathBuf {
         self.dir
-            .join(format!("results-{}.json", &self.fingerprint[..32]))
+            .join(format!("results-{}.bin", &self.fingerprint[..32]))
     }
 
     fn read_bundle(&self) -> Option<Bundle> {
@@ -229,7 +560,7 @@ impl ResultCache {
             return None;
         }
         let bytes = std::fs::read(&path).ok()?;
-        let bundle: Bundle = serde_json::from_slice(&bytes).ok()?;
+        let bundle = codec::decode(&bytes)?;
         (bundle.format == FORMAT && bundle.fingerprint == self.fingerprint).then_some(bundle)
     }
 
@@ -332,16 +663,30 @@ impl ResultCache {
         }
     }
 
-    /// Whether the run changed what the bundle holds.
+    /// Whether the run changed what the bundle holds: files checked, the
+    /// rules given for a bundle without them, or files found by their
+    /// bytes whose settled metadata is not the one recorded (they are
+    /// then found by it next time).
     fn changed(&self) -> bool {
-        self.new.lock().map(|n| !n.is_empty()).unwrap_or(false)
+        if self.rules_given || self.new.lock().map(|n| !n.is_empty()).unwrap_or(false) {
+            return true;
+        }
+        let stats = self.stats.lock().unwrap_or_else(|e| e.into_inner());
+        let hits = self.hits.lock().unwrap_or_else(|e| e.into_inner());
+        hits.iter().any(|key| {
+            self.old.get(key).is_some_and(|entry| {
+                let name = &self.old_strings[entry.path as usize];
+                stats.get(name).is_some_and(|s| entry.stat != Some(*s))
+            })
+        })
     }
 
     /// Writes the bundle (this run's entries first, then the old entries
     /// of files the run did not check, at most [`MAX_ENTRIES`]) with the
     /// folder's `.gitignore` and `CACHEDIR.TAG`, and removes all but the
-    /// [`MAX_BUNDLES`] newest bundles. Nothing is written when every file
-    /// was a hit.
+    /// [`MAX_BUNDLES`] newest bundles. Nothing is written when the run
+    /// changed nothing (every file a hit, found by its recorded metadata
+    /// or with metadata that has not settled).
     pub fn save(self) -> std::io::Result<()> {
         if !self.changed() {
             return Ok(());
@@ -353,6 +698,7 @@ impl ResultCache {
             b"Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by listlint.\n",
         )?;
         let path = self.bundle_path();
+        let stats = self.stats.into_inner().unwrap_or_default();
         let new = self.new.into_inner().unwrap_or_default();
         let hits: HashSet<Key> = self
             .hits
@@ -361,7 +707,7 @@ impl ResultCache {
             .into_iter()
             .collect();
         let mut strings = Strings::default();
-        let mut entries: Vec<(String, Entry)> = Vec::new();
+        let mut entries: Vec<(Key, Entry)> = Vec::new();
         let mut seen: HashSet<Key> = HashSet::new();
         let mut checked_paths: HashSet<String> = HashSet::new();
         for n in &new {
@@ -371,6 +717,7 @@ impl ResultCache {
             checked_paths.insert(n.path.clone());
             let entry = Entry {
                 path: strings.id(&n.path),
+                stat: stats.get(n.path.as_str()).copied(),
                 findings: n.findings.iter().map(|f| cached(f, &mut strings)).collect(),
                 applied: n
                     .applied
@@ -385,7 +732,7 @@ impl ResultCache {
                     })
                     .collect(),
             };
-            entries.push((hex(&n.key), entry));
+            entries.push((n.key, entry));
         }
         let old_strings = &self.old_strings;
         let mut old: Vec<(&Key, &Entry)> = self.old.iter().collect();
@@ -401,25 +748,39 @@ impl ResultCache {
                 continue;
             }
             seen.insert(*key);
-            entries.push((hex(key), reindex(entry, old_strings, &mut strings)));
+            let mut entry = reindex(entry, old_strings, &mut strings);
+            if hits.contains(key) {
+                // Read or not, the file is as its metadata now says.
+                entry.stat = stats.get(&**path).copied();
+            }
+            entries.push((*key, entry));
         }
         entries.truncate(MAX_ENTRIES);
         let bundle = Bundle {
             format: FORMAT,
             fingerprint: self.fingerprint.clone(),
+            rules: self.rules,
             strings: strings.list,
             entries,
         };
         let mut temp = tempfile::NamedTempFile::new_in(&self.dir)?;
-        {
-            let mut out = std::io::BufWriter::new(temp.as_file_mut());
-            serde_json::to_writer(&mut out, &bundle)?;
-            out.flush()?;
-        }
+        temp.write_all(&codec::encode(&bundle))?;
         temp.persist(&path).map_err(|e| e.error)?;
         prune(&self.dir, &path);
         Ok(())
     }
+}
+
+/// Whether an input is a catalog file (read as `forced`, or as its
+/// extension says), the only inputs cached.
+fn is_catalog(input: &Input, forced: Option<InputFormat>) -> bool {
+    let Input::File(path) = input else {
+        return false;
+    };
+    matches!(
+        forced.or_else(|| InputFormat::from_path(path)),
+        Some(InputFormat::Yaml | InputFormat::Markdown)
+    )
 }
 
 /// A finding with its strings interned.
@@ -521,17 +882,6 @@ fn entry_in_range(entry: &Entry, count: u32) -> bool {
             .all(|a| ok(a.file) && ok(a.rule) && ok(a.reason) && opt(a.listing_id))
 }
 
-fn parse_key(text: &str) -> Option<Key> {
-    if text.len() != 64 {
-        return None;
-    }
-    let mut key = [0u8; 32];
-    for (i, byte) in key.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(key)
-}
-
 /// Writes a small file unless it exists (through a temporary file and a
 /// rename, so a concurrent run never sees it half written).
 fn write_once(path: &Path, contents: &[u8]) -> std::io::Result<()> {
@@ -555,7 +905,8 @@ fn prune(dir: &Path, keep: &Path) {
         .filter(|e| {
             let name = e.file_name();
             let name = name.to_string_lossy();
-            name.starts_with("results-") && name.ends_with(".json")
+            // `results-*.json`: bundles of earlier versions, pruned first.
+            name.starts_with("results-")
         })
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
@@ -568,6 +919,20 @@ fn prune(dir: &Path, keep: &Path) {
             let _ = std::fs::remove_file(path);
         }
     }
+}
+
+/// Whether `dir` holds a bundle of any fingerprint (a cheap test before
+/// computing one).
+pub fn has_bundles(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| {
+        entries.any(|e| {
+            e.is_ok_and(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                name.starts_with("results-") && name.ends_with(".bin")
+            })
+        })
+    })
 }
 
 /// The default cache folder: [`CACHE_DIR`] in the repository root (the

@@ -150,10 +150,7 @@ impl ChangedFiles {
     pub fn retain(&self, inputs: Vec<Input>) -> Vec<Input> {
         inputs
             .into_iter()
-            .filter(|input| match input {
-                Input::File(path) => self.contains(path),
-                Input::Stdin => true,
-            })
+            .filter(|input| input.path().is_none_or(|path| self.contains(path)))
             .collect()
     }
 }

@@ -15,7 +15,9 @@ use std::time::Duration;
 
 use std::collections::{BTreeMap, HashSet};
 
-use crate::cache::ResultCache;
+use std::sync::Arc;
+
+use crate::cache::{Key, ResultCache};
 use crate::progress::Progress;
 use crate::report::{BaselineSummary, Reporter, Summary};
 use crate::source::{self, Input, RawRecord, ReadOptions, SourceError};
@@ -91,22 +93,8 @@ pub fn run_check_cached(
     reporter: &mut dyn Reporter,
     cache: Option<&ResultCache>,
 ) -> Result<Summary, CheckError> {
-    let mut summary = Summary::new();
-    if let Some(baseline) = &mut gate.baseline {
-        let rules: HashSet<&str> = ruleset.rules.iter().map(|r| &*r.id).collect();
-        baseline.limit_to(|rule| checks_rule(&rules, &plan.filter, rule));
-    }
-    let mut expired = gate.waivers.expired_findings();
-    gate.hide_below_min_severity(&mut expired, &mut summary);
-    if !expired.is_empty() {
-        for f in &expired {
-            summary.count(f);
-            if gate.statistics {
-                summary.count_rule(f);
-            }
-        }
-        reporter.findings(&expired)?;
-    }
+    let rules: HashSet<&str> = ruleset.rules.iter().map(|r| &*r.id).collect();
+    let mut summary = begin(&rules, plan, gate, reporter)?;
     if !plan.history_problems.is_empty() {
         let findings: Vec<_> = plan
             .history_problems
@@ -121,15 +109,18 @@ pub fn run_check_cached(
             suppressed.clear();
         }
     }
-    let total_bytes = plan
-        .inputs
-        .iter()
-        .filter_map(|i| match i {
-            Input::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
-            Input::Stdin => None,
-        })
-        .sum();
+    // The sizes are for the progress bar only (a stat per input).
+    let total_bytes = if plan.progress {
+        plan.inputs
+            .iter()
+            .filter_map(|i| std::fs::metadata(i.path()?).ok().map(|m| m.len()))
+            .sum()
+    } else {
+        0
+    };
     let progress = Progress::new(total_bytes, plan.progress, plan.read.bytes_read.clone());
+    // Catalog files the cache finds by their metadata are not opened.
+    let known = cache.map_or_else(Vec::new, |c| c.keys(&plan.inputs, plan.read.format, pool));
     // Every input goes through one pipeline, opened in turn by the reader:
     // a batch can hold records of many small files (a catalog repository
     // has one listing per file), and the pool is set up once. An input
@@ -140,18 +131,28 @@ pub fn run_check_cached(
     let records = plan
         .inputs
         .iter()
-        .map_while(|input| match source::open(input, &plan.read) {
-            Ok(records) => {
-                opened.fetch_add(1, Ordering::Relaxed);
-                Some(records)
-            }
-            Err(e) => {
-                if let Ok(mut slot) = open_error.lock() {
-                    *slot = Some(e);
+        .enumerate()
+        .map_while(
+            |(i, input)| -> Option<Box<dyn Iterator<Item = Work> + Send>> {
+                if let Some(key) = known.get(i).copied().flatten() {
+                    opened.fetch_add(1, Ordering::Relaxed);
+                    let file: Arc<str> = Arc::from(input.display_name());
+                    return Some(Box::new(std::iter::once(Work::Known(file, key))));
                 }
-                None
-            }
-        })
+                match source::open(input, &plan.read) {
+                    Ok(records) => {
+                        opened.fetch_add(1, Ordering::Relaxed);
+                        Some(Box::new(records.map(Work::Record)))
+                    }
+                    Err(e) => {
+                        if let Ok(mut slot) = open_error.lock() {
+                            *slot = Some(e);
+                        }
+                        None
+                    }
+                }
+            },
+        )
         .flatten();
     let context = StreamContext {
         ruleset,
@@ -166,6 +167,43 @@ pub fn run_check_cached(
         return Err(e.into());
     }
     progress.finish();
+    end(gate, reporter, summary)
+}
+
+/// What every run does first: limits the baseline to the rules the run
+/// checks (`rules`: the enabled rules' ids) and writes the findings of
+/// expired waivers.
+fn begin(
+    rules: &HashSet<&str>,
+    plan: &CheckPlan,
+    gate: &mut Gate,
+    reporter: &mut dyn Reporter,
+) -> Result<Summary, CheckError> {
+    let mut summary = Summary::new();
+    if let Some(baseline) = &mut gate.baseline {
+        baseline.limit_to(|rule| checks_rule(rules, &plan.filter, rule));
+    }
+    let mut expired = gate.waivers.expired_findings();
+    gate.hide_below_min_severity(&mut expired, &mut summary);
+    if !expired.is_empty() {
+        for f in &expired {
+            summary.count(f);
+            if gate.statistics {
+                summary.count_rule(f);
+            }
+        }
+        reporter.findings(&expired)?;
+    }
+    Ok(summary)
+}
+
+/// What every run does last: the baseline's and waivers' counts, and the
+/// end of the report.
+fn end(
+    gate: &mut Gate,
+    reporter: &mut dyn Reporter,
+    mut summary: Summary,
+) -> Result<Summary, CheckError> {
     if let (Some(recorded), Some(baseline)) = (&mut gate.recorded, &gate.baseline) {
         recorded.extend_from_slice(baseline.unchecked());
     }
@@ -176,6 +214,45 @@ pub fn run_check_cached(
     });
     reporter.finish(&summary)?;
     Ok(summary)
+}
+
+/// [`run_check_cached`] for a run whose every input is a catalog file the
+/// cache holds (`keys`, from [`ResultCache::confirm`], one per input):
+/// their findings are written in input order through the gate, as
+/// checking them would write them, with no ruleset; `rules` are the
+/// enabled rules' ids (for the baseline).
+pub fn run_all_cached(
+    rules: &HashSet<&str>,
+    plan: &CheckPlan,
+    gate: &mut Gate,
+    reporter: &mut dyn Reporter,
+    cache: &ResultCache,
+    keys: &[Key],
+) -> Result<Summary, CheckError> {
+    let mut summary = begin(rules, plan, gate, reporter)?;
+    for key in keys {
+        let Some((mut findings, applied)) = cache.lookup(key) else {
+            return Err(CheckError::Output(std::io::Error::other(
+                "the result cache lost an entry it had found",
+            )));
+        };
+        findings.retain(|f| {
+            &*f.category != INPUT_CATEGORY || !plan.filter.ignored(&f.rule, &f.category, &f.pack)
+        });
+        summary.listings += 1;
+        summary.suppressed_inline += applied.iter().map(|a| a.suppressed).sum::<u64>();
+        summary.inline_suppressions.extend(applied);
+        let findings = gate.pass(findings, &mut summary);
+        reporter.findings(&findings)?;
+        if let Some(suppressed) = &mut gate.suppressed {
+            if !suppressed.is_empty() {
+                reporter.suppressed(suppressed)?;
+                suppressed.clear();
+            }
+        }
+    }
+    summary.files = keys.len() as u64;
+    end(gate, reporter, summary)
 }
 
 /// Whether this run can report findings of `rule`: one of the ruleset's
@@ -199,7 +276,7 @@ struct StreamContext<'a> {
 
 fn check_stream(
     context: &StreamContext<'_>,
-    records: impl Iterator<Item = RawRecord> + Send,
+    records: impl Iterator<Item = Work> + Send,
     gate: &mut Gate,
     reporter: &mut dyn Reporter,
     summary: &mut Summary,
@@ -214,7 +291,7 @@ fn check_stream(
     // Checkers' scratch space, reused from batch to batch.
     let scratches: Mutex<Vec<(Scratch, FieldMapper)>> = Mutex::new(Vec::new());
     let collapse = ruleset.settings.collapse;
-    let check_batch = |batch: Vec<RawRecord>| -> CheckedBatch {
+    let check_batch = |batch: Vec<Work>| -> CheckedBatch {
         let spare = scratches.lock().ok().and_then(|mut s| s.pop());
         let (mut scratch, mut mapper) = spare.unwrap_or_else(|| {
             (
@@ -225,7 +302,27 @@ fn check_stream(
         let mut segments: Vec<Segment> = Vec::new();
         let mut applied = Vec::new();
         let mut absent = Vec::new();
-        for record in batch {
+        for work in batch {
+            let record = match work {
+                Work::Record(record) => record,
+                Work::Known(file, key) => match cache.and_then(|c| c.lookup(&key)) {
+                    Some((found, used)) => {
+                        segment_of(&mut segments, &file).findings.extend(found);
+                        applied.extend(used);
+                        continue;
+                    }
+                    // Not reached: the cache found the key among its
+                    // entries, which do not change during a run.
+                    None => RawRecord::Parsed(Listing::unreadable(
+                        &file,
+                        1,
+                        1,
+                        "input/unreadable-record",
+                        "the result cache lost this file's entry; check it again with --no-cache"
+                            .to_owned(),
+                    )),
+                },
+            };
             let cached = cache.and_then(|c| {
                 ResultCache::key_of(&record).map(|(key, path)| (c, key, path.to_owned()))
             });
@@ -279,7 +376,7 @@ fn check_stream(
     // input's size.
     let in_flight_limit = pool.current_num_threads() + 1;
     std::thread::scope(|threads| {
-        let (tx, rx) = sync_channel::<Vec<RawRecord>>(BATCHES_AHEAD);
+        let (tx, rx) = sync_channel::<Vec<Work>>(BATCHES_AHEAD);
         threads.spawn(move || {
             let mut records = records;
             loop {
@@ -370,9 +467,25 @@ struct Segment {
     absent: Vec<(u32, u64, u64)>,
 }
 
+/// A record to check, or a catalog file the cache found by its metadata
+/// (its name and key).
+enum Work {
+    Record(RawRecord),
+    Known(Arc<str>, Key),
+}
+
+impl Work {
+    fn input_bytes(&self) -> usize {
+        match self {
+            Work::Record(record) => record.input_bytes(),
+            Work::Known(..) => 0,
+        }
+    }
+}
+
 /// The next batch: [`BATCH_SIZE`] records, or fewer once they hold
 /// [`BATCH_BYTES`] of input.
-fn next_batch(records: &mut impl Iterator<Item = RawRecord>) -> Vec<RawRecord> {
+fn next_batch(records: &mut impl Iterator<Item = Work>) -> Vec<Work> {
     let mut batch = Vec::with_capacity(BATCH_SIZE);
     let mut bytes = 0;
     for record in records {
@@ -485,20 +598,19 @@ impl<'a> InOrder<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::Arc;
 
-    fn record(bytes: usize) -> RawRecord {
-        RawRecord::JsonLine {
+    fn record(bytes: usize) -> Work {
+        Work::Record(RawRecord::JsonLine {
             file: Arc::from("p.jsonl"),
             line: 1,
             record: 1,
             bytes: vec![b'x'; bytes],
-        }
+        })
     }
 
     #[test]
     fn batches_hold_at_most_a_count_of_records_or_a_size_of_input() {
-        let sizes = |records: Vec<RawRecord>| -> Vec<usize> {
+        let sizes = |records: Vec<Work>| -> Vec<usize> {
             let mut records = records.into_iter();
             std::iter::from_fn(|| Some(next_batch(&mut records)).filter(|b| !b.is_empty()))
                 .map(|batch| batch.len())

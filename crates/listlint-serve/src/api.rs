@@ -15,6 +15,7 @@ use listlint_core::engine::{RuleFilter, Ruleset, Scratch, INPUT_CATEGORY};
 use listlint_core::listing::profile::{FieldMapper, Profile, PROFILE_NAMES};
 use listlint_core::model::{Finding, Summary};
 use listlint_core::pack::schema::Reference;
+use listlint_io::fix::{fix_input_with, is_fixable, FixOptions, Fixed, SkipReason};
 use listlint_io::report::{
     reporter, write_json_document, Language, OutputFormat, ReportOptions, Reporter, RuleInfo,
 };
@@ -382,6 +383,8 @@ struct FileQuery {
     as_of: Option<String>,
     select: Option<String>,
     ignore: Option<String>,
+    fix: Option<bool>,
+    unsafe_fixes: Option<bool>,
 }
 
 /// Input formats a file upload may have.
@@ -422,56 +425,6 @@ fn upload_name(name: Option<&str>, format: &str) -> String {
     } else {
         cleaned
     }
-}
-
-/// Gives findings of the uploaded file (and of its sheets) the client's
-/// name for it.
-struct Renamed<'a> {
-    inner: Box<dyn Reporter + 'a>,
-    from: Arc<str>,
-    to: Arc<str>,
-}
-
-impl Reporter for Renamed<'_> {
-    fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
-        let renamed: Vec<Finding> = findings
-            .iter()
-            .map(|f| {
-                let mut f = f.clone();
-                // `book.xlsx#Sheet` names a sheet of the file.
-                if let Some(rest) = f.file.strip_prefix(&*self.from) {
-                    f.file = if rest.is_empty() {
-                        self.to.clone()
-                    } else {
-                        Arc::from(format!("{}{rest}", self.to))
-                    };
-                    refingerprint(&mut f);
-                }
-                f
-            })
-            .collect();
-        self.inner.findings(&renamed)
-    }
-
-    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        self.inner.finish(summary)
-    }
-}
-
-/// A finding without a listing id is fingerprinted by its file (the
-/// listing's key is `FILE#RECORD`, a per-file finding's `FILE#header`):
-/// once renamed, its fingerprint is the one `check` gives the file under
-/// the client's name.
-fn refingerprint(f: &mut Finding) {
-    if f.listing_id.is_some() || &*f.category == listlint_core::engine::INPUT_CATEGORY {
-        return;
-    }
-    let (key, text) = if f.record == 0 {
-        (format!("{}#header", f.file), Some("no column"))
-    } else {
-        (format!("{}#{}", f.file, f.record), f.text.as_deref())
-    };
-    f.fingerprint = listlint_core::model::fingerprint(&f.rule, &key, f.field.as_deref(), text);
 }
 
 /// The enabled rules as reports describe them.
@@ -520,6 +473,10 @@ pub async fn check_file(
             "`format={format_name}` is not an input format: one of csv, tsv, jsonl, json, xlsx"
         ));
     };
+    let fix = match fix_wanted(&query) {
+        Ok(fix) => fix,
+        Err(r) => return r,
+    };
     let output_name = query.output.as_deref().unwrap_or("json");
     let Some(&(_, output, media_type)) = FILE_OUTPUTS.iter().find(|(n, _, _)| *n == output_name)
     else {
@@ -560,21 +517,28 @@ pub async fn check_file(
         Ok(b) => b,
         Err(r) => return r,
     };
-    let key = generation.key(&select, &ignore, as_of, output.shows_field_values());
+    let keep_sources = fix.is_none() && output.shows_field_values();
+    let key = generation.key(&select, &ignore, as_of, keep_sources);
     let ruleset = match ruleset_for(&generation, key).await {
         Ok(r) => r,
         Err(r) => return r,
     };
     let filter = request_filter(&generation, &select, &ignore);
     let shown = upload_name(query.name.as_deref(), format_name);
+    let shown_name = shown.clone();
     let worker = state.clone();
-    let result = tokio::task::spawn_blocking(move || -> io::Result<Vec<u8>> {
+    let result = tokio::task::spawn_blocking(move || -> io::Result<Answer> {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join(format!("upload.{format_name}"));
         std::fs::File::create(&path)?.write_all(&body)?;
-        drop(body);
         let plan = CheckPlan {
-            inputs: vec![Input::File(path.clone())],
+            // Findings name the upload as the client named it, and are
+            // fingerprinted and matched by `per_path_ignores` under that
+            // name, as `check NAME` would.
+            inputs: vec![Input::Named {
+                path: path.clone(),
+                name: shown,
+            }],
             read: ReadOptions {
                 format: Some(format),
                 profile,
@@ -586,6 +550,17 @@ pub async fn check_file(
             history_problems: Vec::new(),
             progress: false,
         };
+        if let Some(unsafe_fixes) = fix {
+            return fix_upload(
+                &ruleset,
+                &generation,
+                &plan,
+                &worker.pool,
+                &body,
+                unsafe_fixes,
+            );
+        }
+        drop(body);
         let rules = rule_infos(&ruleset);
         let options = ReportOptions {
             language: Language::of_messages(
@@ -601,21 +576,21 @@ pub async fn check_file(
         };
         let mut out = Vec::new();
         {
-            let inner = reporter(output, Box::new(&mut out), options)?;
-            let mut renamed = Renamed {
-                inner,
-                from: Arc::from(path.display().to_string()),
-                to: Arc::from(shown.as_str()),
-            };
+            let mut report = reporter(output, Box::new(&mut out), options)?;
             let mut gate = generation.gate(ruleset.settings.as_of);
-            run_check(&ruleset, &plan, &worker.pool, &mut gate, &mut renamed)
+            run_check(&ruleset, &plan, &worker.pool, &mut gate, &mut *report)
                 .map_err(|e| io::Error::other(e.to_string()))?;
         }
-        Ok(out)
+        Ok(Answer::Report(out))
     })
     .await;
     match result {
-        Ok(Ok(bytes)) => {
+        Ok(Ok(Answer::Fixed(fixed))) => fixed_response(fixed, &shown_name),
+        Ok(Ok(Answer::Refused(why))) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("the file cannot be fixed: {why}; its report (without fix=true) lists what to change"),
+        ),
+        Ok(Ok(Answer::Report(bytes))) => {
             let mut response = (
                 StatusCode::OK,
                 [(header::CONTENT_TYPE, HeaderValue::from_static(media_type))],
@@ -638,6 +613,145 @@ pub async fn check_file(
         ),
         Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "the check failed"),
     }
+}
+
+/// What `/v1/check/file` answers: a report, a fixed file, or why the
+/// file cannot be fixed.
+enum Answer {
+    Report(Vec<u8>),
+    Fixed(Fixed),
+    Refused(String),
+}
+
+/// `fix` and `unsafe_fixes`: `Some(unsafe_fixes)` when the corrected file
+/// is asked for; a 400 when they do not go together with the query.
+fn fix_wanted(query: &FileQuery) -> Result<Option<bool>, Response> {
+    let unsafe_fixes = query.unsafe_fixes.unwrap_or(false);
+    if query.fix != Some(true) {
+        if query.unsafe_fixes.is_some() {
+            return Err(bad_request("`unsafe_fixes` goes with `fix=true`"));
+        }
+        return Ok(None);
+    }
+    if let Some(output) = &query.output {
+        return Err(bad_request(format!(
+            "`fix=true` answers the corrected file, not a report: leave out `output={output}` (or `fix`)"
+        )));
+    }
+    Ok(Some(unsafe_fixes))
+}
+
+/// Keeps the findings of a check that a fix can apply.
+#[derive(Default)]
+struct Fixable {
+    findings: Vec<Finding>,
+}
+
+impl Reporter for Fixable {
+    fn findings(&mut self, findings: &[Finding]) -> io::Result<()> {
+        self.findings
+            .extend(findings.iter().filter(|f| is_fixable(f)).cloned());
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &Summary) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `fix=true`: checks the upload as `check --fix` does (waivers and
+/// ignores applied) and applies the fixes to its bytes, in its own
+/// format and encoding.
+fn fix_upload(
+    ruleset: &Ruleset,
+    generation: &Generation,
+    plan: &CheckPlan,
+    pool: &rayon::ThreadPool,
+    bytes: &[u8],
+    unsafe_fixes: bool,
+) -> io::Result<Answer> {
+    let mut fixable = Fixable::default();
+    let mut gate = generation.gate(ruleset.settings.as_of);
+    run_check(ruleset, plan, pool, &mut gate, &mut fixable)
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    let options = FixOptions {
+        unsafe_fixes,
+        encoding: plan.read.encoding,
+        profile: plan.read.profile.clone(),
+    };
+    let format = plan.read.format.unwrap_or(InputFormat::Jsonl);
+    Ok(
+        match fix_input_with(bytes, format, &fixable.findings, ruleset, &options) {
+            Ok(fixed) => Answer::Fixed(fixed),
+            Err(e) => Answer::Refused(e.to_string()),
+        },
+    )
+}
+
+/// The corrected file, with how many fixes were applied and not applied
+/// in headers, as an attachment named as the upload.
+fn fixed_response(fixed: Fixed, name: &str) -> Response {
+    let applied = fixed.applied();
+    let skipped = fixed.skipped().count();
+    let unsafe_skipped = fixed
+        .skipped()
+        .filter(|e| e.skipped == Some(SkipReason::Unsafe))
+        .count();
+    let mut response = (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/octet-stream"),
+        )],
+        fixed.bytes,
+    )
+        .into_response();
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (FIXES_APPLIED, applied),
+        (FIXES_SKIPPED, skipped),
+        (FIXES_UNSAFE, unsafe_skipped),
+    ] {
+        headers.insert(name, HeaderValue::from(value));
+    }
+    if let Ok(v) = HeaderValue::from_str(&attachment(name)) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    response
+}
+
+/// The header with the number of fixes applied to a `fix=true` answer.
+pub const FIXES_APPLIED: &str = "x-listlint-fixes-applied";
+/// The header with the number of fixes not applied (unsafe, overlapping,
+/// making a new finding, text not found).
+pub const FIXES_SKIPPED: &str = "x-listlint-fixes-skipped";
+/// The header with the number of those not applied because the rule marks
+/// them unsafe (`unsafe_fixes=true` applies them).
+pub const FIXES_UNSAFE: &str = "x-listlint-fixes-unsafe";
+
+/// `Content-Disposition` for a download named `name`: an ASCII
+/// `filename` (other characters as `_`) and the UTF-8 `filename*`
+/// (RFC 6266).
+fn attachment(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 fn category_of<'a>(
@@ -804,5 +918,17 @@ mod tests {
         assert_eq!(upload_name(Some("a\u{1b}[31mb.csv"), "csv"), "a[31mb.csv");
         assert_eq!(upload_name(None, "tsv"), "upload.tsv");
         assert_eq!(upload_name(Some("dir/"), "tsv"), "upload.tsv");
+    }
+
+    #[test]
+    fn attachments_name_the_file_in_ascii_and_in_utf8() {
+        assert_eq!(
+            attachment("导出 1.csv"),
+            "attachment; filename=\"__ 1.csv\"; filename*=UTF-8''%E5%AF%BC%E5%87%BA%201.csv"
+        );
+        assert_eq!(
+            attachment("a\"b\\c.tsv"),
+            "attachment; filename=\"a_b_c.tsv\"; filename*=UTF-8''a%22b%5Cc.tsv"
+        );
     }
 }

@@ -241,23 +241,28 @@ pub fn load_ruleset(
         }
     }
     let ruleset = compile(&packs, &filter)?;
-    let pack_digest = {
-        use sha2::{Digest, Sha256};
-        let mut hash = Sha256::new();
-        for pack in &packs {
-            for part in [pack.source.name.as_bytes(), pack.source.text.as_bytes()] {
-                hash.update((part.len() as u64).to_le_bytes());
-                hash.update(part);
-            }
-        }
-        hash.finalize().into()
-    };
+    let pack_digest = pack_digest(&packs);
     Ok(LoadedRuleset {
         ruleset,
         ids,
         skipped,
         pack_digest,
     })
+}
+
+/// SHA-256 of composed packs (built-in, given, extended), each one's name
+/// and text in load order: [`LoadedRuleset::pack_digest`], which a
+/// result cache keys on, computed without compiling.
+pub fn pack_digest(packs: &[LoadedPack]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for pack in packs {
+        for part in [pack.source.name.as_bytes(), pack.source.text.as_bytes()] {
+            hash.update((part.len() as u64).to_le_bytes());
+            hash.update(part);
+        }
+    }
+    hash.finalize().into()
 }
 
 /// The first `select`/`ignore` token that matches no loaded rule.

@@ -38,6 +38,7 @@ mod xlsx;
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use listlint_core::engine::{Ruleset, Scratch};
 use listlint_core::linter::Linter;
 use listlint_core::listing::profile::Profile;
 use listlint_core::listing::{FieldName, Listing};
@@ -203,9 +204,22 @@ pub fn fix_input(
     linter: &Linter,
     options: &FixOptions,
 ) -> Result<Fixed, FixError> {
+    fix_input_with(bytes, format, findings, linter.ruleset(), options)
+}
+
+/// [`fix_input`] with the ruleset that checked the input (a server holds
+/// rulesets, not linters).
+pub fn fix_input_with(
+    bytes: &[u8],
+    format: InputFormat,
+    findings: &[Finding],
+    ruleset: &Ruleset,
+    options: &FixOptions,
+) -> Result<Fixed, FixError> {
     let fixable: Vec<&Finding> = findings.iter().filter(|f| is_fixable(f)).collect();
     let mut fixer = Fixer {
-        linter,
+        ruleset,
+        scratch: Scratch::default(),
         options,
         entries: Vec::new(),
         changes: Vec::new(),
@@ -300,7 +314,8 @@ pub(crate) type FieldFixes<'f> = Vec<(usize, String, Vec<Replacement<'f>>)>;
 /// What the format modules share: choosing and checking fixes, and the
 /// list of entries.
 pub(crate) struct Fixer<'a> {
-    linter: &'a Linter,
+    ruleset: &'a Ruleset,
+    scratch: Scratch,
     options: &'a FixOptions,
     entries: Vec<FixEntry>,
     changes: Vec<Change>,
@@ -457,8 +472,8 @@ impl<'a> Fixer<'a> {
             header: None,
         };
         let before: HashSet<String> = self
-            .linter
-            .check_listing(&listing(record.fields.clone()))
+            .ruleset
+            .check(&listing(record.fields.clone()), &mut self.scratch)
             .into_iter()
             .map(|f| f.fingerprint)
             .collect();
@@ -467,7 +482,7 @@ impl<'a> Fixer<'a> {
             for (i, replacements) in fields.iter() {
                 values[*i].1 = apply_replacements(&record.fields[*i].1, replacements);
             }
-            let after = self.linter.check_listing(&listing(values));
+            let after = self.ruleset.check(&listing(values), &mut self.scratch);
             let new: Vec<&Finding> = after
                 .iter()
                 .filter(|f| !before.contains(&f.fingerprint))

@@ -268,14 +268,32 @@ pub enum Input {
     File(PathBuf),
     /// Standard input (`-`).
     Stdin,
+    /// A file on disk whose findings name it otherwise: a server's upload,
+    /// kept in a temporary file, is named as the client named it.
+    Named {
+        /// Where it is read from.
+        path: PathBuf,
+        /// The name findings (and their fingerprints) carry.
+        name: String,
+    },
 }
 
 impl Input {
-    /// The name used in findings: the path as given, or `<stdin>`.
+    /// The name used in findings: the path as given, `<stdin>`, or the
+    /// name given.
     pub fn display_name(&self) -> String {
         match self {
             Input::File(p) => p.display().to_string(),
             Input::Stdin => "<stdin>".to_owned(),
+            Input::Named { name, .. } => name.clone(),
+        }
+    }
+
+    /// The file read, if it is one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Input::File(path) | Input::Named { path, .. } => Some(path),
+            Input::Stdin => None,
         }
     }
 }
@@ -431,7 +449,7 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceEr
     let name = input.display_name();
     let format = match (forced, input) {
         (Some(f), _) => f,
-        (None, Input::File(path)) => InputFormat::from_path(path)
+        (None, Input::File(path) | Input::Named { path, .. }) => InputFormat::from_path(path)
             .ok_or_else(|| SourceError::UnknownFormat { path: name.clone() })?,
         (None, Input::Stdin) => InputFormat::Jsonl,
     };
@@ -440,7 +458,7 @@ pub fn open(input: &Input, options: &ReadOptions) -> Result<RawRecords, SourceEr
         source,
     };
     let (reader, size): (Box<dyn Read + Send>, Option<u64>) = match input {
-        Input::File(path) => {
+        Input::File(path) | Input::Named { path, .. } => {
             let opened = File::open(path).map_err(io_error)?;
             // Only a regular file's size is its content's (a named pipe
             // says 0).

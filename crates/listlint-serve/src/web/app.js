@@ -161,7 +161,10 @@ async function upload() {
     return;
   }
   const output = $("output").value;
-  const q = new URLSearchParams({ name: file.name, output: output });
+  const fix = output === "fix";
+  const q = new URLSearchParams({ name: file.name });
+  if (fix) q.set("fix", "true");
+  else q.set("output", output);
   status.textContent = "检查中…";
   let response;
   try {
@@ -185,11 +188,20 @@ async function upload() {
   const blob = await response.blob();
   const a = document.createElement("a");
   a.href = URL.createObjectURL(blob);
-  a.download = file.name.replace(/\.[^.]*$/, "") + "-listlint." + output;
+  a.download = fix
+    ? file.name.replace(/(\.[^.]*)?$/, "-已修正$1")
+    : file.name.replace(/\.[^.]*$/, "") + "-listlint." + output;
   document.body.appendChild(a);
   a.click();
   a.remove();
-  status.textContent = "已下载报告";
+  if (fix) {
+    const applied = response.headers.get("X-Listlint-Fixes-Applied") || "0";
+    const skipped = Number(response.headers.get("X-Listlint-Fixes-Skipped") || "0");
+    status.textContent = "已下载修正后的文件：修正 " + applied + " 处" +
+      (skipped > 0 ? "，" + skipped + " 处未修正（见检查报告）" : "");
+  } else {
+    status.textContent = "已下载报告";
+  }
 }
 
 for (const f of FIELDS) inputs[f].addEventListener("input", schedule);
