@@ -384,9 +384,10 @@ impl<'a> Evaluator<'a> {
             Condition::Category(test) => self.category_holds(test),
             Condition::FieldPresent(f) => value(f).is_some(),
             Condition::FieldEmpty(f) => value(f).is_none(),
-            Condition::FieldMatches { field, regex } => {
-                self.listing.get(field).is_some_and(|v| regex.get().is_match(v))
-            }
+            Condition::FieldMatches { field, regex } => self
+                .listing
+                .get(field)
+                .is_some_and(|v| regex.get().is_match(v)),
             Condition::Contains(i) => self.contains_hits.get(*i).copied().unwrap_or(false),
             Condition::Number { field, tests } => {
                 value(field).and_then(parse_number).is_some_and(|n| {

@@ -611,8 +611,7 @@ mod tests {
         let regexes = shipped_regexes();
         assert!(regexes.len() > 50, "{} regexes", regexes.len());
         for pattern in regexes {
-            let regex = regex::Regex::new(&pattern)
-                .unwrap_or_else(|e| panic!("{pattern}: {e}"));
+            let regex = regex::Regex::new(&pattern).unwrap_or_else(|e| panic!("{pattern}: {e}"));
             assert_eq!(
                 crate::engine::pack_regex::names_brand_group(&pattern),
                 crate::engine::kinds::pattern::has_brand_groups(&regex),

@@ -349,8 +349,8 @@ fn compile_require(source: &PackSource, def: &RuleDef) -> Result<Require, PackEr
 
 #[cfg(test)]
 mod tests {
-    use regex::Regex;
     use super::*;
+    use regex::Regex;
 
     fn listing(fields: &[(&str, &str)]) -> Listing {
         Listing {
