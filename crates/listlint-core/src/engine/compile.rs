@@ -191,10 +191,16 @@ impl<'p> Compiler<'p> {
                 },
             )
         };
-        def.when
+        // An override may have brought the condition into a shipped
+        // pack's rule: its regexes are then compiled now, to be checked.
+        compiler.set_deferring(def.applied.is_empty());
+        let compiled = def
+            .when
             .as_ref()
             .map(|w| compiler.compile(pack.def.pack.value.as_str(), &pack.source, w, &mut target))
-            .transpose()
+            .transpose();
+        compiler.set_deferring(true);
+        compiled
     }
 
     /// Adds a rule that runs: its fields to the scan fields, its terms to
@@ -273,6 +279,8 @@ pub(crate) fn rule_problems(packs: &[LoadedPack], pack: &LoadedPack, def: &RuleD
                 .iter()
                 .map(|p| (p.def.pack.value.as_str(), &p.source, &p.def.conditions)),
         );
+        // Every regex is compiled, to find what a change breaks.
+        conditions.set_deferring(false);
         let mut matcher = MatcherBuilder::default();
         let mut scan_fields = Vec::new();
         let mut target = CompileTarget {

@@ -17,6 +17,7 @@ mod local;
 pub mod matcher;
 pub mod message;
 pub mod names;
+pub mod pack_regex;
 pub mod select;
 pub mod when;
 

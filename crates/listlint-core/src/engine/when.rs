@@ -12,6 +12,7 @@ use regex::Regex;
 use serde_saphyr::Spanned;
 
 use super::matcher::{MatcherBuilder, PatternUse};
+use super::pack_regex::PackRegex;
 use super::DEFAULT_FIELDS;
 use crate::listing::Listing;
 use crate::pack::schema::{CategoryDef, ConditionDef};
@@ -38,7 +39,7 @@ pub enum Condition {
         /// Field name.
         field: String,
         /// The regex.
-        regex: Regex,
+        regex: PackRegex,
     },
     /// A `contains` test: index into [`Conditions::contains`].
     Contains(usize),
@@ -77,7 +78,7 @@ pub struct CategoryTest {
     /// Segment names, hashed: category conditions list dozens of them and
     /// run for most rules of most listings.
     any: std::collections::HashSet<String>,
-    regex: Option<Regex>,
+    regex: Option<PackRegex>,
 }
 
 /// A listing's category path, split into normalised segments once per
@@ -251,7 +252,7 @@ impl CategoryTest {
             || self
                 .regex
                 .as_ref()
-                .is_some_and(|r| r.is_match(&path.joined))
+                .is_some_and(|r| r.get().is_match(&path.joined))
     }
 }
 
@@ -350,7 +351,7 @@ impl<'a> Evaluator<'a> {
             Condition::Contains(i) => Some(Why::Contains(*i)),
             Condition::FieldMatches { field, regex } => {
                 let listing = self.listing;
-                let m = regex.find(listing.get(field)?)?;
+                let m = regex.get().find(listing.get(field)?)?;
                 Some(Why::Matches {
                     field,
                     start: m.start(),
@@ -383,9 +384,10 @@ impl<'a> Evaluator<'a> {
             Condition::Category(test) => self.category_holds(test),
             Condition::FieldPresent(f) => value(f).is_some(),
             Condition::FieldEmpty(f) => value(f).is_none(),
-            Condition::FieldMatches { field, regex } => {
-                self.listing.get(field).is_some_and(|v| regex.is_match(v))
-            }
+            Condition::FieldMatches { field, regex } => self
+                .listing
+                .get(field)
+                .is_some_and(|v| regex.get().is_match(v)),
             Condition::Contains(i) => self.contains_hits.get(*i).copied().unwrap_or(false),
             Condition::Number { field, tests } => {
                 value(field).and_then(parse_number).is_some_and(|n| {
@@ -419,6 +421,12 @@ pub struct ConditionCompiler<'a> {
     done: HashMap<String, usize>,
     /// Names being compiled (to report cycles).
     stack: Vec<String>,
+    /// Whether regexes of shipped packs may be compiled on first use (see
+    /// [`Self::set_deferring`]).
+    deferring: bool,
+    /// Pack sources seen, by the address of their text, and whether each
+    /// is shipped ([`crate::pack::is_shipped`]).
+    shipped: Vec<(usize, bool)>,
     /// The compiled conditions.
     pub conditions: Conditions,
 }
@@ -452,8 +460,41 @@ impl<'a> ConditionCompiler<'a> {
             defs,
             done: HashMap::new(),
             stack: Vec::new(),
+            deferring: true,
+            shipped: Vec::new(),
             conditions: Conditions::new(),
         }
+    }
+
+    /// Whether the regexes of conditions compiled from now on may be
+    /// compiled when first used, when they are written in a shipped pack
+    /// (on by default). Off for a condition that an override may have
+    /// brought into a shipped pack's rule.
+    pub fn set_deferring(&mut self, deferring: bool) {
+        self.deferring = deferring;
+    }
+
+    /// Compiles a regex of a condition written in `source`: on first use
+    /// if it is a shipped pack's and deferring is on, now otherwise.
+    fn regex(
+        &mut self,
+        source: &PackSource,
+        regex: &Spanned<String>,
+    ) -> Result<PackRegex, PackError> {
+        if self.deferring && self.is_shipped(source) {
+            return Ok(PackRegex::deferred(&regex.value));
+        }
+        compile_regex(source, regex).map(PackRegex::compiled)
+    }
+
+    fn is_shipped(&mut self, source: &PackSource) -> bool {
+        let key = source.text.as_ptr() as usize;
+        if let Some(&(_, shipped)) = self.shipped.iter().find(|(k, _)| *k == key) {
+            return shipped;
+        }
+        let shipped = crate::pack::is_shipped(source);
+        self.shipped.push((key, shipped));
+        shipped
     }
 
     /// Compiles a condition of pack `pack` (whose text is `source`).
@@ -477,13 +518,13 @@ impl<'a> ConditionCompiler<'a> {
             ConditionDef::Category(c) => {
                 let id = self.conditions.category_tests;
                 self.conditions.category_tests += 1;
-                Condition::Category(compile_category(id, source, c)?)
+                Condition::Category(self.compile_category(id, source, c)?)
             }
             ConditionDef::FieldPresent(f) => Condition::FieldPresent(f.clone()),
             ConditionDef::FieldEmpty(f) => Condition::FieldEmpty(f.clone()),
             ConditionDef::FieldMatches(m) => Condition::FieldMatches {
                 field: m.field.clone(),
-                regex: compile_regex(source, &m.regex)?,
+                regex: self.regex(source, &m.regex)?,
             },
             ConditionDef::Contains(c) => {
                 if c.terms.value.is_empty() {
@@ -627,23 +668,24 @@ impl<'a> ConditionCompiler<'a> {
         self.done.insert(key, index);
         Ok(index)
     }
-}
 
-fn compile_category(
-    id: usize,
-    source: &PackSource,
-    def: &CategoryDef,
-) -> Result<CategoryTest, PackError> {
-    Ok(CategoryTest {
-        id,
-        prefixes: def.prefix.iter().map(|p| category_segments(p)).collect(),
-        any: def.any.iter().map(|a| normalize_term(a)).collect(),
-        regex: def
-            .regex
-            .as_ref()
-            .map(|r| compile_regex(source, r))
-            .transpose()?,
-    })
+    fn compile_category(
+        &mut self,
+        id: usize,
+        source: &PackSource,
+        def: &CategoryDef,
+    ) -> Result<CategoryTest, PackError> {
+        Ok(CategoryTest {
+            id,
+            prefixes: def.prefix.iter().map(|p| category_segments(p)).collect(),
+            any: def.any.iter().map(|a| normalize_term(a)).collect(),
+            regex: def
+                .regex
+                .as_ref()
+                .map(|r| self.regex(source, r))
+                .transpose()?,
+        })
+    }
 }
 
 /// Compiles a regex from a pack, pointing at it on error.
@@ -698,7 +740,7 @@ mod tests {
             id: 0,
             prefixes: vec![category_segments("食品")],
             any: ["医疗器械".to_owned()].into_iter().collect(),
-            regex: Some(Regex::new("^家用电器/").unwrap()),
+            regex: Some(PackRegex::compiled(Regex::new("^家用电器/").unwrap())),
         };
         let matches = |path: &str| test.matches(&CategoryPath::of(path));
         assert!(matches("食品/零食/坚果"));

@@ -387,6 +387,16 @@ pub fn add_builtins_not_replaced(packs: &mut Vec<LoadedPack>) -> Result<(), Pack
     Ok(())
 }
 
+/// Whether `source` is a built-in pack with the text it ships with: what
+/// it holds is known to be valid (its regexes compile), so parts of it can
+/// be compiled when first used.
+pub fn is_shipped(source: &PackSource) -> bool {
+    source.builtin
+        && BUILTIN_PACKS
+            .iter()
+            .any(|(name, text)| **name == *source.name && **text == *source.text)
+}
+
 /// The names of the built-in packs (each file's stem is its pack name).
 pub fn builtin_names() -> impl Iterator<Item = &'static str> {
     BUILTIN_PACKS.iter().map(|(path, _)| {
@@ -560,6 +570,68 @@ mod tests {
         assert_eq!(byte_offset(text, 2, 2), Some(6));
         assert_eq!(byte_offset(text, 2, 9), Some(10));
         assert_eq!(byte_offset(text, 9, 1), None);
+    }
+
+    /// Every regex of the shipped packs, as written (a `require` format
+    /// also anchored, as it is run).
+    fn shipped_regexes() -> Vec<String> {
+        use schema::ConditionDef;
+        fn walk(def: &ConditionDef, out: &mut Vec<String>) {
+            match def {
+                ConditionDef::All(list) | ConditionDef::Any(list) => {
+                    list.iter().for_each(|d| walk(d, out));
+                }
+                ConditionDef::Not(inner) => walk(inner, out),
+                ConditionDef::Category(c) => out.extend(c.regex.iter().map(|r| r.value.clone())),
+                ConditionDef::FieldMatches(m) => out.push(m.regex.value.clone()),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        for source in builtin_sources() {
+            let def = parse_pack(source).expect("a shipped pack parses").def;
+            def.conditions.values().for_each(|c| walk(c, &mut out));
+            def.title_is_name.iter().for_each(|c| walk(c, &mut out));
+            for rule in &def.rules {
+                rule.when.iter().for_each(|c| walk(c, &mut out));
+                out.extend(rule.pattern.iter().map(|p| p.value.clone()));
+                if let Some(format) = rule.require.as_ref().and_then(|r| r.value.format.as_ref()) {
+                    out.push(format.value.clone());
+                    out.push(format!("^(?:{})$", format.value));
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_shipped_regex_compiles() {
+        // Shipped packs' regexes are compiled on first use, during a run:
+        // that they compile is checked here instead.
+        let regexes = shipped_regexes();
+        assert!(regexes.len() > 50, "{} regexes", regexes.len());
+        for pattern in regexes {
+            let regex = regex::Regex::new(&pattern).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+            assert_eq!(
+                crate::engine::pack_regex::names_brand_group(&pattern),
+                crate::engine::kinds::pattern::has_brand_groups(&regex),
+                "{pattern}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_unchanged_builtin_packs_are_shipped() {
+        for source in builtin_sources() {
+            assert!(is_shipped(&source));
+            let edited = PackSource {
+                text: Arc::from(format!("{}\n# edited\n", source.text)),
+                ..source.clone()
+            };
+            assert!(!is_shipped(&edited));
+            let named_alike = PackSource::inline(&source.name, &source.text);
+            assert!(!is_shipped(&named_alike));
+        }
     }
 
     #[test]

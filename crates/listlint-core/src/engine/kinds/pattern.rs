@@ -13,6 +13,7 @@ use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use super::{register_allow, Kind, KindRule};
 use crate::engine::compile::{allow_phrases, error_at};
 use crate::engine::matcher::{MatcherBuilder, PatternUse};
+use crate::engine::pack_regex::{names_brand_group, PackRegex};
 use crate::engine::when::compile_regex;
 use crate::pack::schema::RuleDef;
 use crate::pack::{LoadedPack, PackError};
@@ -47,8 +48,9 @@ impl Kind for PatternKind {
 /// Run-time data of a pattern rule.
 #[derive(Debug, Clone)]
 pub struct Pattern {
-    /// The compiled regex (over normalised text).
-    pub regex: Regex,
+    /// The regex (over normalised text), compiled on first use for a
+    /// shipped pack.
+    pub regex: PackRegex,
     /// Normalised keywords that trigger the regex.
     pub keywords: Vec<String>,
     /// Replacement wording, if any.
@@ -131,7 +133,7 @@ pub fn find_matches(
     out: &mut Vec<(usize, usize)>,
 ) {
     if !pattern.brand_groups {
-        for m in pattern.regex.find_iter(&text.text) {
+        for m in pattern.regex.get().find_iter(&text.text) {
             if m.start() == m.end() {
                 continue;
             }
@@ -139,14 +141,14 @@ pub fn find_matches(
         }
         return;
     }
-    let names: Vec<usize> = pattern
-        .regex
+    let regex = pattern.regex.get();
+    let names: Vec<usize> = regex
         .capture_names()
         .enumerate()
         .filter(|(_, name)| name.is_some_and(|n| n.starts_with("brand")))
         .map(|(i, _)| i)
         .collect();
-    for caps in pattern.regex.captures_iter(&text.text) {
+    for caps in regex.captures_iter(&text.text) {
         let Some(m) = caps.get(0) else { continue };
         if m.start() == m.end() {
             continue;
@@ -172,7 +174,16 @@ fn compile_pattern(pack: &LoadedPack, def: &RuleDef) -> Result<Pattern, PackErro
             Some("give the regular expression under `pattern:`".into()),
         ));
     };
-    let regex = compile_regex(source, pattern)?;
+    // A shipped pack's regex is known to compile: it is compiled when a
+    // keyword first occurs.
+    let (regex, brand_groups) = if crate::pack::is_shipped(source) {
+        let regex = PackRegex::deferred(&pattern.value);
+        (regex, names_brand_group(&pattern.value))
+    } else {
+        let regex = compile_regex(source, pattern)?;
+        let brand_groups = has_brand_groups(&regex);
+        (PackRegex::compiled(regex), brand_groups)
+    };
     let keywords: Vec<String> = if def.keywords.is_empty() {
         literal_keywords(&pattern.value).ok_or_else(|| {
             error_at(
@@ -201,7 +212,7 @@ fn compile_pattern(pack: &LoadedPack, def: &RuleDef) -> Result<Pattern, PackErro
     }
     let keywords: Vec<String> = keywords.iter().map(|k| normalize_term(k)).collect();
     Ok(Pattern {
-        brand_groups: has_brand_groups(&regex),
+        brand_groups,
         regex,
         keywords,
         suggestion: def.suggestion.as_deref().map(Arc::from),

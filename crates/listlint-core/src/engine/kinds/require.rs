@@ -12,12 +12,12 @@
 
 use std::sync::Arc;
 
-use regex::Regex;
 use serde_saphyr::Spanned;
 
 use super::{Kind, KindRule};
 use crate::date::Date;
 use crate::engine::compile::error_at;
+use crate::engine::pack_regex::PackRegex;
 use crate::engine::when::compile_regex;
 use crate::engine::ListingCheck;
 use crate::listing::Listing;
@@ -111,9 +111,9 @@ pub struct Require {
     /// Text fields searched for a value matching the format.
     pub in_text: Vec<String>,
     /// The whole value must match this (anchored).
-    pub format: Option<Regex>,
+    pub format: Option<PackRegex>,
     /// The same format, unanchored, for searching text.
-    pub search: Option<Regex>,
+    pub search: Option<PackRegex>,
     /// Extra validation.
     pub validator: Option<Validator>,
     /// Field with the expiry date.
@@ -196,7 +196,7 @@ impl Require {
         // full-width digits and letters.
         let normalized = half_width(value.trim());
         if let Some(format) = &self.format {
-            if !format.is_match(&normalized) {
+            if !format.get().is_match(&normalized) {
                 return Err(format!("「{}」不符合{}的编号格式", value.trim(), self.name));
             }
         }
@@ -221,7 +221,7 @@ impl Require {
             let normalized = half_width(text);
             // Half-width conversion keeps one character for one, so
             // character offsets carry over to the original text.
-            for m in search.find_iter(&normalized) {
+            for m in search.get().find_iter(&normalized) {
                 let start = normalized[..m.start()].chars().count();
                 let end = start + m.as_str().chars().count();
                 match self.validator.map_or(Ok(()), |v| v.check(m.as_str())) {
@@ -289,15 +289,24 @@ fn compile_require(source: &PackSource, def: &RuleDef) -> Result<Require, PackEr
     }
     let (format, search) = match &spec.format {
         Some(format) => {
-            compile_regex(source, format)?;
             let anchored = Spanned {
                 value: format!("^(?:{})$", format.value),
                 ..format.clone()
             };
-            (
-                Some(compile_regex(source, &anchored)?),
-                Some(compile_regex(source, format)?),
-            )
+            // A shipped pack's format is known to compile: it is compiled
+            // when first used.
+            if crate::pack::is_shipped(source) {
+                (
+                    Some(PackRegex::deferred(&anchored.value)),
+                    Some(PackRegex::deferred(&format.value)),
+                )
+            } else {
+                let search = compile_regex(source, format)?;
+                (
+                    Some(PackRegex::compiled(compile_regex(source, &anchored)?)),
+                    Some(PackRegex::compiled(search)),
+                )
+            }
         }
         None if !spec.in_text.is_empty() => {
             return Err(error_at(
@@ -341,6 +350,7 @@ fn compile_require(source: &PackSource, def: &RuleDef) -> Result<Require, PackEr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use regex::Regex;
 
     fn listing(fields: &[(&str, &str)]) -> Listing {
         Listing {
@@ -357,8 +367,10 @@ mod tests {
             name: "食品生产许可证".into(),
             fields: vec!["cert.food_production".into()],
             in_text: vec!["description".into()],
-            format: Some(Regex::new(r"^(?:SC[12]\d{13})$").unwrap()),
-            search: Some(Regex::new(r"SC[12]\d{13}").unwrap()),
+            format: Some(PackRegex::compiled(
+                Regex::new(r"^(?:SC[12]\d{13})$").unwrap(),
+            )),
+            search: Some(PackRegex::compiled(Regex::new(r"SC[12]\d{13}").unwrap())),
             validator: None,
             expiry_field: Some("cert.food_production_expiry".into()),
         }

@@ -1,0 +1,119 @@
+//! Regular expressions of packs, compiled when first used.
+//!
+//! Compiling the default packs' regexes (Unicode `\d`, bounded repeats of
+//! wide classes) was most of the time `listlint check` took before reading
+//! its first listing, while a run over a few listings uses few of them. A
+//! regex of a pack that ships in the binary, as it ships (no override has
+//! changed the rule), is known to compile (a test compiles every one), so
+//! it is compiled on first use. Every other regex is compiled with the
+//! pack, as before, so that an invalid one is still reported, with its
+//! place, before any listing is read.
+
+use std::sync::{Arc, OnceLock};
+
+use regex::Regex;
+use regex_syntax::hir::{Hir, HirKind};
+
+/// A pack's regex, compiled now or on first use.
+#[derive(Clone)]
+pub struct PackRegex {
+    /// The expression as the pack writes it.
+    pattern: Arc<str>,
+    /// The compiled regex, once compiled.
+    compiled: OnceLock<Regex>,
+}
+
+impl PackRegex {
+    /// A regex already compiled.
+    pub fn compiled(regex: Regex) -> Self {
+        let pattern = Arc::from(regex.as_str());
+        let compiled = OnceLock::new();
+        let _ = compiled.set(regex);
+        Self { pattern, compiled }
+    }
+
+    /// A regex that is compiled when first used; `pattern` must be one
+    /// that compiles (a built-in pack's).
+    pub fn deferred(pattern: &str) -> Self {
+        Self {
+            pattern: Arc::from(pattern),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The compiled regex (compiled now if it was deferred).
+    #[inline]
+    pub fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            // Deferred regexes come from the built-in packs, each of which
+            // a test compiles; should one not, it matches nothing rather
+            // than stop the run.
+            Regex::new(&self.pattern).unwrap_or_else(|_| {
+                debug_assert!(false, "a built-in regex does not compile: {}", self.pattern);
+                Regex::new(r"[^\s\S]").expect("an empty class compiles")
+            })
+        })
+    }
+
+    /// The expression as written.
+    pub fn as_str(&self) -> &str {
+        &self.pattern
+    }
+
+    /// Whether it has been compiled yet.
+    pub fn is_compiled(&self) -> bool {
+        self.compiled.get().is_some()
+    }
+}
+
+impl std::fmt::Debug for PackRegex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("PackRegex").field(&&*self.pattern).finish()
+    }
+}
+
+/// Whether `pattern` (a regex that compiles) has a capture group whose
+/// name starts with `brand`, read from its syntax without compiling it.
+pub fn names_brand_group(pattern: &str) -> bool {
+    fn walk(hir: &Hir) -> bool {
+        match hir.kind() {
+            HirKind::Capture(capture) => {
+                capture
+                    .name
+                    .as_deref()
+                    .is_some_and(|name| name.starts_with("brand"))
+                    || walk(&capture.sub)
+            }
+            HirKind::Concat(parts) | HirKind::Alternation(parts) => parts.iter().any(walk),
+            HirKind::Repetition(repetition) => walk(&repetition.sub),
+            HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
+        }
+    }
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .is_ok_and(|hir| walk(&hir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deferred_regex_compiles_on_first_use() {
+        let regex = PackRegex::deferred(r"械\s*备\d{4}");
+        assert!(!regex.is_compiled());
+        assert!(regex.get().is_match("械 备2020"));
+        assert!(regex.is_compiled());
+        let copy = regex.clone();
+        assert!(copy.is_compiled());
+        assert_eq!(copy.as_str(), r"械\s*备\d{4}");
+    }
+
+    #[test]
+    fn brand_groups_are_read_from_the_syntax() {
+        assert!(names_brand_group("(?P<brand>香奈儿|迪奥)同款"));
+        assert!(names_brand_group("(?:a(?P<brand2>b))+"));
+        assert!(!names_brand_group("(?P<name>香奈儿)同款"));
+        assert!(!names_brand_group("(香奈儿)同款"));
+    }
+}
