@@ -605,7 +605,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     // A run whose every file the result cache holds compiles no packs.
     let early = match cache::all_cached(args, &settings, &pool)? {
         cache::Early::AllCached(run) => return run.finish(args, color, &settings),
-        cache::Early::Partly(early) => Some(early),
+        cache::Early::Partly(early) => Some(*early),
         cache::Early::Unknown => None,
     };
     let mut linter =

@@ -157,6 +157,11 @@ struct FileStat {
     dev: u64,
 }
 
+/// What probing one input found: the catalog file's name and settled
+/// metadata (to save with its entry), and its key when the metadata is
+/// as recorded.
+type ProbedFile = (Option<(Arc<str>, FileStat)>, Option<Key>);
+
 impl FileStat {
     /// The metadata of a regular file.
     fn of(meta: &std::fs::Metadata) -> Self {
@@ -373,7 +378,7 @@ impl ResultCache {
         pool: &rayon::ThreadPool,
     ) -> Vec<Option<Key>> {
         let now = SystemTime::now();
-        let probed: Vec<(Option<(Arc<str>, FileStat)>, Option<Key>)> = pool.install(|| {
+        let probed: Vec<ProbedFile> = pool.install(|| {
             inputs
                 .par_iter()
                 .map(|input| self.probe_one(input, forced, now))
@@ -412,12 +417,7 @@ impl ResultCache {
         }
     }
 
-    fn probe_one(
-        &self,
-        input: &Input,
-        forced: Option<InputFormat>,
-        now: SystemTime,
-    ) -> (Option<(Arc<str>, FileStat)>, Option<Key>) {
+    fn probe_one(&self, input: &Input, forced: Option<InputFormat>, now: SystemTime) -> ProbedFile {
         let Input::File(path) = input else {
             return (None, None);
         };

@@ -34,7 +34,7 @@ pub(super) enum Early {
     /// The cache was read and the inputs found, but the cache does not
     /// hold every input: the run compiles the packs and checks them, with
     /// this cache.
-    Partly(Partly),
+    Partly(Box<Partly>),
     /// The run does not use the cache, or its bundle holds nothing (it is
     /// opened later, as the run goes).
     Unknown,
@@ -99,7 +99,7 @@ pub(super) fn all_cached(
             skipped_packs: composed.skipped,
             profile: profile_name,
         })),
-        None => Early::Partly(Partly { inputs, cache }),
+        None => Early::Partly(Box::new(Partly { inputs, cache })),
     })
 }
 

@@ -416,7 +416,12 @@ mod tests {
         ];
         for text in texts {
             let full = recognize(text, 2026);
-            for kind in ["threshold-offer", "multi-buy-offer", "buy-get-offer", "offer"] {
+            for kind in [
+                "threshold-offer",
+                "multi-buy-offer",
+                "buy-get-offer",
+                "offer",
+            ] {
                 assert_eq!(
                     may_trigger(text, kind),
                     full.first(kind).is_some(),
