@@ -843,6 +843,10 @@ fn reindex(entry: &Entry, old: &[Arc<str>], strings: &mut Strings) -> Entry {
         ] {
             *slot = slot.map(&mut id);
         }
+        if let Some((field, text, _, _)) = &mut f.reason {
+            *field = id(*field);
+            *text = id(*text);
+        }
     }
     for a in &mut entry.applied {
         a.file = id(a.file);
