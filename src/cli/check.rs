@@ -686,7 +686,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             ExitStatus::Success
         });
     }
-    let rules = rule_infos(ruleset);
+    let rules = RuleInfo::of_ruleset(ruleset);
     let language = Language::of_messages(
         ruleset
             .rules
@@ -781,27 +781,6 @@ fn inputs(args: &CheckArgs, settings: &Settings) -> miette::Result<Vec<Input>> {
         output::note(format_args!("note: no listing file to check"));
     }
     guard_outputs(args, settings, inputs)
-}
-
-/// The enabled rules as reports describe them (without `help_uri`, which
-/// [`Report::open`] adds).
-fn rule_infos(ruleset: &listlint_core::engine::Ruleset) -> Vec<RuleInfo> {
-    ruleset
-        .rules
-        .iter()
-        .map(|r| RuleInfo {
-            id: r.id.to_string(),
-            summary: r.summary.clone(),
-            help: match (&r.help, &r.docs) {
-                (Some(h), Some(d)) => Some(format!("{h}\n\n{d}")),
-                (h, d) => h.as_deref().map(str::to_owned).or_else(|| d.clone()),
-            },
-            severity: r.severity,
-            references: r.references.iter().map(|x| x.title().to_owned()).collect(),
-            tags: vec![r.pack.to_string(), r.category.to_string()],
-            help_uri: None,
-        })
-        .collect()
 }
 
 /// The report being written.

@@ -427,26 +427,6 @@ fn upload_name(name: Option<&str>, format: &str) -> String {
     }
 }
 
-/// The enabled rules as reports describe them.
-fn rule_infos(ruleset: &Ruleset) -> Vec<RuleInfo> {
-    ruleset
-        .rules
-        .iter()
-        .map(|r| RuleInfo {
-            id: r.id.to_string(),
-            summary: r.summary.clone(),
-            help: match (&r.help, &r.docs) {
-                (Some(h), Some(d)) => Some(format!("{h}\n\n{d}")),
-                (h, d) => h.as_deref().map(str::to_owned).or_else(|| d.clone()),
-            },
-            severity: r.severity,
-            references: r.references.iter().map(|x| x.title().to_owned()).collect(),
-            tags: vec![r.pack.to_string(), r.category.to_string()],
-            help_uri: None,
-        })
-        .collect()
-}
-
 /// `POST /v1/check/file`.
 pub async fn check_file(
     State(state): State<Arc<AppState>>,
@@ -561,7 +541,7 @@ pub async fn check_file(
             );
         }
         drop(body);
-        let rules = rule_infos(&ruleset);
+        let rules = RuleInfo::of_ruleset(&ruleset);
         let options = ReportOptions {
             language: Language::of_messages(
                 ruleset

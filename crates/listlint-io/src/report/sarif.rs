@@ -55,6 +55,30 @@ pub struct RuleInfo {
     pub help_uri: Option<String>,
 }
 
+impl RuleInfo {
+    /// The enabled rules of `ruleset` as reports describe them: help and
+    /// documentation joined, pack and category as tags, no `help_uri`
+    /// (the caller adds it where the rules' pages are published).
+    pub fn of_ruleset(ruleset: &listlint_core::engine::Ruleset) -> Vec<RuleInfo> {
+        ruleset
+            .rules
+            .iter()
+            .map(|r| RuleInfo {
+                id: r.id.to_string(),
+                summary: r.summary.clone(),
+                help: match (&r.help, &r.docs) {
+                    (Some(h), Some(d)) => Some(format!("{h}\n\n{d}")),
+                    (h, d) => h.as_deref().map(str::to_owned).or_else(|| d.clone()),
+                },
+                severity: r.severity,
+                references: r.references.iter().map(|x| x.title().to_owned()).collect(),
+                tags: vec![r.pack.to_string(), r.category.to_string()],
+                help_uri: None,
+            })
+            .collect()
+    }
+}
+
 /// Writes each result as it arrives; the tool's description, whose rule
 /// list grows with the `input/…` rules that fire, closes the run.
 pub struct SarifReporter<W: Write> {
