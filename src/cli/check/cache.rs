@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use listlint_core::baseline::Baseline;
 use listlint_core::date::Date;
-use listlint_core::pack::load::{compose_packs, pack_digest};
+use listlint_core::pack::load::{compose_packs_with, pack_digest, Places};
 use listlint_core::settings::Settings;
 use listlint_io::cache::{Fingerprint, Key, ResultCache};
 use listlint_io::report::{Language, RuleInfo};
@@ -76,7 +76,7 @@ pub(super) fn all_cached(
         return Ok(Early::Unknown);
     }
     // Packs that cannot be read are reported by the compile that follows.
-    let Ok(composed) = compose_packs(&settings.packs) else {
+    let Ok(composed) = compose_packs_with(&settings.packs, Places::WhenNeeded) else {
         return Ok(Early::Unknown);
     };
     let as_of = settings.as_of.unwrap_or_else(Date::today_utc);

@@ -136,6 +136,7 @@ mod tests {
             fix_unsafe: false,
             kind: Arc::new(Lexicon {
                 terms: Vec::new(),
+                normalized: Vec::new(),
                 suggestions: Vec::new(),
                 unsafe_suggestions: Vec::new(),
                 allow: Vec::new(),

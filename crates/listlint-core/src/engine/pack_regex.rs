@@ -89,9 +89,11 @@ pub fn names_brand_group(pattern: &str) -> bool {
             HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
         }
     }
-    regex_syntax::Parser::new()
-        .parse(pattern)
-        .is_ok_and(|hir| walk(&hir))
+    // The name is in the pattern's text: most patterns need no parse.
+    pattern.contains("<brand")
+        && regex_syntax::Parser::new()
+            .parse(pattern)
+            .is_ok_and(|hir| walk(&hir))
 }
 
 #[cfg(test)]

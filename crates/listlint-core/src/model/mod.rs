@@ -2,9 +2,8 @@
 //! [`Severity`] and fingerprint, and the [`Summary`] of a run.
 
 pub mod finding;
-pub mod severity;
 pub mod summary;
 
 pub use finding::{fingerprint, Finding, Identity, Origin, Reason, RuleRef, Span};
-pub use severity::Severity;
+pub use listlint_pack_schema::Severity;
 pub use summary::{BaselineSummary, Summary};

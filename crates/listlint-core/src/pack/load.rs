@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    add_builtins_not_replaced, builtin_sources, parse_pack, read_packs, LoadedPack, PackError,
-    PackSource,
+    add_builtins_not_replaced, builtin_sources, parse_pack, pre_parsed, read_packs, LoadedPack,
+    PackError, PackSource,
 };
 use crate::engine::compose::{resolve_extends, ExtendsScope, NoPackFiles};
 use crate::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
@@ -97,10 +97,32 @@ pub struct ComposedPacks {
     pub skipped: Vec<(PathBuf, String)>,
 }
 
+/// Whether the built-in packs must be read with their places (line and
+/// column of every value) or may be taken pre-parsed, without them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Places {
+    /// Read every pack with its places: for commands that show where rules
+    /// are defined.
+    Exact,
+    /// Take the built-in packs pre-parsed ([`pre_parsed`]) unless a
+    /// message could point into them: when another pack extends or
+    /// overrides packs, or when a pack has a problem, the built-in packs
+    /// are read again with their places. What `check` uses.
+    WhenNeeded,
+}
+
 /// Reads, parses and composes the packs of a selection, without the checks
 /// [`compile`] makes (unless there is a problem: then every problem of
-/// every pack is reported together).
+/// every pack is reported together). Every pack is read with its places.
 pub fn compose_packs(selection: &PackSelection) -> Result<ComposedPacks, LoadError> {
+    compose_packs_with(selection, Places::Exact)
+}
+
+/// [`compose_packs`], reading the built-in packs as `places` says.
+pub fn compose_packs_with(
+    selection: &PackSelection,
+    places: Places,
+) -> Result<ComposedPacks, LoadError> {
     let mut given: Vec<PackSource> = Vec::new();
     let mut skipped = Vec::new();
     // A pack file given twice (by the config's `rules` and by `--rules`,
@@ -145,10 +167,17 @@ pub fn compose_packs(selection: &PackSelection) -> Result<ComposedPacks, LoadErr
     let mut errors = Vec::new();
     let mut packs = Vec::new();
     for source in sources {
-        match parse_pack(source) {
+        let fast = match places {
+            Places::Exact => None,
+            Places::WhenNeeded => pre_parsed(&source),
+        };
+        match fast.map_or_else(|| parse_pack(source), Ok) {
             Ok(pack) => packs.push(pack),
             Err(e) => errors.push(e),
         }
+    }
+    if places == Places::WhenNeeded && (!errors.is_empty() || composes_others(&packs)) {
+        return compose_packs_with(selection, Places::Exact);
     }
     if selection.replace_builtins && !selection.no_default_rules {
         if let Err(e) = add_builtins_not_replaced(&mut packs) {
@@ -171,6 +200,15 @@ pub fn compose_packs(selection: &PackSelection) -> Result<ComposedPacks, LoadErr
     Err(PackError::from_many(errors)
         .map(LoadError::Pack)
         .unwrap_or(LoadError::Pack(PackError::Several(Vec::new()))))
+}
+
+/// Whether a pack that is not built in extends or overrides packs: its
+/// messages (an override that changes nothing, a clash) point into the
+/// packs it composes with.
+fn composes_others(packs: &[LoadedPack]) -> bool {
+    packs
+        .iter()
+        .any(|p| !p.source.builtin && (p.def.extends.is_some() || !p.def.overrides.is_empty()))
 }
 
 /// The pack sources `check` loads: the built-in packs unless
@@ -220,7 +258,19 @@ pub fn load_ruleset(
     severities: &[(String, Severity)],
     severities_from: &str,
 ) -> Result<LoadedRuleset, LoadError> {
-    let ComposedPacks { mut packs, skipped } = compose_packs(selection)?;
+    load_ruleset_with(selection, severities, severities_from, Places::WhenNeeded)
+}
+
+/// [`load_ruleset`], reading the built-in packs as `places` says (a
+/// problem found with [`Places::WhenNeeded`] is reported from packs read
+/// with their places).
+fn load_ruleset_with(
+    selection: &PackSelection,
+    severities: &[(String, Severity)],
+    severities_from: &str,
+    places: Places,
+) -> Result<LoadedRuleset, LoadError> {
+    let ComposedPacks { mut packs, skipped } = compose_packs_with(selection, places)?;
     let filter = selection.filter();
     unmatched_selector(&packs, &filter)?;
     let ids: Vec<String> = packs
@@ -240,7 +290,13 @@ pub fn load_ruleset(
             }
         }
     }
-    let ruleset = compile(&packs, &filter)?;
+    let ruleset = match compile(&packs, &filter) {
+        Ok(ruleset) => ruleset,
+        Err(_) if places == Places::WhenNeeded => {
+            return load_ruleset_with(selection, severities, severities_from, Places::Exact);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let pack_digest = pack_digest(&packs);
     Ok(LoadedRuleset {
         ruleset,
@@ -293,5 +349,64 @@ fn unmatched_selector(packs: &[LoadedPack], filter: &RuleFilter) -> Result<(), L
                 }
             },
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin_line_of_first_rule(packs: &[LoadedPack]) -> u32 {
+        let pack = packs
+            .iter()
+            .find(|p| p.source.builtin)
+            .expect("built-in packs load");
+        pack.def.rules[0].id.referenced.line() as u32
+    }
+
+    #[test]
+    fn built_in_packs_alone_are_taken_pre_parsed() {
+        let selection = PackSelection::default();
+        let fast = compose_packs_with(&selection, Places::WhenNeeded).unwrap();
+        assert_eq!(builtin_line_of_first_rule(&fast.packs), 0, "no places read");
+        let exact = compose_packs(&selection).unwrap();
+        assert!(builtin_line_of_first_rule(&exact.packs) > 0);
+        assert_eq!(pack_digest(&fast.packs), pack_digest(&exact.packs));
+    }
+
+    #[test]
+    fn packs_that_compose_with_built_in_ones_get_their_places() {
+        let company = PackSource::inline(
+            "company.yaml",
+            "pack: company\nversion: '1'\nextends: cn-ad-absolutes\nrules: []\n",
+        );
+        let selection = PackSelection {
+            sources: vec![company],
+            ..PackSelection::default()
+        };
+        let composed = compose_packs_with(&selection, Places::WhenNeeded).unwrap();
+        assert!(builtin_line_of_first_rule(&composed.packs) > 0);
+    }
+
+    #[test]
+    fn a_clash_with_a_built_in_rule_names_its_line() {
+        let exact = compose_packs(&PackSelection::default()).unwrap();
+        let first = &exact.packs[0];
+        let id = first.def.rules[0].id.value.clone();
+        let line = first.def.rules[0].id.referenced.line();
+        let clash = PackSource::inline(
+            "company.yaml",
+            &format!(
+                "pack: company\nversion: '1'\nrules:\n  - id: {id}\n    kind: lexicon\n    \
+                 severity: warning\n    message: m\n    terms: [最最好]\n"
+            ),
+        );
+        let selection = PackSelection {
+            sources: vec![clash],
+            ..PackSelection::default()
+        };
+        let message = format!("{:?}", load_ruleset(&selection, &[], "").unwrap_err());
+        let place = format!("{}:{line}", first.source.name);
+        assert!(message.contains(&place), "{place} not in {message}");
     }
 }

@@ -314,9 +314,15 @@ fn is_separator(c: char) -> bool {
 
 /// Why a pack term, allow phrase or keyword can never match, if it cannot.
 pub fn term_problem(term: &str) -> Option<&'static str> {
+    normalized_term_problem(term, &normalize_term(term))
+}
+
+/// [`term_problem`] of a term whose normal form ([`normalize_term`]) is
+/// known already.
+pub fn normalized_term_problem(term: &str, normalized: &str) -> Option<&'static str> {
     if term.contains(['\n', '\r']) {
         Some("contains a line break, and no match crosses one")
-    } else if normalize_term(term).is_empty() {
+    } else if normalized.is_empty() {
         Some("is empty once normalised (only spaces, separators or invisible characters)")
     } else {
         None

@@ -1,7 +1,8 @@
 //! Traditional → simplified Chinese, one character for one.
 //!
-//! The character table comes from the `fast2s` crate. It is expanded once,
-//! on first use, into a dense table over the CJK blocks, so that converting a
+//! The character table comes from the `fast2s` crate: the build script
+//! lists the characters it changes, and that list is expanded once, on
+//! first use, into a dense table over the CJK blocks, so that converting a
 //! character is an array lookup. Conversion is context-free on purpose: field
 //! text and pack terms must normalise identically, whatever surrounds them.
 
@@ -17,22 +18,22 @@ struct Table {
     compat: Vec<char>,
 }
 
+include!(concat!(env!("OUT_DIR"), "/t2s_pairs.rs"));
+
+/// The block from `first` to `last`, each character mapped to its
+/// simplified form (itself unless [`PAIRS`] lists it).
 fn build_block((first, last): (u32, u32)) -> Vec<char> {
-    let originals: Vec<char> = (first..=last).filter_map(char::from_u32).collect();
-    // Separate the characters so that no two are ever read as a word.
-    let spaced: String = originals.iter().flat_map(|&c| [c, ' ']).collect();
-    let converted: Vec<char> = fast2s::convert(&spaced).chars().step_by(2).collect();
-    if converted.len() != originals.len() {
-        return (first..=last)
-            .map(|u| char::from_u32(u).unwrap_or(' '))
-            .collect();
+    let mut block: Vec<char> = (first..=last)
+        .map(|u| char::from_u32(u).unwrap_or(' '))
+        .collect();
+    for &(from, to) in PAIRS {
+        if let Some(i) = (from as u32).checked_sub(first) {
+            if let Some(slot) = block.get_mut(i as usize) {
+                *slot = to;
+            }
+        }
     }
-    (first..=last)
-        .map(|u| {
-            let i = (u - first) as usize;
-            char::from_u32(u).map_or(' ', |_| converted[i])
-        })
-        .collect()
+    block
 }
 
 fn table() -> &'static Table {
@@ -66,5 +67,21 @@ mod tests {
         assert_eq!(converted, "国家级极品 最佳选择 广告");
         assert_eq!(simplify('a'), 'a');
         assert_eq!(simplify('最'), '最');
+    }
+
+    #[test]
+    fn the_built_table_is_the_fast2s_table() {
+        // Every character of both blocks converts as `fast2s` converts it
+        // alone (the build script's table is not stale or partial).
+        let mut changed = 0;
+        for (first, last) in [MAIN, COMPAT] {
+            for c in (first..=last).filter_map(char::from_u32) {
+                let expected = fast2s::convert(&format!("{c} ")).chars().next().unwrap();
+                assert_eq!(simplify(c), expected, "{c}");
+                changed += usize::from(expected != c);
+            }
+        }
+        assert_eq!(changed, PAIRS.len());
+        assert!(changed > 2000, "{changed}");
     }
 }

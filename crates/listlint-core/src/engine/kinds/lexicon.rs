@@ -13,7 +13,7 @@ use crate::engine::matcher::{MatcherBuilder, PatternUse};
 use crate::pack::schema::RuleDef;
 use crate::pack::{LoadedPack, PackError};
 use crate::suggest::did_you_mean;
-use crate::text::normalize::{normalize_term, term_problem};
+use crate::text::normalize::{normalize_term, normalized_term_problem};
 
 /// The `lexicon` kind.
 #[derive(Debug)]
@@ -50,6 +50,8 @@ impl Kind for LexiconKind {
 pub struct Lexicon {
     /// Terms as written in the pack (index = the `term` of a deny use).
     pub terms: Vec<String>,
+    /// The terms normalised as field text is (what the matcher looks for).
+    pub(crate) normalized: Vec<String>,
     /// Suggested replacement per term.
     pub suggestions: Vec<Option<Arc<str>>>,
     /// Per term, whether its suggestion is marked `fix: unsafe`.
@@ -64,12 +66,12 @@ impl KindRule for Lexicon {
     }
 
     fn register(&self, rule: u32, matcher: &mut MatcherBuilder) {
-        for (t, term) in self.terms.iter().enumerate() {
+        for (t, term) in self.normalized.iter().enumerate() {
             let term_use = PatternUse::Deny {
                 rule,
                 term: t as u32,
             };
-            matcher.add(&normalize_term(term), term_use);
+            matcher.add(term, term_use);
         }
         register_allow(matcher, rule, &self.allow);
     }
@@ -110,8 +112,9 @@ fn compile_lexicon(pack: &LoadedPack, def: &RuleDef) -> Result<Lexicon, PackErro
             None,
         ));
     }
-    for term in &terms.value {
-        if let Some(problem) = term_problem(term) {
+    let normalized: Vec<String> = terms.value.iter().map(|t| normalize_term(t)).collect();
+    for (term, normal) in terms.value.iter().zip(&normalized) {
+        if let Some(problem) = normalized_term_problem(term, normal) {
             return Err(error_at(
                 source,
                 terms,
@@ -145,6 +148,7 @@ fn compile_lexicon(pack: &LoadedPack, def: &RuleDef) -> Result<Lexicon, PackErro
         .collect();
     Ok(Lexicon {
         terms: terms.value.clone(),
+        normalized,
         suggestions,
         unsafe_suggestions,
         allow: allow_phrases(pack, def)?,
