@@ -159,11 +159,13 @@ pub struct CheckArgs {
     /// were checked before under the same packs, config, flags and date is
     /// not parsed or checked again (nor read, when its size, times and
     /// inode are those recorded); when every file is in the cache, the
-    /// packs are not compiled either. Output is the same. See docs/ci.md.
+    /// packs are not compiled either. The automaton built from the packs'
+    /// terms is kept there too and read back by the next run with the same
+    /// terms (start-up). Output is the same. See docs/ci.md.
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
 
-    /// Neither read nor write the result cache.
+    /// Neither read nor write the result cache (nor the kept automaton).
     #[arg(long, conflicts_with = "cache_dir")]
     pub no_cache: bool,
 
@@ -597,6 +599,10 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     super::fix::check_inputs(&args.fixing, &args.paths)?;
     let mut settings = Settings::resolve(config_file(args)?, overrides(args))?;
     settings.as_of = args.as_of;
+    if !args.no_cache {
+        // The built automaton is kept beside the results for the next run.
+        settings.packs.automaton_cache = Some(cache::cache_dir(args));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(worker_threads(args.jobs))
         .build()

@@ -167,6 +167,7 @@ impl Settings {
                 extends_from: Vec::new(),
                 no_extends_files: false,
                 replace_builtins: false,
+                automaton_cache: None,
             },
             profile: overrides.profile.unwrap_or_else(|| "generic".into()),
             maps: overrides.maps,
@@ -238,6 +239,7 @@ impl Settings {
                 extends_from: c.extends_from.iter().map(|f| base.join(f)).collect(),
                 no_extends_files: false,
                 replace_builtins: false,
+                automaton_cache: None,
             },
             profile: overrides
                 .profile

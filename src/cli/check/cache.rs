@@ -166,7 +166,7 @@ pub(super) fn save(args: &CheckArgs, cache: ResultCache) {
 
 /// The result cache's folder: `--cache-dir`, else `.listlint_cache` in
 /// the repository root or the working directory.
-fn cache_dir(args: &CheckArgs) -> PathBuf {
+pub(super) fn cache_dir(args: &CheckArgs) -> PathBuf {
     match &args.cache_dir {
         Some(dir) => dir.clone(),
         None => {

@@ -96,6 +96,7 @@ impl PackArgs {
             extends_from: self.extends_from.clone(),
             no_extends_files: false,
             replace_builtins: false,
+            automaton_cache: None,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! compiled form) comes from the kind, through its `Kind` trait.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use serde_saphyr::Spanned;
@@ -24,6 +25,17 @@ use crate::text::normalize::term_problem;
 /// Every pack is validated in full, enabled rules or not, and every problem
 /// found is reported: one error, or [`PackError::Several`].
 pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, PackError> {
+    compile_caching(packs, filter, None)
+}
+
+/// [`compile`], keeping the built automaton in `automaton_cache` (a
+/// folder) for the next run with the same patterns, or reading it from
+/// there ([`MatcherBuilder::build_cached`]).
+pub fn compile_caching(
+    packs: &[LoadedPack],
+    filter: &RuleFilter,
+    automaton_cache: Option<&Path>,
+) -> Result<Ruleset, PackError> {
     let mut compiler = Compiler::new(packs);
     for pack in packs {
         compiler.title_is_name = None;
@@ -32,7 +44,7 @@ pub fn compile(packs: &[LoadedPack], filter: &RuleFilter) -> Result<Ruleset, Pac
         }
         compiler.check_unused_title_is_name(pack);
     }
-    compiler.finish(packs)
+    compiler.finish(packs, automaton_cache)
 }
 
 /// What [`compile`] builds, rule by rule.
@@ -238,7 +250,11 @@ impl<'p> Compiler<'p> {
     }
 
     /// The ruleset, or every problem found.
-    fn finish(self, packs: &[LoadedPack]) -> Result<Ruleset, PackError> {
+    fn finish(
+        self,
+        packs: &[LoadedPack],
+        automaton_cache: Option<&Path>,
+    ) -> Result<Ruleset, PackError> {
         if let Some(error) = PackError::from_many(self.errors) {
             return Err(error);
         }
@@ -250,7 +266,7 @@ impl<'p> Compiler<'p> {
         }
         let matcher = self
             .matcher
-            .build()
+            .build_cached(automaton_cache)
             .map_err(|e| PackError::TooLarge(matcher_too_large(&e)))?;
         Ok(Ruleset {
             kinds: KindRules::group(&rules),

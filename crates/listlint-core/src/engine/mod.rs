@@ -9,6 +9,7 @@
 //! module of [`kinds`], reached through its trait.
 
 pub mod absent;
+mod automaton_cache;
 pub mod compile;
 pub mod compose;
 pub mod hits;

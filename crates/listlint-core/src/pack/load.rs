@@ -7,6 +7,7 @@ use super::{
     add_builtins_not_replaced, builtin_sources, parse_pack, pre_parsed, read_packs, LoadedPack,
     PackError, PackSource,
 };
+use crate::engine::compile::compile_caching;
 use crate::engine::compose::{resolve_extends, ExtendsScope, NoPackFiles};
 use crate::engine::{compile, RuleFilter, Ruleset, INPUT_CATEGORY};
 use crate::listing::INPUT_RULES;
@@ -38,6 +39,9 @@ pub struct PackSelection {
     /// default, as `check` loads them, both are loaded and the repeated
     /// name is an error.
     pub replace_builtins: bool,
+    /// A folder where the built automaton is kept between runs (keyed by
+    /// its patterns; see [`compile_caching`]); `None` builds it every run.
+    pub automaton_cache: Option<PathBuf>,
 }
 
 impl PackSelection {
@@ -290,7 +294,7 @@ fn load_ruleset_with(
             }
         }
     }
-    let ruleset = match compile(&packs, &filter) {
+    let ruleset = match compile_caching(&packs, &filter, selection.automaton_cache.as_deref()) {
         Ok(ruleset) => ruleset,
         Err(_) if places == Places::WhenNeeded => {
             return load_ruleset_with(selection, severities, severities_from, Places::Exact);

@@ -1,0 +1,183 @@
+//! The built automaton kept in a folder between runs, keyed by its
+//! patterns: building it is a good part of a short run's start-up (every
+//! pre-commit hook and editor call), reading it back a small one.
+//!
+//! A file is `automaton-<key>.bin`: a magic line, the SHA-256 of the
+//! pattern list, the SHA-256 of the rest, then daachorse's serialised
+//! automaton. A file that is missing, truncated, damaged (its checksum
+//! differs), of another version or for other patterns is not used (the
+//! automaton is built as without a cache). The checksum matters: daachorse
+//! checks that what it reads is memory-safe to run, not that its failure
+//! links end, and the matcher looks pattern ids up with bounds checks. Writing is best
+//! effort (a read-only folder only costs the build) and atomic (a
+//! temporary file renamed into place); the folder keeps the
+//! [`KEPT`] most recent automata.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use daachorse::CharwiseDoubleArrayAhoCorasick;
+use sha2::{Digest, Sha256};
+
+/// First bytes of a file (the format's version is in it).
+const MAGIC: &[u8; 8] = b"LLAUTO1\n";
+/// Automata kept in a folder (several configurations can share one).
+const KEPT: usize = 4;
+
+/// The key of a pattern list: SHA-256 over each pattern with its length.
+pub(crate) fn key(patterns: &[String]) -> [u8; 32] {
+    let mut hash = Sha256::new();
+    for p in patterns {
+        hash.update((p.len() as u64).to_le_bytes());
+        hash.update(p.as_bytes());
+    }
+    hash.finalize().into()
+}
+
+fn file_for(folder: &Path, key: &[u8; 32]) -> PathBuf {
+    let hex: String = key[..12].iter().map(|b| format!("{b:02x}")).collect();
+    folder.join(format!("automaton-{hex}.bin"))
+}
+
+/// The automaton kept in `folder` for the patterns with this key.
+pub(crate) fn load(folder: &Path, key: &[u8; 32]) -> Option<CharwiseDoubleArrayAhoCorasick<u32>> {
+    let bytes = fs::read(file_for(folder, key)).ok()?;
+    let rest = bytes.strip_prefix(MAGIC.as_slice())?;
+    let (stored_key, rest) = rest.split_at_checked(32)?;
+    let (checksum, body) = rest.split_at_checked(32)?;
+    if stored_key != key || checksum != Sha256::digest(body).as_slice() {
+        return None;
+    }
+    match CharwiseDoubleArrayAhoCorasick::<u32>::deserialize(body) {
+        Ok((automaton, [])) => Some(automaton),
+        _ => None,
+    }
+}
+
+/// Keeps `automaton` in `folder` for the patterns with this key; errors
+/// are ignored (the next run builds it again).
+pub(crate) fn store(
+    folder: &Path,
+    key: &[u8; 32],
+    automaton: &CharwiseDoubleArrayAhoCorasick<u32>,
+) {
+    let _ = try_store(folder, key, automaton);
+    prune(folder);
+}
+
+fn try_store(
+    folder: &Path,
+    key: &[u8; 32],
+    automaton: &CharwiseDoubleArrayAhoCorasick<u32>,
+) -> std::io::Result<()> {
+    fs::create_dir_all(folder)?;
+    let target = file_for(folder, key);
+    let temporary = target.with_extension(format!("tmp-{}", std::process::id()));
+    let written = (|| {
+        let mut file = fs::File::create(&temporary)?;
+        file.write_all(MAGIC)?;
+        let body = automaton.serialize();
+        file.write_all(key)?;
+        file.write_all(&Sha256::digest(&body))?;
+        file.write_all(&body)?;
+        file.sync_all()?;
+        fs::rename(&temporary, &target)
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    written
+}
+
+/// Removes all but the [`KEPT`] most recently written automata.
+fn prune(folder: &Path) {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    let mut kept: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("automaton-") && name.ends_with(".bin")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    kept.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
+    for (_, path) in kept.into_iter().skip(KEPT) {
+        let _ = fs::remove_file(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn automaton(patterns: &[String]) -> CharwiseDoubleArrayAhoCorasick<u32> {
+        CharwiseDoubleArrayAhoCorasick::with_values(
+            patterns
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.as_str(), i as u32)),
+        )
+        .unwrap()
+    }
+
+    fn folder(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("listlint-automaton-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    #[test]
+    fn a_stored_automaton_is_read_back_for_the_same_patterns_only() {
+        let dir = folder("same");
+        let patterns: Vec<String> = ["最好", "第一", "国家级"].map(String::from).to_vec();
+        let key = key(&patterns);
+        assert!(load(&dir, &key).is_none());
+        store(&dir, &key, &automaton(&patterns));
+        let read = load(&dir, &key).expect("read back");
+        let found: Vec<u32> = read
+            .find_overlapping_iter("这是国家级最好的")
+            .map(|m| m.value())
+            .collect();
+        assert_eq!(found, vec![2, 0]);
+        let other: Vec<String> = ["最好", "第一"].map(String::from).to_vec();
+        assert!(load(&dir, &super::key(&other)).is_none());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn damaged_files_are_not_used() {
+        let dir = folder("damaged");
+        let patterns: Vec<String> = ["最好", "第一"].map(String::from).to_vec();
+        let key = key(&patterns);
+        store(&dir, &key, &automaton(&patterns));
+        let path = file_for(&dir, &key);
+        let bytes = fs::read(&path).unwrap();
+        for cut in [0, 4, MAGIC.len() + 10, bytes.len() - 1] {
+            fs::write(&path, &bytes[..cut]).unwrap();
+            assert!(load(&dir, &key).is_none(), "cut at {cut}");
+        }
+        let mut flipped = bytes.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 0xFF;
+        fs::write(&path, &flipped).unwrap();
+        assert!(load(&dir, &key).is_none(), "the checksum differs");
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn only_the_most_recent_automata_are_kept() {
+        let dir = folder("prune");
+        for i in 0..KEPT + 2 {
+            let patterns = vec![format!("词{i}")];
+            store(&dir, &key(&patterns), &automaton(&patterns));
+        }
+        let count = fs::read_dir(&dir).unwrap().count();
+        assert_eq!(count, KEPT);
+        let _ = fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,119 @@
+//! The built automaton kept in the cache folder: written by the first run,
+//! read (not rebuilt) by the next, never used for other patterns, and a
+//! damaged file costs a rebuild, never a wrong or failed run.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{listlint_in, run};
+
+fn automata(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("automaton-") && n.ends_with(".bin"))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// `check --format jsonl` of the fixture listings with `args`: stdout.
+fn check(work: &Path, args: &[&str]) -> String {
+    let listings = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/listings.jsonl");
+    let mut cmd = listlint_in(work);
+    cmd.args(["check", "--format", "jsonl", "--fail-on", "never"])
+        .args(args)
+        .arg(listings);
+    let (code, stdout, stderr) = run(&mut cmd);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stdout
+}
+
+#[test]
+fn the_automaton_is_kept_and_read_back_with_the_same_findings() {
+    let work = tempfile::tempdir().unwrap();
+    // The default folder (no repository here: the working directory's).
+    let default = work.path().join(".listlint_cache");
+    let uncached = check(work.path(), &["--no-cache"]);
+    assert!(automata(&default).is_empty(), "--no-cache keeps nothing");
+    check(work.path(), &[]);
+    assert_eq!(automata(&default).len(), 1);
+    let cache = work.path().join("cache");
+    let cache_arg = cache.to_str().unwrap();
+    assert!(uncached.lines().count() > 5);
+
+    let first = check(work.path(), &["--cache-dir", cache_arg]);
+    let kept = automata(&cache);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let written = std::fs::metadata(&kept[0]).unwrap().modified().unwrap();
+    assert_eq!(first, uncached);
+
+    // The next run reads it: the file is not written again.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let second = check(work.path(), &["--cache-dir", cache_arg]);
+    assert_eq!(second, uncached);
+    assert_eq!(
+        std::fs::metadata(&kept[0]).unwrap().modified().unwrap(),
+        written
+    );
+}
+
+#[test]
+fn other_patterns_get_their_own_automaton() {
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let cache_arg = cache.to_str().unwrap();
+    check(work.path(), &["--cache-dir", cache_arg]);
+    let pack = work.path().join("acme.yaml");
+    std::fs::write(
+        &pack,
+        "pack: acme\nversion: \"1\"\ncategory: brand\nrules:\n  - id: acme/brand\n    \
+         kind: lexicon\n    severity: warning\n    message: \"「{term}」\"\n    terms: [厨小宝]\n",
+    )
+    .unwrap();
+    let with_pack = check(
+        work.path(),
+        &["--rules", pack.to_str().unwrap(), "--cache-dir", cache_arg],
+    );
+    assert!(with_pack.contains("acme/brand"), "the pack's term is found");
+    assert_eq!(automata(&cache).len(), 2);
+    let uncached = check(
+        work.path(),
+        &["--rules", pack.to_str().unwrap(), "--no-cache"],
+    );
+    assert_eq!(uncached, with_pack);
+}
+
+#[test]
+fn a_damaged_automaton_is_rebuilt() {
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let cache_arg = cache.to_str().unwrap();
+    let expected = check(work.path(), &["--cache-dir", cache_arg]);
+    let file = automata(&cache).remove(0);
+    let bytes = std::fs::read(&file).unwrap();
+    // The automaton itself damaged, its header intact.
+    let mut flipped = bytes.clone();
+    for i in (80..flipped.len()).step_by(97) {
+        flipped[i] ^= 0x5A;
+    }
+    for damaged in [
+        bytes[..bytes.len() / 2].to_vec(),
+        Vec::new(),
+        b"LLAUTO1\nnot an automaton".to_vec(),
+        flipped,
+    ] {
+        std::fs::write(&file, &damaged).unwrap();
+        assert_eq!(check(work.path(), &["--cache-dir", cache_arg]), expected);
+        assert_eq!(std::fs::read(&file).unwrap(), bytes, "rebuilt and kept");
+    }
+}
