@@ -160,7 +160,9 @@ pub struct CheckArgs {
     /// were checked before under the same packs, config, flags and date is
     /// not parsed or checked again (nor read, when its size, times and
     /// inode are those recorded); when every file is in the cache, the
-    /// packs are not compiled either. Output is the same. See docs/ci.md.
+    /// packs are not compiled either, and when no file changed since a run
+    /// with the same flags, its saved report is written again. Output is
+    /// the same. See docs/ci.md.
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
 
