@@ -221,7 +221,19 @@ fn cache_dir_no_cache_and_a_corrupt_bundle() {
     assert_eq!(out, fresh);
     // Indices out of range in a well-formed bundle are dropped too: the
     // string table emptied (see listlint-io's cache/codec.rs for the
-    // layout).
+    // layout). The reports saved beside it go, or a run whose files are
+    // unchanged would write one again without reading the bundle.
+    for entry in std::fs::read_dir(&cache).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("report-")
+        {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
     let bytes = std::fs::read(bundles[0].path()).unwrap();
     assert_eq!(&bytes[..8], b"LLCACHE\0");
     let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
@@ -266,8 +278,9 @@ fn concurrent_runs_share_the_cache_safely() {
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| {
-            let kept =
-                n.starts_with("results-") || (n.starts_with("automaton-") && n.ends_with(".bin"));
+            let kept = n.starts_with("results-")
+                || n.starts_with("report-")
+                || (n.starts_with("automaton-") && n.ends_with(".bin"));
             !kept && n != ".gitignore" && n != "CACHEDIR.TAG"
         })
         .collect();
@@ -449,4 +462,256 @@ fn a_change_to_a_pack_reached_by_extends_checks_everything_again() {
     assert!(out.contains("「保温杯」!"), "{out}");
     let (fresh, _) = check(root, &["--no-cache", "--format", "jsonl"]);
     assert_eq!(out, fresh);
+}
+
+/// `check -v` in `dir` on `items` with `args`: exit code, stdout, stderr
+/// and whether a saved report was written again instead of checking.
+fn check_saved(dir: &Path, args: &[&str]) -> (i32, String, String, bool) {
+    let mut cmd = listlint_in(dir);
+    cmd.arg("check").arg("-v").args(args).arg("items");
+    let (code, stdout, stderr) = run(&mut cmd);
+    assert!(code == 0 || code == 1, "{stderr}");
+    let reused = stderr.contains("so it was written again");
+    (code, stdout, stderr, reused)
+}
+
+/// The run without the cache, then two runs with it: the first checks
+/// and saves its report, the second writes it again. Both are what the
+/// run without the cache wrote, exit status and notes included.
+fn saved_and_reused(dir: &Path, args: &[&str]) -> String {
+    let (code, fresh, fresh_err, _) = check_saved(dir, &[args, &["--no-cache"]].concat());
+    let (first_code, first, _, reused) = check_saved(dir, args);
+    assert!(!reused, "{args:?}: the first run checks");
+    assert_eq!((first_code, &first), (code, &fresh), "{args:?}: first run");
+    let (again_code, again, again_err, reused) = check_saved(dir, args);
+    assert!(reused, "{args:?}: {again_err}");
+    assert_eq!((again_code, &again), (code, &fresh), "{args:?}: reused");
+    let notes = |err: &str| -> Vec<String> {
+        err.lines()
+            .filter(|l| l.contains("baseline entries no longer occur"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(notes(&again_err), notes(&fresh_err), "{args:?}");
+    fresh
+}
+
+/// Runs `check` until its report is saved: the second run writes it
+/// again (and it is what a run without the cache writes).
+fn warm(dir: &Path, args: &[&str]) -> String {
+    check_saved(dir, args);
+    let (_, out, stderr, reused) = check_saved(dir, args);
+    assert!(reused, "{args:?}: {stderr}");
+    let (_, fresh, _, _) = check_saved(dir, &[args, &["--no-cache"]].concat());
+    assert_eq!(out, fresh, "{args:?}");
+    out
+}
+
+#[test]
+fn a_saved_report_is_written_again_byte_for_byte_in_every_format() {
+    let dir = catalog();
+    let root = dir.path();
+    age(&root.join("items"));
+    let baseline = root.join("baseline.json");
+    let baseline = baseline.to_str().unwrap();
+    let mut cmd = listlint_in(root);
+    cmd.args(["check", "--no-cache", "--write-baseline", baseline])
+        .args(["items/a00.yaml", "items/m01.md"]);
+    run(&mut cmd);
+    for args in [
+        &["--format", "jsonl"][..],
+        &["--format", "json"],
+        &["--format", "sarif"],
+        &[
+            "--format",
+            "sarif",
+            "--baseline",
+            baseline,
+            "--sarif-suppressed",
+        ],
+        &["--format", "json", "--baseline", baseline],
+        &["--format", "github"],
+        &["--format", "gitlab"],
+        &["--format", "junit"],
+        &["--format", "csv"],
+        &["--format", "html"],
+        &["--format", "human"],
+        &["--format", "human", "--statistics", "--max-per-rule", "1"],
+        &[
+            "--format",
+            "human",
+            "--baseline",
+            baseline,
+            "--no-statistics",
+        ],
+        &["--format", "jsonl", "--min-severity", "warning"],
+        &["--format", "jsonl", "--select", "absolute/"],
+        &["--format", "jsonl", "--fail-on", "warning"],
+        &["--format", "human", "--color", "always"],
+    ] {
+        let out = saved_and_reused(root, args);
+        assert!(!out.is_empty(), "{args:?}");
+    }
+    // The exit status is the run's: a finding at --fail-on fails it.
+    let (code, _, _, reused) = check_saved(root, &["--format", "jsonl", "--fail-on", "warning"]);
+    assert_eq!((code, reused), (1, true));
+    // With -o the report goes to the file, as when checking.
+    let out = root.join("out.json");
+    let out_arg = out.to_str().unwrap();
+    let (_, fresh, _, _) = check_saved(root, &["--format", "json", "--no-cache"]);
+    check_saved(root, &["--format", "json", "-o", out_arg]);
+    std::fs::remove_file(&out).unwrap();
+    let (_, stdout, _, reused) = check_saved(root, &["--format", "json", "-o", out_arg]);
+    assert!(reused && stdout.is_empty());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), fresh);
+    // Not saved: xlsx (it records when it was made), and runs that need
+    // the findings themselves.
+    for args in [
+        &["--format", "xlsx", "-o", "report.xlsx"][..],
+        &["--format", "jsonl", "--report-suppressions"],
+        &["--format", "jsonl", "--write-baseline", "b.json"],
+    ] {
+        check_saved(root, args);
+        assert!(!check_saved(root, args).3, "{args:?}");
+    }
+}
+
+#[test]
+fn a_saved_report_is_not_used_when_anything_it_depends_on_changed() {
+    let dir = catalog();
+    let root = dir.path();
+    age(&root.join("items"));
+    let jsonl = ["--format", "jsonl"];
+    let fresh = saved_and_reused(root, &jsonl);
+    // Flags that change neither report nor status keep it.
+    let (_, out, _, reused) = check_saved(root, &[&jsonl[..], &["--jobs", "1", "-q"]].concat());
+    assert!(reused);
+    assert_eq!(out, fresh);
+    // Other options or another format: another report (each saved; the
+    // folder keeps the newest four).
+    for args in [
+        &["--format", "json"][..],
+        &["--format", "jsonl", "-o", "other.jsonl"],
+        &["--format", "jsonl", "--as-of", "2020-01-01"],
+        &["--format", "jsonl", "--select", "claims"],
+        &["--format", "jsonl", "--ignore", "claims"],
+        &["--format", "jsonl", "--min-severity", "error"],
+        &["--format", "human", "--color", "always"],
+        &["--format", "human", "--color", "never"],
+        &["--format", "human", "--max-per-rule", "2"],
+    ] {
+        assert!(!check_saved(root, args).3, "{args:?}");
+    }
+    // A file edited with its size and modification time kept: its change
+    // time tells.
+    warm(root, &jsonl);
+    let a00 = root.join("items/a00.yaml");
+    let text = std::fs::read_to_string(&a00).unwrap();
+    let edited = text.replace("最好的保温杯", "普通的保温杯");
+    assert_eq!(edited.len(), text.len());
+    let modified = std::fs::metadata(&a00).unwrap().modified().unwrap();
+    write(&a00, &edited);
+    let file = std::fs::File::options().write(true).open(&a00).unwrap();
+    file.set_modified(modified).unwrap();
+    let (_, out, _, reused) = check_saved(root, &jsonl);
+    assert!(!reused);
+    assert_ne!(out, fresh);
+    let (_, now_fresh, _, _) = check_saved(root, &[&jsonl[..], &["--no-cache"]].concat());
+    assert_eq!(out, now_fresh);
+    // A file added to the folder, then removed again.
+    age(&root.join("items"));
+    let fresh = warm(root, &jsonl);
+    write(&root.join("items/z.yaml"), "id: Z1\ntitle: 最好的杯\n");
+    let (_, out, _, reused) = check_saved(root, &jsonl);
+    assert!(!reused);
+    assert!(out.contains("\"listing_id\":\"Z1\""), "{out}");
+    std::fs::remove_file(root.join("items/z.yaml")).unwrap();
+    let (_, out, _, _) = check_saved(root, &jsonl);
+    assert_eq!(out, fresh);
+    // A pack edit.
+    warm(root, &jsonl);
+    let pack = root.join("packs/acme.yaml");
+    let text = std::fs::read_to_string(&pack).unwrap();
+    write(&pack, &text.replace("terms: [宇宙]", "terms: [宇宙, 保温]"));
+    let (_, out, _, reused) = check_saved(root, &jsonl);
+    assert!(!reused);
+    assert!(out.contains("「保温」"), "{out}");
+    // A setting in the config file.
+    warm(root, &jsonl);
+    write(
+        &root.join("listlint.yaml"),
+        "rules: [packs/acme.yaml]\nfail_on: never\nseverity: {acme/galaxy: error}\n",
+    );
+    let (_, out, _, reused) = check_saved(root, &jsonl);
+    assert!(!reused);
+    assert!(out.contains("\"rule\":\"acme/galaxy\",\"pack\":\"acme\",\"category\":\"brand\",\"severity\":\"error\""), "{out}");
+}
+
+#[test]
+fn a_saved_report_follows_the_baseline_and_the_rule_pages() {
+    let dir = catalog();
+    let root = dir.path();
+    age(&root.join("items"));
+    // The baseline's bytes, not only its name.
+    let baseline = root.join("baseline.json");
+    let baseline_arg = baseline.to_str().unwrap();
+    let write_baseline = |file: &str| {
+        let mut cmd = listlint_in(root);
+        cmd.args([
+            "check",
+            "--no-cache",
+            "--write-baseline",
+            baseline_arg,
+            file,
+        ]);
+        run(&mut cmd);
+    };
+    write_baseline("items/a00.yaml");
+    let args = ["--format", "json", "--baseline", baseline_arg];
+    let before = saved_and_reused(root, &args);
+    write_baseline("items/a02.yaml");
+    let (_, out, _, reused) = check_saved(root, &args);
+    assert!(!reused);
+    assert_ne!(out, before);
+    let (_, fresh, _, _) = check_saved(root, &[&args[..], &["--no-cache"]].concat());
+    assert_eq!(out, fresh);
+    // With a docs_url, whether docs/rules/PACK.md exists decides a
+    // company rule's link in SARIF.
+    write(
+        &root.join("listlint.yaml"),
+        "rules: [packs/acme.yaml]\nfail_on: never\ndocs_url: https://example.com/rules/\n",
+    );
+    let sarif = ["--format", "sarif"];
+    let before = saved_and_reused(root, &sarif);
+    assert!(
+        !before.contains("https://example.com/rules/acme.md"),
+        "{before}"
+    );
+    write(&root.join("docs/rules/acme.md"), "# acme\n");
+    let (_, out, _, reused) = check_saved(root, &sarif);
+    assert!(!reused);
+    assert!(out.contains("https://example.com/rules/acme.md"), "{out}");
+}
+
+#[test]
+fn a_saved_report_is_written_again_after_a_checkout_touched_every_file() {
+    let dir = catalog();
+    let root = dir.path();
+    age(&root.join("items"));
+    let jsonl = ["--format", "jsonl"];
+    let fresh = saved_and_reused(root, &jsonl);
+    // Same bytes, new times (a fresh checkout with a restored cache):
+    // every file is read and found by its bytes, and the report written
+    // again and saved with the new times, so the next run reads none.
+    age(&root.join("items"));
+    let (out, counts, compiled) = check_noting(root, &jsonl);
+    assert_eq!((counts.0, counts.1, compiled), (FILES, 0, false));
+    assert_eq!(out, fresh);
+    let (_, out, stderr, reused) = check_saved(root, &jsonl);
+    assert!(reused, "{stderr}");
+    assert_eq!(out, fresh);
+    assert!(
+        stderr.contains(&format!("{FILES} found by size and times, not read")),
+        "{stderr}"
+    );
 }

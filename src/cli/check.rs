@@ -23,7 +23,7 @@ use listlint_core::linter::Linter;
 use listlint_core::model::Severity;
 use listlint_core::policy::{Gate, PathIgnores, Waivers};
 use listlint_core::settings::{Overrides, Settings};
-use listlint_io::cache::ResultCache;
+use listlint_io::cache::{FileState, Outcome, ReportKey, ResultCache};
 use listlint_io::progress::BytesRead;
 use listlint_io::report::{
     reporter, HumanOptions, Language, OutputFormat, ReportOptions, RuleInfo, Statistics,
@@ -36,9 +36,10 @@ use listlint_io::source::{
 use listlint_io::terminal::escape_line;
 
 mod cache;
+mod reuse;
 
 /// Arguments of `listlint check`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(after_help = "Examples:\n  listlint check fixtures/listings.csv\n  \
     listlint check --format json -o report.json exports/\n  \
     listlint check --format html -o report.html exports/\n  \
@@ -159,9 +160,11 @@ pub struct CheckArgs {
     /// were checked before under the same packs, config, flags and date is
     /// not parsed or checked again (nor read, when its size, times and
     /// inode are those recorded); when every file is in the cache, the
-    /// packs are not compiled either. The automaton built from the packs'
-    /// terms is kept there too and read back by the next run with the same
-    /// terms (start-up). Output is the same. See docs/ci.md.
+    /// packs are not compiled either, and when no file changed since a run
+    /// with the same flags, its saved report is written again. The
+    /// automaton built from the packs' terms is kept there too and read
+    /// back by the next run with the same terms (start-up). Output is the
+    /// same. See docs/ci.md.
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
 
@@ -609,7 +612,8 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         .into_diagnostic()
         .wrap_err("cannot start worker threads")?;
     // A run whose every file the result cache holds compiles no packs.
-    let early = match cache::all_cached(args, &settings, &pool)? {
+    let early = match cache::all_cached(args, color, &settings, &pool)? {
+        cache::Early::Reused(status) => return Ok(status),
         cache::Early::AllCached(run) => return run.finish(args, color, &settings),
         cache::Early::Partly(early) => Some(*early),
         cache::Early::Unknown => None,
@@ -710,7 +714,10 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     if let Some(cache) = &mut cache {
         cache.set_rules(&rules, language);
     }
-    let mut report = Report::open(args, color, &settings, rules, language)?;
+    let saving = cache.as_ref().and_then(|c| {
+        reuse::report_key(args, color_enabled(args, color), &settings, c.fingerprint())
+    });
+    let mut report = Report::open(args, color, &settings, rules, language, saving)?;
     let mut gate = report.gate(args, &settings, ruleset.settings.as_of, baseline)?;
     if let (true, Some(cache)) = (args.verbose, &cache) {
         output::note(format_args!("cache: {} entries read", cache.entries()));
@@ -723,7 +730,14 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         &mut report.reporter,
         cache.as_ref(),
     );
-    report.finish(args, &settings, result, gate, cache, fixed.as_ref())
+    let inputs = &plan.inputs;
+    report.finish(args, &settings, result, gate, cache, fixed.as_ref(), inputs)
+}
+
+/// Whether the report is coloured: `--color`, and for `auto` whether it
+/// goes to a terminal.
+fn color_enabled(args: &CheckArgs, color: ColorChoice) -> bool {
+    color.enabled(args.output.is_none() && io::stdout().is_terminal())
 }
 
 /// How inputs are read, from the flags (`profile`: the field mapping).
@@ -792,21 +806,26 @@ fn inputs(args: &CheckArgs, settings: &Settings) -> miette::Result<Vec<Input>> {
 /// The report being written.
 struct Report {
     reporter: UntilClosed<'static>,
+    closed: Closed,
+    /// The key to save the report with, and its bytes as written.
+    saving: Option<(ReportKey, reuse::Captured)>,
 }
 
 impl Report {
     /// Opens the report (`-o` or standard output) in the asked format;
-    /// `rules` are the enabled rules, given their `help_uri` here.
+    /// `rules` are the enabled rules, given their `help_uri` here; with
+    /// `saving`, its bytes are kept to be saved with that key.
     fn open(
         args: &CheckArgs,
         color: ColorChoice,
         settings: &Settings,
         mut rules: Vec<RuleInfo>,
         language: Language,
+        saving: Option<ReportKey>,
     ) -> miette::Result<Self> {
         // A closed pipe ends the report, not the check: see `UntilClosed`.
         let closed = Closed::default();
-        let out: Box<dyn Write> = match &args.output {
+        let mut out: Box<dyn Write> = match &args.output {
             Some(path) => Box::new(BufWriter::new(PipeAware::new(
                 File::create(path)
                     .into_diagnostic()
@@ -818,6 +837,10 @@ impl Report {
                 closed.clone(),
             ))),
         };
+        let saving = saving.map(|key| (key, reuse::Captured::new()));
+        if let Some((_, captured)) = &saving {
+            out = Box::new(reuse::Tee::new(out, captured.clone()));
+        }
         let docs_url = settings
             .config
             .as_ref()
@@ -839,7 +862,7 @@ impl Report {
         }
         let options = ReportOptions {
             human: HumanOptions {
-                color: color.enabled(args.output.is_none() && io::stdout().is_terminal()),
+                color: color_enabled(args, color),
                 max_per_rule: args.max_per_rule,
                 statistics: if args.no_statistics {
                     Statistics::Never
@@ -860,11 +883,15 @@ impl Report {
         let fail_threshold = options.fail_threshold;
         let reporter = UntilClosed::new(
             reporter(args.format, out, options).into_diagnostic()?,
-            closed,
+            closed.clone(),
             fail_threshold,
             args.write_baseline.is_some(),
         );
-        Ok(Self { reporter })
+        Ok(Self {
+            reporter,
+            closed,
+            saving,
+        })
     }
 
     /// The gate findings pass on their way to this report.
@@ -888,8 +915,10 @@ impl Report {
         Ok(gate)
     }
 
-    /// After the check: saves the cache, writes the baseline and the
-    /// closing notes, and decides the exit status.
+    /// After the check of `inputs`: saves the cache (and the report),
+    /// writes the baseline and the closing notes, and decides the exit
+    /// status.
+    #[allow(clippy::too_many_arguments)]
     fn finish(
         self,
         args: &CheckArgs,
@@ -898,9 +927,16 @@ impl Report {
         mut gate: Gate,
         cache: Option<ResultCache>,
         fixed: Option<&super::fix::FixReport>,
+        inputs: &[Input],
     ) -> miette::Result<ExitStatus> {
-        if let (Ok(_), Some(cache)) = (&result, cache) {
+        if let (Ok(summary), Some(cache)) = (&result, cache) {
+            let report = self.report_to_save(settings, summary, &cache, inputs);
+            let dir = cache.dir().to_path_buf();
             cache::save(args, cache);
+            if let Some((key, states, outcome, bytes)) = report {
+                // Nothing is lost if it cannot be saved: the next run checks.
+                let _ = listlint_io::cache::save_report(&dir, &key, &states, outcome, &bytes);
+            }
         }
         let summary = match result {
             Ok(summary) => summary,
@@ -923,25 +959,39 @@ impl Report {
         if let Some(fixed) = fixed {
             fixed.note(false, Some(summary.findings));
         }
-        if let Some(b) = &summary.baseline {
-            if b.stale > 0 && args.format != OutputFormat::Human {
-                output::note(format_args!(
-                    "{} baseline entries no longer occur (fixed since the baseline was written)",
-                    b.stale
-                ));
-            }
+        Ok(reuse::finish(args, outcome(settings, &summary)))
+    }
+
+    /// The report to save in the cache (its key, the state of `inputs`,
+    /// the outcome and its bytes), when it is to be saved, was written
+    /// whole and every input is a settled catalog file the cache knows.
+    fn report_to_save(
+        &self,
+        settings: &Settings,
+        summary: &listlint_io::report::Summary,
+        cache: &ResultCache,
+        inputs: &[Input],
+    ) -> Option<(ReportKey, Vec<FileState>, Outcome, Vec<u8>)> {
+        let (key, captured) = self.saving.as_ref()?;
+        if self.reporter.stopped() || self.closed.get() {
+            return None;
         }
-        // Findings hidden by --min-severity count too: what is shown does
-        // not decide whether the run fails.
-        let failed = settings
+        let bytes = captured.take()?;
+        let states = cache.file_states(inputs)?;
+        Some((key.clone(), states, outcome(settings, summary), bytes))
+    }
+}
+
+/// What a run decided besides its report: whether a finding reached
+/// `--fail-on` (findings hidden by --min-severity count too: what is shown
+/// does not decide whether the run fails), and the stale baseline entries.
+fn outcome(settings: &Settings, summary: &listlint_io::report::Summary) -> Outcome {
+    Outcome {
+        failed: settings
             .fail_on
             .threshold()
-            .is_some_and(|threshold| summary.reaches(threshold));
-        Ok(if failed {
-            ExitStatus::Failure
-        } else {
-            ExitStatus::Success
-        })
+            .is_some_and(|threshold| summary.reaches(threshold)),
+        stale_baseline: summary.baseline.as_ref().map_or(0, |b| b.stale),
     }
 }
 

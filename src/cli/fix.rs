@@ -25,7 +25,7 @@ use listlint_io::run::{run_check, CheckPlan};
 use listlint_io::source::{Input, InputFormat};
 
 /// The flags of fixing.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Clone, Args, Default)]
 pub struct FixArgs {
     /// Apply the rules' suggested replacements to the input files in place
     /// (safe ones only, unless --unsafe-fixes), then report what is left.

@@ -58,9 +58,13 @@ use sha2::{Digest, Sha256};
 use crate::report::{Language, RuleInfo};
 
 mod codec;
+mod saved;
 use crate::source::{self, Input, InputFormat, RawRecord, ReadOptions};
 use listlint_core::model::{Finding, Reason, Severity};
 use listlint_core::suppress::{Applied, Suppression};
+pub use saved::{
+    save_report, FileState, Outcome, ReportKey, SavedReport, MAX_REPORTS, MAX_REPORT_BYTES,
+};
 
 /// The default cache folder's name, at the repository root.
 pub const CACHE_DIR: &str = ".listlint_cache";
@@ -564,6 +568,56 @@ impl ResultCache {
         (bundle.format == FORMAT && bundle.fingerprint == self.fingerprint).then_some(bundle)
     }
 
+    /// The fingerprint, as hex: what a [`ReportKey`] starts from.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// The folder of the cache.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The name, settled metadata and key of each of `inputs`, to save
+    /// with a report made from them: `None` unless every input is a
+    /// catalog file whose metadata had settled when it was probed and
+    /// whose key this run knows (it was checked, or found in the cache).
+    pub fn file_states(&self, inputs: &[Input]) -> Option<Vec<FileState>> {
+        let stats = self.stats.lock().ok()?;
+        let new = self.new.lock().ok()?;
+        let hits = self.hits.lock().ok()?;
+        let mut keys: HashMap<&str, Key> = HashMap::with_capacity(new.len() + hits.len());
+        let named =
+            new.iter()
+                .map(|n| (n.path.as_str(), n.key))
+                .chain(hits.iter().filter_map(|k| {
+                    Some((&*self.old_strings[self.old.get(k)?.path as usize], *k))
+                }));
+        for (name, key) in named {
+            if keys.insert(name, key).is_some_and(|other| other != key) {
+                return None;
+            }
+        }
+        inputs
+            .iter()
+            .map(|input| {
+                let name = input.display_name();
+                let stat = *stats.get(name.as_str())?;
+                let key = *keys.get(name.as_str())?;
+                Some(FileState { name, stat, key })
+            })
+            .collect()
+    }
+
+    /// Counts `keys` as found in the cache, as [`Self::lookup`] does,
+    /// for a run that reuses a saved report instead of looking them up:
+    /// the bundle then keeps their entries and records their metadata.
+    pub fn mark_hits(&self, keys: &[Key]) {
+        if let Ok(mut hits) = self.hits.lock() {
+            hits.extend(keys.iter().filter(|k| self.old.contains_key(*k)));
+        }
+    }
+
     /// Entries read from the bundle.
     pub fn entries(&self) -> usize {
         self.old.len()
@@ -766,7 +820,7 @@ impl ResultCache {
         let mut temp = tempfile::NamedTempFile::new_in(&self.dir)?;
         temp.write_all(&codec::encode(&bundle))?;
         temp.persist(&path).map_err(|e| e.error)?;
-        prune(&self.dir, &path);
+        prune(&self.dir, &path, "results-", MAX_BUNDLES);
         Ok(())
     }
 }
@@ -899,8 +953,9 @@ fn write_once(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Removes all but the [`MAX_BUNDLES`] newest bundles (never `keep`).
-fn prune(dir: &Path, keep: &Path) {
+/// Removes all but the `most` newest files whose names start with
+/// `prefix` (bundles, saved reports), never `keep`.
+fn prune(dir: &Path, keep: &Path, prefix: &str, most: usize) {
     let Ok(read) = std::fs::read_dir(dir) else {
         return;
     };
@@ -910,15 +965,15 @@ fn prune(dir: &Path, keep: &Path) {
             let name = e.file_name();
             let name = name.to_string_lossy();
             // `results-*.json`: bundles of earlier versions, pruned first.
-            name.starts_with("results-")
+            name.starts_with(prefix)
         })
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .collect();
-    if bundles.len() <= MAX_BUNDLES {
+    if bundles.len() <= most {
         return;
     }
     bundles.sort_by_key(|b| std::cmp::Reverse(b.0));
-    for (_, path) in bundles.into_iter().skip(MAX_BUNDLES) {
+    for (_, path) in bundles.into_iter().skip(most) {
         if path != keep {
             let _ = std::fs::remove_file(path);
         }

@@ -17,18 +17,22 @@ use listlint_core::baseline::Baseline;
 use listlint_core::date::Date;
 use listlint_core::pack::load::{compose_packs_with, pack_digest, Places};
 use listlint_core::settings::Settings;
-use listlint_io::cache::{Fingerprint, Key, ResultCache};
+use listlint_io::cache::{Fingerprint, Key, ReportKey, ResultCache, SavedReport};
 use listlint_io::report::{Language, RuleInfo};
 use listlint_io::run::{run_all_cached, CheckPlan};
 use listlint_io::source::{Input, ReadOptions};
 
-use super::{inputs, read_options, CheckArgs, Report};
+use super::{inputs, read_options, reuse, CheckArgs, Report};
 use crate::cli::output;
 use crate::cli::ColorChoice;
 use crate::exit::ExitStatus;
 
 /// What the cache says before the packs are compiled.
 pub(super) enum Early {
+    /// Every input is unchanged since a run with the same fingerprint,
+    /// format and flags: its saved report was written again, with this
+    /// exit status.
+    Reused(ExitStatus),
     /// Every input is a catalog file the cache holds.
     AllCached(Box<AllCached>),
     /// The cache was read and the inputs found, but the cache does not
@@ -58,12 +62,17 @@ pub(super) struct AllCached {
     as_of: Date,
     skipped_packs: Vec<(PathBuf, String)>,
     profile: &'static str,
+    /// The key of this run's report, if it may be saved.
+    key: Option<ReportKey>,
 }
 
-/// Looks the run's inputs up in the cache before the packs are compiled.
-/// Runs that fix, read price history or standard input compile anyway.
+/// Looks the run's inputs up in the cache before the packs are compiled:
+/// first a saved report of the same fingerprint and flags whose files are
+/// all unchanged (see [`reuse`]), then the bundle. Runs that fix, read
+/// price history or standard input compile anyway.
 pub(super) fn all_cached(
     args: &CheckArgs,
+    color: ColorChoice,
     settings: &Settings,
     pool: &rayon::ThreadPool,
 ) -> miette::Result<Early> {
@@ -80,13 +89,29 @@ pub(super) fn all_cached(
         return Ok(Early::Unknown);
     };
     let as_of = settings.as_of.unwrap_or_else(Date::today_utc);
-    let cache = result_cache(args, settings, pack_digest(&composed.packs), as_of)?;
-    let Some((rules, language)) = cache.rules().filter(|_| cache.entries() > 0) else {
-        return Ok(Early::Unknown);
-    };
+    let fingerprint = fingerprint(args, settings, pack_digest(&composed.packs), as_of)?;
     let inputs = inputs(args, settings)?;
     let profile = settings.field_profile()?;
     let profile_name = profile.name;
+    let color_on = super::color_enabled(args, color);
+    let key = reuse::report_key(args, color_on, settings, &fingerprint.finish());
+    if let Some(saved) = key
+        .as_ref()
+        .and_then(|key| SavedReport::open(&cache_dir(args), key))
+        .filter(|saved| saved.unchanged(&inputs, args.input_format, pool))
+    {
+        if args.verbose {
+            crate::cli::rules::note_skipped(&composed.skipped);
+            output::note(format_args!("profile: {profile_name}"));
+            note_reused(args, inputs.len(), inputs.len());
+        }
+        return Ok(Early::Reused(reuse::write_saved(saved, args, None)?));
+    }
+    let cache = ResultCache::open(&cache_dir(args), &fingerprint);
+    let Some((rules, language)) = cache.rules().filter(|_| cache.entries() > 0) else {
+        // The run checks every file with this (empty) cache.
+        return Ok(Early::Partly(Box::new(Partly { inputs, cache })));
+    };
     let read = read_options(args, profile);
     Ok(match cache.confirm(&inputs, &read, pool) {
         Some(keys) => Early::AllCached(Box::new(AllCached {
@@ -98,6 +123,7 @@ pub(super) fn all_cached(
             as_of,
             skipped_packs: composed.skipped,
             profile: profile_name,
+            key,
         })),
         None => Early::Partly(Box::new(Partly { inputs, cache })),
     })
@@ -115,6 +141,12 @@ impl AllCached {
             crate::cli::rules::note_skipped(&self.skipped_packs);
             output::note(format_args!("profile: {}", self.profile));
         }
+        if let Some(saved) = self.key.as_ref().and_then(|key| {
+            SavedReport::open(self.cache.dir(), key)
+                .filter(|saved| saved.same_files(&self.inputs, &self.keys))
+        }) {
+            return self.reuse(args, saved);
+        }
         let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
         let plan = CheckPlan {
             inputs: self.inputs,
@@ -125,7 +157,7 @@ impl AllCached {
         };
         let ids: Vec<String> = self.rules.iter().map(|r| r.id.clone()).collect();
         let ids: HashSet<&str> = ids.iter().map(String::as_str).collect();
-        let mut report = Report::open(args, color, settings, self.rules, self.language)?;
+        let mut report = Report::open(args, color, settings, self.rules, self.language, self.key)?;
         let mut gate = report.gate(args, settings, self.as_of, baseline)?;
         if args.verbose {
             output::note(format_args!(
@@ -141,8 +173,49 @@ impl AllCached {
             &self.cache,
             &self.keys,
         );
-        report.finish(args, settings, result, gate, Some(self.cache), None)
+        let inputs = &plan.inputs;
+        report.finish(args, settings, result, gate, Some(self.cache), None, inputs)
     }
+
+    /// Writes the report `saved` (made from these files, some of whose
+    /// metadata changed since) and saves it again with their metadata
+    /// now, as the bundle is saved.
+    fn reuse(self, args: &CheckArgs, saved: SavedReport) -> miette::Result<ExitStatus> {
+        let Self {
+            inputs,
+            cache,
+            keys,
+            key,
+            ..
+        } = self;
+        if args.verbose {
+            note_reused(args, keys.len(), cache.unread());
+        }
+        let captured = reuse::Captured::new();
+        let outcome = saved.outcome();
+        let status = reuse::write_saved(saved, args, Some(&captured))?;
+        cache.mark_hits(&keys);
+        let states = cache.file_states(&inputs);
+        let dir = cache.dir().to_path_buf();
+        save(args, cache);
+        if let (Some(key), Some(bytes), Some(states)) = (key, captured.take(), states) {
+            let _ = listlint_io::cache::save_report(&dir, &key, &states, outcome, &bytes);
+        }
+        Ok(status)
+    }
+}
+
+/// `-v`: the files a reused report was made from, as the cache's note
+/// counts them (`unread`: found by their metadata).
+fn note_reused(args: &CheckArgs, files: usize, unread: usize) {
+    output::note(format_args!(
+        "cache: every file is as when the report was saved ({}), so it was written again and the packs were not compiled",
+        cache_dir(args).display()
+    ));
+    output::note(format_args!(
+        "cache: {files} catalog files from the cache, 0 checked ({}); {unread} found by size and times, not read",
+        cache_dir(args).display()
+    ));
 }
 
 /// Notes what the cache did (with `-v`) and writes it.
@@ -207,16 +280,27 @@ fn add_history_files(f: &mut Fingerprint, path: &std::path::Path) -> miette::Res
     }
     Ok(())
 }
-/// The result cache for this run: its fingerprint is everything besides a
-/// catalog file's name and bytes that can change its findings
-/// (`packs`: [`pack_digest`] of the composed packs; `as_of`: the date
-/// time-based rules take as today).
+/// The result cache for this run, opened with its [`fingerprint`].
 pub(super) fn result_cache(
     args: &CheckArgs,
     settings: &Settings,
     packs: [u8; 32],
     as_of: Date,
 ) -> miette::Result<ResultCache> {
+    let f = fingerprint(args, settings, packs, as_of)?;
+    Ok(ResultCache::open(&cache_dir(args), &f))
+}
+
+/// The fingerprint of this run's cache: everything besides a catalog
+/// file's name and bytes that can change its findings (`packs`:
+/// [`pack_digest`] of the composed packs; `as_of`: the date time-based
+/// rules take as today).
+fn fingerprint(
+    args: &CheckArgs,
+    settings: &Settings,
+    packs: [u8; 32],
+    as_of: Date,
+) -> miette::Result<Fingerprint> {
     let mut f = Fingerprint::new();
     // A rebuilt binary may find other things with the same version.
     if let Some(meta) = std::env::current_exe()
@@ -260,5 +344,5 @@ pub(super) fn result_cache(
         )
         .as_bytes(),
     );
-    Ok(ResultCache::open(&cache_dir(args), &f))
+    Ok(f)
 }

@@ -62,29 +62,30 @@ pub(super) fn decode(bytes: &[u8]) -> Option<Bundle> {
     })
 }
 
-struct Writer(Vec<u8>);
+/// Appends the layout's values to a buffer.
+pub(super) struct Writer(pub(super) Vec<u8>);
 
 impl Writer {
-    fn u8(&mut self, v: u8) {
+    pub(super) fn u8(&mut self, v: u8) {
         self.0.push(v);
     }
-    fn u32(&mut self, v: u32) {
+    pub(super) fn u32(&mut self, v: u32) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
-    fn u64(&mut self, v: u64) {
+    pub(super) fn u64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
     fn i64(&mut self, v: i64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
-    fn len(&mut self, n: usize) {
+    pub(super) fn len(&mut self, n: usize) {
         self.u32(u32::try_from(n).unwrap_or(u32::MAX));
     }
-    fn bytes(&mut self, b: &[u8]) {
+    pub(super) fn bytes(&mut self, b: &[u8]) {
         self.len(b.len());
         self.0.extend_from_slice(b);
     }
-    fn str(&mut self, s: &str) {
+    pub(super) fn str(&mut self, s: &str) {
         self.bytes(s.as_bytes());
     }
     fn opt32(&mut self, v: Option<u32>) {
@@ -93,9 +94,18 @@ impl Writer {
     fn opt64(&mut self, v: Option<usize>) {
         self.u64(v.map_or(NONE64, |v| v as u64));
     }
-    fn time(&mut self, (secs, nanos): (i64, u32)) {
+    pub(super) fn time(&mut self, (secs, nanos): (i64, u32)) {
         self.i64(secs);
         self.u32(nanos);
+    }
+
+    /// A file's size, times and identity.
+    pub(super) fn stat(&mut self, s: &FileStat) {
+        self.u64(s.len);
+        self.time(s.mtime);
+        self.time(s.ctime);
+        self.u64(s.ino);
+        self.u64(s.dev);
     }
 
     fn entry(&mut self, e: &Entry) {
@@ -103,11 +113,7 @@ impl Writer {
         match &e.stat {
             Some(s) => {
                 self.u8(1);
-                self.u64(s.len);
-                self.time(s.mtime);
-                self.time(s.ctime);
-                self.u64(s.ino);
-                self.u64(s.dev);
+                self.stat(s);
             }
             None => self.u8(0),
         }
@@ -160,10 +166,11 @@ impl Writer {
     }
 }
 
-struct Reader<'a>(&'a [u8]);
+/// Takes the layout's values from the front of a slice.
+pub(super) struct Reader<'a>(pub(super) &'a [u8]);
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+    pub(super) fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         if n > self.0.len() {
             return None;
         }
@@ -171,13 +178,13 @@ impl<'a> Reader<'a> {
         self.0 = rest;
         Some(head)
     }
-    fn u8(&mut self) -> Option<u8> {
+    pub(super) fn u8(&mut self) -> Option<u8> {
         Some(self.take(1)?[0])
     }
-    fn u32(&mut self) -> Option<u32> {
+    pub(super) fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
     }
-    fn u64(&mut self) -> Option<u64> {
+    pub(super) fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
     fn i64(&mut self) -> Option<i64> {
@@ -185,15 +192,15 @@ impl<'a> Reader<'a> {
     }
     /// A count of items of at least `min` bytes each: at most what is left
     /// could hold.
-    fn count(&mut self, min: usize) -> Option<usize> {
+    pub(super) fn count(&mut self, min: usize) -> Option<usize> {
         let n = self.u32()? as usize;
         (n.checked_mul(min)? <= self.0.len()).then_some(n)
     }
-    fn bytes(&mut self) -> Option<&'a [u8]> {
+    pub(super) fn bytes(&mut self) -> Option<&'a [u8]> {
         let n = self.u32()? as usize;
         self.take(n)
     }
-    fn str(&mut self) -> Option<String> {
+    pub(super) fn str(&mut self) -> Option<String> {
         std::str::from_utf8(self.bytes()?).ok().map(str::to_owned)
     }
     fn opt32(&mut self) -> Option<Option<u32>> {
@@ -208,7 +215,7 @@ impl<'a> Reader<'a> {
             Some(usize::try_from(v).ok()?)
         })
     }
-    fn time(&mut self) -> Option<(i64, u32)> {
+    pub(super) fn time(&mut self) -> Option<(i64, u32)> {
         Some((self.i64()?, self.u32()?))
     }
     fn flag(&mut self) -> Option<bool> {
@@ -219,16 +226,21 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A file's size, times and identity.
+    pub(super) fn stat(&mut self) -> Option<FileStat> {
+        Some(FileStat {
+            len: self.u64()?,
+            mtime: self.time()?,
+            ctime: self.time()?,
+            ino: self.u64()?,
+            dev: self.u64()?,
+        })
+    }
+
     fn entry(&mut self) -> Option<Entry> {
         let path = self.u32()?;
         let stat = if self.flag()? {
-            Some(FileStat {
-                len: self.u64()?,
-                mtime: self.time()?,
-                ctime: self.time()?,
-                ino: self.u64()?,
-                dev: self.u64()?,
-            })
+            Some(self.stat()?)
         } else {
             None
         };

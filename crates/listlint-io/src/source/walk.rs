@@ -253,7 +253,7 @@ fn walk_dir(root: &Path, filter: &WalkFilter, found: &mut Expanded) -> Result<()
         })
     });
     let mut walked = walked.into_inner().unwrap_or_default();
-    walked.sort_by(|a, b| walked_path(a).cmp(walked_path(b)));
+    walked.sort_by_cached_key(|w| order_key(walked_path(w)));
     for item in walked {
         match item {
             Walked::File(path, None) => found.inputs.push(Input::File(path)),
@@ -267,6 +267,29 @@ fn walk_dir(root: &Path, filter: &WalkFilter, found: &mut Expanded) -> Result<()
         }
     }
     Ok(())
+}
+
+/// Bytes that sort as `Path`'s own order sorts paths (component by
+/// component: its kind, then a name's bytes; a name ends with a zero,
+/// which no name holds), made once per path rather than parsing both
+/// paths' components at every comparison of the sort. (A Windows prefix
+/// is compared by its bytes, not parsed: the paths of one walk share it.)
+fn order_key(path: &Path) -> Vec<u8> {
+    use std::path::Component;
+    let mut key = Vec::with_capacity(path.as_os_str().len() + 8);
+    for component in path.components() {
+        let (kind, bytes) = match component {
+            Component::Prefix(prefix) => (0, prefix.as_os_str().as_encoded_bytes()),
+            Component::RootDir => (1, &[][..]),
+            Component::CurDir => (2, &[][..]),
+            Component::ParentDir => (3, &[][..]),
+            Component::Normal(name) => (4, name.as_encoded_bytes()),
+        };
+        key.push(kind);
+        key.extend_from_slice(bytes);
+        key.push(0);
+    }
+    key
 }
 
 fn walked_path(walked: &Walked) -> &Path {
@@ -284,5 +307,57 @@ fn error_path(error: &ignore::Error) -> Option<PathBuf> {
         }
         ignore::Error::Partial(errors) => errors.first().and_then(error_path),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::order_key;
+    use std::path::Path;
+
+    #[test]
+    fn order_keys_sort_paths_as_paths_sort() {
+        let paths = [
+            "a/b",
+            "a-b",
+            "a.b",
+            "a/b/c",
+            "a",
+            "ab",
+            "a b",
+            "./a",
+            "../a",
+            "..a",
+            "/a",
+            "/",
+            "a/",
+            "a//b",
+            "a/./b",
+            "a/.b",
+            "a/-",
+            "a\\b",
+            "商品/a",
+            "商品-a",
+            "z",
+            "A",
+            "a0/b",
+            "a/0",
+            "shop000/item00001.yaml",
+            "shop000/item00001.md",
+            "shop0000/x",
+            "shop000-x",
+        ];
+        for a in paths {
+            for b in paths {
+                let (a, b) = (Path::new(a), Path::new(b));
+                assert_eq!(
+                    order_key(a).cmp(&order_key(b)),
+                    a.cmp(b),
+                    "{} vs {}",
+                    a.display(),
+                    b.display()
+                );
+            }
+        }
     }
 }
