@@ -34,8 +34,10 @@
 //! `满199送…`, `满2件9折`, `每满200` (threshold offers), `第二件半价`,
 //! `第2件5折` (multi-buy offers) and `买一送一`, `买2送1`, `买30g送30g`,
 //! `买5块送1块`, `买壹箱送壹瓶`, `买一享一` (buy-get offers).
-//! [`may_trigger`] finds offers alone, for the engine to skip listings
-//! that have none before reading them in full.
+//! [`may_trigger`] finds offers alone. The engine reads a field through a
+//! [`RecognizedText`], which recognises each part (offers, dates and
+//! windows, amounts …) only when a check first asks for it: listings
+//! without an offer are skipped before anything else is read.
 //!
 //! Money amounts are read in Arabic numerals (`99元`, `¥58,000`, `5万元`)
 //! and, in text that names a prize, in Chinese ones (`十万元`, `五万八千元`).
@@ -356,6 +358,12 @@ pub fn recognize(text: &str, year: i32) -> Recognized {
     RecognizedText::new(text, year, &parts).to_recognized()
 }
 
+/// Dates with their spans, and windows.
+type DatesAndWindows = (Vec<(Moment, Span)>, Vec<Window>);
+
+/// Money amounts and prize amounts, with their spans.
+type AmountsAndPrizes = (Vec<(Money, Span)>, Vec<(Money, Span)>);
+
 /// What the recognisers find in one text, each part recognised when it is
 /// first asked for (through [`RecognizedText`]). A disclosure rule mostly
 /// needs one part (the offers that trigger it, the end date of an item) or
@@ -367,12 +375,12 @@ pub struct Recognition {
     /// The text made half-width, when that changed it.
     half: OnceCell<Option<String>>,
     /// Dates and windows (with the event days).
-    moments: OnceCell<(Vec<(Moment, Span)>, Vec<Window>)>,
+    moments: OnceCell<DatesAndWindows>,
     offers: OnceCell<Vec<(Offer, Span)>>,
     thresholds: OnceCell<Vec<Span>>,
     quantity_limits: OnceCell<Vec<Span>>,
     /// Amounts and prize amounts.
-    amounts: OnceCell<(Vec<(Money, Span)>, Vec<(Money, Span)>)>,
+    amounts: OnceCell<AmountsAndPrizes>,
     /// Draws per purchase, whether prizes combine, whether a prize can be
     /// won once only.
     draws: OnceCell<(Option<u32>, bool, bool)>,
@@ -411,7 +419,7 @@ impl<'a> RecognizedText<'a> {
         half.as_deref().unwrap_or(text)
     }
 
-    fn moments(&self) -> &'a (Vec<(Moment, Span)>, Vec<Window>) {
+    fn moments(&self) -> &'a DatesAndWindows {
         self.parts.moments.get_or_init(|| {
             let s = self.half();
             let mut out = Recognized::default();
@@ -455,7 +463,7 @@ impl<'a> RecognizedText<'a> {
             .get_or_init(|| read_quantity_limits(self.half()))
     }
 
-    fn all_amounts(&self) -> &'a (Vec<(Money, Span)>, Vec<(Money, Span)>) {
+    fn all_amounts(&self) -> &'a AmountsAndPrizes {
         self.parts.amounts.get_or_init(|| {
             let mut out = Recognized::default();
             read_amounts(self.half(), &mut out);

@@ -20,11 +20,11 @@
 
 pub(crate) mod kind;
 
+use std::sync::Arc;
+
 use crate::date::Date;
 use crate::listing::Listing;
 use crate::money::Money;
-use std::sync::Arc;
-
 use crate::recognize::{Moment, Recognition, RecognizedText};
 
 /// One item a promotion must disclose.
