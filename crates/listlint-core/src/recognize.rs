@@ -34,12 +34,15 @@
 //! `满199送…`, `满2件9折`, `每满200` (threshold offers), `第二件半价`,
 //! `第2件5折` (multi-buy offers) and `买一送一`, `买2送1`, `买30g送30g`,
 //! `买5块送1块`, `买壹箱送壹瓶`, `买一享一` (buy-get offers).
-//! [`may_trigger`] finds offers alone, for the engine to skip listings
-//! that have none before reading them in full.
+//! [`may_trigger`] finds offers alone. The engine reads a field through a
+//! [`RecognizedText`], which recognises each part (offers, dates and
+//! windows, amounts …) only when a check first asks for it: listings
+//! without an offer are skipped before anything else is read.
 //!
 //! Money amounts are read in Arabic numerals (`99元`, `¥58,000`, `5万元`)
 //! and, in text that names a prize, in Chinese ones (`十万元`, `五万八千元`).
 
+use std::cell::OnceCell;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -149,11 +152,17 @@ impl Recognized {
     /// Where the first offer of the named recogniser (`threshold-offer`,
     /// `multi-buy-offer`, `buy-get-offer`, or `offer` for any) is.
     pub fn first(&self, kind: &str) -> Option<Span> {
-        self.offers
-            .iter()
-            .find(|(offer, _)| kind == "offer" || offer.recognizer() == kind)
-            .map(|&(_, span)| span)
+        first_offer(&self.offers, kind)
     }
+}
+
+/// Where the first offer of the named recogniser (or of any, for `offer`)
+/// among `offers` is.
+fn first_offer(offers: &[(Offer, Span)], kind: &str) -> Option<Span> {
+    offers
+        .iter()
+        .find(|(offer, _)| kind == "offer" || offer.recognizer() == kind)
+        .map(|&(_, span)| span)
 }
 
 /// Recogniser names packs may use.
@@ -345,16 +354,200 @@ fn time_at(s: &str, at: usize) -> Option<(u32, usize)> {
 
 /// Finds everything in `text`. `year` fills dates written without one.
 pub fn recognize(text: &str, year: i32) -> Recognized {
-    let s = half_width(text);
-    let mut out = Recognized::default();
-    let moments = find_moments(&s, year);
-    read_windows(&s, &moments, &mut out);
-    read_event_days(&s, year, &mut out);
-    recognize_offers(&s, &mut out);
-    read_thresholds_and_limits(&s, &mut out);
-    read_amounts(&s, &mut out);
-    read_draws(&s, &mut out);
-    out
+    let parts = Recognition::default();
+    RecognizedText::new(text, year, &parts).to_recognized()
+}
+
+/// Dates with their spans, and windows.
+type DatesAndWindows = (Vec<(Moment, Span)>, Vec<Window>);
+
+/// Money amounts and prize amounts, with their spans.
+type AmountsAndPrizes = (Vec<(Money, Span)>, Vec<(Money, Span)>);
+
+/// What the recognisers find in one text, each part recognised when it is
+/// first asked for (through [`RecognizedText`]). A disclosure rule mostly
+/// needs one part (the offers that trigger it, the end date of an item) or
+/// none (the promotion fields disclose the item), and reading a long
+/// description for everything costs far more than the part it needs. The
+/// parts are found by the same code as [`recognize`], which asks for all.
+#[derive(Debug, Default)]
+pub struct Recognition {
+    /// The text made half-width, when that changed it.
+    half: OnceCell<Option<String>>,
+    /// Dates and windows (with the event days).
+    moments: OnceCell<DatesAndWindows>,
+    offers: OnceCell<Vec<(Offer, Span)>>,
+    thresholds: OnceCell<Vec<Span>>,
+    quantity_limits: OnceCell<Vec<Span>>,
+    /// Amounts and prize amounts.
+    amounts: OnceCell<AmountsAndPrizes>,
+    /// Draws per purchase, whether prizes combine, whether a prize can be
+    /// won once only.
+    draws: OnceCell<(Option<u32>, bool, bool)>,
+}
+
+impl Recognition {
+    /// Forgets every part, for the next text.
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+}
+
+/// One text and its [`Recognition`]: each part is recognised on first
+/// use and kept. The same `Recognition` must always be read with the same
+/// text and year.
+#[derive(Debug, Clone, Copy)]
+pub struct RecognizedText<'a> {
+    text: &'a str,
+    year: i32,
+    parts: &'a Recognition,
+}
+
+impl<'a> RecognizedText<'a> {
+    /// `text` read through `parts`; `year` fills dates written without one.
+    pub fn new(text: &'a str, year: i32, parts: &'a Recognition) -> Self {
+        Self { text, year, parts }
+    }
+
+    /// The text with full-width characters made half-width.
+    fn half(&self) -> &'a str {
+        let text = self.text;
+        let half = self.parts.half.get_or_init(|| match half_width(text) {
+            std::borrow::Cow::Borrowed(_) => None,
+            std::borrow::Cow::Owned(s) => Some(s),
+        });
+        half.as_deref().unwrap_or(text)
+    }
+
+    fn moments(&self) -> &'a DatesAndWindows {
+        self.parts.moments.get_or_init(|| {
+            let s = self.half();
+            let mut out = Recognized::default();
+            let moments = find_moments(s, self.year);
+            read_windows(s, &moments, &mut out);
+            read_event_days(s, self.year, &mut out);
+            (out.dates, out.windows)
+        })
+    }
+
+    /// Every absolute date, with its span ([`Recognized::dates`]).
+    pub fn dates(&self) -> &'a [(Moment, Span)] {
+        &self.moments().0
+    }
+
+    /// Windows ([`Recognized::windows`]).
+    pub fn windows(&self) -> &'a [Window] {
+        &self.moments().1
+    }
+
+    /// Offers, in text order ([`Recognized::offers`]).
+    pub fn offers(&self) -> &'a [(Offer, Span)] {
+        self.parts.offers.get_or_init(|| {
+            let mut out = Recognized::default();
+            recognize_offers(self.half(), &mut out);
+            out.offers
+        })
+    }
+
+    /// Thresholds ([`Recognized::thresholds`]).
+    pub fn thresholds(&self) -> &'a [Span] {
+        self.parts
+            .thresholds
+            .get_or_init(|| read_thresholds(self.half()))
+    }
+
+    /// Quantity limits ([`Recognized::quantity_limits`]).
+    pub fn quantity_limits(&self) -> &'a [Span] {
+        self.parts
+            .quantity_limits
+            .get_or_init(|| read_quantity_limits(self.half()))
+    }
+
+    fn all_amounts(&self) -> &'a AmountsAndPrizes {
+        self.parts.amounts.get_or_init(|| {
+            let mut out = Recognized::default();
+            read_amounts(self.half(), &mut out);
+            (out.amounts, out.prize_amounts)
+        })
+    }
+
+    /// Money amounts ([`Recognized::amounts`]).
+    pub fn amounts(&self) -> &'a [(Money, Span)] {
+        &self.all_amounts().0
+    }
+
+    /// Prize values ([`Recognized::prize_amounts`]).
+    pub fn prize_amounts(&self) -> &'a [(Money, Span)] {
+        &self.all_amounts().1
+    }
+
+    fn draws(&self) -> (Option<u32>, bool, bool) {
+        *self.parts.draws.get_or_init(|| {
+            let mut out = Recognized::default();
+            read_draws(self.half(), &mut out);
+            (
+                out.draws_per_purchase,
+                out.prizes_combine,
+                out.no_repeat_win,
+            )
+        })
+    }
+
+    /// Draws per purchase ([`Recognized::draws_per_purchase`]).
+    pub fn draws_per_purchase(&self) -> Option<u32> {
+        self.draws().0
+    }
+
+    /// Whether one draw can win several prizes
+    /// ([`Recognized::prizes_combine`]).
+    pub fn prizes_combine(&self) -> bool {
+        self.draws().1
+    }
+
+    /// Whether a buyer can win each prize once only
+    /// ([`Recognized::no_repeat_win`]).
+    pub fn no_repeat_win(&self) -> bool {
+        self.draws().2
+    }
+
+    /// [`Recognized::first`], recognising the offers only.
+    pub fn first(&self, kind: &str) -> Option<Span> {
+        first_offer(self.offers(), kind)
+    }
+
+    /// [`Recognized::has`], recognising only the part `kind` needs.
+    pub fn has(&self, kind: &str) -> bool {
+        match kind {
+            "time-window" => self
+                .windows()
+                .iter()
+                .any(|w| w.start.is_some() && w.end.is_some()),
+            "end" => self.windows().iter().any(|w| w.end.is_some()),
+            "start" => self.windows().iter().any(|w| w.start.is_some()),
+            "date" => !self.dates().is_empty(),
+            "threshold" => !self.thresholds().is_empty(),
+            "quantity-limit" => !self.quantity_limits().is_empty(),
+            "amount" => !self.amounts().is_empty(),
+            _ => self.first(kind).is_some(),
+        }
+    }
+
+    /// Every part, as [`recognize`] gives them.
+    pub fn to_recognized(&self) -> Recognized {
+        let (draws_per_purchase, prizes_combine, no_repeat_win) = self.draws();
+        Recognized {
+            dates: self.dates().to_vec(),
+            windows: self.windows().to_vec(),
+            thresholds: self.thresholds().to_vec(),
+            quantity_limits: self.quantity_limits().to_vec(),
+            amounts: self.amounts().to_vec(),
+            prize_amounts: self.prize_amounts().to_vec(),
+            offers: self.offers().to_vec(),
+            draws_per_purchase,
+            prizes_combine,
+            no_repeat_win,
+        }
+    }
 }
 
 /// The dates of `s`, each with a following time if there is one, and its
@@ -548,24 +741,30 @@ fn read_event_days(s: &str, year: i32, out: &mut Recognized) {
     }
 }
 
-/// 满 thresholds and quantity limits.
-fn read_thresholds_and_limits(s: &str, out: &mut Recognized) {
+/// 满 thresholds.
+fn read_thresholds(s: &str) -> Vec<Span> {
     let p = patterns();
     let span = |a: usize, b: usize| (chars_before(s, a), chars_before(s, b));
-    if s.contains('满') {
-        out.thresholds = p
-            .threshold
-            .find_iter(s)
-            .map(|m| span(m.start(), m.end()))
-            .collect();
+    if !s.contains('满') {
+        return Vec::new();
     }
-    if ['限', '剩', '有', '前'].iter().any(|&c| s.contains(c)) {
-        out.quantity_limits = p
-            .quantity
-            .find_iter(s)
-            .map(|m| span(m.start(), m.end()))
-            .collect();
+    p.threshold
+        .find_iter(s)
+        .map(|m| span(m.start(), m.end()))
+        .collect()
+}
+
+/// Quantity limits.
+fn read_quantity_limits(s: &str) -> Vec<Span> {
+    let p = patterns();
+    let span = |a: usize, b: usize| (chars_before(s, a), chars_before(s, b));
+    if !['限', '剩', '有', '前'].iter().any(|&c| s.contains(c)) {
+        return Vec::new();
     }
+    p.quantity
+        .find_iter(s)
+        .map(|m| span(m.start(), m.end()))
+        .collect()
 }
 
 /// Amounts of money, and which of them are prizes.
@@ -824,12 +1023,8 @@ pub fn may_trigger(text: &str, kind: &str) -> bool {
     if !kind.ends_with("offer") {
         return true;
     }
-    if !['满', '第', '买'].iter().any(|&c| text.contains(c)) {
-        return false;
-    }
-    let mut out = Recognized::default();
-    recognize_offers(&half_width(text), &mut out);
-    out.first(kind).is_some()
+    let parts = Recognition::default();
+    RecognizedText::new(text, 0, &parts).first(kind).is_some()
 }
 
 /// Offers written with their numbers, in text order.
@@ -1169,6 +1364,44 @@ mod tests {
             }
         }
         assert!(may_trigger("纯棉四件套", "date"));
+    }
+
+    #[test]
+    fn a_part_is_recognised_only_when_asked_for_and_once() {
+        let text = "活动时间：11月11日0点-11月12日24点，满300减50，限量500件，一等奖奖金5万元";
+        let parts = Recognition::default();
+        let read = RecognizedText::new(text, 2026, &parts);
+        assert!(read.has("threshold-offer"));
+        assert!(parts.offers.get().is_some());
+        assert!(parts.moments.get().is_none(), "offers need no dates");
+        assert!(parts.amounts.get().is_none());
+        assert!(parts.quantity_limits.get().is_none());
+        assert!(read.has("quantity-limit"));
+        assert!(parts.moments.get().is_none());
+        assert!(read.has("time-window"));
+        let windows = read.windows().as_ptr();
+        assert_eq!(read.windows().as_ptr(), windows, "kept, not read again");
+        // Asked for everything, the parts are what `recognize` finds.
+        assert_eq!(read.to_recognized(), recognize(text, 2026));
+        assert_eq!(read.prize_amounts().len(), 1);
+    }
+
+    #[test]
+    fn every_recogniser_name_reads_the_part_the_full_reading_has() {
+        for text in [
+            "2026-11-11 至 2026-11-13 满2件9折 前100名 ¥99 第二件半价 买2送1",
+            "截至11月30日 限购2件",
+            "11.11当天 奖品价值6000元",
+            "羊毛围巾 经典款",
+        ] {
+            let full = recognize(text, 2026);
+            let parts = Recognition::default();
+            let read = RecognizedText::new(text, 2026, &parts);
+            for kind in RECOGNIZERS {
+                assert_eq!(read.has(kind), full.has(kind), "{kind} in {text}");
+                assert_eq!(read.first(kind), full.first(kind), "{kind} in {text}");
+            }
+        }
     }
 
     #[test]

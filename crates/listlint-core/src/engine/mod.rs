@@ -30,7 +30,7 @@ use crate::listing::{InputProblem, Listing};
 use crate::model::Severity;
 use crate::model::{fingerprint, Finding, Reason};
 use crate::pack::schema::Reference;
-use crate::recognize::Recognized;
+use crate::recognize::Recognition;
 use crate::text::char_offsets::{char_slice, CharOffsets};
 use crate::text::normalize::{Normalized, Normalizer};
 use hits::AllowIndex;
@@ -210,8 +210,9 @@ pub struct Scratch {
     triggers: Vec<Option<Trigger>>,
     /// Item terms found: (rule, item).
     item_terms: Vec<(u32, u32)>,
-    /// Recognised text per scanned field, computed on demand.
-    recognized: Vec<Option<Recognized>>,
+    /// What the recognisers found per scanned field, each part recognised
+    /// on demand.
+    recognized: Vec<Recognition>,
     /// Category test results by category value.
     category_memo: CategoryMemo,
     /// This worker's copies of the strings findings carry.
@@ -255,8 +256,9 @@ impl Scratch {
         self.triggers.clear();
         self.triggers.resize(rules, None);
         self.item_terms.clear();
-        self.recognized.clear();
-        self.recognized.resize_with(fields, || None);
+        self.recognized.truncate(fields);
+        self.recognized.iter_mut().for_each(Recognition::clear);
+        self.recognized.resize_with(fields, Recognition::default);
         self.applies.clear();
         self.applies.resize(rules, None);
         self.title_names.clear();
@@ -323,8 +325,9 @@ pub(crate) struct ListingCheck<'a, 'f> {
     pub triggers: &'a [Option<Trigger>],
     /// `ItemTerm`s found in scanned fields' own values: (rule, item).
     pub item_terms: &'a [(u32, u32)],
-    /// Recognised text per scanned field, filled in on demand.
-    pub recognized: &'a mut [Option<Recognized>],
+    /// What the recognisers found per scanned field, each part
+    /// recognised on demand (the field's value read with `--as-of`'s year).
+    pub recognized: &'a [Recognition],
     /// Whether a rule's `when` holds (evaluated once per rule).
     pub applies_to: &'a mut dyn FnMut(u32) -> bool,
     /// The listing's findings.
@@ -437,7 +440,7 @@ impl Ruleset {
             fields,
             triggers: pass.triggers,
             item_terms: pass.item_terms,
-            recognized,
+            recognized: recognized.as_slice(),
             applies_to: &mut applies_to,
             out: &mut out,
         };

@@ -261,28 +261,40 @@ fn push(out: &mut Normalized, ch: char, start: u32, end: u32, gaps: (bool, bool)
     out.text.push(ch);
 }
 
-#[inline]
+/// Steps 1–5 for one character. The two kinds of character that make up
+/// nearly all listing text, ASCII and the main CJK blocks (no CJK
+/// ideograph is whitespace, invisible or a separator), are folded inline;
+/// the rest in [`fold_other`].
+#[inline(always)]
 fn fold(c: char) -> Folded {
     let u = c as u32;
-    // Fast paths for the two kinds of character that make up nearly all
-    // listing text: ASCII and the main CJK blocks (no CJK ideograph is
-    // whitespace, invisible or a separator).
     if u < 0x80 {
-        return match c {
-            'A'..='Z' => Folded::Keep(c.to_ascii_lowercase()),
-            c if c.is_whitespace() => Folded::Space,
-            c if is_separator(c) => Folded::Symbol(c),
-            c => Folded::Keep(c),
-        };
+        return fold_ascii(c);
     }
     if (0x3400..=0x9FFF).contains(&u) {
         return Folded::Keep(if c == '蕞' { '最' } else { simplify(c) });
     }
+    fold_other(c)
+}
+
+#[inline(always)]
+fn fold_ascii(c: char) -> Folded {
     match c {
-        '\u{FF01}'..='\u{FF5E}' => {
-            let half = char::from_u32(u - 0xFEE0).unwrap_or(c);
-            fold(half)
-        }
+        'A'..='Z' => Folded::Keep(c.to_ascii_lowercase()),
+        c if c.is_whitespace() => Folded::Space,
+        c if is_separator(c) => Folded::Symbol(c),
+        c => Folded::Keep(c),
+    }
+}
+
+/// [`fold`] for characters outside ASCII and the main CJK blocks.
+#[inline(never)]
+fn fold_other(c: char) -> Folded {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => match char::from_u32(c as u32 - 0xFEE0) {
+            Some(half) => fold_ascii(half),
+            None => fold_other_kept(c),
+        },
         '\u{200B}'..='\u{200F}'
         | '\u{202A}'..='\u{202E}'
         | '\u{2060}'..='\u{2064}'
@@ -291,6 +303,14 @@ fn fold(c: char) -> Folded {
         | '\u{00AD}'
         | '\u{180E}'
         | '\u{E0000}'..='\u{E007F}' => Folded::Invisible,
+        c => fold_other_kept(c),
+    }
+}
+
+/// The last steps of [`fold_other`]: whitespace, separators, and the
+/// traditional-to-simplified table.
+fn fold_other_kept(c: char) -> Folded {
+    match c {
         c if c.is_whitespace() => Folded::Space,
         c if is_separator(c) => Folded::Symbol(c),
         c => Folded::Keep(simplify(c)),

@@ -20,10 +20,12 @@
 
 pub(crate) mod kind;
 
+use std::sync::Arc;
+
 use crate::date::Date;
 use crate::listing::Listing;
 use crate::money::Money;
-use crate::recognize::{Moment, Recognized};
+use crate::recognize::{Moment, Recognition, RecognizedText};
 
 /// One item a promotion must disclose.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,13 +95,64 @@ pub struct Problem {
     pub detail: String,
 }
 
+/// The scanned fields a rule reads, each read by the recognisers part by
+/// part as the checks ask (see [`Recognition`]).
+#[derive(Clone, Copy)]
+pub struct Texts<'a> {
+    listing: &'a Listing,
+    /// The ruleset's scan fields.
+    names: &'a [Arc<str>],
+    /// Whether the rule reads each of them.
+    scans: &'a [bool],
+    /// What the recognisers found in each, so far.
+    parts: &'a [Recognition],
+    year: i32,
+}
+
+impl<'a> Texts<'a> {
+    /// The fields of `names` that `scans` marks, read from `listing`
+    /// through `parts` (one per name, kept for the listing); `year` fills
+    /// dates written without one.
+    pub fn new(
+        listing: &'a Listing,
+        names: &'a [Arc<str>],
+        scans: &'a [bool],
+        parts: &'a [Recognition],
+        year: i32,
+    ) -> Self {
+        Self {
+            listing,
+            names,
+            scans,
+            parts,
+            year,
+        }
+    }
+
+    /// Scan field `field_index`, when the rule reads it and it has a
+    /// value.
+    pub fn get(&self, field_index: usize) -> Option<RecognizedText<'a>> {
+        if !self.scans.get(field_index).copied().unwrap_or(false) {
+            return None;
+        }
+        let value = self.listing.get(&self.names[field_index])?;
+        let parts = self.parts.get(field_index)?;
+        (!value.is_empty()).then(|| RecognizedText::new(value, self.year, parts))
+    }
+
+    /// Every field the rule reads that has a value, with its index among
+    /// the scan fields, in their order.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, RecognizedText<'a>)> + '_ {
+        (0..self.names.len()).filter_map(|i| Some((i, self.get(i)?)))
+    }
+}
+
 /// What the engine found for one listing and rule.
 pub struct Found<'a> {
     /// The listing.
     pub listing: &'a Listing,
-    /// Recognised text of each scanned field the rule reads (`None`: absent
-    /// or not read).
-    pub texts: &'a [Option<&'a Recognized>],
+    /// The scanned fields the rule reads.
+    pub texts: Texts<'a>,
     /// Whether each item's disclosure terms occurred.
     pub item_terms_found: &'a [bool],
     /// `--as-of`.
@@ -120,7 +173,7 @@ impl Disclosure {
     /// Checks a listing whose text contains one of the triggers.
     pub fn check(&self, found: &Found<'_>) -> Vec<Problem> {
         let mut problems = Vec::new();
-        let recognized = || found.texts.iter().flatten();
+        let recognized = || found.texts.iter().map(|(_, t)| t);
         for (i, item) in self.items.iter().enumerate() {
             let by_field = item
                 .fields
@@ -196,10 +249,10 @@ impl Disclosure {
             }
         };
         let text_windows = || {
-            found.texts.iter().enumerate().flat_map(|(field_index, t)| {
-                t.iter()
-                    .flat_map(move |r| r.windows.iter().map(move |w| (field_index, *w)))
-            })
+            found
+                .texts
+                .iter()
+                .flat_map(|(field_index, t)| t.windows().iter().map(move |w| (field_index, *w)))
         };
         let end = match field_moment("promo_end") {
             Err(problem) => {
@@ -305,13 +358,10 @@ impl Disclosure {
         let mut prizes: Vec<(Money, usize, (usize, usize))> = found
             .texts
             .iter()
-            .enumerate()
             .flat_map(|(field_index, r)| {
-                r.iter().flat_map(move |r| {
-                    r.prize_amounts
-                        .iter()
-                        .map(move |&(m, span)| (m, field_index, span))
-                })
+                r.prize_amounts()
+                    .iter()
+                    .map(move |&(m, span)| (m, field_index, span))
             })
             .collect();
         // Largest first; the first-written of equal amounts first.
@@ -319,13 +369,13 @@ impl Disclosure {
         let Some(&(top, field_index, span)) = prizes.first() else {
             return Vec::new();
         };
-        let recognized = || found.texts.iter().flatten();
+        let recognized = || found.texts.iter().map(|(_, t)| t);
         let draws = recognized()
-            .filter_map(|r| r.draws_per_purchase)
+            .filter_map(|r| r.draws_per_purchase())
             .max()
             .unwrap_or(1);
-        let combine = recognized().any(|r| r.prizes_combine);
-        let no_repeat = recognized().any(|r| r.no_repeat_win);
+        let combine = recognized().any(|r| r.prizes_combine());
+        let no_repeat = recognized().any(|r| r.no_repeat_win());
         let sum = |n: usize| Money(prizes.iter().take(n).map(|p| p.0 .0).sum());
         let per_draw = if combine { sum(prizes.len()) } else { top };
         let (total, how) = match (draws, combine, no_repeat) {

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::{At, Disclosure, Found, Item as DisclosureItem, WINDOW_FIELDS};
+use super::{At, Disclosure, Found, Item as DisclosureItem, Texts, WINDOW_FIELDS};
 use crate::engine::compile::{allow_phrases, error_at};
 use crate::engine::kinds::{register_allow, Kind, KindRule};
 use crate::engine::matcher::{MatcherBuilder, PatternUse};
@@ -13,7 +13,8 @@ use crate::listing::Listing;
 use crate::money::Money;
 use crate::pack::schema::RuleDef;
 use crate::pack::{LoadedPack, PackError, PackSource};
-use crate::recognize::{may_trigger, recognize, Recognized, RECOGNIZERS};
+use crate::recognize::Recognition;
+use crate::recognize::RECOGNIZERS;
 use crate::suggest::did_you_mean;
 use crate::text::char_offsets::char_slice;
 use crate::text::normalize::{normalize_term, term_problem};
@@ -114,7 +115,7 @@ impl Ruleset {
         fields: &[FieldScan],
         triggers: &[Option<Trigger>],
         item_terms: &[(u32, u32)],
-        recognized: &mut [Option<Recognized>],
+        recognized: &[Recognition],
         out: &mut Findings<'_>,
         applies_to: &mut dyn FnMut(u32) -> bool,
         rules: &[u32],
@@ -126,19 +127,18 @@ impl Ruleset {
             if literal.is_none() && !needs_recognizers {
                 continue;
             }
+            let texts = Texts::new(
+                listing,
+                &self.scan_fields,
+                &rule.scans,
+                recognized,
+                self.settings.as_of.year,
+            );
             if needs_recognizers
-                && !(self.may_trigger_without_words(listing, rule.scans.as_slice(), disclosure)
+                && !(self.may_trigger_without_words(listing, &texts, disclosure)
                     && applies_to(index as u32))
             {
                 continue;
-            }
-            for (field_index, scanned) in rule.scans.iter().enumerate() {
-                if *scanned && fields[field_index].present && recognized[field_index].is_none() {
-                    let value = listing
-                        .get(&self.scan_fields[field_index])
-                        .unwrap_or_default();
-                    recognized[field_index] = Some(recognize(value, self.settings.as_of.year));
-                }
             }
             // The trigger: field index, original character span, text.
             let trigger: Option<(usize, (usize, usize), String)> = match literal {
@@ -152,37 +152,27 @@ impl Ruleset {
                     fields[field_index].normalized.original_range(first, last),
                     disclosure.triggers[term as usize].clone(),
                 )),
-                None => recognized
-                    .iter()
-                    .enumerate()
-                    .filter(|&(field_index, _)| rule.scans[field_index])
-                    .find_map(|(field_index, r)| {
-                        let r = r.as_ref()?;
-                        let span = disclosure
-                            .trigger_recognizers
-                            .iter()
-                            .filter_map(|name| r.first(name))
-                            .min()?;
-                        let value = listing.get(&self.scan_fields[field_index])?;
-                        Some((
-                            field_index,
-                            span,
-                            char_slice(value, span.0, span.1).to_owned(),
-                        ))
-                    }),
+                None => texts.iter().find_map(|(field_index, text)| {
+                    let span = disclosure
+                        .trigger_recognizers
+                        .iter()
+                        .filter_map(|name| text.first(name))
+                        .min()?;
+                    let value = listing.get(&self.scan_fields[field_index])?;
+                    Some((
+                        field_index,
+                        span,
+                        char_slice(value, span.0, span.1).to_owned(),
+                    ))
+                }),
             };
-            let texts: Vec<Option<&Recognized>> = recognized
-                .iter()
-                .zip(&rule.scans)
-                .map(|(r, &scanned)| r.as_ref().filter(|_| scanned))
-                .collect();
             let found_terms: Vec<bool> = (0..disclosure.items.len())
                 .map(|item| item_terms.contains(&(index as u32, item as u32)))
                 .collect();
             let trigger_text = trigger.as_ref().map_or("", |t| t.2.as_str());
             let found = Found {
                 listing,
-                texts: &texts,
+                texts,
                 item_terms_found: &found_terms,
                 as_of: self.settings.as_of,
                 trigger: trigger_text,
@@ -242,23 +232,20 @@ impl Ruleset {
     fn may_trigger_without_words(
         &self,
         listing: &Listing,
-        scans: &[bool],
+        texts: &Texts<'_>,
         disclosure: &Disclosure,
     ) -> bool {
         let filled = |name: &str| listing.get(name).is_some_and(|v| !v.trim().is_empty());
         if disclosure.from_fields && WINDOW_FIELDS.iter().any(|f| filled(f)) {
             return true;
         }
-        let mut texts = scans
-            .iter()
-            .zip(self.scan_fields.iter())
-            .filter(|(scanned, _)| **scanned)
-            .filter_map(|(_, name)| listing.get(name));
-        texts.any(|text| {
+        // Each field's offers are recognised once per listing, whichever
+        // rule asks first.
+        texts.iter().any(|(_, text)| {
             disclosure
                 .trigger_recognizers
                 .iter()
-                .any(|kind| may_trigger(text, kind))
+                .any(|kind| !kind.ends_with("offer") || text.first(kind).is_some())
         })
     }
 }
