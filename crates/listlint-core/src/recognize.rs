@@ -180,35 +180,91 @@ pub const RECOGNIZERS: &[&str] = &[
     "offer",
 ];
 
+/// A recogniser's regex, compiled when first used: most listings need few
+/// of them (a short run, such as a one-listing check, compiles only those).
+struct LazyRegex {
+    pattern: &'static str,
+    regex: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    const fn new(pattern: &'static str) -> Self {
+        Self {
+            pattern,
+            regex: OnceLock::new(),
+        }
+    }
+}
+
+impl std::ops::Deref for LazyRegex {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.regex
+            .get_or_init(|| Regex::new(self.pattern).expect("valid recogniser regex"))
+    }
+}
+
 struct Patterns {
-    date: Regex,
-    bare_date: Regex,
-    time_after: Regex,
-    connector_after: Regex,
-    day_after: Regex,
-    end_before: Regex,
-    end_after: Regex,
-    start_after: Regex,
-    threshold: Regex,
-    quantity: Regex,
-    amount: Regex,
-    cn_amount: Regex,
-    bare_range: Regex,
-    one_day_after: Regex,
-    only_before: Regex,
-    event_day: Regex,
-    threshold_offer: Regex,
-    multi_buy: Regex,
-    buy_get: Regex,
-    draws: Regex,
-    combine: Regex,
-    no_repeat: Regex,
+    date: LazyRegex,
+    bare_date: LazyRegex,
+    time_after: LazyRegex,
+    connector_after: LazyRegex,
+    day_after: LazyRegex,
+    end_before: LazyRegex,
+    end_after: LazyRegex,
+    start_after: LazyRegex,
+    threshold: LazyRegex,
+    quantity: LazyRegex,
+    amount: LazyRegex,
+    cn_amount: LazyRegex,
+    bare_range: LazyRegex,
+    one_day_after: LazyRegex,
+    only_before: LazyRegex,
+    event_day: LazyRegex,
+    threshold_offer: LazyRegex,
+    multi_buy: LazyRegex,
+    buy_get: LazyRegex,
+    draws: LazyRegex,
+    combine: LazyRegex,
+    no_repeat: LazyRegex,
+}
+
+impl Patterns {
+    /// Every regex (for the test that compiles them all).
+    #[cfg(test)]
+    fn all(&self) -> Vec<&LazyRegex> {
+        vec![
+            &self.date,
+            &self.bare_date,
+            &self.time_after,
+            &self.connector_after,
+            &self.day_after,
+            &self.end_before,
+            &self.end_after,
+            &self.start_after,
+            &self.threshold,
+            &self.quantity,
+            &self.amount,
+            &self.cn_amount,
+            &self.bare_range,
+            &self.one_day_after,
+            &self.only_before,
+            &self.event_day,
+            &self.threshold_offer,
+            &self.multi_buy,
+            &self.buy_get,
+            &self.draws,
+            &self.combine,
+            &self.no_repeat,
+        ]
+    }
 }
 
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| {
-        let r = |p: &str| Regex::new(p).expect("valid recogniser regex");
+        let r = LazyRegex::new;
         Patterns {
             // A year, or 月: `3-5` and `11.11` alone are not dates.
             date: r(concat!(
@@ -1057,6 +1113,16 @@ fn recognize_offers(s: &str, out: &mut Recognized) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_recogniser_regex_compiles() {
+        // They are compiled when first used; a run may never use some.
+        let all = patterns().all();
+        assert_eq!(all.len(), 22);
+        for lazy in all {
+            assert!(!lazy.as_str().is_empty(), "{}", lazy.pattern);
+        }
+    }
 
     #[test]
     fn dates_with_years_in_other_digits_are_still_read() {
