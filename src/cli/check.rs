@@ -714,9 +714,14 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     if let Some(cache) = &mut cache {
         cache.set_rules(&rules, language);
     }
-    let saving = cache.as_ref().and_then(|c| {
-        reuse::report_key(args, color_enabled(args, color), &settings, c.fingerprint())
-    });
+    // Only a run over catalog files alone can be answered from a saved
+    // report; others do not hold their output to save it.
+    let saving = cache
+        .as_ref()
+        .filter(|_| listlint_io::cache::keeps_all(&plan.inputs, plan.read.format))
+        .and_then(|c| {
+            reuse::report_key(args, color_enabled(args, color), &settings, c.fingerprint())
+        });
     let mut report = Report::open(args, color, &settings, rules, language, saving)?;
     let mut gate = report.gate(args, &settings, ruleset.settings.as_of, baseline)?;
     if let (true, Some(cache)) = (args.verbose, &cache) {

@@ -825,6 +825,13 @@ impl ResultCache {
     }
 }
 
+/// Whether every input is a catalog file (read as `forced`, or as its
+/// extension says), the only inputs cached: a run over them alone may
+/// keep its report ([`SavedReport`]).
+pub fn keeps_all(inputs: &[Input], forced: Option<InputFormat>) -> bool {
+    !inputs.is_empty() && inputs.iter().all(|input| is_catalog(input, forced))
+}
+
 /// Whether an input is a catalog file (read as `forced`, or as its
 /// extension says), the only inputs cached.
 fn is_catalog(input: &Input, forced: Option<InputFormat>) -> bool {

@@ -33,8 +33,10 @@ const MAGIC: &[u8; 8] = b"LLREPRT\0";
 const FORMAT: u32 = 1;
 /// The most report files the cache folder keeps.
 pub const MAX_REPORTS: usize = 4;
-/// The largest report saved (a larger one is written, not kept).
-pub const MAX_REPORT_BYTES: usize = 256 << 20;
+/// The largest report saved (a larger one is written, not kept): a run
+/// holds the report in memory until it ends, so this bounds what saving
+/// adds to its peak memory.
+pub const MAX_REPORT_BYTES: usize = 32 << 20;
 /// The largest header read (names and metadata of the files).
 const MAX_HEADER_BYTES: u64 = 256 << 20;
 
