@@ -117,3 +117,17 @@ fn a_damaged_automaton_is_rebuilt() {
         assert_eq!(std::fs::read(&file).unwrap(), bytes, "rebuilt and kept");
     }
 }
+
+#[test]
+fn the_folder_a_run_over_an_export_makes_is_ignored_by_git() {
+    // A run over an export keeps no results, only the automaton: the
+    // folder still tells git and backup tools to leave it alone.
+    let work = tempfile::tempdir().unwrap();
+    std::fs::create_dir(work.path().join(".git")).unwrap();
+    check(work.path(), &[]);
+    let folder = work.path().join(".listlint_cache");
+    assert_eq!(automata(&folder).len(), 1);
+    let ignore = std::fs::read_to_string(folder.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "*"), "{ignore}");
+    assert!(folder.join("CACHEDIR.TAG").exists());
+}

@@ -603,8 +603,12 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     let mut settings = Settings::resolve(config_file(args)?, overrides(args))?;
     settings.as_of = args.as_of;
     if !args.no_cache {
-        // The built automaton is kept beside the results for the next run.
-        settings.packs.automaton_cache = Some(cache::cache_dir(args));
+        // The built automaton is kept beside the results for the next run
+        // (a folder that cannot be made only costs building it each run).
+        let dir = cache::cache_dir(args);
+        if listlint_io::cache::prepare_dir(&dir).is_ok() {
+            settings.packs.automaton_cache = Some(dir);
+        }
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(worker_threads(args.jobs))

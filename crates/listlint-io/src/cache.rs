@@ -745,12 +745,7 @@ impl ResultCache {
         if !self.changed() {
             return Ok(());
         }
-        std::fs::create_dir_all(&self.dir)?;
-        write_once(&self.dir.join(".gitignore"), b"# Created by listlint.\n*\n")?;
-        write_once(
-            &self.dir.join("CACHEDIR.TAG"),
-            b"Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by listlint.\n",
-        )?;
+        prepare_dir(&self.dir)?;
         let path = self.bundle_path();
         let stats = self.stats.into_inner().unwrap_or_default();
         let new = self.new.into_inner().unwrap_or_default();
@@ -949,6 +944,19 @@ fn entry_in_range(entry: &Entry, count: u32) -> bool {
 
 /// Writes a small file unless it exists (through a temporary file and a
 /// rename, so a concurrent run never sees it half written).
+/// Creates the cache folder `dir` if needed, with its `.gitignore` (`*`,
+/// so git never sees it) and `CACHEDIR.TAG` (so backup tools skip it);
+/// for anything kept in the folder (bundles, saved reports, the engine's
+/// kept automaton).
+pub fn prepare_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    write_once(&dir.join(".gitignore"), b"# Created by listlint.\n*\n")?;
+    write_once(
+        &dir.join("CACHEDIR.TAG"),
+        b"Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by listlint.\n",
+    )
+}
+
 fn write_once(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     if path.exists() {
         return Ok(());
