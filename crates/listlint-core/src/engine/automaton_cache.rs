@@ -24,6 +24,9 @@ use sha2::{Digest, Sha256};
 const MAGIC: &[u8; 8] = b"LLAUTO1\n";
 /// Automata kept in a folder (several configurations can share one).
 const KEPT: usize = 4;
+/// A larger file is not read (the default packs' automaton is under
+/// 1 MB; one of a million terms is about 100 MB).
+const MAX_FILE_BYTES: u64 = 512 << 20;
 
 /// The key of a pattern list: SHA-256 over each pattern with its length.
 pub(crate) fn key(patterns: &[String]) -> [u8; 32] {
@@ -42,7 +45,11 @@ fn file_for(folder: &Path, key: &[u8; 32]) -> PathBuf {
 
 /// The automaton kept in `folder` for the patterns with this key.
 pub(crate) fn load(folder: &Path, key: &[u8; 32]) -> Option<CharwiseDoubleArrayAhoCorasick<u32>> {
-    let bytes = fs::read(file_for(folder, key)).ok()?;
+    let path = file_for(folder, key);
+    if fs::metadata(&path).ok()?.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    let bytes = fs::read(path).ok()?;
     let rest = bytes.strip_prefix(MAGIC.as_slice())?;
     let (stored_key, rest) = rest.split_at_checked(32)?;
     let (checksum, body) = rest.split_at_checked(32)?;
