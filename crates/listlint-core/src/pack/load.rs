@@ -108,10 +108,10 @@ pub enum Places {
     /// Read every pack with its places: for commands that show where rules
     /// are defined.
     Exact,
-    /// Take the built-in packs pre-parsed ([`pre_parsed`]) unless a
-    /// message could point into them: when another pack extends or
-    /// overrides packs, or when a pack has a problem, the built-in packs
-    /// are read again with their places. What `check` uses.
+    /// Take the built-in packs pre-parsed ([`pre_parsed`]: no places, no
+    /// examples) unless a message could point into them: when another
+    /// pack extends or overrides packs, or when a pack has a problem, the
+    /// built-in packs are read again with their places. What `check` uses.
     WhenNeeded,
 }
 
