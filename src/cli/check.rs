@@ -1,7 +1,6 @@
 //! `listlint check`.
 
-use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -11,7 +10,7 @@ use listlint_core::history::orders::{HistoryProfile, HISTORY_PROFILE_NAMES};
 use listlint_core::listing::profile::PROFILE_NAMES;
 use miette::{IntoDiagnostic, WrapErr};
 
-use super::output::{self, Closed, PipeAware, UntilClosed};
+use super::output::{self, Closed, UntilClosed};
 use super::overwrite::{self, ReadFile, WrittenFile};
 use super::rules::PackArgs;
 use super::ColorChoice;
@@ -834,18 +833,7 @@ impl Report {
     ) -> miette::Result<Self> {
         // A closed pipe ends the report, not the check: see `UntilClosed`.
         let closed = Closed::default();
-        let mut out: Box<dyn Write> = match &args.output {
-            Some(path) => Box::new(BufWriter::new(PipeAware::new(
-                File::create(path)
-                    .into_diagnostic()
-                    .wrap_err_with(|| format!("cannot create {}", path.display()))?,
-                closed.clone(),
-            ))),
-            None => Box::new(BufWriter::new(PipeAware::new(
-                io::stdout().lock(),
-                closed.clone(),
-            ))),
-        };
+        let mut out: Box<dyn Write> = output::report_writer(args.output.as_deref(), &closed)?;
         let saving = saving.map(|key| (key, reuse::Captured::new()));
         if let Some((_, captured)) = &saving {
             out = Box::new(reuse::Tee::new(out, captured.clone()));

@@ -1,7 +1,6 @@
 //! `listlint compare`: one product's facts across channel exports.
 
-use std::fs::File;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -10,7 +9,7 @@ use clap::Args;
 use miette::{IntoDiagnostic, WrapErr};
 
 use super::check::{parse_date, parse_map, FailOn};
-use super::output::{self, Closed, PipeAware, UntilClosed};
+use super::output::{self, Closed, UntilClosed};
 use super::overwrite::{self, ReadFile, WrittenFile};
 use super::ColorChoice;
 use crate::exit::ExitStatus;
@@ -383,18 +382,7 @@ pub fn run(args: &CompareArgs, color: ColorChoice) -> miette::Result<ExitStatus>
         filter: settings.packs.filter(),
     };
     let closed = Closed::default();
-    let out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(BufWriter::new(PipeAware::new(
-            File::create(path)
-                .into_diagnostic()
-                .wrap_err_with(|| format!("cannot create {}", path.display()))?,
-            closed.clone(),
-        ))),
-        None => Box::new(BufWriter::new(PipeAware::new(
-            io::stdout().lock(),
-            closed.clone(),
-        ))),
-    };
+    let out: Box<dyn Write> = output::report_writer(args.output.as_deref(), &closed)?;
     let options = ReportOptions {
         human: HumanOptions {
             color: color.enabled(args.output.is_none() && io::stdout().is_terminal()),

@@ -8,11 +8,14 @@
 
 use std::cell::Cell;
 use std::fmt;
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
 use std::rc::Rc;
 
 use listlint_core::model::Severity;
 use listlint_io::report::{Finding, Reporter, Summary, Suppressed};
+use miette::{IntoDiagnostic, WrapErr};
 
 /// Writes a one-line note to standard error. A standard error that cannot
 /// be written to is not worth failing the command for: the note is lost.
@@ -31,6 +34,26 @@ impl Closed {
     pub fn get(&self) -> bool {
         self.0.get()
     }
+}
+
+/// Where a report goes: the file `path` (created) or standard output,
+/// buffered, with a closed pipe noted in `closed` rather than failing.
+pub(super) fn report_writer(
+    path: Option<&Path>,
+    closed: &Closed,
+) -> miette::Result<Box<dyn Write>> {
+    Ok(match path {
+        Some(path) => Box::new(BufWriter::new(PipeAware::new(
+            File::create(path)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("cannot create {}", path.display()))?,
+            closed.clone(),
+        ))),
+        None => Box::new(BufWriter::new(PipeAware::new(
+            io::stdout().lock(),
+            closed.clone(),
+        ))),
+    })
 }
 
 /// A writer that takes a closed pipe for the end of the output: once a
