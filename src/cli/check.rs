@@ -618,7 +618,8 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     let early = match cache::all_cached(args, color, &settings, &pool)? {
         cache::Early::Reused(status) => return Ok(status),
         cache::Early::AllCached(run) => return run.finish(args, color, &settings),
-        cache::Early::Partly(early) => Some(*early),
+        cache::Early::Partly(early) => Some((early.inputs, Some(early.cache))),
+        cache::Early::Compile(inputs) => Some((inputs, None)),
         cache::Early::Unknown => None,
     };
     let mut linter =
@@ -651,7 +652,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         output::note(format_args!("profile: {}", profile.name));
     }
     let (inputs, mut cache) = match early {
-        Some(early) => (early.inputs, Some(early.cache)),
+        Some(early) => early,
         None => (inputs(args, &settings)?, None),
     };
     // Loaded before the report file is created, so that a baseline that
@@ -706,7 +707,11 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             .iter()
             .map(|r| r.message.literal_text().collect::<String>()),
     );
-    if cache.is_none() && !args.no_cache {
+    // Only catalog files are cached: a run over exports alone keeps none.
+    if cache.is_none()
+        && !args.no_cache
+        && listlint_io::cache::any_catalog(&plan.inputs, plan.read.format)
+    {
         cache = Some(cache::result_cache(
             args,
             &settings,

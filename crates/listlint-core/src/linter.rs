@@ -11,7 +11,7 @@ use crate::engine::{Ruleset, Scratch};
 use crate::history::PriceHistory;
 use crate::listing::Listing;
 use crate::model::Finding;
-use crate::pack::load::{load_ruleset, LoadError, LoadedRuleset};
+use crate::pack::load::{load_ruleset, LoadError, LoadedRuleset, PackDigest};
 use crate::settings::Settings;
 
 /// A compiled ruleset with the settings it was built from.
@@ -21,7 +21,7 @@ pub struct Linter {
     rule_ids: Vec<String>,
     skipped: Vec<(PathBuf, String)>,
     settings: Settings,
-    pack_digest: [u8; 32],
+    pack_digest: PackDigest,
 }
 
 impl Linter {
@@ -96,7 +96,7 @@ impl Linter {
     /// SHA-256 of the name and text of every pack loaded, in load order
     /// (what a result cache keys on).
     pub fn pack_digest(&self) -> [u8; 32] {
-        self.pack_digest
+        self.pack_digest.get()
     }
 
     /// Files of pack folders that were not read as packs, and why.

@@ -827,6 +827,12 @@ pub fn keeps_all(inputs: &[Input], forced: Option<InputFormat>) -> bool {
     !inputs.is_empty() && inputs.iter().all(|input| is_catalog(input, forced))
 }
 
+/// Whether any input is a catalog file (read as `forced`, or as its
+/// extension says): a run over none neither reads nor writes the cache.
+pub fn any_catalog(inputs: &[Input], forced: Option<InputFormat>) -> bool {
+    inputs.iter().any(|input| is_catalog(input, forced))
+}
+
 /// Whether an input is a catalog file (read as `forced`, or as its
 /// extension says), the only inputs cached.
 fn is_catalog(input: &Input, forced: Option<InputFormat>) -> bool {

@@ -162,6 +162,34 @@ pub struct RuleDef {
     pub applied: Vec<AppliedOverride>,
 }
 
+impl RuleDef {
+    /// Whether the rule sets `key`, one of the keys only some kinds take,
+    /// as the rule written back out would show it (an unset optional key
+    /// or an empty list is not set); `None` for any other key. Answers
+    /// without writing the rule out, which every rule of every pack would
+    /// otherwise pay when it is compiled.
+    pub fn sets_key(&self, key: &str) -> Option<bool> {
+        Some(match key {
+            "fields" => self.fields.is_some(),
+            "terms" => self.terms.is_some(),
+            "allow" => !self.allow.is_empty(),
+            "suggest" => !self.suggest.is_empty(),
+            "pattern" => self.pattern.is_some(),
+            "keywords" => !self.keywords.is_empty(),
+            "suggestion" => self.suggestion.is_some(),
+            "fix" => self.fix.is_some(),
+            "require" => self.require.is_some(),
+            "price" => self.price.is_some(),
+            "triggers" => self.triggers.is_some(),
+            "trigger_recognizers" => !self.trigger_recognizers.is_empty(),
+            "disclose" => !self.disclose.is_empty(),
+            "window" => self.window.is_some(),
+            "prize_cap_yuan" => self.prize_cap_yuan.is_some(),
+            _ => return None,
+        })
+    }
+}
+
 /// A lexicon term's suggested replacement: the wording (`王牌: 主打`), or
 /// the wording and whether `check --fix` may apply it on its own
 /// (`特供: {to: 专供, fix: unsafe}`).

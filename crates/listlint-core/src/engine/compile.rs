@@ -443,7 +443,7 @@ fn compile_rule(pack: &LoadedPack, def: &RuleDef, errors: &mut Vec<PackError>) -
 
 /// A key the rule's kind does not take is a problem, one per key. A key
 /// is set when it is in the rule written back out (unset optional keys and
-/// empty lists are left out).
+/// empty lists are left out): [`RuleDef::sets_key`].
 fn check_kind_keys(
     source: &PackSource,
     def: &RuleDef,
@@ -451,9 +451,16 @@ fn check_kind_keys(
     kind: &dyn Kind,
     errors: &mut Vec<PackError>,
 ) {
-    let written = serde_json::to_value(def).unwrap_or_default();
+    // A key `sets_key` does not know is looked up in the rule written out.
+    let mut written = None;
     for key in kinds::kind_specific_keys() {
-        if written.get(key).is_some() && !kinds::takes(kind, key) {
+        let set = def.sets_key(key).unwrap_or_else(|| {
+            written
+                .get_or_insert_with(|| serde_json::to_value(def).unwrap_or_default())
+                .get(key)
+                .is_some()
+        });
+        if set && !kinds::takes(kind, key) {
             errors.push(error_at(
                 source,
                 &def.kind,
@@ -553,7 +560,66 @@ fn matcher_too_large(error: &daachorse::errors::DaachorseError) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::matcher_too_large;
+    use super::{kinds, matcher_too_large};
+    use crate::pack::{builtin_sources, parse_pack, PackSource};
+
+    /// `sets_key` answers as the rule written out does, for every rule of
+    /// the shipped packs and for rules that set every key or none.
+    #[test]
+    fn a_key_is_set_exactly_when_the_rule_written_out_has_it() {
+        let every_key = PackSource::inline(
+            "every-key.yaml",
+            r#"
+pack: every-key
+version: "1"
+rules:
+  - id: every/key
+    kind: lexicon
+    severity: warning
+    message: m
+    fields: [title]
+    terms: []
+    allow: [a]
+    suggest: {b: c}
+    pattern: "d"
+    keywords: [d]
+    suggestion: e
+    fix: safe
+    require: {name: f}
+    price: {check: discount_math}
+    triggers: []
+    trigger_recognizers: [threshold_offer]
+    disclose: [{item: window}]
+    window: {}
+    prize_cap_yuan: 50000
+  - id: no/key
+    kind: lexicon
+    severity: warning
+    message: m
+"#,
+        );
+        let mut packs: Vec<_> = builtin_sources()
+            .into_iter()
+            .map(|source| parse_pack(source).expect("shipped packs parse"))
+            .collect();
+        packs.push(parse_pack(every_key).expect("the test pack parses"));
+        let keys = kinds::kind_specific_keys();
+        let mut set = 0;
+        for def in packs.iter().flat_map(|p| &p.def.rules) {
+            let written = serde_json::to_value(def).expect("a rule writes out");
+            for key in &keys {
+                let sets = def.sets_key(key);
+                assert_eq!(
+                    sets,
+                    Some(written.get(key).is_some()),
+                    "rule {} key {key}",
+                    def.id.value
+                );
+                set += usize::from(sets == Some(true));
+            }
+        }
+        assert!(set >= keys.len(), "the rules set keys");
+    }
 
     #[test]
     fn the_matcher_error_is_told_in_words() {

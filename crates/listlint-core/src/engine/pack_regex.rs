@@ -8,8 +8,14 @@
 //! it is compiled on first use. Every other regex is compiled with the
 //! pack, as before, so that an invalid one is still reported, with its
 //! place, before any listing is read.
+//!
+//! The shipped packs write some regexes more than once (a registration
+//! number's format in the rule that requires it and in the conditions of
+//! others): deferred regexes with the same text share one compiled regex,
+//! so it is compiled once per process, whichever rule asks first.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use regex::Regex;
 use regex_syntax::hir::{Hir, HirKind};
@@ -19,9 +25,19 @@ use regex_syntax::hir::{Hir, HirKind};
 pub struct PackRegex {
     /// The expression as the pack writes it.
     pattern: Arc<str>,
-    /// The compiled regex, once compiled.
-    compiled: OnceLock<Regex>,
+    /// The compiled regex, once compiled (shared by deferred regexes of
+    /// the same text).
+    compiled: SharedRegex,
 }
+
+/// The deferred regexes made so far, by their text. They come from the
+/// shipped packs only, so the table is as large as those packs' regexes
+/// at most.
+static DEFERRED: OnceLock<Mutex<HashMap<Arc<str>, SharedRegex>>> = OnceLock::new();
+
+/// A regex compiled on first use, shared by every [`PackRegex`] of its
+/// text.
+type SharedRegex = Arc<OnceLock<Regex>>;
 
 impl PackRegex {
     /// A regex already compiled.
@@ -29,16 +45,32 @@ impl PackRegex {
         let pattern = Arc::from(regex.as_str());
         let compiled = OnceLock::new();
         let _ = compiled.set(regex);
-        Self { pattern, compiled }
+        Self {
+            pattern,
+            compiled: Arc::new(compiled),
+        }
     }
 
     /// A regex that is compiled when first used; `pattern` must be one
-    /// that compiles (a built-in pack's).
+    /// that compiles (a built-in pack's). Every deferred regex of the same
+    /// text shares its compiled form.
     pub fn deferred(pattern: &str) -> Self {
-        Self {
-            pattern: Arc::from(pattern),
-            compiled: OnceLock::new(),
+        let mut table = DEFERRED
+            .get_or_init(Mutex::default)
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((pattern, compiled)) = table.get_key_value(pattern) {
+            return Self {
+                pattern: Arc::clone(pattern),
+                compiled: Arc::clone(compiled),
+            };
         }
+        let shared = Self {
+            pattern: Arc::from(pattern),
+            compiled: Arc::default(),
+        };
+        table.insert(Arc::clone(&shared.pattern), Arc::clone(&shared.compiled));
+        shared
     }
 
     /// The compiled regex (compiled now if it was deferred).
@@ -109,6 +141,17 @@ mod tests {
         let copy = regex.clone();
         assert!(copy.is_compiled());
         assert_eq!(copy.as_str(), r"械\s*备\d{4}");
+    }
+
+    #[test]
+    fn deferred_regexes_of_the_same_text_are_compiled_once() {
+        let first = PackRegex::deferred(r"国药准字\s*[HZ]\s*\d{8}同文");
+        let second = PackRegex::deferred(r"国药准字\s*[HZ]\s*\d{8}同文");
+        let other = PackRegex::deferred(r"国药准字\s*[HZ]\s*\d{8}异文");
+        assert!(first.get().is_match("国药准字H12345678同文"));
+        assert!(second.is_compiled());
+        assert!(std::ptr::eq(first.get(), second.get()));
+        assert!(!other.is_compiled());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! folders, what they `extend`, composed and checked as `check` does.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use super::{
     add_builtins_not_replaced, builtin_sources, parse_pack, pre_parsed, read_packs, LoadedPack,
@@ -250,7 +251,47 @@ pub struct LoadedRuleset {
     pub skipped: Vec<(PathBuf, String)>,
     /// SHA-256 of every pack loaded (built-in, given, extended), each
     /// one's name and text in load order: what a result cache keys on.
-    pub pack_digest: [u8; 32],
+    pub pack_digest: PackDigest,
+}
+
+/// [`pack_digest`] of the packs a ruleset was compiled from, computed
+/// when first asked for (a run whose inputs no cache can hold never
+/// does).
+#[derive(Clone)]
+pub struct PackDigest {
+    /// Each pack's name and text, in load order.
+    sources: Vec<(Arc<str>, Arc<str>)>,
+    digest: OnceLock<[u8; 32]>,
+}
+
+impl PackDigest {
+    fn of(packs: &[LoadedPack]) -> Self {
+        Self {
+            sources: packs
+                .iter()
+                .map(|p| (Arc::clone(&p.source.name), Arc::clone(&p.source.text)))
+                .collect(),
+            digest: OnceLock::new(),
+        }
+    }
+
+    /// The digest (computed now the first time).
+    pub fn get(&self) -> [u8; 32] {
+        *self.digest.get_or_init(|| {
+            digest_of(
+                self.sources
+                    .iter()
+                    .map(|(name, text)| (name.as_bytes(), text.as_bytes())),
+            )
+        })
+    }
+}
+
+impl std::fmt::Debug for PackDigest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.sources.iter().map(|(name, _)| &**name).collect();
+        f.debug_struct("PackDigest").field("packs", &names).finish()
+    }
 }
 
 /// Loads and compiles the packs of a selection with severity overrides
@@ -301,7 +342,7 @@ fn load_ruleset_with(
         }
         Err(e) => return Err(e.into()),
     };
-    let pack_digest = pack_digest(&packs);
+    let pack_digest = PackDigest::of(&packs);
     Ok(LoadedRuleset {
         ruleset,
         ids,
@@ -314,10 +355,19 @@ fn load_ruleset_with(
 /// and text in load order: [`LoadedRuleset::pack_digest`], which a
 /// result cache keys on, computed without compiling.
 pub fn pack_digest(packs: &[LoadedPack]) -> [u8; 32] {
+    digest_of(
+        packs
+            .iter()
+            .map(|p| (p.source.name.as_bytes(), p.source.text.as_bytes())),
+    )
+}
+
+/// SHA-256 of packs given as (name, text), each part length-prefixed.
+fn digest_of<'a>(packs: impl Iterator<Item = (&'a [u8], &'a [u8])>) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     let mut hash = Sha256::new();
-    for pack in packs {
-        for part in [pack.source.name.as_bytes(), pack.source.text.as_bytes()] {
+    for (name, text) in packs {
+        for part in [name, text] {
             hash.update((part.len() as u64).to_le_bytes());
             hash.update(part);
         }
