@@ -45,10 +45,12 @@
 use std::cell::OnceCell;
 use std::sync::OnceLock;
 
+use memchr::memmem::Finder;
 use regex::Regex;
 
 use crate::date::Date;
 use crate::money::{parse_amount, Money};
+use crate::text::html::hide_markup;
 
 /// A point in time as written: a date and, if given, minutes after midnight
 /// (`24点` is 1440, the end of the day).
@@ -385,6 +387,46 @@ fn half_width_at(bytes: &[u8]) -> Option<char> {
     }
 }
 
+/// What hidden markup reads as: a character that no recogniser looks for
+/// or skips as space, so that nothing is read in hidden markup and no
+/// match runs across a tag.
+const HIDDEN: char = '\u{0}';
+
+/// Whether `text` has `marker` followed, after any whitespace, by a
+/// character `next` accepts. Read on the text as written: half-width
+/// conversion turns whitespace into whitespace and digits into digits
+/// (and `char::is_whitespace` is the regexes' `\s`), so it answers as it
+/// would on the converted text, without converting it.
+fn followed_by(text: &str, marker: &Finder<'_>, next: impl Fn(char) -> bool) -> bool {
+    let after = marker.needle().len();
+    marker.find_iter(text.as_bytes()).any(|at| {
+        text[at + after..]
+            .chars()
+            .find(|c| !c.is_whitespace())
+            .is_some_and(&next)
+    })
+}
+
+/// Searchers for the first words of offers, made once: a search for the
+/// whole encoding, since a `char` search looks for its last byte, which
+/// in CJK text is any other character's as often.
+fn offer_words() -> &'static [Finder<'static>; 3] {
+    static WORDS: OnceLock<[Finder<'static>; 3]> = OnceLock::new();
+    WORDS.get_or_init(|| ["满", "第", "买"].map(Finder::new))
+}
+
+/// Whether `text` may hold an offer: what each offer regex needs after
+/// its first word (`满`/`每满` and a number, `第` and 二 to 四, `买` and a
+/// count), with `is_numeric` standing in for `\d`, of which it is a
+/// superset. Most descriptions say 放心购买 or 第一 and hold none.
+fn may_hold_offer(text: &str) -> bool {
+    const COUNTS: &str = "一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾";
+    let [man, di, mai] = offer_words();
+    followed_by(text, man, char::is_numeric)
+        || followed_by(text, di, |c| "二三四".contains(c) || c.is_numeric())
+        || followed_by(text, mai, |c| COUNTS.contains(c) || c.is_numeric())
+}
+
 /// Character offset of byte `at` in `s`.
 fn chars_before(s: &str, at: usize) -> usize {
     s[..at].chars().count()
@@ -465,12 +507,27 @@ impl<'a> RecognizedText<'a> {
         Self { text, year, parts }
     }
 
-    /// The text with full-width characters made half-width.
+    /// The text's length in bytes.
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Whether the text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The text as the recognisers read it: markup shoppers do not see
+    /// hidden ([`hide_markup`]), full-width characters made half-width;
+    /// one character for one.
     fn half(&self) -> &'a str {
         let text = self.text;
-        let half = self.parts.half.get_or_init(|| match half_width(text) {
-            std::borrow::Cow::Borrowed(_) => None,
-            std::borrow::Cow::Owned(s) => Some(s),
+        let half = self.parts.half.get_or_init(|| {
+            let shown = hide_markup(text, HIDDEN);
+            match half_width(shown.as_deref().unwrap_or(text)) {
+                std::borrow::Cow::Borrowed(_) => shown,
+                std::borrow::Cow::Owned(s) => Some(s),
+            }
         });
         half.as_deref().unwrap_or(text)
     }
@@ -499,6 +556,9 @@ impl<'a> RecognizedText<'a> {
     /// Offers, in text order ([`Recognized::offers`]).
     pub fn offers(&self) -> &'a [(Offer, Span)] {
         self.parts.offers.get_or_init(|| {
+            if !may_hold_offer(self.text) {
+                return Vec::new();
+            }
             let mut out = Recognized::default();
             recognize_offers(self.half(), &mut out);
             out.offers
@@ -507,9 +567,12 @@ impl<'a> RecognizedText<'a> {
 
     /// Thresholds ([`Recognized::thresholds`]).
     pub fn thresholds(&self) -> &'a [Span] {
-        self.parts
-            .thresholds
-            .get_or_init(|| read_thresholds(self.half()))
+        self.parts.thresholds.get_or_init(|| {
+            if !followed_by(self.text, &offer_words()[0], char::is_numeric) {
+                return Vec::new();
+            }
+            read_thresholds(self.half())
+        })
     }
 
     /// Quantity limits ([`Recognized::quantity_limits`]).
@@ -614,7 +677,7 @@ fn find_moments(s: &str, year: i32) -> Vec<(Moment, usize, usize)> {
     // Each recogniser runs only on text with a word or digits it needs:
     // most text has none, and a byte search costs far less than a regex
     // scan with captures.
-    let dates = if s.contains('月') || has_digit_run(s, 4) {
+    let dates = if s.contains("月") || has_digit_run(s, 4) {
         Some(p.date.captures_iter(s))
     } else {
         None
@@ -801,7 +864,7 @@ fn read_event_days(s: &str, year: i32, out: &mut Recognized) {
 fn read_thresholds(s: &str) -> Vec<Span> {
     let p = patterns();
     let span = |a: usize, b: usize| (chars_before(s, a), chars_before(s, b));
-    if !s.contains('满') {
+    if !s.contains("满") {
         return Vec::new();
     }
     p.threshold
@@ -814,7 +877,7 @@ fn read_thresholds(s: &str) -> Vec<Span> {
 fn read_quantity_limits(s: &str) -> Vec<Span> {
     let p = patterns();
     let span = |a: usize, b: usize| (chars_before(s, a), chars_before(s, b));
-    if !['限', '剩', '有', '前'].iter().any(|&c| s.contains(c)) {
+    if !["限", "剩", "有", "前"].iter().any(|c| s.contains(c)) {
         return Vec::new();
     }
     p.quantity
@@ -828,7 +891,7 @@ fn read_amounts(s: &str, out: &mut Recognized) {
     let p = patterns();
     let span = |a: usize, b: usize| (chars_before(s, a), chars_before(s, b));
     let mut found: Vec<(Money, usize, usize)> = Vec::new();
-    if ['¥', '￥', '元'].iter().any(|&c| s.contains(c)) {
+    if ["¥", "￥", "元"].iter().any(|c| s.contains(c)) {
         for m in p.amount.captures_iter(s) {
             let whole = m.get(0).expect("group 0");
             let (number, wan) = match m.get(1) {
@@ -868,7 +931,7 @@ fn read_amounts(s: &str, out: &mut Recognized) {
 /// `伍万元`) to `found`, keeping it in text order. Only text that names a
 /// prize is read: these amounts serve the prize cap.
 fn read_chinese_amounts(s: &str, found: &mut Vec<(Money, usize, usize)>) {
-    if !(s.contains('奖') && s.contains('元')) {
+    if !(s.contains("奖") && s.contains("元")) {
         return;
     }
     let p = patterns();
@@ -950,7 +1013,7 @@ fn chinese_number(text: &str) -> Option<u64> {
 /// Draws per purchase and whether prizes combine or repeat.
 fn read_draws(s: &str, out: &mut Recognized) {
     let p = patterns();
-    if s.contains('奖') {
+    if s.contains("奖") {
         out.draws_per_purchase = p
             .draws
             .captures_iter(s)
@@ -1087,18 +1150,18 @@ pub fn may_trigger(text: &str, kind: &str) -> bool {
 fn recognize_offers(s: &str, out: &mut Recognized) {
     let p = patterns();
     let span = |a: usize, b: usize| (chars_before(s, a), chars_before(s, b));
-    if s.contains('满') {
+    if s.contains("满") {
         for m in p.threshold_offer.find_iter(s) {
             out.offers
                 .push((Offer::Threshold, span(m.start(), m.end())));
         }
     }
-    if s.contains('第') {
+    if s.contains("第") {
         for m in p.multi_buy.find_iter(s) {
             out.offers.push((Offer::MultiBuy, span(m.start(), m.end())));
         }
     }
-    if s.contains('买') {
+    if s.contains("买") {
         for m in p.buy_get.find_iter(s) {
             // 买2享9折 is a multi-buy discount, not a gift.
             let discount = s[m.end()..].trim_start().starts_with('折');
@@ -1114,6 +1177,13 @@ fn recognize_offers(s: &str, out: &mut Recognized) {
 mod tests {
     use super::*;
 
+    /// Offers of `text` recognised without any pre-check.
+    fn recognize_offers_of(text: &str) -> Vec<(Offer, Span)> {
+        let mut out = Recognized::default();
+        recognize_offers(&half_width(text), &mut out);
+        out.offers
+    }
+
     #[test]
     fn every_recogniser_regex_compiles() {
         // They are compiled when first used; a run may never use some.
@@ -1122,6 +1192,23 @@ mod tests {
         for lazy in all {
             assert!(!lazy.as_str().is_empty(), "{}", lazy.pattern);
         }
+    }
+
+    #[test]
+    fn markup_shoppers_do_not_see_is_not_read() {
+        let text =
+            "<p>限时特惠</p><img src=\"//img.cn/2024-06-01/满300减50.jpg\" alt=\"活动至6月18日\">";
+        let found = recognize(text, 2026);
+        assert_eq!(found.dates.len(), 1, "{found:?}");
+        let (date, span) = found.dates[0];
+        assert_eq!((date.date.month, date.date.day), (6, 18));
+        let shown: String = text.chars().skip(span.0).take(span.1 - span.0).collect();
+        assert_eq!(shown, "6月18日");
+        assert!(found.offers.is_empty(), "{found:?}");
+        // The same words as text are read.
+        let found = recognize("<p>2024-06-01起 满300减50</p>", 2026);
+        assert_eq!(found.dates.len(), 1);
+        assert_eq!(found.offers.len(), 1);
     }
 
     #[test]
@@ -1134,6 +1221,23 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Text the pre-checks pass over holds no offer and no threshold
+        /// that the regexes would find.
+        #[test]
+        fn the_offer_pre_checks_miss_nothing(
+            text in "([满第买每减送赠件折元半价打 　\t２2３4５9０一二两三四十壹拾。，]|满100减|第2件|买二送一|买 ３ 送){0,16}",
+        ) {
+            let parts = Recognition::default();
+            let found = RecognizedText::new(&text, 2026, &parts);
+            let full = recognize_offers_of(&text);
+            if !may_hold_offer(&text) {
+                proptest::prop_assert!(full.is_empty(), "{:?}", full);
+            }
+            proptest::prop_assert_eq!(found.offers(), &full[..]);
+            let thresholds = read_thresholds(&half_width(&text));
+            proptest::prop_assert_eq!(found.thresholds(), &thresholds[..]);
+        }
+
         /// The byte-level conversion is the character mapping it stands for.
         #[test]
         fn half_width_maps_each_character(

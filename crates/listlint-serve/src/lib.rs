@@ -187,7 +187,13 @@ pub fn serve(
             .map_err(io)?;
         let local = listener.local_addr().map_err(io)?;
         if let Some(interval) = options.reload_interval {
-            tokio::spawn(watch(engine.clone(), interval));
+            // The files as they are before the address is announced: a
+            // change made once the server listens is always seen.
+            let files = engine.watched_files();
+            let baseline = tokio::task::spawn_blocking(move || engine::stamp(&files))
+                .await
+                .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+            tokio::spawn(watch(engine.clone(), interval, baseline));
         }
         tokio::spawn(reload_on_sighup(engine.clone()));
         listening(local);
@@ -224,16 +230,16 @@ async fn reload(engine: Arc<Engine>, why: &'static str) {
 }
 
 /// Polls the watched files and reloads when their contents change.
-async fn watch(engine: Arc<Engine>, interval: Duration) {
+/// Reloads the packs whenever the watched files' [`engine::stamp`] is no
+/// longer `last` (taken before the server listened), polling every
+/// `interval`.
+async fn watch(engine: Arc<Engine>, interval: Duration, mut last: [u8; 32]) {
     let look = {
         let engine = engine.clone();
         move || {
             let files = engine.watched_files();
             engine::stamp(&files)
         }
-    };
-    let Ok(mut last) = tokio::task::spawn_blocking(look.clone()).await else {
-        return;
     };
     loop {
         tokio::time::sleep(interval).await;

@@ -10,7 +10,7 @@ pub mod schema;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use miette::{NamedSource, SourceSpan};
 
@@ -331,14 +331,36 @@ fn type_help(message: &str) -> Option<String> {
 
 /// The embedded default packs.
 pub fn builtin_sources() -> Vec<PackSource> {
-    BUILTIN_PACKS
-        .iter()
-        .map(|(name, text)| PackSource {
-            name: Arc::from(*name),
-            text: Arc::from(*text),
-            builtin: true,
-        })
-        .collect()
+    shipped_sources().to_vec()
+}
+
+/// The embedded default packs, their text copied into the process once
+/// (every [`builtin_sources`] shares it, and [`shipped_index`] knows it
+/// by its address).
+fn shipped_sources() -> &'static [PackSource] {
+    static SOURCES: OnceLock<Vec<PackSource>> = OnceLock::new();
+    SOURCES.get_or_init(|| {
+        BUILTIN_PACKS
+            .iter()
+            .map(|(name, text)| PackSource {
+                name: Arc::from(*name),
+                text: Arc::from(*text),
+                builtin: true,
+            })
+            .collect()
+    })
+}
+
+/// Which built-in pack `source` is, with the text it ships with: the
+/// shared text is recognised by its address, any other copy by its bytes.
+fn shipped_index(source: &PackSource) -> Option<usize> {
+    if !source.builtin {
+        return None;
+    }
+    shipped_sources().iter().position(|shipped| {
+        shipped.name == source.name
+            && (Arc::ptr_eq(&shipped.text, &source.text) || shipped.text == source.text)
+    })
 }
 
 /// Appends the built-in packs that no pack in `packs` replaces (by name),
@@ -359,10 +381,7 @@ pub fn add_builtins_not_replaced(packs: &mut Vec<LoadedPack>) -> Result<(), Pack
 /// it holds is known to be valid (its regexes compile), so parts of it can
 /// be compiled when first used.
 pub fn is_shipped(source: &PackSource) -> bool {
-    source.builtin
-        && BUILTIN_PACKS
-            .iter()
-            .any(|(name, text)| **name == *source.name && **text == *source.text)
+    shipped_index(source).is_some()
 }
 
 /// A shipped pack (`source` is a built-in pack with the text it ships
@@ -373,12 +392,7 @@ pub fn is_shipped(source: &PackSource) -> bool {
 /// [`load::Places`]); commands that show or run examples read the YAML. `None` for any other pack, or when the build
 /// could not pre-parse it.
 pub fn pre_parsed(source: &PackSource) -> Option<LoadedPack> {
-    if !source.builtin {
-        return None;
-    }
-    let index = BUILTIN_PACKS
-        .iter()
-        .position(|(name, text)| **name == *source.name && **text == *source.text)?;
+    let index = shipped_index(source)?;
     let def = serde_json::from_str::<PackDef>(BUILTIN_PARSED.get(index)?).ok()?;
     Some(LoadedPack {
         source: source.clone(),

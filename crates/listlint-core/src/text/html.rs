@@ -31,6 +31,24 @@ pub enum Visible {
     Break,
 }
 
+/// Where extracted visible text goes, unit by unit: a `Vec<Visible>`, or
+/// the normaliser, which folds each character as it comes.
+pub trait VisibleSink {
+    /// Takes the next unit of visible text.
+    fn push(&mut self, visible: Visible);
+
+    /// Original characters `[start, end)` are markup (a tag, comment or
+    /// hidden element), but for `shown`, the ranges of its visible
+    /// attributes' values (pushed as text too).
+    fn markup(&mut self, _start: usize, _end: usize, _shown: &[(usize, usize)]) {}
+}
+
+impl VisibleSink for Vec<Visible> {
+    fn push(&mut self, visible: Visible) {
+        Vec::push(self, visible);
+    }
+}
+
 /// Elements whose content is never shown to a shopper.
 const HIDDEN_ELEMENTS: &[&str] = &["script", "style", "head", "template", "noscript"];
 
@@ -51,7 +69,7 @@ const VISIBLE_ATTRIBUTES: &[&str] = &["alt", "title"];
 ///
 /// Plain text passes through unchanged apart from entity decoding; `\n` and
 /// `\r` become [`Visible::Break`]. `chars` is a scratch buffer.
-pub fn extract_visible(value: &str, chars: &mut Vec<char>, out: &mut Vec<Visible>) {
+pub fn extract_visible(value: &str, chars: &mut Vec<char>, out: &mut impl VisibleSink) {
     chars.clear();
     chars.extend(value.chars());
     let chars = &chars[..];
@@ -84,7 +102,53 @@ pub fn extract_visible(value: &str, chars: &mut Vec<char>, out: &mut Vec<Visible
     }
 }
 
-fn push_char(out: &mut Vec<Visible>, ch: char, start: usize, end: usize) {
+/// `value` with every character of its markup that shoppers do not see
+/// (tags but for the values of their visible attributes, comments, hidden
+/// elements) replaced by `filler`, one character for one, so that
+/// character offsets are those of `value`; `None` when nothing is hidden.
+/// What the recognisers read, so that a date or an offer in an image's
+/// address is not taken for one the shopper reads.
+pub fn hide_markup(value: &str, filler: char) -> Option<String> {
+    memchr::memchr(b'<', value.as_bytes())?;
+    let mut hidden = HiddenRanges::default();
+    extract_visible(value, &mut Vec::new(), &mut hidden);
+    if hidden.ranges.is_empty() {
+        return None;
+    }
+    let mut ranges = hidden.ranges.iter().peekable();
+    let mut out = String::with_capacity(value.len());
+    for (k, c) in value.chars().enumerate() {
+        while ranges.next_if(|&&(_, end)| end <= k).is_some() {}
+        let inside = ranges.peek().is_some_and(|&&(start, _)| start <= k);
+        out.push(if inside { filler } else { c });
+    }
+    Some(out)
+}
+
+/// The character ranges of markup shoppers do not see, in order.
+#[derive(Default)]
+struct HiddenRanges {
+    ranges: Vec<(usize, usize)>,
+}
+
+impl VisibleSink for HiddenRanges {
+    fn push(&mut self, _visible: Visible) {}
+
+    fn markup(&mut self, start: usize, end: usize, shown: &[(usize, usize)]) {
+        let mut from = start;
+        for &(a, b) in shown {
+            if from < a {
+                self.ranges.push((from, a));
+            }
+            from = from.max(b);
+        }
+        if from < end {
+            self.ranges.push((from, end));
+        }
+    }
+}
+
+fn push_char(out: &mut impl VisibleSink, ch: char, start: usize, end: usize) {
     out.push(Visible::Char {
         ch,
         start: start as u32,
@@ -94,16 +158,19 @@ fn push_char(out: &mut Vec<Visible>, ch: char, start: usize, end: usize) {
 
 /// Parses a comment, declaration or tag starting at `chars[at] == '<'`.
 /// Returns the index after it, or `None` when the `<` is plain text.
-fn parse_markup(chars: &[char], at: usize, out: &mut Vec<Visible>) -> Option<usize> {
+fn parse_markup(chars: &[char], at: usize, out: &mut impl VisibleSink) -> Option<usize> {
     let next = *chars.get(at + 1)?;
     // `<!-->` and `<!--->` are complete (empty) comments.
     for empty in ["<!-->", "<!--->"] {
         if starts_with(chars, at, empty) {
-            return Some(at + empty.chars().count());
+            let end = at + empty.chars().count();
+            out.markup(at, end, &[]);
+            return Some(end);
         }
     }
     if starts_with(chars, at, "<!--") {
         let end = find(chars, at + 4, "-->").map_or(chars.len(), |e| e + 3);
+        out.markup(at, end, &[]);
         return Some(end);
     }
     if !(next.is_ascii_alphabetic() || next == '/' || next == '!' || next == '?') {
@@ -117,6 +184,7 @@ fn parse_markup(chars: &[char], at: usize, out: &mut Vec<Visible>) -> Option<usi
             let end = find_ignore_case(chars, tag.end, &close)
                 .and_then(|c| find(chars, c, ">").map(|gt| gt + 1))
                 .unwrap_or(chars.len());
+            out.markup(at, end, &[]);
             return Some(end);
         }
     }
@@ -128,6 +196,7 @@ fn parse_markup(chars: &[char], at: usize, out: &mut Vec<Visible>) -> Option<usi
         decode_range(chars, start, end, out);
         out.push(Visible::Break);
     }
+    out.markup(at, tag.end, &tag.visible_attributes);
     Some(tag.end)
 }
 
@@ -220,7 +289,7 @@ fn parse_tag(chars: &[char], at: usize) -> Option<Tag> {
 }
 
 /// Appends the characters of `chars[start..end]`, decoding entities.
-fn decode_range(chars: &[char], start: usize, end: usize, out: &mut Vec<Visible>) {
+fn decode_range(chars: &[char], start: usize, end: usize, out: &mut impl VisibleSink) {
     let mut i = start;
     while i < end {
         if chars[i] == '&' {
@@ -314,6 +383,26 @@ fn find_ignore_case(chars: &[char], from: usize, needle: &str) -> Option<usize> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markup_is_hidden_one_character_for_one() {
+        let value = "<p>满300减50</p><img src=\"//img.cn/2024-06-01/满1减1.jpg\" alt=\"6月18日\"><!-- 买2送1 -->价<5元";
+        let hidden = hide_markup(value, '#').expect("it has markup");
+        assert_eq!(hidden.chars().count(), value.chars().count());
+        let hide = |markup: &str| "#".repeat(markup.chars().count());
+        let expected = [
+            hide("<p>"),
+            "满300减50".into(),
+            hide("</p><img src=\"//img.cn/2024-06-01/满1减1.jpg\" alt=\""),
+            "6月18日".into(),
+            hide("\"><!-- 买2送1 -->"),
+            "价<5元".into(),
+        ]
+        .concat();
+        assert_eq!(hidden, expected);
+        assert_eq!(hide_markup("满300减50", '#'), None);
+        assert_eq!(hide_markup("价<5元", '#'), None);
+    }
 
     fn visible(value: &str) -> String {
         let mut out = Vec::new();

@@ -145,6 +145,16 @@ impl<'a> Texts<'a> {
     pub fn iter(&self) -> impl Iterator<Item = (usize, RecognizedText<'a>)> + '_ {
         (0..self.names.len()).filter_map(|i| Some((i, self.get(i)?)))
     }
+
+    /// The fields of [`Self::iter`], shortest first: for questions whose
+    /// answer does not depend on the order the fields are read in (does
+    /// any field disclose the window?), so that a long description is
+    /// recognised only when no other field answers.
+    pub fn shortest_first(&self) -> Vec<RecognizedText<'a>> {
+        let mut texts: Vec<RecognizedText<'a>> = self.iter().map(|(_, t)| t).collect();
+        texts.sort_by_key(|t| t.len());
+        texts
+    }
 }
 
 /// What the engine found for one listing and rule.
@@ -173,18 +183,23 @@ impl Disclosure {
     /// Checks a listing whose text contains one of the triggers.
     pub fn check(&self, found: &Found<'_>) -> Vec<Problem> {
         let mut problems = Vec::new();
-        let recognized = || found.texts.iter().map(|(_, t)| t);
+        let shortest_first = found.texts.shortest_first();
+        let recognized = || shortest_first.iter();
         for (i, item) in self.items.iter().enumerate() {
-            let by_field = item
-                .fields
-                .iter()
-                .any(|f| field_value(found.listing, f).is_some());
-            let by_text = item
-                .recognizers
-                .iter()
-                .any(|r| recognized().any(|t| t.has(r)));
-            let by_term = item.has_terms && found.item_terms_found.get(i).copied().unwrap_or(false);
-            if !(by_field || by_text || by_term) {
+            let by_field = || {
+                item.fields
+                    .iter()
+                    .any(|f| field_value(found.listing, f).is_some())
+            };
+            let by_term =
+                || item.has_terms && found.item_terms_found.get(i).copied().unwrap_or(false);
+            // Recognising every field's text costs most: asked last.
+            let by_text = || {
+                item.recognizers
+                    .iter()
+                    .any(|r| recognized().any(|t| t.has(r)))
+            };
+            if !(by_field() || by_term() || by_text()) {
                 problems.push(Problem {
                     at: At::Trigger,
                     item: Some(item.name.clone()),

@@ -241,7 +241,7 @@ impl Ruleset {
         }
         // Each field's offers are recognised once per listing, whichever
         // rule asks first.
-        texts.iter().any(|(_, text)| {
+        texts.shortest_first().iter().any(|text| {
             disclosure
                 .trigger_recognizers
                 .iter()
