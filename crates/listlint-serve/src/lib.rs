@@ -162,6 +162,12 @@ pub fn serve(
     listening: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
     let engine = Arc::new(Engine::start(spec).map_err(ServeError::Load)?);
+    // The watched files as the packs were just loaded from them (a change
+    // made between reading them and this look is the one not seen: a
+    // moment, where the look used to come after the server listened).
+    let baseline = options
+        .reload_interval
+        .map(|_| engine::stamp(&engine.watched_files()));
     let io = |source| ServeError::Io {
         addr: options.addr,
         source,
@@ -186,13 +192,7 @@ pub fn serve(
             .await
             .map_err(io)?;
         let local = listener.local_addr().map_err(io)?;
-        if let Some(interval) = options.reload_interval {
-            // The files as they are before the address is announced: a
-            // change made once the server listens is always seen.
-            let files = engine.watched_files();
-            let baseline = tokio::task::spawn_blocking(move || engine::stamp(&files))
-                .await
-                .map_err(|e| io(std::io::Error::other(e.to_string())))?;
+        if let (Some(interval), Some(baseline)) = (options.reload_interval, baseline) {
             tokio::spawn(watch(engine.clone(), interval, baseline));
         }
         tokio::spawn(reload_on_sighup(engine.clone()));
@@ -231,7 +231,7 @@ async fn reload(engine: Arc<Engine>, why: &'static str) {
 
 /// Polls the watched files and reloads when their contents change.
 /// Reloads the packs whenever the watched files' [`engine::stamp`] is no
-/// longer `last` (taken before the server listened), polling every
+/// longer `last` (taken when the packs were loaded), polling every
 /// `interval`.
 async fn watch(engine: Arc<Engine>, interval: Duration, mut last: [u8; 32]) {
     let look = {

@@ -39,15 +39,13 @@ pub(super) enum Early {
     /// hold every input: the run compiles the packs and checks them, with
     /// this cache.
     Partly(Box<Partly>),
-    /// The inputs were found and the cache holds none of them (there is
-    /// no bundle yet, or no input is a catalog file): the run compiles the
-    /// packs and checks them; a cache is opened then if an input is a
-    /// catalog file.
+    /// The inputs were found and none is a catalog file, the only files
+    /// cached: the run compiles the packs and checks them without a cache.
     Compile(Vec<Input>),
     /// The run does not use the cache (it fixes, reads price history or
-    /// standard input, or `--no-cache`), or its inputs could not be found
-    /// yet (the error is reported after the packs compile, as without a
-    /// cache).
+    /// standard input, or `--no-cache`), or there is no bundle yet: the
+    /// inputs are found after the packs compile, and a cache is opened
+    /// then if one of them is a catalog file.
     Unknown,
 }
 
@@ -87,25 +85,22 @@ pub(super) fn all_cached(
         || args.fixing.wanted()
         || !args.price_history.is_empty()
         || args.paths.iter().any(|p| p == "-")
-    {
-        return Ok(Early::Unknown);
-    }
-    let Ok(inputs) = inputs(args, settings) else {
-        return Ok(Early::Unknown);
-    };
-    // Exports are never cached: a run over them alone neither reads nor
-    // writes the cache.
-    if !listlint_io::cache::any_catalog(&inputs, args.input_format)
         || !listlint_io::cache::has_bundles(&cache_dir(args))
     {
-        return Ok(Early::Compile(inputs));
+        return Ok(Early::Unknown);
     }
     // Packs that cannot be read are reported by the compile that follows.
     let Ok(composed) = compose_packs_with(&settings.packs, Places::WhenNeeded) else {
-        return Ok(Early::Compile(inputs));
+        return Ok(Early::Unknown);
     };
     let as_of = settings.as_of.unwrap_or_else(Date::today_utc);
     let fingerprint = fingerprint(args, settings, pack_digest(&composed.packs), as_of)?;
+    let inputs = inputs(args, settings)?;
+    // Exports are never cached: a run over them alone neither reads nor
+    // writes the cache.
+    if !listlint_io::cache::any_catalog(&inputs, args.input_format) {
+        return Ok(Early::Compile(inputs));
+    }
     let profile = settings.field_profile()?;
     let profile_name = profile.name;
     let color_on = super::color_enabled(args, color);

@@ -31,8 +31,8 @@ pub enum Visible {
     Break,
 }
 
-/// Where extracted visible text goes, unit by unit: a `Vec<Visible>`, or
-/// the normaliser, which folds each character as it comes.
+/// Where extracted visible text goes, unit by unit (a `Vec<Visible>`,
+/// which the normaliser folds), and what was markup.
 pub trait VisibleSink {
     /// Takes the next unit of visible text.
     fn push(&mut self, visible: Visible);
@@ -107,7 +107,9 @@ pub fn extract_visible(value: &str, chars: &mut Vec<char>, out: &mut impl Visibl
 /// elements) replaced by `filler`, one character for one, so that
 /// character offsets are those of `value`; `None` when nothing is hidden.
 /// What the recognisers read, so that a date or an offer in an image's
-/// address is not taken for one the shopper reads.
+/// address is not taken for one the shopper reads. Markup is what the
+/// normaliser takes for markup: a `<` that opens no tag within
+/// `MAX_TAG_CHARS` characters is text, and stays.
 pub fn hide_markup(value: &str, filler: char) -> Option<String> {
     memchr::memchr(b'<', value.as_bytes())?;
     let mut hidden = HiddenRanges::default();
