@@ -349,6 +349,44 @@ fn has_digit_run(text: &str, n: usize) -> bool {
     })
 }
 
+/// Whether `s` may hold what the `date` pattern reads: four digits in a
+/// row (a year), or a number then, after any whitespace, 月. Most text
+/// has neither: 月 comes in 个月 and 月饼 far more often than after a
+/// number, and a byte search costs far less than a regex scan.
+fn may_hold_date(s: &str) -> bool {
+    static MONTH: OnceLock<Finder<'static>> = OnceLock::new();
+    let month = MONTH.get_or_init(|| Finder::new("月"));
+    preceded_by(s, month, char::is_numeric) || has_digit_run(s, 4)
+}
+
+/// Whether `s` may hold what the `bare_date` pattern reads: `-`, `/` or
+/// `.` with a number before and after it (whitespace between allowed).
+fn may_hold_bare_date(s: &str) -> bool {
+    memchr::memchr3_iter(b'-', b'/', b'.', s.as_bytes()).any(|at| {
+        s[..at]
+            .chars()
+            .rev()
+            .find(|c| !c.is_whitespace())
+            .is_some_and(char::is_numeric)
+            && s[at + 1..]
+                .chars()
+                .find(|c| !c.is_whitespace())
+                .is_some_and(char::is_numeric)
+    })
+}
+
+/// Whether `text` has `marker` with, before it and any whitespace, a
+/// character `before` accepts (see [`followed_by`]).
+fn preceded_by(text: &str, marker: &Finder<'_>, before: impl Fn(char) -> bool) -> bool {
+    marker.find_iter(text.as_bytes()).any(|at| {
+        text[..at]
+            .chars()
+            .rev()
+            .find(|c| !c.is_whitespace())
+            .is_some_and(&before)
+    })
+}
+
 /// Converts full-width ASCII to half-width, one character for one; text
 /// without full-width characters (the usual case) is borrowed as is.
 pub fn half_width(text: &str) -> std::borrow::Cow<'_, str> {
@@ -678,12 +716,12 @@ fn find_moments(s: &str, year: i32) -> Vec<(Moment, usize, usize)> {
     // Each recogniser runs only on text with a word or digits it needs:
     // most text has none, and a byte search costs far less than a regex
     // scan with captures.
-    let dates = if s.contains("月") || has_digit_run(s, 4) {
+    let dates = if may_hold_date(s) {
         Some(p.date.captures_iter(s))
     } else {
         None
     };
-    let bare_dates = if ['/', '.', '-'].iter().any(|&c| s.contains(c)) {
+    let bare_dates = if may_hold_bare_date(s) {
         Some(p.bare_date.captures_iter(s))
     } else {
         None
@@ -1238,6 +1276,21 @@ mod tests {
             proptest::prop_assert_eq!(found.offers(), &full[..]);
             let thresholds = read_thresholds(&half_width(&shown));
             proptest::prop_assert_eq!(found.thresholds(), &thresholds[..]);
+        }
+
+        /// Text the date pre-checks pass over holds nothing the date
+        /// patterns would read.
+        #[test]
+        fn the_date_pre_checks_miss_nothing(
+            text in "([0-9٣３月日号年个饼 　\t\n./–:\u{0}a蓝牙-]|2024|6月|5.3|12 / 31|3 - 5){0,16}",
+        ) {
+            let p = patterns();
+            if !may_hold_date(&text) {
+                proptest::prop_assert!(!p.date.is_match(&text), "{:?}", text);
+            }
+            if !may_hold_bare_date(&text) {
+                proptest::prop_assert!(!p.bare_date.is_match(&text), "{:?}", text);
+            }
         }
 
         /// The byte-level conversion is the character mapping it stands for.

@@ -117,13 +117,25 @@ pub fn hide_markup(value: &str, filler: char) -> Option<String> {
     if hidden.ranges.is_empty() {
         return None;
     }
-    let mut ranges = hidden.ranges.iter().peekable();
+    // Visible runs are copied as they are; each hidden character becomes
+    // one filler. Ranges come in text order (overlaps read as their union).
     let mut out = String::with_capacity(value.len());
-    for (k, c) in value.chars().enumerate() {
-        while ranges.next_if(|&&(_, end)| end <= k).is_some() {}
-        let inside = ranges.peek().is_some_and(|&&(start, _)| start <= k);
-        out.push(if inside { filler } else { c });
+    let mut rest = value.chars();
+    let mut at_char = 0;
+    let mut copied = 0;
+    for &(start, end) in &hidden.ranges {
+        let start = start.max(at_char);
+        if end <= start {
+            continue;
+        }
+        rest.by_ref().take(start - at_char).for_each(drop);
+        out.push_str(&value[copied..value.len() - rest.as_str().len()]);
+        rest.by_ref().take(end - start).for_each(drop);
+        out.extend(std::iter::repeat_n(filler, end - start));
+        copied = value.len() - rest.as_str().len();
+        at_char = end;
     }
+    out.push_str(&value[copied..]);
     Some(out)
 }
 
@@ -404,6 +416,30 @@ mod tests {
         assert_eq!(hidden, expected);
         assert_eq!(hide_markup("满300减50", '#'), None);
         assert_eq!(hide_markup("价<5元", '#'), None);
+    }
+
+    proptest::proptest! {
+        /// Hiding copies the visible runs whole: the same text as putting
+        /// each character in or a filler for it, one by one.
+        #[test]
+        fn hiding_by_runs_is_hiding_by_characters(
+            value in "([满3减a &;#<>\"'=/!-]|<p>|</p>|<br>|<img src=\"x\" alt=\"满1\">|<!--买2-->|&amp;|<script>a</script>|价<5元){0,16}",
+        ) {
+            let mut hidden = HiddenRanges::default();
+            extract_visible(&value, &mut Vec::new(), &mut hidden);
+            let expected = (!hidden.ranges.is_empty()).then(|| {
+                value
+                    .chars()
+                    .enumerate()
+                    .map(|(k, c)| {
+                        let inside = hidden.ranges.iter().any(|&(a, b)| a <= k && k < b);
+                        if inside { '#' } else { c }
+                    })
+                    .collect::<String>()
+            });
+            let has_tag_start = value.contains('<');
+            proptest::prop_assert_eq!(hide_markup(&value, '#'), expected.filter(|_| has_tag_start));
+        }
     }
 
     fn visible(value: &str) -> String {

@@ -135,6 +135,7 @@ pub struct Normalizer {
 }
 
 /// What step 1–5 make of one character.
+#[derive(Debug, PartialEq)]
 enum Folded {
     /// A character of the normalised text.
     Keep(char),
@@ -274,12 +275,18 @@ fn fold(c: char) -> Folded {
     if (0x3400..=0x9FFF).contains(&u) {
         return Folded::Keep(if c == '蕞' { '最' } else { simplify(c) });
     }
+    // CJK punctuation (、。《》「」【】 …), the other common kind: none is
+    // whitespace or invisible, and of them only 〜 is a separator.
+    if (0x3001..=0x303F).contains(&u) && c != '〜' {
+        return Folded::Keep(c);
+    }
     fold_other(c)
 }
 
 #[inline(always)]
 fn fold_ascii(c: char) -> Folded {
     match c {
+        'a'..='z' | '0'..='9' => Folded::Keep(c),
         'A'..='Z' => Folded::Keep(c.to_ascii_lowercase()),
         c if c.is_whitespace() => Folded::Space,
         c if is_separator(c) => Folded::Symbol(c),
@@ -369,6 +376,24 @@ pub fn normalize_term(term: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Every character folds as the general steps say, whichever fast arm
+    /// of [`fold`] takes it: ASCII by letter case, whitespace and the
+    /// separator list; 蕞 as 最; everything else by [`fold_other`].
+    #[test]
+    fn the_fast_arms_fold_every_character_as_the_general_steps() {
+        let general = |c: char| match c {
+            '蕞' => Folded::Keep('最'),
+            'A'..='Z' => Folded::Keep(c.to_ascii_lowercase()),
+            c if c.is_ascii() && c.is_whitespace() => Folded::Space,
+            c if c.is_ascii() && is_separator(c) => Folded::Symbol(c),
+            c if c.is_ascii() => Folded::Keep(c),
+            c => fold_other(c),
+        };
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(fold(c), general(c), "{c:?} (U+{:04X})", c as u32);
+        }
+    }
 
     proptest! {
         /// The plain-text fast path gives what the general path gives for
