@@ -217,19 +217,23 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Where the run of plain string bytes from `from` ends: at the next
+    /// quote or backslash, found with SIMD, so that text with many escapes
+    /// (HTML attributes) is read a vector at a time too. `None` when there
+    /// is none, or a control character comes first (a branch-free check).
+    fn plain_run_end(&self, from: usize) -> Option<usize> {
+        let stop = from + memchr::memchr2(b'"', b'\\', &self.b[from..])?;
+        let control = self.b[from..stop]
+            .iter()
+            .fold(false, |bad, &b| bad | (b < 0x20));
+        (!control).then_some(stop)
+    }
+
     /// A string; borrowed when it has no escapes.
     fn string(&mut self) -> Option<Cow<'a, str>> {
         self.eat(b'"')?;
         let start = self.i;
-        // The end quote or first escape, found with SIMD; the bytes before
-        // it must hold no control character (a branch-free check).
-        let stop = start + memchr::memchr2(b'"', b'\\', &self.b[start..])?;
-        if self.b[start..stop]
-            .iter()
-            .fold(false, |bad, &b| bad | (b < 0x20))
-        {
-            return None;
-        }
+        let stop = self.plain_run_end(start)?;
         self.i = stop;
         if self.b[stop] == b'"' {
             self.i += 1;
@@ -239,12 +243,7 @@ impl<'a> Parser<'a> {
         owned.push_str(&self.s[start..self.i]);
         loop {
             let run = self.i;
-            while let Some(&c) = self.b.get(self.i) {
-                if c == b'"' || c == b'\\' || c < 0x20 {
-                    break;
-                }
-                self.i += 1;
-            }
+            self.i = self.plain_run_end(run)?;
             owned.push_str(&self.s[run..self.i]);
             match self.peek()? {
                 b'"' => {
