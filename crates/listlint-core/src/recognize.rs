@@ -332,21 +332,39 @@ fn patterns() -> &'static Patterns {
     })
 }
 
-/// Whether `text` has `n` digits in a row. Any numeric character counts
+/// Whether `text` has `n` digits in a row. Numeric characters count
 /// (a superset of the regexes' Unicode `\d`): sellers write years in
 /// fancy digits such as `𝟐𝟎𝟐𝟓`.
+///
+/// Read byte by byte: a character that starts with E3 to E9 (U+3000 to
+/// U+9FFF: CJK punctuation, kana and ideographs, most of such text) is
+/// no digit and is skipped whole, without being decoded, and so are the
+/// full-width forms but for ０ to ９.
 fn has_digit_run(text: &str, n: usize) -> bool {
+    let bytes = text.as_bytes();
     let mut run = 0;
-    let numeric = |c: char| match c {
-        _ if c.is_ascii() => c.is_ascii_digit(),
-        // The CJK ideographs, most of such text, hold no digits.
-        '\u{3400}'..='\u{9FFF}' => false,
-        _ => c.is_numeric(),
-    };
-    text.chars().any(|c| {
-        run = if numeric(c) { run + 1 } else { 0 };
-        run >= n
-    })
+    let mut at = 0;
+    while at < bytes.len() {
+        let (numeric, len) = match bytes[at] {
+            b @ 0..=0x7F => (b.is_ascii_digit(), 1),
+            0xE3..=0xE9 => (false, 3),
+            _ => {
+                let c = text[at..].chars().next().unwrap_or_default();
+                let numeric = match c {
+                    '\u{FF10}'..='\u{FF19}' => true,
+                    '\u{FF00}'..='\u{FFEF}' => false,
+                    c => c.is_numeric(),
+                };
+                (numeric, c.len_utf8())
+            }
+        };
+        run = if numeric { run + 1 } else { 0 };
+        if run >= n {
+            return true;
+        }
+        at += len;
+    }
+    false
 }
 
 /// Whether `s` may hold what the `date` pattern reads: four digits in a
@@ -1290,6 +1308,18 @@ mod tests {
             }
             if !may_hold_bare_date(&text) {
                 proptest::prop_assert!(!p.bare_date.is_match(&text), "{:?}", text);
+            }
+        }
+
+        /// Wherever the regexes' `\d` finds four digits in a row, so does
+        /// the byte-level check.
+        #[test]
+        fn digit_runs_are_found_wherever_the_regex_finds_them(
+            text in "[0-9٣３０𝟐〇一月，。：（a-]{0,12}|\\PC{0,12}",
+        ) {
+            let digits = Regex::new(r"\d{4}").unwrap();
+            if digits.is_match(&text) {
+                proptest::prop_assert!(has_digit_run(&text, 4), "{:?}", text);
             }
         }
 
