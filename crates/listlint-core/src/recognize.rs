@@ -334,7 +334,8 @@ fn patterns() -> &'static Patterns {
 
 /// Whether `text` has `n` digits in a row. Numeric characters count
 /// (a superset of the regexes' Unicode `\d`): sellers write years in
-/// fancy digits such as `𝟐𝟎𝟐𝟓`.
+/// fancy digits such as `𝟐𝟎𝟐𝟓`; the numerals among CJK characters
+/// (〇, ㉑), which `\d` does not read, are skipped with them.
 ///
 /// Read byte by byte: a character that starts with E3 to E9 (U+3000 to
 /// U+9FFF: CJK punctuation, kana and ideographs, most of such text) is
@@ -381,28 +382,27 @@ fn may_hold_date(s: &str) -> bool {
 /// `.` with a number before and after it (whitespace between allowed).
 fn may_hold_bare_date(s: &str) -> bool {
     memchr::memchr3_iter(b'-', b'/', b'.', s.as_bytes()).any(|at| {
-        s[..at]
-            .chars()
-            .rev()
-            .find(|c| !c.is_whitespace())
-            .is_some_and(char::is_numeric)
-            && s[at + 1..]
-                .chars()
-                .find(|c| !c.is_whitespace())
-                .is_some_and(char::is_numeric)
+        last_but_space(&s[..at]).is_some_and(char::is_numeric)
+            && first_but_space(&s[at + 1..]).is_some_and(char::is_numeric)
     })
 }
 
 /// Whether `text` has `marker` with, before it and any whitespace, a
 /// character `before` accepts (see [`followed_by`]).
 fn preceded_by(text: &str, marker: &Finder<'_>, before: impl Fn(char) -> bool) -> bool {
-    marker.find_iter(text.as_bytes()).any(|at| {
-        text[..at]
-            .chars()
-            .rev()
-            .find(|c| !c.is_whitespace())
-            .is_some_and(&before)
-    })
+    marker
+        .find_iter(text.as_bytes())
+        .any(|at| last_but_space(&text[..at]).is_some_and(&before))
+}
+
+/// The first character of `text` that is not whitespace.
+fn first_but_space(text: &str) -> Option<char> {
+    text.chars().find(|c| !c.is_whitespace())
+}
+
+/// The last character of `text` that is not whitespace.
+fn last_but_space(text: &str) -> Option<char> {
+    text.chars().rev().find(|c| !c.is_whitespace())
 }
 
 /// Converts full-width ASCII to half-width, one character for one; text
@@ -456,12 +456,9 @@ const HIDDEN: char = '\u{0}';
 /// would on the converted text, without converting it.
 fn followed_by(text: &str, marker: &Finder<'_>, next: impl Fn(char) -> bool) -> bool {
     let after = marker.needle().len();
-    marker.find_iter(text.as_bytes()).any(|at| {
-        text[at + after..]
-            .chars()
-            .find(|c| !c.is_whitespace())
-            .is_some_and(&next)
-    })
+    marker
+        .find_iter(text.as_bytes())
+        .any(|at| first_but_space(&text[at + after..]).is_some_and(&next))
 }
 
 /// Searchers for the first words of offers, made once: a search for the
