@@ -245,17 +245,13 @@ impl<'a> Parser<'a> {
             let run = self.i;
             self.i = self.plain_run_end(run)?;
             owned.push_str(&self.s[run..self.i]);
-            match self.peek()? {
-                b'"' => {
-                    self.i += 1;
-                    return Some(Cow::Owned(owned));
-                }
-                b'\\' => {
-                    self.i += 1;
-                    self.escape(&mut owned)?;
-                }
-                _ => return None,
+            // The run ends at a quote or a backslash.
+            let quote = self.b[self.i] == b'"';
+            self.i += 1;
+            if quote {
+                return Some(Cow::Owned(owned));
             }
+            self.escape(&mut owned)?;
         }
     }
 
