@@ -14,6 +14,7 @@ pub mod compile;
 pub mod compose;
 pub mod hits;
 pub mod kinds;
+pub mod literal_gate;
 mod local;
 pub mod matcher;
 pub mod message;

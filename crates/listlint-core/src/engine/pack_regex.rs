@@ -13,11 +13,18 @@
 //! number's format in the rule that requires it and in the conditions of
 //! others): deferred regexes with the same text share one compiled regex,
 //! so it is compiled once per process, whichever rule asks first.
+//!
+//! [`PackRegex::is_match`] and [`PackRegex::find`] ask the regex's
+//! [`LiteralGate`] first, when it has one: a text without any of the
+//! literals every match starts or ends with gets its answer without the
+//! regex being run (or compiled).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use regex::Regex;
+use regex::{Match, Regex};
+
+use super::literal_gate::LiteralGate;
 
 /// A pack's regex, compiled now or on first use.
 #[derive(Clone)]
@@ -27,16 +34,22 @@ pub struct PackRegex {
     /// The compiled regex, once compiled (shared by deferred regexes of
     /// the same text).
     compiled: SharedRegex,
+    /// Its literal gate, once worked out (shared likewise).
+    gate: SharedGate,
 }
 
 /// The deferred regexes made so far, by their text. They come from the
 /// shipped packs only, so the table is as large as those packs' regexes
 /// at most.
-static DEFERRED: OnceLock<Mutex<HashMap<Arc<str>, SharedRegex>>> = OnceLock::new();
+static DEFERRED: OnceLock<Mutex<HashMap<Arc<str>, (SharedRegex, SharedGate)>>> = OnceLock::new();
 
 /// A regex compiled on first use, shared by every [`PackRegex`] of its
 /// text.
 type SharedRegex = Arc<OnceLock<Regex>>;
+
+/// A regex's literal gate (`None`: it has none), worked out on first use
+/// and shared like [`SharedRegex`].
+type SharedGate = Arc<OnceLock<Option<LiteralGate>>>;
 
 impl PackRegex {
     /// A regex already compiled.
@@ -47,6 +60,7 @@ impl PackRegex {
         Self {
             pattern,
             compiled: Arc::new(compiled),
+            gate: SharedGate::default(),
         }
     }
 
@@ -58,17 +72,22 @@ impl PackRegex {
             .get_or_init(Mutex::default)
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((pattern, compiled)) = table.get_key_value(pattern) {
+        if let Some((pattern, (compiled, gate))) = table.get_key_value(pattern) {
             return Self {
                 pattern: Arc::clone(pattern),
                 compiled: Arc::clone(compiled),
+                gate: Arc::clone(gate),
             };
         }
         let shared = Self {
             pattern: Arc::from(pattern),
             compiled: Arc::default(),
+            gate: Arc::default(),
         };
-        table.insert(Arc::clone(&shared.pattern), Arc::clone(&shared.compiled));
+        table.insert(
+            Arc::clone(&shared.pattern),
+            (Arc::clone(&shared.compiled), Arc::clone(&shared.gate)),
+        );
         shared
     }
 
@@ -84,6 +103,33 @@ impl PackRegex {
                 Regex::new(r"[^\s\S]").expect("an empty class compiles")
             })
         })
+    }
+
+    /// Whether the regex matches somewhere in `text`; a text its
+    /// [`LiteralGate`] turns away is answered without running it.
+    #[inline]
+    pub fn is_match(&self, text: &str) -> bool {
+        self.may_match(text) && self.get().is_match(text)
+    }
+
+    /// The regex's leftmost-first match in `text`, as
+    /// [`Regex::find`]; a text its [`LiteralGate`] turns away has none.
+    #[inline]
+    pub fn find<'t>(&self, text: &'t str) -> Option<Match<'t>> {
+        if !self.may_match(text) {
+            return None;
+        }
+        self.get().find(text)
+    }
+
+    /// `false` when the regex cannot match `text`: no literal of its gate
+    /// occurs there (`true` says nothing).
+    #[inline]
+    pub fn may_match(&self, text: &str) -> bool {
+        self.gate
+            .get_or_init(|| LiteralGate::of(&self.pattern))
+            .as_ref()
+            .is_none_or(|gate| gate.may_match(text))
     }
 
     /// The expression as written.

@@ -252,7 +252,7 @@ impl CategoryTest {
             || self
                 .regex
                 .as_ref()
-                .is_some_and(|r| r.get().is_match(&path.joined))
+                .is_some_and(|r| r.is_match(&path.joined))
     }
 }
 
@@ -351,7 +351,7 @@ impl<'a> Evaluator<'a> {
             Condition::Contains(i) => Some(Why::Contains(*i)),
             Condition::FieldMatches { field, regex } => {
                 let listing = self.listing;
-                let m = regex.get().find(listing.get(field)?)?;
+                let m = regex.find(listing.get(field)?)?;
                 Some(Why::Matches {
                     field,
                     start: m.start(),
@@ -384,10 +384,9 @@ impl<'a> Evaluator<'a> {
             Condition::Category(test) => self.category_holds(test),
             Condition::FieldPresent(f) => value(f).is_some(),
             Condition::FieldEmpty(f) => value(f).is_none(),
-            Condition::FieldMatches { field, regex } => self
-                .listing
-                .get(field)
-                .is_some_and(|v| regex.get().is_match(v)),
+            Condition::FieldMatches { field, regex } => {
+                self.listing.get(field).is_some_and(|v| regex.is_match(v))
+            }
             Condition::Contains(i) => self.contains_hits.get(*i).copied().unwrap_or(false),
             Condition::Number { field, tests } => {
                 value(field).and_then(parse_number).is_some_and(|n| {

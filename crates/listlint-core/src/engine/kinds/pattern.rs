@@ -8,10 +8,10 @@
 use std::sync::Arc;
 
 use regex::Regex;
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
 use super::{register_allow, Kind, KindRule};
 use crate::engine::compile::{allow_phrases, error_at};
+pub use crate::engine::literal_gate::literal_keywords;
 use crate::engine::matcher::{MatcherBuilder, PatternUse};
 use crate::engine::pack_regex::{names_brand_group, PackRegex};
 use crate::engine::when::compile_regex;
@@ -94,30 +94,6 @@ pub fn has_brand_groups(regex: &Regex) -> bool {
         .capture_names()
         .flatten()
         .any(|name| name.starts_with("brand"))
-}
-
-/// The literals a match of `regex` must start (or else end) with, if there
-/// is a finite set of non-empty ones.
-pub fn literal_keywords(regex: &str) -> Option<Vec<String>> {
-    let hir = regex_syntax::Parser::new().parse(regex).ok()?;
-    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
-        let mut extractor = Extractor::new();
-        extractor.kind(kind);
-        let seq = extractor.extract(&hir);
-        let Some(literals) = seq.literals() else {
-            continue;
-        };
-        let words: Option<Vec<String>> = literals
-            .iter()
-            .map(|l| std::str::from_utf8(l.as_bytes()).ok().map(str::to_owned))
-            .collect();
-        if let Some(words) = words {
-            if !words.is_empty() && words.iter().all(|w| !w.is_empty()) {
-                return Some(words);
-            }
-        }
-    }
-    None
 }
 
 /// Runs the regex over a field's normalised text; yields the matched

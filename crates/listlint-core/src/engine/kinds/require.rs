@@ -196,7 +196,7 @@ impl Require {
         // full-width digits and letters.
         let normalized = half_width(value.trim());
         if let Some(format) = &self.format {
-            if !format.get().is_match(&normalized) {
+            if !format.is_match(&normalized) {
                 return Err(format!("「{}」不符合{}的编号格式", value.trim(), self.name));
             }
         }
@@ -219,6 +219,9 @@ impl Require {
                 continue;
             };
             let normalized = half_width(text);
+            if !search.may_match(&normalized) {
+                continue;
+            }
             // Half-width conversion keeps one character for one, so
             // character offsets carry over to the original text.
             for m in search.get().find_iter(&normalized) {
