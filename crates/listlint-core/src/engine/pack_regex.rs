@@ -41,7 +41,10 @@ pub struct PackRegex {
 /// The deferred regexes made so far, by their text. They come from the
 /// shipped packs only, so the table is as large as those packs' regexes
 /// at most.
-static DEFERRED: OnceLock<Mutex<HashMap<Arc<str>, (SharedRegex, SharedGate)>>> = OnceLock::new();
+static DEFERRED: OnceLock<Mutex<HashMap<Arc<str>, Shared>>> = OnceLock::new();
+
+/// What deferred regexes of one text share.
+type Shared = (SharedRegex, SharedGate);
 
 /// A regex compiled on first use, shared by every [`PackRegex`] of its
 /// text.
