@@ -230,3 +230,59 @@ impl Matcher {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::normalize::Normalizer;
+
+    const PATTERNS: &[&str] = &["最好", "好", "no1", "国家级", "级", "1", "第一", "一"];
+
+    fn matcher() -> Matcher {
+        let mut builder = MatcherBuilder::default();
+        for (i, p) in PATTERNS.iter().enumerate() {
+            builder.add(p, PatternUse::Allow { rule: i as u32 });
+        }
+        builder.build().expect("builds")
+    }
+
+    proptest::proptest! {
+        /// Every occurrence covers exactly the characters of its pattern,
+        /// and the scan finds each place a pattern occurs (that stands at
+        /// word boundaries where it must), as the character map says.
+        #[test]
+        fn occurrences_cover_their_patterns(
+            value in "[a-zA-Z0-9 .。<>/&;pb最好國家级第一ＮＯ１😀\n]{0,40}",
+        ) {
+            let mut text = Normalized::default();
+            Normalizer::new().normalize_into(&value, &mut text);
+            let mut found = Vec::new();
+            matcher().scan(&text, &mut found);
+            let chars: Vec<char> = text.chars.iter().map(|c| c.ch).collect();
+            for occ in &found {
+                let PatternUse::Allow { rule } = occ.used_by else { unreachable!() };
+                let pattern = PATTERNS[rule as usize];
+                let covered: String = chars[occ.first..occ.last].iter().collect();
+                proptest::prop_assert_eq!(&covered, pattern);
+                let start = text.chars[occ.first].byte as usize;
+                let end = start + pattern.len();
+                proptest::prop_assert_eq!(text.char_range(start, end), (occ.first, occ.last));
+            }
+            for (rule, pattern) in PATTERNS.iter().enumerate() {
+                for (start, _) in text.text.match_indices(pattern) {
+                    let (first, last) = text.char_range(start, start + pattern.len());
+                    let bounded = pattern.chars().any(|c| c.is_ascii_alphanumeric());
+                    if bounded && !text.has_word_boundaries(first, last) {
+                        continue;
+                    }
+                    let expected = Occurrence {
+                        used_by: PatternUse::Allow { rule: rule as u32 },
+                        first,
+                        last,
+                    };
+                    proptest::prop_assert!(found.contains(&expected), "{pattern} at {start}");
+                }
+            }
+        }
+    }
+}
