@@ -11,7 +11,9 @@
 //! links end, and the matcher looks pattern ids up with bounds checks. Writing is best
 //! effort (a read-only folder only costs the build) and atomic (a
 //! temporary file renamed into place); the folder keeps the
-//! [`KEPT`] most recent automata.
+//! [`KEPT`] most recent automata, and a temporary file left by a process
+//! that was killed while writing (older than [`STALE_TEMPORARY`]) is
+//! removed by the next store.
 
 use std::fs;
 use std::io::Write as _;
@@ -24,6 +26,9 @@ use sha2::{Digest, Sha256};
 const MAGIC: &[u8; 8] = b"LLAUTO1\n";
 /// Automata kept in a folder (several configurations can share one).
 const KEPT: usize = 4;
+/// A temporary file this old is left over from a process killed while
+/// writing it (a write takes milliseconds), not one being written.
+const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(600);
 /// A larger file is not read (the default packs' automaton is under
 /// 1 MB; one of a million terms is about 100 MB).
 const MAX_FILE_BYTES: u64 = 512 << 20;
@@ -97,20 +102,33 @@ fn try_store(
     written
 }
 
-/// Removes all but the [`KEPT`] most recently written automata.
+/// Removes all but the [`KEPT`] most recently written automata, and
+/// temporary files older than [`STALE_TEMPORARY`].
 fn prune(folder: &Path) {
     let Ok(entries) = fs::read_dir(folder) else {
         return;
     };
-    let mut kept: Vec<(std::time::SystemTime, PathBuf)> = entries
-        .filter_map(Result::ok)
-        .filter(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            name.starts_with("automaton-") && name.ends_with(".bin")
-        })
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
+    let now = std::time::SystemTime::now();
+    let mut kept: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !name.starts_with("automaton-") {
+            continue;
+        }
+        let Some(modified) = entry.metadata().ok().and_then(|m| m.modified().ok()) else {
+            continue;
+        };
+        if name.ends_with(".bin") {
+            kept.push((modified, entry.path()));
+        } else if name.contains(".tmp-")
+            && now
+                .duration_since(modified)
+                .is_ok_and(|age| age > STALE_TEMPORARY)
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
     kept.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
     for (_, path) in kept.into_iter().skip(KEPT) {
         let _ = fs::remove_file(path);
@@ -185,6 +203,34 @@ mod tests {
         }
         let count = fs::read_dir(&dir).unwrap().count();
         assert_eq!(count, KEPT);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn temporary_files_left_by_a_killed_writer_are_removed() {
+        let dir = folder("stale");
+        fs::create_dir_all(&dir).unwrap();
+        let stale = dir.join("automaton-0011.tmp-4242");
+        let fresh = dir.join("automaton-0022.tmp-4343");
+        let other = dir.join("notes.tmp-1");
+        for path in [&stale, &fresh, &other] {
+            fs::write(path, b"partial").unwrap();
+        }
+        let long_ago = std::time::SystemTime::now() - 2 * STALE_TEMPORARY;
+        for path in [&stale, &other] {
+            fs::File::options()
+                .write(true)
+                .open(path)
+                .unwrap()
+                .set_modified(long_ago)
+                .unwrap();
+        }
+        let patterns = vec!["词".to_owned()];
+        store(&dir, &key(&patterns), &automaton(&patterns));
+        assert!(!stale.exists(), "a stale temporary file is removed");
+        assert!(fresh.exists(), "one being written stays");
+        assert!(other.exists(), "files not the cache's own stay");
+        assert!(load(&dir, &key(&patterns)).is_some());
         let _ = fs::remove_dir_all(&dir);
     }
 }
