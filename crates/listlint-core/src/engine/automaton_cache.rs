@@ -121,7 +121,7 @@ fn prune(folder: &Path) {
         };
         if name.ends_with(".bin") {
             kept.push((modified, entry.path()));
-        } else if name.contains(".tmp-")
+        } else if is_own_temporary(&name)
             && now
                 .duration_since(modified)
                 .is_ok_and(|age| age > STALE_TEMPORARY)
@@ -133,6 +133,21 @@ fn prune(folder: &Path) {
     for (_, path) in kept.into_iter().skip(KEPT) {
         let _ = fs::remove_file(path);
     }
+}
+
+/// Whether `name` is that of a temporary file [`try_store`] writes:
+/// `automaton-` and the key's 24 hex digits, `.tmp-` and a process id.
+fn is_own_temporary(name: &str) -> bool {
+    let Some((key, pid)) = name
+        .strip_prefix("automaton-")
+        .and_then(|rest| rest.split_once(".tmp-"))
+    else {
+        return false;
+    };
+    key.len() == 24
+        && key.bytes().all(|b| b.is_ascii_hexdigit())
+        && !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -210,14 +225,15 @@ mod tests {
     fn temporary_files_left_by_a_killed_writer_are_removed() {
         let dir = folder("stale");
         fs::create_dir_all(&dir).unwrap();
-        let stale = dir.join("automaton-0011.tmp-4242");
-        let fresh = dir.join("automaton-0022.tmp-4343");
+        let stale = dir.join("automaton-0011223344556677889900aa.tmp-4242");
+        let fresh = dir.join("automaton-00112233445566778899aabb.tmp-4343");
         let other = dir.join("notes.tmp-1");
-        for path in [&stale, &fresh, &other] {
+        let look_alike = dir.join("automaton-mine.tmp-1");
+        for path in [&stale, &fresh, &other, &look_alike] {
             fs::write(path, b"partial").unwrap();
         }
         let long_ago = std::time::SystemTime::now() - 2 * STALE_TEMPORARY;
-        for path in [&stale, &other] {
+        for path in [&stale, &other, &look_alike] {
             fs::File::options()
                 .write(true)
                 .open(path)
@@ -230,6 +246,7 @@ mod tests {
         assert!(!stale.exists(), "a stale temporary file is removed");
         assert!(fresh.exists(), "one being written stays");
         assert!(other.exists(), "files not the cache's own stay");
+        assert!(look_alike.exists(), "names not the cache's own stay");
         assert!(load(&dir, &key(&patterns)).is_some());
         let _ = fs::remove_dir_all(&dir);
     }

@@ -6,15 +6,17 @@
 //! category condition asks them of every listing's title, subtitle and
 //! description. Every match of such a regex starts (or ends) with one of a
 //! few literals; when none of them is in the text, the regex cannot match,
-//! and one SIMD substring search says so for less than the regex's own
-//! call costs (its cache taken from a pool, its search set up).
+//! and a SIMD substring search per literal (at most three) says
+//! so for less than the regex's own call costs (its cache taken from a
+//! pool, its search set up). The regex must be one compiled with default
+//! flags: the gate reads its text as `Regex::new` does.
 
 use memchr::memmem::Finder;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
 /// Most literals a gate searches for one by one: each is a pass over the
-/// text, so a regex with more (and no longer common prefix or suffix than
-/// nothing) is run without a gate.
+/// text, so more are cut to the prefix (or suffix) they share, and a regex
+/// whose literals share none is run without a gate.
 const MAX_LITERALS: usize = 3;
 
 /// Literals one of which every match of a regex contains.
@@ -35,7 +37,7 @@ impl LiteralGate {
     /// The gate of `regex` (a regex that compiles with default flags), if
     /// its matches all start or all end with one of a finite set of
     /// non-empty literals, searched for as they are or, when there are more
-    /// than [`MAX_LITERALS`], by the part they all share at that end.
+    /// than three, by the part they all share at that end.
     pub fn of(regex: &str) -> Option<Self> {
         let hir = regex_syntax::Parser::new().parse(regex).ok()?;
         [ExtractKind::Prefix, ExtractKind::Suffix]

@@ -55,7 +55,8 @@ type SharedRegex = Arc<OnceLock<Regex>>;
 type SharedGate = Arc<OnceLock<Option<LiteralGate>>>;
 
 impl PackRegex {
-    /// A regex already compiled.
+    /// A regex already compiled, with default flags (`Regex::new`): its
+    /// [`LiteralGate`] is read from its text as written.
     pub fn compiled(regex: Regex) -> Self {
         let pattern = Arc::from(regex.as_str());
         let compiled = OnceLock::new();
