@@ -37,6 +37,16 @@ pub trait VisibleSink {
     /// Takes the next unit of visible text.
     fn push(&mut self, visible: Visible);
 
+    /// Takes a run of visible characters as they are, `chars[k]` being
+    /// original character `start + k` (most of a description's text):
+    /// the same as a [`Visible::Char`] each, which is what it does unless
+    /// a sink takes runs whole.
+    fn run(&mut self, chars: &[char], start: usize) {
+        for (k, &ch) in chars.iter().enumerate() {
+            push_char(self, ch, start + k, start + k + 1);
+        }
+    }
+
     /// Original characters `[start, end)` are markup (a tag, comment or
     /// hidden element), but for `shown`, the ranges of its visible
     /// attributes' values (pushed as text too).
@@ -95,8 +105,12 @@ pub fn extract_visible(value: &str, chars: &mut Vec<char>, out: &mut impl Visibl
                 i += 1;
             }
             _ => {
-                push_char(out, c, i, i + 1);
-                i += 1;
+                let end = chars[i..]
+                    .iter()
+                    .position(|c| matches!(c, '<' | '&' | '\n' | '\r'))
+                    .map_or(chars.len(), |n| i + n);
+                out.run(&chars[i..end], i);
+                i = end;
             }
         }
     }
@@ -148,6 +162,8 @@ struct HiddenRanges {
 impl VisibleSink for HiddenRanges {
     fn push(&mut self, _visible: Visible) {}
 
+    fn run(&mut self, _chars: &[char], _start: usize) {}
+
     fn markup(&mut self, start: usize, end: usize, shown: &[(usize, usize)]) {
         let mut from = start;
         for &(a, b) in shown {
@@ -162,7 +178,7 @@ impl VisibleSink for HiddenRanges {
     }
 }
 
-fn push_char(out: &mut impl VisibleSink, ch: char, start: usize, end: usize) {
+fn push_char<S: VisibleSink + ?Sized>(out: &mut S, ch: char, start: usize, end: usize) {
     out.push(Visible::Char {
         ch,
         start: start as u32,

@@ -22,7 +22,7 @@
 //! Line breaks and HTML block boundaries become `\n`, which no term contains,
 //! so no match crosses them.
 
-use super::html::{extract_visible, Visible};
+use super::html::{extract_visible, Visible, VisibleSink};
 use super::t2s::simplify;
 
 /// One character of normalised text and where it came from.
@@ -130,7 +130,6 @@ impl Normalized {
 /// Reusable buffers for normalising many values without reallocating.
 #[derive(Debug, Default)]
 pub struct Normalizer {
-    visible: Vec<Visible>,
     chars: Vec<char>,
 }
 
@@ -159,9 +158,77 @@ impl Normalizer {
         if is_plain(value) {
             normalize_plain(value, out);
         } else {
-            self.visible.clear();
-            extract_visible(value, &mut self.chars, &mut self.visible);
-            normalize_visible(self.visible.iter().copied(), out);
+            out.text.clear();
+            out.chars.clear();
+            let mut folding = Folding {
+                out,
+                gaps: (false, false),
+                dot: None,
+            };
+            extract_visible(value, &mut self.chars, &mut folding);
+        }
+    }
+}
+
+/// Steps 1–5 as the HTML extractor hands over visible text: runs of
+/// characters folded in place, no intermediate stream. Same result as
+/// [`normalize_visible`] over the units the extractor would push.
+struct Folding<'o> {
+    out: &'o mut Normalized,
+    /// See [`step`].
+    gaps: (bool, bool),
+    /// A `.` after a digit, whose original range this is: a decimal point
+    /// if the next visible character folds to a digit, else a separator.
+    /// Decided when that character (or a break, or the end) comes.
+    dot: Option<(u32, u32)>,
+}
+
+impl Folding<'_> {
+    /// Steps 1–5 for one visible character.
+    #[inline(always)]
+    fn char(&mut self, raw: char, start: u32, end: u32) {
+        let folded = fold(raw);
+        if let Some((dot_start, dot_end)) = self.dot.take() {
+            if matches!(folded, Folded::Keep(c) if c.is_ascii_digit()) {
+                push(self.out, '.', dot_start, dot_end, self.gaps);
+                self.gaps = (false, false);
+            } else {
+                self.gaps.0 = true;
+            }
+        }
+        match folded {
+            Folded::Keep(c) => {
+                push(self.out, c, start, end, self.gaps);
+                self.gaps = (false, false);
+            }
+            Folded::Symbol('.') if self.out.chars.last().is_some_and(|c| c.ch.is_ascii_digit()) => {
+                self.dot = Some((start, end));
+            }
+            Folded::Symbol(_) => self.gaps.0 = true,
+            Folded::Space => self.gaps = (true, true),
+            Folded::Invisible => {}
+        }
+    }
+}
+
+impl VisibleSink for Folding<'_> {
+    fn push(&mut self, visible: Visible) {
+        match visible {
+            Visible::Char { ch, start, end } => self.char(ch, start, end),
+            Visible::Break => {
+                // A pending `.` before a break is a separator; the break
+                // forgets gaps anyway.
+                self.dot = None;
+                push(self.out, '\n', 0, 0, (false, false));
+                self.gaps = (false, false);
+            }
+        }
+    }
+
+    #[inline]
+    fn run(&mut self, chars: &[char], start: usize) {
+        for (index, &ch) in (start as u32..).zip(chars) {
+            self.char(ch, index, index + 1);
         }
     }
 }
@@ -414,6 +481,26 @@ mod tests {
             normalize_visible(visible, &mut general);
             prop_assert_eq!(fast.text, general.text);
             prop_assert_eq!(fast.chars, general.chars);
+        }
+    }
+
+    proptest! {
+        /// Folding while the HTML extractor hands over runs gives what
+        /// folding its units one by one gives: decimal points decided
+        /// across runs, entities, tags and breaks.
+        #[test]
+        fn folding_runs_matches_folding_units(
+            value in "(<p>|<b>|</b>|<br>|<img alt=\"1.5\">|&amp;|&#49;|&#46;|[0-9]{1,2}|\\.|．|[a-zA-Z ]|最好|國|\u{200B}|\n){0,16}|[a-zA-Z0-9 .．。*_\\-<>/&;#=\n最好國蕞１😀\u{200B}]{0,40}",
+        ) {
+            let mut units = Vec::new();
+            extract_visible(&value, &mut Vec::new(), &mut units);
+            let mut expected = Normalized::default();
+            normalize_visible(units.into_iter(), &mut expected);
+            let mut fused = Normalized::default();
+            let mut folding = Folding { out: &mut fused, gaps: (false, false), dot: None };
+            extract_visible(&value, &mut Vec::new(), &mut folding);
+            prop_assert_eq!(fused.text, expected.text);
+            prop_assert_eq!(fused.chars, expected.chars);
         }
     }
 
