@@ -23,7 +23,7 @@
 //! so no match crosses them.
 
 use super::html::{extract_visible, Visible, VisibleSink};
-use super::t2s::simplify;
+use super::t2s::{main_block, simplify, MAIN_BLOCK_START};
 
 /// One character of normalised text and where it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,7 +227,24 @@ impl VisibleSink for Folding<'_> {
 
     #[inline]
     fn run(&mut self, chars: &[char], start: usize) {
+        let simplified = main_block();
         for (index, &ch) in (start as u32..).zip(chars) {
+            let code = ch as u32;
+            // An ideograph with no `.` pending, the common case, folded
+            // as [`fold`] does with the table looked up once per run.
+            if (0x4000..=0x9FFF).contains(&code) && self.dot.is_none() {
+                let folded = if ch == '蕞' {
+                    '最'
+                } else {
+                    simplified
+                        .get((code - MAIN_BLOCK_START) as usize)
+                        .copied()
+                        .unwrap_or(ch)
+                };
+                push(self.out, folded, index, index + 1, self.gaps);
+                self.gaps = (false, false);
+                continue;
+            }
             self.char(ch, index, index + 1);
         }
     }
@@ -247,15 +264,85 @@ fn normalize_plain(value: &str, out: &mut Normalized) {
     out.text.clear();
     out.chars.clear();
     out.text.reserve(value.len());
+    let bytes = value.as_bytes();
     let mut gaps = (false, false);
-    let mut chars = value.chars();
+    let mut at = 0;
     let mut index = 0u32;
-    while let Some(raw) = chars.next() {
+    while let Some(&lead) = bytes.get(at) {
+        if (0xE4..=0xE9).contains(&lead) {
+            let (after, after_index) = ideograph_run(value, at, index, gaps, out);
+            if after > at {
+                (at, index) = (after, after_index);
+                gaps = (false, false);
+                continue;
+            }
+        }
+        let mut rest = value[at..].chars();
+        let Some(raw) = rest.next() else { break };
         step(out, &mut gaps, raw, (index, index + 1), || {
-            chars.clone().next()
+            rest.clone().next()
         });
+        at += raw.len_utf8();
         index += 1;
     }
+}
+
+/// Steps 1–5 for the run of ideographs U+4000–U+9FFF (three UTF-8 bytes,
+/// lead byte E4–E9) that starts at byte `at` of `value`, character
+/// `index`: each is kept, simplified, none is a separator or invisible.
+/// The run's bytes are copied as they are, but for characters the
+/// traditional-to-simplified table (or 蕞 → 最) changes. `gaps` are those
+/// before its first character. Returns the byte and character after it.
+fn ideograph_run(
+    value: &str,
+    mut at: usize,
+    mut index: u32,
+    mut gaps: (bool, bool),
+    out: &mut Normalized,
+) -> (usize, u32) {
+    let simplified = main_block();
+    // Bytes from `copied` to `at` are kept as they are and not yet copied.
+    let mut copied = at;
+    for chunk in value.as_bytes()[at..].chunks_exact(3) {
+        let &[lead @ 0xE4..=0xE9, second, third] = chunk else {
+            break;
+        };
+        let code = (u32::from(lead & 0x0F) << 12)
+            | (u32::from(second & 0x3F) << 6)
+            | u32::from(third & 0x3F);
+        let raw = char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER);
+        let folded = if raw == '蕞' {
+            '最'
+        } else {
+            simplified
+                .get((code - MAIN_BLOCK_START) as usize)
+                .copied()
+                .unwrap_or(raw)
+        };
+        let byte = if folded == raw {
+            out.text.len() + (at - copied)
+        } else {
+            out.text.push_str(&value[copied..at]);
+            copied = at + 3;
+            let byte = out.text.len();
+            out.text.push(folded);
+            byte
+        };
+        let (sep_before, space_before) = gaps;
+        out.chars.push(NormChar {
+            ch: folded,
+            byte: byte as u32,
+            start: index,
+            end: index + 1,
+            sep_before,
+            space_before,
+        });
+        gaps = (false, false);
+        at += 3;
+        index += 1;
+    }
+    out.text.push_str(&value[copied..at]);
+    (at, index)
 }
 
 /// Steps 1–5 over a stream of visible characters.

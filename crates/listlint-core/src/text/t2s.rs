@@ -44,6 +44,16 @@ fn table() -> &'static Table {
     })
 }
 
+/// The table of the main CJK blocks (U+3400–U+9FFF): entry `i` is the
+/// simplified form of U+3400 + `i` (the character itself when it has
+/// none). For loops over many ideographs, which look the table up once.
+pub fn main_block() -> &'static [char] {
+    &table().main
+}
+
+/// First character of [`main_block`].
+pub const MAIN_BLOCK_START: u32 = MAIN.0;
+
 /// The simplified form of a character (the character itself if it has none).
 #[inline]
 pub fn simplify(c: char) -> char {
