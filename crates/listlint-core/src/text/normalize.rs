@@ -233,14 +233,7 @@ impl VisibleSink for Folding<'_> {
             // An ideograph with no `.` pending, the common case, folded
             // as [`fold`] does with the table looked up once per run.
             if (0x4000..=0x9FFF).contains(&code) && self.dot.is_none() {
-                let folded = if ch == '蕞' {
-                    '最'
-                } else {
-                    simplified
-                        .get((code - MAIN_BLOCK_START) as usize)
-                        .copied()
-                        .unwrap_or(ch)
-                };
+                let folded = fold_ideograph(ch, simplified);
                 push(self.out, folded, index, index + 1, self.gaps);
                 self.gaps = (false, false);
                 continue;
@@ -271,6 +264,9 @@ fn normalize_plain(value: &str, out: &mut Normalized) {
     while let Some(&lead) = bytes.get(at) {
         if (0xE4..=0xE9).contains(&lead) {
             let (after, after_index) = ideograph_run(value, at, index, gaps, out);
+            // Always past the run in valid UTF-8 (E4–E9 leads a whole
+            // three-byte character); checked so that the loop moves on
+            // whatever happens.
             if after > at {
                 (at, index) = (after, after_index);
                 gaps = (false, false);
@@ -311,14 +307,7 @@ fn ideograph_run(
             | (u32::from(second & 0x3F) << 6)
             | u32::from(third & 0x3F);
         let raw = char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER);
-        let folded = if raw == '蕞' {
-            '最'
-        } else {
-            simplified
-                .get((code - MAIN_BLOCK_START) as usize)
-                .copied()
-                .unwrap_or(raw)
-        };
+        let folded = fold_ideograph(raw, simplified);
         let byte = if folded == raw {
             out.text.len() + (at - copied)
         } else {
@@ -416,6 +405,21 @@ fn push(out: &mut Normalized, ch: char, start: u32, end: u32, gaps: (bool, bool)
     out.text.push(ch);
 }
 
+/// Steps 3–4 for a character of the main CJK blocks (U+3400–U+9FFF):
+/// 蕞 reads as 最, the rest as the simplification table `simplified`
+/// ([`main_block`]) says.
+#[inline(always)]
+fn fold_ideograph(ch: char, simplified: &[char]) -> char {
+    if ch == '蕞' {
+        return '最';
+    }
+    // Below the table the index wraps around to one far past its end.
+    simplified
+        .get((ch as u32).wrapping_sub(MAIN_BLOCK_START) as usize)
+        .copied()
+        .unwrap_or(ch)
+}
+
 /// Steps 1–5 for one character. The two kinds of character that make up
 /// nearly all listing text, ASCII and the main CJK blocks (no CJK
 /// ideograph is whitespace, invisible or a separator), are folded inline;
@@ -427,7 +431,7 @@ fn fold(c: char) -> Folded {
         return fold_ascii(c);
     }
     if (0x3400..=0x9FFF).contains(&u) {
-        return Folded::Keep(if c == '蕞' { '最' } else { simplify(c) });
+        return Folded::Keep(fold_ideograph(c, main_block()));
     }
     // CJK punctuation (、。《》「」【】 …), the other common kind: none is
     // whitespace or invisible, and of them only 〜 is a separator.
