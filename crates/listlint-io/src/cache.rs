@@ -812,7 +812,7 @@ impl ResultCache {
             strings: strings.list,
             entries,
         };
-        let mut temp = tempfile::NamedTempFile::new_in(&self.dir)?;
+        let mut temp = temporary_in(&self.dir)?;
         temp.write_all(&codec::encode(&bundle))?;
         temp.persist(&path).map_err(|e| e.error)?;
         prune(&self.dir, &path, "results-", MAX_BUNDLES);
@@ -968,28 +968,57 @@ fn write_once(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         return Ok(());
     }
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut temp = temporary_in(dir)?;
     temp.write_all(contents)?;
     temp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
+/// How the cache names the temporary files it writes before renaming
+/// them into place: `partial-XXXXXX.tmp`.
+const TEMPORARY_PREFIX: &str = "partial-";
+const TEMPORARY_SUFFIX: &str = ".tmp";
+
+/// A temporary file of that age was left by a run killed while writing
+/// it (a write takes milliseconds), not one being written.
+const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// A temporary file in the cache folder, named so that [`prune`] knows it
+/// for the cache's own if a killed run leaves it behind.
+pub(crate) fn temporary_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(TEMPORARY_PREFIX)
+        .suffix(TEMPORARY_SUFFIX)
+        .tempfile_in(dir)
+}
+
 /// Removes all but the `most` newest files whose names start with
-/// `prefix` (bundles, saved reports), never `keep`.
+/// `prefix` (bundles, saved reports), never `keep`; and the cache's
+/// temporary files older than [`STALE_TEMPORARY`].
 fn prune(dir: &Path, keep: &Path, prefix: &str, most: usize) {
     let Ok(read) = std::fs::read_dir(dir) else {
         return;
     };
-    let mut bundles: Vec<(std::time::SystemTime, PathBuf)> = read
-        .filter_map(Result::ok)
-        .filter(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            // `results-*.json`: bundles of earlier versions, pruned first.
-            name.starts_with(prefix)
-        })
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
+    let now = std::time::SystemTime::now();
+    let mut bundles: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+    for entry in read.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Some(modified) = entry.metadata().ok().and_then(|m| m.modified().ok()) else {
+            continue;
+        };
+        // `results-*.json`: bundles of earlier versions, pruned first.
+        if name.starts_with(prefix) {
+            bundles.push((modified, entry.path()));
+        } else if name.starts_with(TEMPORARY_PREFIX)
+            && name.ends_with(TEMPORARY_SUFFIX)
+            && now
+                .duration_since(modified)
+                .is_ok_and(|age| age > STALE_TEMPORARY)
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
     if bundles.len() <= most {
         return;
     }
@@ -1023,4 +1052,35 @@ pub fn default_dir(start: &Path) -> PathBuf {
         .find(|dir| dir.join(".git").exists())
         .unwrap_or(start)
         .join(CACHE_DIR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_files_left_by_a_killed_run_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let stale = dir.path().join("partial-Ab12Cd.tmp");
+        let fresh = temporary_in(dir.path()).unwrap().into_temp_path();
+        let other = dir.path().join("notes.tmp");
+        let kept = dir.path().join("report-1.bin");
+        for path in [&stale, &other, &kept] {
+            std::fs::write(path, b"x").unwrap();
+        }
+        let long_ago = std::time::SystemTime::now() - 2 * STALE_TEMPORARY;
+        for path in [&stale, &other] {
+            std::fs::File::options()
+                .write(true)
+                .open(path)
+                .unwrap()
+                .set_modified(long_ago)
+                .unwrap();
+        }
+        prune(dir.path(), &kept, "report-", 4);
+        assert!(!stale.exists(), "a stale temporary file is removed");
+        assert!(fresh.exists(), "one being written stays");
+        assert!(other.exists(), "files not the cache's own stay");
+        assert!(kept.exists());
+    }
 }

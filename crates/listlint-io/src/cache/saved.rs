@@ -252,7 +252,7 @@ pub fn save_report(
     head.u32(FORMAT);
     head.u64(w.0.len() as u64);
     let path = key.path(dir);
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut temp = super::temporary_in(dir)?;
     {
         let mut out = io::BufWriter::new(temp.as_file_mut());
         out.write_all(&head.0)?;
