@@ -33,6 +33,15 @@ impl Date {
     /// (full-width digits allowed) and the date part of an RFC 3339
     /// timestamp (`2026-11-27T10:00:00+08:00`).
     pub fn parse(text: &str) -> Option<Self> {
+        let trimmed = text.trim();
+        if trimmed.is_ascii() {
+            return Self::parse_ascii(trimmed);
+        }
+        Self::parse_general(text)
+    }
+
+    /// [`Self::parse`] for any text.
+    fn parse_general(text: &str) -> Option<Self> {
         let text: String = text
             .trim()
             .chars()
@@ -50,6 +59,23 @@ impl Date {
             return None;
         };
         if y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
+            return None;
+        }
+        Self::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    }
+
+    /// [`Self::parse`] for trimmed ASCII text (the usual field value,
+    /// `2026-11-27`), read in place: no full-width digits or 年月日 to
+    /// map, so the same pieces without copying the text.
+    fn parse_ascii(text: &str) -> Option<Self> {
+        let date_part = text.split(['T', ' ']).next()?;
+        let mut pieces = date_part.split(['-', '/', '.']).filter(|p| !p.is_empty());
+        let (Some(y), Some(m), Some(d), None) =
+            (pieces.next(), pieces.next(), pieces.next(), pieces.next())
+        else {
+            return None;
+        };
+        if y.len() != 4 || m.len() > 2 || d.len() > 2 {
             return None;
         }
         Self::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
@@ -106,6 +132,17 @@ impl fmt::Display for Date {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// ASCII text read in place gives what the general reading gives.
+        #[test]
+        fn ascii_dates_read_as_the_general_path_reads_them(
+            text in "[ \t]?(20[0-9]{2}|[0-9+]{3,5})[-/.]{1,2}(1[0-2]|0?[1-9]|[0-9+]{0,3})[-/.]{1,2}([12][0-9]|0?[1-9]|[0-9+]{0,3})([-/.][0-9]{0,2})?([T ][0-9:+ ]{0,8})?[ \t]?|[ \t]{0,2}([0-9+]{0,5}[-/. T]{0,2}){0,4}",
+        ) {
+            proptest::prop_assume!(text.trim().is_ascii());
+            proptest::prop_assert_eq!(Date::parse_ascii(text.trim()), Date::parse_general(&text));
+        }
+    }
+
     #[test]
     fn parses_common_forms() {
         let d = Date::new(2026, 11, 27).unwrap();
@@ -127,6 +164,10 @@ mod tests {
             "长期",
             "",
             "2026-11",
+            "02026-11-27",
+            "2026-011-27",
+            "2026-11-027",
+            "2026-11-27-1",
         ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }

@@ -50,7 +50,7 @@ use regex::Regex;
 
 use crate::date::Date;
 use crate::money::{parse_amount, Money};
-use crate::text::html::hide_markup;
+use crate::text::html::{hide_markup, hide_ranges};
 
 /// A point in time as written: a date and, if given, minutes after midnight
 /// (`24点` is 1440, the end of the day).
@@ -524,6 +524,11 @@ type AmountsAndPrizes = (Vec<(Money, Span)>, Vec<(Money, Span)>);
 /// parts are found by the same code as [`recognize`], which asks for all.
 #[derive(Debug, Default)]
 pub struct Recognition {
+    /// The character ranges of the text's hidden markup, when the caller
+    /// knows them ([`Self::know_hidden_markup`]).
+    hidden: Vec<(usize, usize)>,
+    /// Whether `hidden` is known; else the markup is read when needed.
+    hidden_known: bool,
     /// The text made half-width, when that changed it.
     half: OnceCell<Option<String>>,
     /// Dates and windows (with the event days).
@@ -541,7 +546,23 @@ pub struct Recognition {
 impl Recognition {
     /// Forgets every part, for the next text.
     pub fn clear(&mut self) {
-        *self = Self::default();
+        let mut hidden = std::mem::take(&mut self.hidden);
+        hidden.clear();
+        *self = Self {
+            hidden,
+            ..Self::default()
+        };
+    }
+
+    /// Tells the recognisers which character ranges of the text are
+    /// markup a shopper does not see — what [`hide_markup`] would find in
+    /// it, as the normaliser notes while it reads the text
+    /// ([`crate::text::normalize::Normalized::hidden`]) — so that the
+    /// markup is not read a second time.
+    pub fn know_hidden_markup(&mut self, hidden: &[(usize, usize)]) {
+        self.hidden.clear();
+        self.hidden.extend_from_slice(hidden);
+        self.hidden_known = true;
     }
 }
 
@@ -577,7 +598,11 @@ impl<'a> RecognizedText<'a> {
     fn half(&self) -> &'a str {
         let text = self.text;
         let half = self.parts.half.get_or_init(|| {
-            let shown = hide_markup(text, HIDDEN);
+            let shown = if self.parts.hidden_known {
+                hide_ranges(text, &self.parts.hidden, HIDDEN)
+            } else {
+                hide_markup(text, HIDDEN)
+            };
             match half_width(shown.as_deref().unwrap_or(text)) {
                 std::borrow::Cow::Borrowed(_) => shown,
                 std::borrow::Cow::Owned(s) => Some(s),

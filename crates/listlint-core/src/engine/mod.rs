@@ -260,6 +260,13 @@ impl Scratch {
         self.recognized.truncate(fields);
         self.recognized.iter_mut().for_each(Recognition::clear);
         self.recognized.resize_with(fields, Recognition::default);
+        // The normaliser noted each value's hidden markup: the recognisers
+        // need not read it again.
+        for (parts, scan) in self.recognized.iter_mut().zip(&self.fields) {
+            if scan.present {
+                parts.know_hidden_markup(&scan.normalized.hidden);
+            }
+        }
         self.applies.clear();
         self.applies.resize(rules, None);
         self.title_names.clear();

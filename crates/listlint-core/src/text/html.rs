@@ -128,7 +128,14 @@ pub fn hide_markup(value: &str, filler: char) -> Option<String> {
     memchr::memchr(b'<', value.as_bytes())?;
     let mut hidden = HiddenRanges::default();
     extract_visible(value, &mut Vec::new(), &mut hidden);
-    if hidden.ranges.is_empty() {
+    hide_ranges(value, &hidden.ranges, filler)
+}
+
+/// [`hide_markup`] with the hidden character ranges already known (as a
+/// [`VisibleSink`] notes them through [`note_hidden`] while the
+/// normaliser reads the value): `None` when there are none.
+pub fn hide_ranges(value: &str, hidden: &[(usize, usize)], filler: char) -> Option<String> {
+    if hidden.is_empty() {
         return None;
     }
     // Visible runs are copied as they are; each hidden character becomes
@@ -137,7 +144,7 @@ pub fn hide_markup(value: &str, filler: char) -> Option<String> {
     let mut rest = value.chars();
     let mut at_char = 0;
     let mut copied = 0;
-    for &(start, end) in &hidden.ranges {
+    for &(start, end) in hidden {
         let start = start.max(at_char);
         if end <= start {
             continue;
@@ -165,16 +172,28 @@ impl VisibleSink for HiddenRanges {
     fn run(&mut self, _chars: &[char], _start: usize) {}
 
     fn markup(&mut self, start: usize, end: usize, shown: &[(usize, usize)]) {
-        let mut from = start;
-        for &(a, b) in shown {
-            if from < a {
-                self.ranges.push((from, a));
-            }
-            from = from.max(b);
+        note_hidden(&mut self.ranges, start, end, shown);
+    }
+}
+
+/// Appends to `hidden` the characters of markup `[start, end)` that are
+/// not in its `shown` ranges (what [`VisibleSink::markup`] is told): the
+/// ranges [`hide_ranges`] hides.
+pub fn note_hidden(
+    hidden: &mut Vec<(usize, usize)>,
+    start: usize,
+    end: usize,
+    shown: &[(usize, usize)],
+) {
+    let mut from = start;
+    for &(a, b) in shown {
+        if from < a {
+            hidden.push((from, a));
         }
-        if from < end {
-            self.ranges.push((from, end));
-        }
+        from = from.max(b);
+    }
+    if from < end {
+        hidden.push((from, end));
     }
 }
 

@@ -22,7 +22,7 @@
 //! Line breaks and HTML block boundaries become `\n`, which no term contains,
 //! so no match crosses them.
 
-use super::html::{extract_visible, Visible, VisibleSink};
+use super::html::{extract_visible, note_hidden, Visible, VisibleSink};
 use super::t2s::{main_block, simplify, MAIN_BLOCK_START};
 
 /// One character of normalised text and where it came from.
@@ -49,6 +49,10 @@ pub struct Normalized {
     pub text: String,
     /// One entry per character of `text`, in order.
     pub chars: Vec<NormChar>,
+    /// Character ranges of the value's markup that shoppers do not see,
+    /// in order: what [`super::html::hide_markup`] hides, noted while the
+    /// value is read, so that the recognisers need not read it again.
+    pub hidden: Vec<(usize, usize)>,
 }
 
 impl Normalized {
@@ -160,6 +164,7 @@ impl Normalizer {
         } else {
             out.text.clear();
             out.chars.clear();
+            out.hidden.clear();
             let mut folding = Folding {
                 out,
                 gaps: (false, false),
@@ -241,6 +246,10 @@ impl VisibleSink for Folding<'_> {
             self.char(ch, index, index + 1);
         }
     }
+
+    fn markup(&mut self, start: usize, end: usize, shown: &[(usize, usize)]) {
+        note_hidden(&mut self.out.hidden, start, end, shown);
+    }
 }
 
 /// Whether `value` needs no HTML or line-break handling.
@@ -256,6 +265,7 @@ fn is_plain(value: &str) -> bool {
 fn normalize_plain(value: &str, out: &mut Normalized) {
     out.text.clear();
     out.chars.clear();
+    out.hidden.clear();
     out.text.reserve(value.len());
     let bytes = value.as_bytes();
     let mut gaps = (false, false);
@@ -338,6 +348,7 @@ fn ideograph_run(
 fn normalize_visible(visible: impl Iterator<Item = Visible>, out: &mut Normalized) {
     out.text.clear();
     out.chars.clear();
+    out.hidden.clear();
     let mut visible = visible.peekable();
     let mut gaps = (false, false);
     while let Some(v) = visible.next() {
@@ -592,6 +603,20 @@ mod tests {
             extract_visible(&value, &mut Vec::new(), &mut folding);
             prop_assert_eq!(fused.text, expected.text);
             prop_assert_eq!(fused.chars, expected.chars);
+        }
+
+        /// The hidden markup the normaliser notes is what `hide_markup`
+        /// finds when it reads the value itself: the recognisers read the
+        /// same text either way.
+        #[test]
+        fn notes_the_markup_hide_markup_hides(
+            value in "(<p>|</p>|<b>|</b>|<br>|<img src=\"a/1-2.jpg\" alt=\"满300减50\">|<!-- 12月1日 -->|<script>x</script>|<a title='1.5'>|&amp;|&lt;|<|>|[0-9]{1,2}|最好|\n|\\PC){0,16}",
+        ) {
+            let noted = norm(&value);
+            prop_assert_eq!(
+                crate::text::html::hide_ranges(&value, &noted.hidden, '#'),
+                crate::text::html::hide_markup(&value, '#')
+            );
         }
     }
 
