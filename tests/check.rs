@@ -214,6 +214,39 @@ fn output_is_identical_whatever_the_number_of_jobs() {
     assert_eq!(one, out("7"));
 }
 
+/// With one checking thread the reader parses JSON records itself; with
+/// more, the checking threads do: the same findings either way, in every
+/// shape of JSON input, with and without the values' places in the file
+/// (SARIF points at columns), bad records included.
+#[test]
+fn json_parsed_by_the_reader_or_by_the_checkers_reads_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = std::fs::read_to_string("tests/data/listings.jsonl").unwrap();
+    let mut records: Vec<&str> = lines.lines().filter(|l| !l.trim().is_empty()).collect();
+    let with_bad = dir.path().join("with-bad.jsonl");
+    let mut text = records.join("\n");
+    text.push_str("\n{\"id\": \"X-1\", \"title\": \"最好\"\n[1, 2]\n{\"id\": \"X-2\", \"title\": \"第一品牌\", \"tags\": [\"最佳\", 3]}\n");
+    std::fs::write(&with_bad, text).unwrap();
+    records
+        .retain(|r| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(r).is_ok());
+    records.push(r#"{"id": "X-3", "title": "國家級 最好", "cert": {"ccc": ""}}"#);
+    let array = dir.path().join("array.json");
+    std::fs::write(&array, format!("[\n{}\n]\n", records.join(",\n"))).unwrap();
+    for format in ["jsonl", "sarif"] {
+        let out = |jobs: &str| {
+            run(check_with_test_pack()
+                .args(["--format", format, "--jobs", jobs])
+                .arg(&with_bad)
+                .arg(&array))
+            .1
+        };
+        let one = out("1");
+        assert!(one.contains("X-2") && one.contains("X-3"), "{one}");
+        assert_eq!(one, out("2"), "{format}");
+        assert_eq!(one, out("3"), "{format}");
+    }
+}
+
 #[test]
 fn many_batches_come_out_in_input_order_whatever_the_number_of_jobs() {
     // Enough records for many batches of 512, with findings spread unevenly

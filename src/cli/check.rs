@@ -74,7 +74,8 @@ pub struct CheckArgs {
     pub config: Option<PathBuf>,
 
     /// Threads that check listings (default, or 0: all cores); reading and
-    /// writing run on their own threads. At most 4 per available core:
+    /// writing run on their own threads (with one checking thread, the
+    /// reader also parses JSON records). At most 4 per available core:
     /// more only cost memory (each holds batches in flight), so a larger
     /// N is capped with a note on standard error.
     #[arg(short, long, value_name = "N")]

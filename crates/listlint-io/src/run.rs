@@ -375,12 +375,22 @@ fn check_stream(
     // holds a few hundred kilobytes of input per thread, whatever the
     // input's size.
     let in_flight_limit = pool.current_num_threads() + 1;
+    // With one checking thread, the run waits for that thread while the
+    // reader waits for it most of the time: the reader then parses JSON
+    // records itself, as it parses CSV and spreadsheet rows whatever the
+    // threads. With more, the checking threads parse them, side by side.
+    let read = &plan.read;
+    let mut reader_mapper =
+        (pool.current_num_threads() == 1).then(|| FieldMapper::new(read.profile.clone()));
     std::thread::scope(|threads| {
         let (tx, rx) = sync_channel::<Vec<Work>>(BATCHES_AHEAD);
         threads.spawn(move || {
             let mut records = records;
             loop {
-                let batch = next_batch(&mut records);
+                let mut batch = next_batch(&mut records);
+                if let Some(mapper) = &mut reader_mapper {
+                    batch = parse_json_records(batch, mapper, read.place_values);
+                }
                 if batch.is_empty() || tx.send(batch).is_err() {
                     break;
                 }
@@ -481,6 +491,18 @@ impl Work {
             Work::Known(..) => 0,
         }
     }
+}
+
+/// `batch` with its JSON records parsed (see [`RawRecord::parse_json`]);
+/// the batch was made of them as read, so its bounds stay the same.
+fn parse_json_records(batch: Vec<Work>, mapper: &mut FieldMapper, place_values: bool) -> Vec<Work> {
+    batch
+        .into_iter()
+        .map(|work| match work {
+            Work::Record(record) => Work::Record(record.parse_json(mapper, place_values)),
+            known => known,
+        })
+        .collect()
 }
 
 /// The next batch: [`BATCH_SIZE`] records, or fewer once they hold

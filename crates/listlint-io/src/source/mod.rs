@@ -141,6 +141,18 @@ impl RawRecord {
         }
     }
 
+    /// The record with a JSON Lines line or a JSON array element parsed,
+    /// as [`Self::into_listing_placing`] parses it; any other record as it
+    /// is. For a reader that parses records before handing them on.
+    pub fn parse_json(self, mapper: &mut FieldMapper, place_values: bool) -> Self {
+        match self {
+            RawRecord::JsonLine { .. } | RawRecord::JsonElement { .. } => {
+                RawRecord::Parsed(self.into_listing_placing(mapper, place_values))
+            }
+            other => other,
+        }
+    }
+
     /// [`Self::into_listing`], with the inline suppressions a catalog
     /// file carries (none for other records).
     pub fn into_listing_with_directives(
