@@ -6,6 +6,7 @@
 //! formats live in `listlint-io`, the command line in `listlint`.
 
 pub mod baseline;
+pub mod cache_folder;
 pub mod compare;
 pub mod config;
 pub mod date;

@@ -60,6 +60,7 @@ use crate::report::{Language, RuleInfo};
 mod codec;
 mod saved;
 use crate::source::{self, Input, InputFormat, RawRecord, ReadOptions};
+use listlint_core::cache_folder::is_stale_temporary;
 use listlint_core::model::{Finding, Reason, Severity};
 use listlint_core::suppress::{Applied, Suppression};
 pub use saved::{
@@ -979,10 +980,6 @@ fn write_once(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 const TEMPORARY_PREFIX: &str = "partial-";
 const TEMPORARY_SUFFIX: &str = ".tmp";
 
-/// A temporary file of that age was left by a run killed while writing
-/// it (a write takes milliseconds), not one being written.
-const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(600);
-
 /// A temporary file in the cache folder, named so that [`prune`] knows it
 /// for the cache's own if a killed run leaves it behind.
 pub(crate) fn temporary_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
@@ -994,7 +991,7 @@ pub(crate) fn temporary_in(dir: &Path) -> std::io::Result<tempfile::NamedTempFil
 
 /// Removes all but the `most` newest files whose names start with
 /// `prefix` (bundles, saved reports), never `keep`; and the cache's
-/// temporary files older than [`STALE_TEMPORARY`].
+/// temporary files older than [`STALE_TEMPORARY`](listlint_core::cache_folder::STALE_TEMPORARY).
 fn prune(dir: &Path, keep: &Path, prefix: &str, most: usize) {
     let Ok(read) = std::fs::read_dir(dir) else {
         return;
@@ -1012,9 +1009,7 @@ fn prune(dir: &Path, keep: &Path, prefix: &str, most: usize) {
             bundles.push((modified, entry.path()));
         } else if name.starts_with(TEMPORARY_PREFIX)
             && name.ends_with(TEMPORARY_SUFFIX)
-            && now
-                .duration_since(modified)
-                .is_ok_and(|age| age > STALE_TEMPORARY)
+            && is_stale_temporary(modified, now)
         {
             let _ = std::fs::remove_file(entry.path());
         }
@@ -1068,7 +1063,8 @@ mod tests {
         for path in [&stale, &other, &kept] {
             std::fs::write(path, b"x").unwrap();
         }
-        let long_ago = std::time::SystemTime::now() - 2 * STALE_TEMPORARY;
+        let long_ago =
+            std::time::SystemTime::now() - 2 * listlint_core::cache_folder::STALE_TEMPORARY;
         for path in [&stale, &other] {
             std::fs::File::options()
                 .write(true)

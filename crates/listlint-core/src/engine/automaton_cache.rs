@@ -12,7 +12,8 @@
 //! effort (a read-only folder only costs the build) and atomic (a
 //! temporary file renamed into place); the folder keeps the
 //! [`KEPT`] most recent automata, and a temporary file left by a process
-//! that was killed while writing (older than [`STALE_TEMPORARY`]) is
+//! that was killed while writing (older than
+//! [`crate::cache_folder::STALE_TEMPORARY`]) is
 //! removed by the next store.
 
 use std::fs;
@@ -20,15 +21,14 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use daachorse::CharwiseDoubleArrayAhoCorasick;
+
+use crate::cache_folder::is_stale_temporary;
 use sha2::{Digest, Sha256};
 
 /// First bytes of a file (the format's version is in it).
 const MAGIC: &[u8; 8] = b"LLAUTO1\n";
 /// Automata kept in a folder (several configurations can share one).
 const KEPT: usize = 4;
-/// A temporary file this old is left over from a process killed while
-/// writing it (a write takes milliseconds), not one being written.
-const STALE_TEMPORARY: std::time::Duration = std::time::Duration::from_secs(600);
 /// A larger file is not read (the default packs' automaton is under
 /// 1 MB; one of a million terms is about 100 MB).
 const MAX_FILE_BYTES: u64 = 512 << 20;
@@ -103,7 +103,7 @@ fn try_store(
 }
 
 /// Removes all but the [`KEPT`] most recently written automata, and
-/// temporary files older than [`STALE_TEMPORARY`].
+/// temporary files older than [`crate::cache_folder::STALE_TEMPORARY`].
 fn prune(folder: &Path) {
     let Ok(entries) = fs::read_dir(folder) else {
         return;
@@ -121,11 +121,7 @@ fn prune(folder: &Path) {
         };
         if name.ends_with(".bin") {
             kept.push((modified, entry.path()));
-        } else if is_own_temporary(&name)
-            && now
-                .duration_since(modified)
-                .is_ok_and(|age| age > STALE_TEMPORARY)
-        {
+        } else if is_own_temporary(&name) && is_stale_temporary(modified, now) {
             let _ = fs::remove_file(entry.path());
         }
     }
@@ -232,7 +228,7 @@ mod tests {
         for path in [&stale, &fresh, &other, &look_alike] {
             fs::write(path, b"partial").unwrap();
         }
-        let long_ago = std::time::SystemTime::now() - 2 * STALE_TEMPORARY;
+        let long_ago = std::time::SystemTime::now() - 2 * crate::cache_folder::STALE_TEMPORARY;
         for path in [&stale, &other, &look_alike] {
             fs::File::options()
                 .write(true)

@@ -206,7 +206,7 @@ impl Folding<'_> {
                 push(self.out, c, start, end, self.gaps);
                 self.gaps = (false, false);
             }
-            Folded::Symbol('.') if self.out.chars.last().is_some_and(|c| c.ch.is_ascii_digit()) => {
+            Folded::Symbol('.') if ends_in_digit(self.out) => {
                 self.dot = Some((start, end));
             }
             Folded::Symbol(_) => self.gaps.0 = true,
@@ -394,10 +394,16 @@ fn step(
     }
 }
 
+/// Whether the normalised text so far ends in an ASCII digit: a `.` after
+/// it may be a decimal point.
+fn ends_in_digit(out: &Normalized) -> bool {
+    out.chars.last().is_some_and(|c| c.ch.is_ascii_digit())
+}
+
 /// A `.` between two ASCII digits is a decimal point, not a separator.
 fn is_decimal_point(out: &Normalized, next: Option<char>) -> bool {
-    let prev_digit = out.chars.last().is_some_and(|c| c.ch.is_ascii_digit());
-    prev_digit && next.is_some_and(|ch| matches!(fold(ch), Folded::Keep(c) if c.is_ascii_digit()))
+    ends_in_digit(out)
+        && next.is_some_and(|ch| matches!(fold(ch), Folded::Keep(c) if c.is_ascii_digit()))
 }
 
 /// Appends a character; `gaps` says whether a separator, and whether
