@@ -21,9 +21,9 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use daachorse::CharwiseDoubleArrayAhoCorasick;
+use sha2::{Digest, Sha256};
 
 use crate::cache_folder::is_stale_temporary;
-use sha2::{Digest, Sha256};
 
 /// First bytes of a file (the format's version is in it).
 const MAGIC: &[u8; 8] = b"LLAUTO1\n";
