@@ -27,16 +27,18 @@ use crate::cache_folder::is_stale_temporary;
 
 /// First bytes of a file (the format's version is in it).
 const MAGIC: &[u8; 8] = b"LLAUTO1\n";
-/// Automata kept in a folder (several configurations can share one).
-const KEPT: usize = 4;
+/// Automata kept in a folder: several configurations can share one, and
+/// each has up to [`super::matcher::MAX_AUTOMATA`].
+const KEPT: usize = 12;
 /// A larger file is not read (the default packs' automaton is under
 /// 1 MB; one of a million terms is about 100 MB).
 const MAX_FILE_BYTES: u64 = 512 << 20;
 
 /// The key of a pattern list: SHA-256 over each pattern with its length.
-pub(crate) fn key(patterns: &[String]) -> [u8; 32] {
+pub(crate) fn key(patterns: &[impl AsRef<str>]) -> [u8; 32] {
     let mut hash = Sha256::new();
     for p in patterns {
+        let p = p.as_ref();
         hash.update((p.len() as u64).to_le_bytes());
         hash.update(p.as_bytes());
     }

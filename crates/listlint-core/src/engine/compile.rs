@@ -11,7 +11,7 @@ use std::sync::Arc;
 use serde_saphyr::Spanned;
 
 use super::kinds::{self, Kind, KindRules};
-use super::matcher::MatcherBuilder;
+use super::matcher::{MatcherBuilder, PatternUse};
 use super::message::MessageTemplate;
 use super::select::RuleFilter;
 use super::when::{CompileTarget, Condition, ConditionCompiler};
@@ -264,9 +264,20 @@ impl<'p> Compiler<'p> {
         for rule in &mut rules {
             rule.scans.resize(scan_fields.len(), false);
         }
+        let contains = &self.conditions.conditions.contains;
+        let concerns = |used_by: PatternUse, field: usize| match used_by {
+            PatternUse::Deny { rule, .. }
+            | PatternUse::Allow { rule }
+            | PatternUse::Keyword { rule }
+            | PatternUse::Trigger { rule, .. }
+            | PatternUse::ItemTerm { rule, .. } => rules[rule as usize].scans[field],
+            PatternUse::Contains { test } | PatternUse::ContainsAllow { test } => {
+                contains[test as usize].fields.contains(&field)
+            }
+        };
         let matcher = self
             .matcher
-            .build_cached(automaton_cache)
+            .build_for_fields(scan_fields.len(), concerns, automaton_cache)
             .map_err(|e| PackError::TooLarge(matcher_too_large(&e)))?;
         Ok(Ruleset {
             kinds: KindRules::group(&rules),

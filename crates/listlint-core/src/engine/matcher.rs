@@ -111,33 +111,89 @@ impl MatcherBuilder {
         }
     }
 
-    /// Builds the automaton.
+    /// Builds one automaton over every pattern, which scans every field.
     pub fn build(self) -> Result<Matcher, daachorse::errors::DaachorseError> {
         self.build_cached(None)
     }
 
-    /// Builds the automaton, or reads it from `cache` (a folder) where a
-    /// run with the same patterns kept it; a built one is kept there (see
-    /// [`super::automaton_cache`]).
+    /// [`Self::build`], reading the automaton from `cache` (a folder)
+    /// where a run with the same patterns kept it; a built one is kept
+    /// there (see [`super::automaton_cache`]).
     pub fn build_cached(
         self,
         cache: Option<&Path>,
     ) -> Result<Matcher, daachorse::errors::DaachorseError> {
-        let ac = if self.patterns.is_empty() {
-            None
-        } else if let Some(folder) = cache {
-            let key = automaton_cache::key(&self.patterns);
-            match automaton_cache::load(folder, &key) {
-                Some(ac) => Some(ac),
-                None => {
-                    let ac = self.automaton()?;
-                    automaton_cache::store(folder, &key, &ac);
-                    Some(ac)
-                }
-            }
-        } else {
-            Some(self.automaton()?)
-        };
+        let every: Vec<u32> = (0..self.patterns.len() as u32).collect();
+        let automaton = self.automaton(every, cache)?;
+        Ok(self.finish(automaton.into_iter().collect(), Vec::new(), Some(0)))
+    }
+
+    /// Builds the automata of [`Matcher::scan`]: a field is scanned for
+    /// the patterns with a use that concerns it (`concerns(use, field)`,
+    /// for fields `0..fields`), so that its scan does not report
+    /// occurrences every rule would set aside (the rules that scan a
+    /// description use two thirds of the patterns, and see a third of the
+    /// occurrences of all of them). Fields that need the same patterns
+    /// share one automaton; past [`MAX_AUTOMATA`] sets, the remaining
+    /// fields are scanned for every pattern, which reports more
+    /// occurrences, never fewer. Each automaton is read from and kept in
+    /// `cache` as [`Self::build_cached`] does.
+    pub fn build_for_fields(
+        self,
+        fields: usize,
+        concerns: impl Fn(PatternUse, usize) -> bool,
+        cache: Option<&Path>,
+    ) -> Result<Matcher, daachorse::errors::DaachorseError> {
+        self.build_for_fields_at_most(fields, concerns, cache, MAX_AUTOMATA)
+    }
+
+    /// [`Self::build_for_fields`] with at most `max_sets` automata.
+    fn build_for_fields_at_most(
+        self,
+        fields: usize,
+        concerns: impl Fn(PatternUse, usize) -> bool,
+        cache: Option<&Path>,
+        max_sets: usize,
+    ) -> Result<Matcher, daachorse::errors::DaachorseError> {
+        let mut sets: Vec<Vec<u32>> = Vec::new();
+        let mut by_field = Vec::with_capacity(fields);
+        for field in 0..fields {
+            let ids: Vec<u32> = (0..self.patterns.len())
+                .filter(|&id| self.uses[id].iter().any(|&u| concerns(u, field)))
+                .map(|id| id as u32)
+                .collect();
+            let set = if ids.is_empty() {
+                None
+            } else if let Some(known) = sets.iter().position(|s| *s == ids) {
+                Some(known)
+            } else if sets.len() + 1 < max_sets || ids.len() == self.patterns.len() {
+                sets.push(ids);
+                Some(sets.len() - 1)
+            } else {
+                // Too many sets: every pattern, in one automaton shared
+                // by every such field.
+                let every = sets.iter().position(|s| s.len() == self.patterns.len());
+                Some(every.unwrap_or_else(|| {
+                    sets.push((0..self.patterns.len() as u32).collect());
+                    sets.len() - 1
+                }))
+            };
+            by_field.push(set);
+        }
+        let mut automata = Vec::with_capacity(sets.len());
+        for ids in sets {
+            automata.extend(self.automaton(ids, cache)?);
+        }
+        Ok(self.finish(automata, by_field, None))
+    }
+
+    /// The matcher over `automata`.
+    fn finish(
+        self,
+        automata: Vec<Automaton>,
+        by_field: Vec<Option<usize>>,
+        other_fields: Option<usize>,
+    ) -> Matcher {
         let bounded = self
             .patterns
             .iter()
@@ -147,34 +203,83 @@ impl MatcherBuilder {
                 first || last
             })
             .collect();
-        Ok(Matcher {
-            ac,
+        Matcher {
+            other_fields: other_fields.filter(|_| !automata.is_empty()),
+            automata,
+            by_field,
             uses: self.uses,
             bounded,
             pattern_count: self.patterns.len(),
-        })
+        }
     }
 
-    /// A character-wise double-array automaton: on Chinese text it takes
-    /// one step per character rather than per byte, and its overlapping
-    /// scan measured about 1.75 times as fast as the `aho-corasick`
-    /// crate's full DFA (docs/performance.md).
+    /// The automaton of patterns `ids` (none when there are none), read
+    /// from `cache` or built (and kept there).
     fn automaton(
         &self,
-    ) -> Result<CharwiseDoubleArrayAhoCorasick<u32>, daachorse::errors::DaachorseError> {
-        CharwiseDoubleArrayAhoCorasick::with_values(
-            self.patterns
-                .iter()
-                .enumerate()
-                .map(|(id, p)| (p.as_str(), id as u32)),
-        )
+        ids: Vec<u32>,
+        cache: Option<&Path>,
+    ) -> Result<Option<Automaton>, daachorse::errors::DaachorseError> {
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        let patterns: Vec<&str> = ids
+            .iter()
+            .map(|&id| self.patterns[id as usize].as_str())
+            .collect();
+        let ac = match cache {
+            Some(folder) => {
+                let key = automaton_cache::key(&patterns);
+                match automaton_cache::load(folder, &key) {
+                    Some(ac) => ac,
+                    None => {
+                        let ac = build_automaton(&patterns)?;
+                        automaton_cache::store(folder, &key, &ac);
+                        ac
+                    }
+                }
+            }
+            None => build_automaton(&patterns)?,
+        };
+        Ok(Some(Automaton { ac, ids }))
     }
 }
 
-/// The compiled automaton and its pattern table.
+/// Distinct automata a matcher builds at most (see
+/// [`MatcherBuilder::build_for_fields`]).
+pub const MAX_AUTOMATA: usize = 4;
+
+/// A character-wise double-array automaton whose values are the patterns'
+/// positions in `patterns`: on Chinese text it takes one step per
+/// character rather than per byte, and its overlapping scan measured about
+/// 1.75 times as fast as the `aho-corasick` crate's full DFA
+/// (docs/performance.md).
+fn build_automaton(
+    patterns: &[&str],
+) -> Result<CharwiseDoubleArrayAhoCorasick<u32>, daachorse::errors::DaachorseError> {
+    CharwiseDoubleArrayAhoCorasick::with_values(
+        patterns.iter().enumerate().map(|(at, p)| (*p, at as u32)),
+    )
+}
+
+/// One automaton and the patterns it finds.
+#[derive(Clone)]
+struct Automaton {
+    /// Its values index `ids`.
+    ac: CharwiseDoubleArrayAhoCorasick<u32>,
+    /// The pattern id of each of its patterns.
+    ids: Vec<u32>,
+}
+
+/// The compiled automata and the pattern table.
 #[derive(Clone)]
 pub struct Matcher {
-    ac: Option<CharwiseDoubleArrayAhoCorasick<u32>>,
+    automata: Vec<Automaton>,
+    /// The automaton that scans each field, by field index (`None`: no
+    /// pattern concerns the field).
+    by_field: Vec<Option<usize>>,
+    /// The automaton that scans a field past the end of `by_field`.
+    other_fields: Option<usize>,
     uses: Vec<Vec<PatternUse>>,
     /// Patterns with an ASCII letter or digit at an edge must stand at a
     /// word boundary there.
@@ -186,24 +291,38 @@ impl std::fmt::Debug for Matcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Matcher")
             .field("pattern_count", &self.pattern_count)
+            .field("automata", &self.automata.len())
             .finish_non_exhaustive()
     }
 }
 
 impl Matcher {
-    /// Number of distinct patterns in the automaton.
+    /// Number of distinct patterns in the automata.
     pub fn pattern_count(&self) -> usize {
         self.pattern_count
     }
 
-    /// Finds every occurrence (overlapping ones included) of every pattern
-    /// in `text` and appends one [`Occurrence`] per use.
-    pub fn scan(&self, text: &Normalized, out: &mut Vec<Occurrence>) {
-        let Some(ac) = &self.ac else { return };
+    /// Finds every occurrence (overlapping ones included) in `text`, the
+    /// value of field `field`, of every pattern that concerns the field,
+    /// and appends one [`Occurrence`] per use of the pattern. (An
+    /// occurrence of a pattern that does not concern the field may be
+    /// reported too: see [`MatcherBuilder::build_for_fields`].)
+    pub fn scan(&self, field: usize, text: &Normalized, out: &mut Vec<Occurrence>) {
+        let automaton = match self.by_field.get(field) {
+            Some(set) => *set,
+            None => self.other_fields,
+        };
+        let Some(Automaton { ac, ids }) = automaton.and_then(|a| self.automata.get(a)) else {
+            return;
+        };
         for m in ac.find_overlapping_iter(text.text.as_str()) {
-            let id = m.value() as usize;
-            // Ids come from the automaton, which may have been read from a
-            // cache file: one out of range is no pattern of this run.
+            // Values come from the automaton, which may have been read
+            // from a cache file: one out of range is no pattern of this
+            // run.
+            let Some(&id) = ids.get(m.value() as usize) else {
+                continue;
+            };
+            let id = id as usize;
             let (Some(&bounded), Some(uses)) = (self.bounded.get(id), self.uses.get(id)) else {
                 continue;
             };
@@ -246,7 +365,62 @@ mod tests {
         builder.build().expect("builds")
     }
 
+    /// Rule `r` scans field `f` when bit `f` of `FIELD_MASKS[r]` is set;
+    /// rule 8 scans no field.
+    const FIELD_MASKS: [u32; 9] = [0b001, 0b011, 0b111, 0b100, 0b010, 0b001, 0b110, 0b101, 0];
+
+    fn concerns(used_by: PatternUse, field: usize) -> bool {
+        let PatternUse::Allow { rule } = used_by else {
+            unreachable!()
+        };
+        FIELD_MASKS[rule as usize] & (1 << field) != 0
+    }
+
     proptest::proptest! {
+        /// A field's scan finds every occurrence that concerns the field,
+        /// as the one automaton over every pattern finds it, and nothing
+        /// that automaton does not find; fields whose patterns are the
+        /// same share an automaton, and a field no pattern concerns is
+        /// not scanned.
+        #[test]
+        fn a_field_is_scanned_for_the_patterns_that_concern_it(
+            value in "[a-zA-Z0-9 .。最好國家级第一ＮＯ１]{0,40}",
+            uses in proptest::collection::vec((0usize..PATTERNS.len(), 0u32..9), 1..12),
+            max_sets in 1usize..=MAX_AUTOMATA,
+        ) {
+            let build = |for_fields: bool| {
+                let mut builder = MatcherBuilder::default();
+                for &(pattern, rule) in &uses {
+                    builder.add(PATTERNS[pattern], PatternUse::Allow { rule });
+                }
+                if for_fields {
+                    builder.build_for_fields_at_most(4, concerns, None, max_sets)
+                } else {
+                    builder.build()
+                }
+                .expect("builds")
+            };
+            let (every, by_field) = (build(false), build(true));
+            proptest::prop_assert!(by_field.automata.len() <= max_sets);
+            let mut text = Normalized::default();
+            Normalizer::new().normalize_into(&value, &mut text);
+            let mut all = Vec::new();
+            every.scan(0, &text, &mut all);
+            for field in 0..4 {
+                let mut found = Vec::new();
+                by_field.scan(field, &text, &mut found);
+                for occ in &found {
+                    proptest::prop_assert!(all.contains(occ), "{occ:?} in field {field}");
+                }
+                for occ in all.iter().filter(|o| concerns(o.used_by, field)) {
+                    proptest::prop_assert!(found.contains(occ), "{occ:?} in field {field}");
+                }
+                if field == 3 {
+                    proptest::prop_assert!(found.is_empty(), "no rule scans field 3");
+                }
+            }
+        }
+
         /// Every occurrence covers exactly the characters of its pattern,
         /// and the scan finds each place a pattern occurs (that stands at
         /// word boundaries where it must), as the character map says.
@@ -257,7 +431,7 @@ mod tests {
             let mut text = Normalized::default();
             Normalizer::new().normalize_into(&value, &mut text);
             let mut found = Vec::new();
-            matcher().scan(&text, &mut found);
+            matcher().scan(0, &text, &mut found);
             let chars: Vec<char> = text.chars.iter().map(|c| c.ch).collect();
             for occ in &found {
                 let PatternUse::Allow { rule } = occ.used_by else { unreachable!() };

@@ -675,8 +675,11 @@ impl Ruleset {
                 scratch
                     .normalizer
                     .normalize_into(repeat, &mut slot.scan.normalized);
-                self.matcher
-                    .scan(&slot.scan.normalized, &mut slot.scan.occurrences);
+                self.matcher.scan(
+                    field_index,
+                    &slot.scan.normalized,
+                    &mut slot.scan.occurrences,
+                );
             }
             let scan = &mut scratch.fields[field_index];
             scan.occurrences.clear();
@@ -687,7 +690,8 @@ impl Ruleset {
             scratch
                 .normalizer
                 .normalize_into(value, &mut scan.normalized);
-            self.matcher.scan(&scan.normalized, &mut scan.occurrences);
+            self.matcher
+                .scan(field_index, &scan.normalized, &mut scan.occurrences);
             // Terms of tests without allow phrases count at once; those of
             // tests with allow phrases are weighed against them.
             scratch.contains_found.clear();
