@@ -33,18 +33,44 @@ impl CharOffsets {
 
     /// Indexes `text` in place of the string indexed before, reusing the
     /// buffer.
+    ///
+    /// Characters are counted eight bytes at a time (a byte that is no
+    /// UTF-8 continuation byte starts one); only the words in which a
+    /// checkpoint falls are read byte by byte.
     pub fn index(&mut self, text: &str) {
         self.checkpoints.clear();
+        let bytes = text.as_bytes();
         let mut chars = 0;
-        for (byte, _) in text.char_indices() {
-            if chars % STRIDE == 0 {
-                self.checkpoints.push(byte);
+        let mut words = bytes.chunks_exact(8);
+        let mut at = 0;
+        for word in &mut words {
+            let starts = char_starts(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+            if self.checkpoints.len() * STRIDE < chars + starts {
+                chars = self.checkpoint_bytes(word, at, chars);
+            } else {
+                chars += starts;
             }
-            chars += 1;
+            at += 8;
         }
+        chars = self.checkpoint_bytes(words.remainder(), at, chars);
         count_steps(chars);
         self.chars = chars;
         self.len = text.len();
+    }
+
+    /// Counts the characters starting in `bytes` (which start at byte
+    /// `at` of the text, after `chars` characters), noting each
+    /// checkpoint among them; returns the count so far.
+    fn checkpoint_bytes(&mut self, bytes: &[u8], at: usize, mut chars: usize) -> usize {
+        for (i, &byte) in bytes.iter().enumerate() {
+            if !is_continuation(byte) {
+                if chars % STRIDE == 0 {
+                    self.checkpoints.push(at + i);
+                }
+                chars += 1;
+            }
+        }
+        chars
     }
 
     /// Number of characters of the indexed string.
@@ -80,6 +106,20 @@ impl CharOffsets {
         };
         &text[from..to]
     }
+}
+
+/// Whether `byte` continues a UTF-8 character (`10xxxxxx`).
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xC0 == 0x80
+}
+
+/// How many of the eight bytes of `word` start a UTF-8 character: those
+/// that are no continuation byte (top bits `10`: bit 7 set, bit 6 clear,
+/// bit 6 shifted into bit 7's place to test both at once).
+fn char_starts(word: u64) -> usize {
+    const TOP_BITS: u64 = 0x8080_8080_8080_8080;
+    let continuations = word & !(word << 1) & TOP_BITS;
+    8 - continuations.count_ones() as usize
 }
 
 /// The characters `[start, end)` of `value`, counted from its start (see
@@ -155,6 +195,22 @@ mod tests {
     }
 
     proptest! {
+        /// The checkpoints are the byte offsets of every `STRIDE`-th
+        /// character, as counting the characters one by one finds them.
+        #[test]
+        fn checkpoints_are_every_strideth_character(
+            value in "[a-c最好，\u{1F600}\u{FE0F}\u{E9} ]{0,300}",
+        ) {
+            let offsets = CharOffsets::new(&value);
+            let expected: Vec<usize> = value
+                .char_indices()
+                .step_by(STRIDE)
+                .map(|(byte, _)| byte)
+                .collect();
+            prop_assert_eq!(&offsets.checkpoints, &expected);
+            prop_assert_eq!(offsets.chars, value.chars().count());
+        }
+
         #[test]
         fn slice_is_the_counted_slice(
             value in "[a-c最好，\u{1F600}\u{FE0F} ]{0,100}",

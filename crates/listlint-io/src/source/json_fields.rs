@@ -62,6 +62,23 @@ pub fn read_json_text(text: &str) -> Result<JsonText<'_>, usize> {
     p.read_document().ok_or(p.i)
 }
 
+/// Whether `bytes` holds a control character (below 0x20), which a JSON
+/// string may not hold unescaped. Eight bytes at a time: a byte below
+/// 0x20 is one whose subtraction of 0x20 borrows into its top bit while
+/// that bit was clear; the test says whether any byte is, exactly (which
+/// one it marks may be off after a borrow, which does not matter here).
+fn has_control(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOP_BITS: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut found = 0;
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        found |= word.wrapping_sub(0x20 * ONES) & !word & TOP_BITS;
+    }
+    found != 0 || words.remainder().iter().any(|&b| b < 0x20)
+}
+
 struct Parser<'a> {
     s: &'a str,
     b: &'a [u8],
@@ -223,10 +240,7 @@ impl<'a> Parser<'a> {
     /// is none, or a control character comes first (a branch-free check).
     fn plain_run_end(&self, from: usize) -> Option<usize> {
         let stop = from + memchr::memchr2(b'"', b'\\', &self.b[from..])?;
-        let control = self.b[from..stop]
-            .iter()
-            .fold(false, |bad, &b| bad | (b < 0x20));
-        (!control).then_some(stop)
+        (!has_control(&self.b[from..stop])).then_some(stop)
     }
 
     /// A string; borrowed when it has no escapes.
@@ -651,6 +665,22 @@ mod tests {
                 (Ok(Some(a)), Ok(Some(b))) => prop_assert!(same_reading(&a, &b), "{}: {:?} / {:?}", text, a, b),
                 (a, b) => prop_assert!(false, "{}: {:?} / {:?}", text, a, b.map_err(|e| e.to_string())),
             }
+        }
+
+        /// The word-at-a-time control check says what a byte-by-byte
+        /// check says, whatever the bytes and wherever one is.
+        #[test]
+        fn control_check_is_the_bytewise_one(bytes in prop::collection::vec(any::<u8>(), 0..40)) {
+            prop_assert_eq!(has_control(&bytes), bytes.iter().any(|&b| b < 0x20));
+            let quiet: Vec<u8> = bytes.iter().map(|&b| b.max(0x20)).collect();
+            for at in 0..quiet.len() {
+                for control in [0x00, 0x1F] {
+                    let mut one = quiet.clone();
+                    one[at] = control;
+                    prop_assert!(has_control(&one), "{:?}", one);
+                }
+            }
+            prop_assert!(!has_control(&quiet));
         }
 
         /// Arbitrary text: never a panic; read by both or by neither (a
