@@ -73,9 +73,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Threads that check listings (default, or 0: all cores); reading and
-    /// writing run on their own threads (with one checking thread, the
-    /// reader also parses JSON records). At most 4 per available core:
+    /// Threads that check listings (default, or 0: all cores). Reading
+    /// runs on a thread of its own; with one checking thread, findings are
+    /// written on another and the reader also parses JSON records; with
+    /// more, one of them writes findings between batches. At most 4 per
+    /// available core:
     /// more only cost memory (each holds batches in flight), so a larger
     /// N is capped with a note on standard error.
     #[arg(short, long, value_name = "N")]
@@ -461,11 +463,19 @@ fn overrides(args: &CheckArgs) -> Overrides {
 /// Most checking threads per available core `--jobs` may ask for.
 const JOBS_PER_CORE: usize = 4;
 
-/// The number of checking threads for `--jobs` (0: rayon's default, one per
-/// core): capped at [`JOBS_PER_CORE`] per available core, with a note.
+/// The number of checking threads for `--jobs` (0: rayon's default,
+/// `RAYON_NUM_THREADS` or else one per core): capped at [`JOBS_PER_CORE`]
+/// per available core, with a note.
 fn worker_threads(jobs: Option<usize>) -> usize {
-    let requested = jobs.unwrap_or(0);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let requested = jobs.unwrap_or(0);
+    if requested == 0 {
+        return std::env::var("RAYON_NUM_THREADS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or(cores);
+    }
     let most = cores.saturating_mul(JOBS_PER_CORE);
     if requested <= most {
         return requested;
@@ -610,8 +620,13 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             settings.packs.automaton_cache = Some(dir);
         }
     }
+    let checkers = worker_threads(args.jobs);
+    // With two or more checking threads, this thread is one of them (it
+    // checks batches between writing findings), and the pool has one
+    // thread fewer.
+    let caller_checks = checkers >= 2;
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(worker_threads(args.jobs))
+        .num_threads(checkers - usize::from(caller_checks))
         .build()
         .into_diagnostic()
         .wrap_err("cannot start worker threads")?;
@@ -670,6 +685,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         progress: !args.quiet && io::stderr().is_terminal(),
         filter: settings.packs.filter(),
         history_problems,
+        caller_checks,
     };
     // Fixes are applied (or shown) before the report is opened; the check
     // below then reports what is left.

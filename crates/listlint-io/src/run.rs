@@ -56,6 +56,13 @@ pub struct CheckPlan {
     pub history_problems: Vec<Listing>,
     /// Whether a progress bar may be drawn (a terminal, not `--quiet`).
     pub progress: bool,
+    /// Whether the calling thread checks batches too, between writing
+    /// findings: a pool of N threads then gives N + 1 checking threads.
+    /// It keeps every checking thread busy without a thread that only
+    /// writes and is woken for every batch (the CLI's `--jobs N`, N ≥ 2,
+    /// runs a pool of N − 1 this way). Off: the pool's threads check and
+    /// the calling thread writes.
+    pub caller_checks: bool,
 }
 
 /// Why a check could not complete.
@@ -371,17 +378,24 @@ fn check_stream(
         }
         (segments, applied)
     };
+    let pool_threads = pool.current_num_threads();
     // One batch per checking thread and one more being written: memory
     // holds a few hundred kilobytes of input per thread, whatever the
-    // input's size.
-    let in_flight_limit = pool.current_num_threads() + 1;
+    // input's size. When this thread checks too, each pool thread has one
+    // more batch queued, so that none waits for this thread to hand it
+    // the next while this thread checks one.
+    let (in_flight_limit, pool_queue) = if plan.caller_checks {
+        (2 * pool_threads + 2, 2 * pool_threads)
+    } else {
+        (pool_threads + 1, usize::MAX)
+    };
     // With one checking thread, the run waits for that thread while the
     // reader waits for it most of the time: the reader then parses JSON
     // records itself, as it parses CSV and spreadsheet rows whatever the
     // threads. With more, the checking threads parse them, side by side.
     let read = &plan.read;
-    let mut reader_mapper =
-        (pool.current_num_threads() == 1).then(|| FieldMapper::new(read.profile.clone()));
+    let checking_threads = pool_threads + usize::from(plan.caller_checks);
+    let mut reader_mapper = (checking_threads == 1).then(|| FieldMapper::new(read.profile.clone()));
     std::thread::scope(|threads| {
         let (tx, rx) = sync_channel::<Vec<Work>>(BATCHES_AHEAD);
         threads.spawn(move || {
@@ -402,14 +416,18 @@ fn check_stream(
         let mut output = InOrder::new(ruleset, gate, reporter, summary, progress);
         let result = pool.in_place_scope(|tasks| -> Result<(), CheckError> {
             let mut sent = 0u64;
+            // Batches handed to the pool and not yet back.
+            let mut in_pool = 0usize;
             let mut reading = true;
             while reading || output.next < sent {
                 while let Ok(done) = done_rx.try_recv() {
+                    in_pool -= 1;
                     output.take(done)?;
                 }
                 if !reading || sent - output.next >= in_flight_limit as u64 {
                     if output.next < sent {
                         let Ok(done) = done_rx.recv() else { break };
+                        in_pool -= 1;
                         output.take(done)?;
                     }
                     continue;
@@ -425,9 +443,24 @@ fn check_stream(
                         continue;
                     }
                 };
+                let seq = sent;
+                sent += 1;
+                if in_pool >= pool_queue {
+                    // Every pool thread has a batch and one queued: this
+                    // thread checks this one, and writes it if it is next.
+                    let listings = batch.len();
+                    let findings =
+                        std::panic::catch_unwind(AssertUnwindSafe(|| check_batch(batch)));
+                    output.take(Checked {
+                        seq,
+                        listings,
+                        findings,
+                    })?;
+                    continue;
+                }
+                in_pool += 1;
                 let done_tx = done_tx.clone();
                 let check_batch = &check_batch;
-                let seq = sent;
                 tasks.spawn(move |_| {
                     let listings = batch.len();
                     // A panic is carried to this thread and resumed there,
@@ -441,7 +474,6 @@ fn check_stream(
                         findings,
                     });
                 });
-                sent += 1;
             }
             // The last file's collapsed findings.
             output.write_absent()

@@ -529,6 +529,9 @@ pub async fn check_file(
             filter,
             history_problems: Vec::new(),
             progress: false,
+            // The calling thread is a blocking task's: it writes, the
+            // worker's pool checks.
+            caller_checks: false,
         };
         if let Some(unsafe_fixes) = fix {
             return fix_upload(

@@ -164,6 +164,7 @@ impl AllCached {
             progress: false,
             filter: settings.packs.filter(),
             history_problems: Vec::new(),
+            caller_checks: false,
         };
         let ids: Vec<String> = self.rules.iter().map(|r| r.id.clone()).collect();
         let ids: HashSet<&str> = ids.iter().map(String::as_str).collect();

@@ -64,7 +64,7 @@ impl CharOffsets {
     fn checkpoint_bytes(&mut self, bytes: &[u8], at: usize, mut chars: usize) -> usize {
         for (i, &byte) in bytes.iter().enumerate() {
             if !is_continuation(byte) {
-                if chars % STRIDE == 0 {
+                if chars.is_multiple_of(STRIDE) {
                     self.checkpoints.push(at + i);
                 }
                 chars += 1;
