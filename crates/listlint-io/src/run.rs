@@ -38,6 +38,15 @@ const BATCH_SIZE: usize = 512;
 const BATCH_BYTES: usize = 128 * 1024;
 /// Batches read ahead of the ones being checked.
 const BATCHES_AHEAD: usize = 1;
+/// Batches read ahead when the calling thread checks too
+/// ([`CheckPlan::caller_checks`]): a batch the reader has not read when
+/// that thread asks for one is time it waits, while the reader competes
+/// with the checking threads for the cores.
+const BATCHES_AHEAD_CALLER_CHECKS: usize = 3;
+/// Batches in flight beyond two per pool thread when the calling thread
+/// checks too: the batches it checked while the pool's oldest one was
+/// still being checked wait to be written, and should not make it stop.
+const IN_FLIGHT_CALLER_CHECKS: usize = 6;
 /// Longest time the findings of a checked batch wait to be written while
 /// the input has nothing new.
 const OUTPUT_LATENCY: Duration = Duration::from_millis(25);
@@ -383,11 +392,16 @@ fn check_stream(
     // holds a few hundred kilobytes of input per thread, whatever the
     // input's size. When this thread checks too, each pool thread has one
     // more batch queued, so that none waits for this thread to hand it
-    // the next while this thread checks one.
-    let (in_flight_limit, pool_queue) = if plan.caller_checks {
-        (2 * pool_threads + 2, 2 * pool_threads)
+    // the next while this thread checks one (measured: see
+    // docs/performance.md).
+    let (in_flight_limit, pool_queue, read_ahead) = if plan.caller_checks {
+        (
+            2 * pool_threads + IN_FLIGHT_CALLER_CHECKS,
+            2 * pool_threads,
+            BATCHES_AHEAD_CALLER_CHECKS,
+        )
     } else {
-        (pool_threads + 1, usize::MAX)
+        (pool_threads + 1, usize::MAX, BATCHES_AHEAD)
     };
     // With one checking thread, the run waits for that thread while the
     // reader waits for it most of the time: the reader then parses JSON
@@ -397,7 +411,7 @@ fn check_stream(
     let checking_threads = pool_threads + usize::from(plan.caller_checks);
     let mut reader_mapper = (checking_threads == 1).then(|| FieldMapper::new(read.profile.clone()));
     std::thread::scope(|threads| {
-        let (tx, rx) = sync_channel::<Vec<Work>>(BATCHES_AHEAD);
+        let (tx, rx) = sync_channel::<Vec<Work>>(read_ahead);
         threads.spawn(move || {
             let mut records = records;
             loop {
