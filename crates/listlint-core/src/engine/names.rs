@@ -107,6 +107,10 @@ impl OwnNames {
     }
 }
 
+/// The brackets that open a title of a work: 《 and 〈.
+const OPEN_WORK: &str = "《";
+const OPEN_CHAPTER: &str = "〈";
+
 /// The names in one field's normalised text, as character ranges.
 #[derive(Debug, Default)]
 pub struct NameSpans {
@@ -122,9 +126,19 @@ impl NameSpans {
                 self.spans.push(text.char_range(byte, byte + name.len()));
             }
         }
-        let chars = &text.chars;
+        // Titles of works start at the first opening bracket: the
+        // characters before it (most texts have none) are not walked.
+        let bytes = text.text.as_bytes();
+        let first_open = [OPEN_WORK, OPEN_CHAPTER]
+            .iter()
+            .filter_map(|bracket| memchr::memmem::find(bytes, bracket.as_bytes()))
+            .min();
+        let Some(first_open) = first_open else {
+            return;
+        };
+        let (from, _) = text.char_range(first_open, first_open);
         let mut open: Option<(usize, char)> = None;
-        for (i, c) in chars.iter().enumerate() {
+        for (i, c) in text.chars.iter().enumerate().skip(from) {
             match (c.ch, open) {
                 ('《', _) => open = Some((i, '》')),
                 ('〈', _) => open = Some((i, '〉')),
@@ -193,6 +207,35 @@ mod tests {
         assert!(!names.covers(6, 8)); // 至尊 is the whole name
         assert!(names.covers(9, 11)); // 最好 in 《最好的时光》
         assert!(!names.covers(3, 6));
+    }
+
+    proptest::proptest! {
+        /// Starting at the first opening bracket finds the titles a walk
+        /// over every character finds.
+        #[test]
+        fn work_titles_are_those_of_a_walk_over_every_character(
+            text in "[《》〈〉好\n a]{0,60}",
+        ) {
+            let mut normalized = Normalized::default();
+            Normalizer::new().normalize_into(&text, &mut normalized);
+            let mut walked = Vec::new();
+            let mut open: Option<(usize, char)> = None;
+            for (i, c) in normalized.chars.iter().enumerate() {
+                match (c.ch, open) {
+                    ('《', _) => open = Some((i, '》')),
+                    ('〈', _) => open = Some((i, '〉')),
+                    ('\n', _) => open = None,
+                    (ch, Some((start, close))) if ch == close => {
+                        if i - start - 1 <= MAX_WORK_TITLE {
+                            walked.push((start, i + 1));
+                        }
+                        open = None;
+                    }
+                    _ => {}
+                }
+            }
+            proptest::prop_assert_eq!(spans(&text, &OwnNames::default()), walked);
+        }
     }
 
     #[test]
