@@ -551,7 +551,13 @@ impl Ruleset {
             Some(position) => listing.fields[position].1.as_str(),
         };
         let source: Option<Arc<str>> = self.settings.keep_sources.then(|| Arc::from(value));
-        pass.offsets.index(value);
+        // Original characters as far as the last hit reaches.
+        let reach = selected
+            .iter()
+            .map(|hit| scan.normalized.original_range(hit.first, hit.last).1)
+            .max()
+            .unwrap_or(0);
+        pass.offsets.index_through(value, reach);
         let text = FieldText {
             name: field,
             value,

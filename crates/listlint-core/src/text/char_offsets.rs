@@ -17,8 +17,11 @@ pub const STRIDE: usize = 32;
 pub struct CharOffsets {
     /// Byte offset of characters `0`, `STRIDE`, `2·STRIDE`, ….
     checkpoints: Vec<usize>,
-    /// Number of characters of the string.
+    /// Number of characters of the string (when `complete`), or of those
+    /// indexed.
     chars: usize,
+    /// Whether the whole string was indexed (see [`Self::index_through`]).
+    complete: bool,
     /// Byte length of the string (lookups check they are given the same one).
     len: usize,
 }
@@ -38,12 +41,29 @@ impl CharOffsets {
     /// UTF-8 continuation byte starts one); only the words in which a
     /// checkpoint falls are read byte by byte.
     pub fn index(&mut self, text: &str) {
+        self.index_through(text, usize::MAX);
+    }
+
+    /// Indexes `text` as far as its character `last` only: lookups of
+    /// characters up to `last` cost what they cost after [`Self::index`],
+    /// later ones walk from the last checkpoint; [`Self::chars`] is not
+    /// the string's count when it stopped short. (A field's hits say how
+    /// far its findings reach: most of a long description need not be
+    /// read.)
+    pub fn index_through(&mut self, text: &str, last: usize) {
         self.checkpoints.clear();
+        self.len = text.len();
         let bytes = text.as_bytes();
         let mut chars = 0;
         let mut words = bytes.chunks_exact(8);
         let mut at = 0;
         for word in &mut words {
+            if self.checkpoints.len() > last / STRIDE {
+                count_steps(chars);
+                self.chars = chars;
+                self.complete = false;
+                return;
+            }
             let starts = char_starts(u64::from_le_bytes(word.try_into().unwrap_or_default()));
             if self.checkpoints.len() * STRIDE < chars + starts {
                 chars = self.checkpoint_bytes(word, at, chars);
@@ -55,7 +75,7 @@ impl CharOffsets {
         chars = self.checkpoint_bytes(words.remainder(), at, chars);
         count_steps(chars);
         self.chars = chars;
-        self.len = text.len();
+        self.complete = true;
     }
 
     /// Counts the characters starting in `bytes` (which start at byte
@@ -73,8 +93,10 @@ impl CharOffsets {
         chars
     }
 
-    /// Number of characters of the indexed string.
+    /// Number of characters of the indexed string (indexed through its
+    /// end: see [`Self::index_through`]).
     pub fn chars(&self) -> usize {
+        debug_assert!(self.complete, "the count of a string indexed in part");
         self.chars
     }
 
@@ -82,11 +104,17 @@ impl CharOffsets {
     /// character `index`; `text.len()` for an index at or past the end.
     pub fn byte(&self, text: &str, index: usize) -> usize {
         debug_assert_eq!(text.len(), self.len, "an index of another string");
-        if index >= self.chars {
+        if self.complete && index >= self.chars {
             return text.len();
         }
-        let from = self.checkpoints[index / STRIDE];
-        let skip = index % STRIDE;
+        // The checkpoint at or before `index`: the last one, past the part
+        // indexed (there is one: the first character's, or the text is
+        // empty and indexed whole).
+        let checkpoint = (index / STRIDE).min(self.checkpoints.len().saturating_sub(1));
+        let Some(&from) = self.checkpoints.get(checkpoint) else {
+            return text.len();
+        };
+        let skip = index - checkpoint * STRIDE;
         count_steps(skip + 1);
         text[from..]
             .char_indices()
@@ -209,6 +237,25 @@ mod tests {
                 .collect();
             prop_assert_eq!(&offsets.checkpoints, &expected);
             prop_assert_eq!(offsets.chars, value.chars().count());
+        }
+
+        /// Indexed only as far as some character, an index slices as the
+        /// whole index does, up to that character and past it.
+        #[test]
+        fn an_index_in_part_slices_as_a_whole_one(
+            value in "[a-c最好，\u{1F600}\u{FE0F} ]{0,200}",
+            last in 0usize..210,
+            start in 0usize..220,
+            len in 0usize..60,
+        ) {
+            let whole = CharOffsets::new(&value);
+            let mut part = CharOffsets::default();
+            part.index_through(&value, last);
+            prop_assert!(part.checkpoints.len() <= whole.checkpoints.len());
+            prop_assert_eq!(&part.checkpoints[..], &whole.checkpoints[..part.checkpoints.len()]);
+            for (from, to) in [(start, start + len), (last.saturating_sub(len), last), (start, last)] {
+                prop_assert_eq!(part.slice(&value, from, to), whole.slice(&value, from, to), "{}..{}", from, to);
+            }
         }
 
         #[test]
