@@ -258,6 +258,10 @@ pub struct FieldMapper {
     /// The key seen at each position of the previous record, for
     /// [`Self::field_for_at`].
     by_position: Vec<(String, FieldName)>,
+    /// The names at positions `0..distinct_through` of `by_position` are
+    /// known to differ from each other: a record whose keys are all found
+    /// there, as most records of an export are, needs no comparing.
+    distinct_through: usize,
 }
 
 impl Default for FieldMapper {
@@ -279,6 +283,7 @@ impl FieldMapper {
             profile,
             cache: HashMap::new(),
             by_position: Vec::new(),
+            distinct_through: 0,
         }
     }
 
@@ -320,13 +325,22 @@ impl FieldMapper {
     /// and are described in the returned messages.
     pub fn map_headers<'h>(&mut self, headers: impl IntoIterator<Item = &'h str>) -> MappedHeaders {
         let raw: Vec<&str> = headers.into_iter().collect();
+        let mut known = true;
         let mut names: Vec<FieldName> = raw
             .iter()
             .enumerate()
-            .map(|(i, h)| self.field_for_at(i, h))
+            .map(|(i, h)| {
+                let (name, seen) = self.field_at(i, h);
+                known &= seen;
+                name
+            })
             .collect();
-        // The usual record: every key a different field.
-        if all_distinct(&names) {
+        // The usual record: every key a different field (known to be, for
+        // keys all seen at their places in a record checked before).
+        if (known && names.len() <= self.distinct_through) || all_distinct(&names) {
+            if names.len() <= self.by_position.len() {
+                self.distinct_through = self.distinct_through.max(names.len());
+            }
             return MappedHeaders {
                 names,
                 collisions: Vec::new(),
@@ -376,18 +390,25 @@ impl FieldMapper {
     /// order, so comparing with the previous record's key at that position
     /// usually answers without hashing.
     pub fn field_for_at(&mut self, position: usize, header: &str) -> FieldName {
+        self.field_at(position, header).0
+    }
+
+    /// [`Self::field_for_at`], and whether the previous record had the
+    /// same key at `position`.
+    fn field_at(&mut self, position: usize, header: &str) -> (FieldName, bool) {
         if let Some((seen, name)) = self.by_position.get(position) {
             if seen == header {
-                return name.clone();
+                return (name.clone(), true);
             }
         }
         let name = self.field_for(header);
         if position < self.by_position.len() {
             self.by_position[position] = (header.to_owned(), name.clone());
+            self.distinct_through = self.distinct_through.min(position);
         } else if position == self.by_position.len() && position < MAPPER_CACHE_LIMIT {
             self.by_position.push((header.to_owned(), name.clone()));
         }
-        name
+        (name, false)
     }
 
     /// The field name for an input header.
@@ -480,6 +501,30 @@ fn all_distinct(names: &[FieldName]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A mapper that has seen earlier records maps each record as a
+        /// fresh one does: names and collisions, whatever keys repeat,
+        /// change places or collide (`title` and its alias `宝贝名称`).
+        #[test]
+        fn records_map_alike_whatever_came_before(
+            records in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec!["title", "宝贝名称", "price", "brand", "sku", "id", "x"]),
+                    0..6,
+                ),
+                1..12,
+            ),
+        ) {
+            let mut seasoned = FieldMapper::generic();
+            for keys in &records {
+                let seen = seasoned.map_headers(keys.iter().copied());
+                let fresh = FieldMapper::generic().map_headers(keys.iter().copied());
+                proptest::prop_assert_eq!(&seen.names, &fresh.names, "{:?}", keys);
+                proptest::prop_assert_eq!(&seen.collisions, &fresh.collisions, "{:?}", keys);
+            }
+        }
+    }
 
     #[test]
     fn maps_aliases_case_insensitively() {

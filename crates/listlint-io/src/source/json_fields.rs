@@ -24,6 +24,9 @@ use std::borrow::Cow;
 /// the 128th level).
 const MAX_DEPTH: usize = 127;
 
+/// Fields a listing object usually has, at most (the yardstick's have 15).
+const USUAL_FIELDS: usize = 16;
+
 /// A JSON text read as a listing.
 #[derive(Debug)]
 pub enum JsonText<'a> {
@@ -92,7 +95,12 @@ impl<'a> Parser<'a> {
     fn read_document(&mut self) -> Option<JsonText<'a>> {
         self.ws();
         let read = if self.peek()? == b'{' {
-            let mut fields = Fields::default();
+            // Room for a usual listing's fields, so that the vectors are
+            // not grown two or three times for each record.
+            let mut fields = Fields {
+                pairs: Vec::with_capacity(USUAL_FIELDS),
+                offsets: Vec::with_capacity(USUAL_FIELDS),
+            };
             self.object(None, &mut fields)?;
             JsonText::Object(fields)
         } else {
