@@ -76,8 +76,8 @@ pub struct CheckArgs {
     /// Threads that check listings (default, or 0: all cores). Reading
     /// runs on a thread of its own; with one checking thread, findings are
     /// written on another and the reader also parses JSON records; with
-    /// more, one of them writes findings between batches. At most 4 per
-    /// available core:
+    /// more, one of them writes findings between batches (unless the
+    /// result cache is in use). At most 4 per available core:
     /// more only cost memory (each holds batches in flight), so a larger
     /// N is capped with a note on standard error.
     #[arg(short, long, value_name = "N")]
@@ -460,6 +460,15 @@ fn overrides(args: &CheckArgs) -> Overrides {
     }
 }
 
+/// A pool of `threads` threads.
+fn thread_pool(threads: usize) -> miette::Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .into_diagnostic()
+        .wrap_err("cannot start worker threads")
+}
+
 /// Most checking threads per available core `--jobs` may ask for.
 const JOBS_PER_CORE: usize = 4;
 
@@ -621,15 +630,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         }
     }
     let checkers = worker_threads(args.jobs);
-    // With two or more checking threads, this thread is one of them (it
-    // checks batches between writing findings), and the pool has one
-    // thread fewer.
-    let caller_checks = checkers >= 2;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(checkers - usize::from(caller_checks))
-        .build()
-        .into_diagnostic()
-        .wrap_err("cannot start worker threads")?;
+    let pool = thread_pool(checkers)?;
     // A run whose every file the result cache holds compiles no packs.
     let early = match cache::all_cached(args, color, &settings, &pool)? {
         cache::Early::Reused(status) => return Ok(status),
@@ -671,6 +672,18 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         Some(early) => early,
         None => (inputs(args, &settings)?, None),
     };
+    // With two or more checking threads and no result cache, this thread
+    // is one of them (it checks batches between writing findings), and a
+    // pool of one thread fewer checks the rest. A run with the result
+    // cache keeps the whole pool, which also reads and hashes the catalog
+    // files the cache looks up, in parallel.
+    let caller_checks = checkers >= 2 && cache.is_none();
+    let smaller_pool = if caller_checks {
+        Some(thread_pool(checkers - 1)?)
+    } else {
+        None
+    };
+    let pool = smaller_pool.as_ref().unwrap_or(&pool);
     // Loaded before the report file is created, so that a baseline that
     // cannot be read leaves it as it was.
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;
@@ -702,7 +715,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
             &args.fixing,
             &linter,
             &mut plan,
-            &pool,
+            pool,
             &mut first,
             &mut stdin_copy,
         )?)
@@ -755,7 +768,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     let result = run_check_cached(
         ruleset,
         &plan,
-        &pool,
+        pool,
         &mut gate,
         &mut report.reporter,
         cache.as_ref(),
