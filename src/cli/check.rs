@@ -675,9 +675,12 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     // With two or more checking threads and no result cache, this thread
     // is one of them (it checks batches between writing findings), and a
     // pool of one thread fewer checks the rest. A run with the result
-    // cache keeps the whole pool, which also reads and hashes the catalog
-    // files the cache looks up, in parallel.
-    let caller_checks = checkers >= 2 && cache.is_none();
+    // cache (open already, or opened below for catalog files) keeps the
+    // whole pool, which also reads and hashes the files the cache looks
+    // up, in parallel.
+    let uses_cache = cache.is_some()
+        || (!args.no_cache && listlint_io::cache::any_catalog(&inputs, args.input_format));
+    let caller_checks = checkers >= 2 && !uses_cache;
     let smaller_pool = if caller_checks {
         Some(thread_pool(checkers - 1)?)
     } else {
