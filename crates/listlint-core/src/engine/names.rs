@@ -18,7 +18,7 @@
 //! A pack can also declare, with `title_is_name`, when a listing's whole
 //! title is a name (see [`super::Rule::title_is_name`]).
 
-use crate::text::normalize::{normalize_term, Normalized};
+use crate::text::normalize::{normalize_term, NormChar, Normalized};
 
 /// The longest text between 《 and 》 read as the title of a work, in
 /// normalised characters.
@@ -111,6 +111,28 @@ impl OwnNames {
 const OPEN_WORK: &str = "《";
 const OPEN_CHAPTER: &str = "〈";
 
+/// Appends the titles of works in `chars` (which start at character
+/// `offset` of their text) to `spans`, as character ranges of the text:
+/// from an opening bracket to its closing one on the same line, at most
+/// [`MAX_WORK_TITLE`] characters between them.
+fn work_titles(chars: &[NormChar], offset: usize, spans: &mut Vec<(usize, usize)>) {
+    let mut open: Option<(usize, char)> = None;
+    for (i, c) in (offset..).zip(chars) {
+        match (c.ch, open) {
+            ('《', _) => open = Some((i, '》')),
+            ('〈', _) => open = Some((i, '〉')),
+            ('\n', _) => open = None,
+            (ch, Some((start, close))) if ch == close => {
+                if i - start - 1 <= MAX_WORK_TITLE {
+                    spans.push((start, i + 1));
+                }
+                open = None;
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The names in one field's normalised text, as character ranges.
 #[derive(Debug, Default)]
 pub struct NameSpans {
@@ -137,21 +159,7 @@ impl NameSpans {
             return;
         };
         let (from, _) = text.char_range(first_open, first_open);
-        let mut open: Option<(usize, char)> = None;
-        for (i, c) in text.chars.iter().enumerate().skip(from) {
-            match (c.ch, open) {
-                ('《', _) => open = Some((i, '》')),
-                ('〈', _) => open = Some((i, '〉')),
-                ('\n', _) => open = None,
-                (ch, Some((start, close))) if ch == close => {
-                    if i - start - 1 <= MAX_WORK_TITLE {
-                        self.spans.push((start, i + 1));
-                    }
-                    open = None;
-                }
-                _ => {}
-            }
-        }
+        work_titles(&text.chars[from..], from, &mut self.spans);
     }
 
     /// Whether the hit `[first, last)` lies inside a name longer than it.
@@ -219,21 +227,7 @@ mod tests {
             let mut normalized = Normalized::default();
             Normalizer::new().normalize_into(&text, &mut normalized);
             let mut walked = Vec::new();
-            let mut open: Option<(usize, char)> = None;
-            for (i, c) in normalized.chars.iter().enumerate() {
-                match (c.ch, open) {
-                    ('《', _) => open = Some((i, '》')),
-                    ('〈', _) => open = Some((i, '〉')),
-                    ('\n', _) => open = None,
-                    (ch, Some((start, close))) if ch == close => {
-                        if i - start - 1 <= MAX_WORK_TITLE {
-                            walked.push((start, i + 1));
-                        }
-                        open = None;
-                    }
-                    _ => {}
-                }
-            }
+            work_titles(&normalized.chars, 0, &mut walked);
             proptest::prop_assert_eq!(spans(&text, &OwnNames::default()), walked);
         }
     }
