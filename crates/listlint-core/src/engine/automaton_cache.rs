@@ -33,6 +33,11 @@ const KEPT: usize = 12;
 /// A larger file is not read (the default packs' automaton is under
 /// 1 MB; one of a million terms is about 100 MB).
 const MAX_FILE_BYTES: u64 = 512 << 20;
+/// A file read is marked as used (its modification time set to now, so
+/// that pruning keeps the automata in use, not the last ones written)
+/// when it was last marked longer ago than this: at most one metadata
+/// write an hour for a configuration run over and over.
+const USE_MARK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// The key of a pattern list: SHA-256 over each pattern with its length.
 pub(crate) fn key(patterns: &[impl AsRef<str>]) -> [u8; 32] {
@@ -51,12 +56,14 @@ fn file_for(folder: &Path, key: &[u8; 32]) -> PathBuf {
 }
 
 /// The automaton kept in `folder` for the patterns with this key.
+/// A file read successfully is marked as used (see [`USE_MARK_INTERVAL`]).
 pub(crate) fn load(folder: &Path, key: &[u8; 32]) -> Option<CharwiseDoubleArrayAhoCorasick<u32>> {
     let path = file_for(folder, key);
-    if fs::metadata(&path).ok()?.len() > MAX_FILE_BYTES {
+    let metadata = fs::metadata(&path).ok()?;
+    if metadata.len() > MAX_FILE_BYTES {
         return None;
     }
-    let bytes = fs::read(path).ok()?;
+    let bytes = fs::read(&path).ok()?;
     let rest = bytes.strip_prefix(MAGIC.as_slice())?;
     let (stored_key, rest) = rest.split_at_checked(32)?;
     let (checksum, body) = rest.split_at_checked(32)?;
@@ -64,8 +71,30 @@ pub(crate) fn load(folder: &Path, key: &[u8; 32]) -> Option<CharwiseDoubleArrayA
         return None;
     }
     match CharwiseDoubleArrayAhoCorasick::<u32>::deserialize(body) {
-        Ok((automaton, [])) => Some(automaton),
+        Ok((automaton, [])) => {
+            mark_used(&path, &metadata);
+            Some(automaton)
+        }
         _ => None,
+    }
+}
+
+/// Sets the modification time of the automaton file at `path` to now,
+/// unless it was set less than [`USE_MARK_INTERVAL`] ago: [`prune`] keeps
+/// the most recent, so an automaton read on every run stays however many
+/// others are written after it. Best effort, as writing is.
+fn mark_used(path: &Path, metadata: &fs::Metadata) {
+    let now = std::time::SystemTime::now();
+    let recent = metadata
+        .modified()
+        .ok()
+        .and_then(|modified| now.duration_since(modified).ok())
+        .is_some_and(|age| age < USE_MARK_INTERVAL);
+    if !recent {
+        let _ = fs::File::options()
+            .write(true)
+            .open(path)
+            .and_then(|file| file.set_modified(now));
     }
 }
 
@@ -104,7 +133,8 @@ fn try_store(
     written
 }
 
-/// Removes all but the [`KEPT`] most recently written automata, and
+/// Removes all but the [`KEPT`] most recently written or used automata
+/// (see [`mark_used`]), and
 /// temporary files older than [`crate::cache_folder::STALE_TEMPORARY`].
 fn prune(folder: &Path) {
     let Ok(entries) = fs::read_dir(folder) else {
@@ -216,6 +246,51 @@ mod tests {
         }
         let count = fs::read_dir(&dir).unwrap().count();
         assert_eq!(count, KEPT);
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// Sets the modification time of `path` to `age` ago.
+    fn age(path: &Path, age: std::time::Duration) {
+        fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(std::time::SystemTime::now() - age)
+            .unwrap();
+    }
+
+    #[test]
+    fn an_automaton_in_use_outlives_those_written_after_it() {
+        let dir = folder("in-use");
+        let hour = std::time::Duration::from_secs(3600);
+        let patterns = |i: usize| vec![format!("词{i}")];
+        // Automaton 0 was written first, long ago; KEPT - 1 others since.
+        for i in 0..KEPT {
+            let p = patterns(i);
+            store(&dir, &key(&p), &automaton(&p));
+            age(&file_for(&dir, &key(&p)), (KEPT - i) as u32 * 2 * hour);
+        }
+        assert!(load(&dir, &key(&patterns(0))).is_some(), "read and marked");
+        let p = patterns(KEPT);
+        store(&dir, &key(&p), &automaton(&p));
+        assert!(
+            file_for(&dir, &key(&patterns(0))).exists(),
+            "the automaton read is kept"
+        );
+        assert!(
+            !file_for(&dir, &key(&patterns(1))).exists(),
+            "the least recently used one is pruned"
+        );
+        // One read again within the hour is not marked again.
+        let marked = fs::metadata(file_for(&dir, &key(&patterns(0))))
+            .and_then(|m| m.modified())
+            .unwrap();
+        age(&file_for(&dir, &key(&patterns(0))), hour / 2);
+        assert!(load(&dir, &key(&patterns(0))).is_some());
+        let after = fs::metadata(file_for(&dir, &key(&patterns(0))))
+            .and_then(|m| m.modified())
+            .unwrap();
+        assert!(after < marked, "a recent mark is left as it is");
         let _ = fs::remove_dir_all(&dir);
     }
 
