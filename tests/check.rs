@@ -581,3 +581,58 @@ fn csv_quirks_crlf_lines_unterminated_quotes_and_colliding_columns() {
     );
     assert_eq!(f.len(), 2);
 }
+
+/// A run over exports whose calling thread checks too (`--jobs 2`, no
+/// result cache) starts the calling thread, the reader and the one pool
+/// thread that checks beside it: no idle pool of every thread besides.
+/// Standard input keeps the reader waiting while the threads are counted.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_run_over_exports_starts_no_idle_pool() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("listlint"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "check",
+            "--no-cache",
+            "--format",
+            "jsonl",
+            "--jobs",
+            "2",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    let tasks = format!("/proc/{}/task", child.id());
+    let threads = || std::fs::read_dir(&tasks).map_or(0, |d| d.count());
+    // The pools are started before the reader: once three threads run,
+    // every one is there; the count is read again until it has held for
+    // a fifth of a second.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (mut count, mut held_since) = (threads(), Instant::now());
+    while Instant::now() < deadline
+        && (count < 3 || held_since.elapsed() < Duration::from_millis(200))
+    {
+        std::thread::sleep(Duration::from_millis(5));
+        let now = threads();
+        if now != count {
+            (count, held_since) = (now, Instant::now());
+        }
+    }
+    let mut stdin = child.stdin.take().expect("piped");
+    stdin
+        .write_all("{\"id\":\"A\",\"title\":\"最好的羽绒服\"}\n".as_bytes())
+        .expect("written");
+    drop(stdin);
+    let status = child.wait().expect("ends");
+    assert_eq!(
+        count, 3,
+        "the calling thread, the reader and one pool thread"
+    );
+    assert_eq!(status.code(), Some(1), "the listing has an error");
+}

@@ -469,6 +469,33 @@ fn thread_pool(threads: usize) -> miette::Result<rayon::ThreadPool> {
         .wrap_err("cannot start worker threads")
 }
 
+/// The pool of every checking thread, started when first asked for: the
+/// result cache's look at catalog files and runs that keep the whole pool
+/// need it; a run over exports whose calling thread checks too starts
+/// only the smaller one.
+pub(super) struct FullPool {
+    threads: usize,
+    pool: std::cell::OnceCell<rayon::ThreadPool>,
+}
+
+impl FullPool {
+    fn new(threads: usize) -> Self {
+        Self {
+            threads,
+            pool: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The pool, started now if it was not yet.
+    pub(super) fn get(&self) -> miette::Result<&rayon::ThreadPool> {
+        if let Some(pool) = self.pool.get() {
+            return Ok(pool);
+        }
+        let pool = thread_pool(self.threads)?;
+        Ok(self.pool.get_or_init(|| pool))
+    }
+}
+
 /// Most checking threads per available core `--jobs` may ask for.
 const JOBS_PER_CORE: usize = 4;
 
@@ -630,9 +657,9 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
         }
     }
     let checkers = worker_threads(args.jobs);
-    let pool = thread_pool(checkers)?;
+    let full_pool = FullPool::new(checkers);
     // A run whose every file the result cache holds compiles no packs.
-    let early = match cache::all_cached(args, color, &settings, &pool)? {
+    let early = match cache::all_cached(args, color, &settings, &full_pool)? {
         cache::Early::Reused(status) => return Ok(status),
         cache::Early::AllCached(run) => return run.finish(args, color, &settings),
         cache::Early::Partly(early) => Some((early.inputs, Some(early.cache))),
@@ -686,7 +713,10 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> miette::Result<ExitStatus> {
     } else {
         None
     };
-    let pool = smaller_pool.as_ref().unwrap_or(&pool);
+    let pool = match &smaller_pool {
+        Some(pool) => pool,
+        None => full_pool.get()?,
+    };
     // Loaded before the report file is created, so that a baseline that
     // cannot be read leaves it as it was.
     let baseline = args.baseline.as_deref().map(Baseline::load).transpose()?;

@@ -79,7 +79,7 @@ pub(super) fn all_cached(
     args: &CheckArgs,
     color: ColorChoice,
     settings: &Settings,
-    pool: &rayon::ThreadPool,
+    pool: &super::FullPool,
 ) -> miette::Result<Early> {
     if args.no_cache
         || args.fixing.wanted()
@@ -101,6 +101,8 @@ pub(super) fn all_cached(
     if !listlint_io::cache::any_catalog(&inputs, args.input_format) {
         return Ok(Early::Compile(inputs));
     }
+    // Catalog files are read and hashed in parallel.
+    let pool = pool.get()?;
     let profile = settings.field_profile()?;
     let profile_name = profile.name;
     let color_on = super::color_enabled(args, color);
