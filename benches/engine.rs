@@ -115,7 +115,8 @@ fn bench_engine(c: &mut Criterion) {
 
 /// The overlapping scan of the default packs' lexicon terms over the
 /// normalised bench text: `aho-corasick`'s full DFA against `daachorse`'s
-/// character-wise double array (the engine's choice).
+/// character-wise double array (the engine's choice), with its prefilter
+/// and without it (as the engine builds it).
 fn bench_matchers(c: &mut Criterion) {
     let normalize = |s: &str| {
         let mut out = Normalized::default();
@@ -142,6 +143,11 @@ fn bench_matchers(c: &mut Criterion) {
         .expect("terms build");
     let charwise =
         daachorse::CharwiseDoubleArrayAhoCorasick::<u32>::new(&terms).expect("terms build");
+    // As the engine builds it (`engine::matcher`): without the prefilter.
+    let engine = daachorse::CharwiseDoubleArrayAhoCorasickBuilder::new()
+        .use_prefilter(false)
+        .build::<_, _, u32>(&terms)
+        .expect("terms build");
 
     let mut group = c.benchmark_group("matcher");
     group.throughput(Throughput::Bytes(
@@ -155,18 +161,23 @@ fn bench_matchers(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
-    group.bench_function("daachorse_charwise_overlapping", |b| {
-        b.iter(|| {
-            texts
-                .iter()
-                .map(|t| {
-                    charwise
-                        .find_overlapping_iter(black_box(t.as_str()))
-                        .count()
-                })
-                .sum::<usize>()
-        })
-    });
+    for (name, automaton) in [
+        ("daachorse_charwise_overlapping", &charwise),
+        ("daachorse_charwise_overlapping_no_prefilter", &engine),
+    ] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                texts
+                    .iter()
+                    .map(|t| {
+                        automaton
+                            .find_overlapping_iter(black_box(t.as_str()))
+                            .count()
+                    })
+                    .sum::<usize>()
+            })
+        });
+    }
     group.finish();
 }
 

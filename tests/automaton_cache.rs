@@ -117,7 +117,9 @@ fn a_damaged_automaton_is_rebuilt() {
     for damaged in [
         bytes[..bytes.len() / 2].to_vec(),
         Vec::new(),
-        b"LLAUTO1\nnot an automaton".to_vec(),
+        b"LLAUTO2\nnot an automaton".to_vec(),
+        // A file of version 1 (built with daachorse's prefilter), intact.
+        [b"LLAUTO1\n".as_slice(), &bytes[8..]].concat(),
         flipped,
     ] {
         std::fs::write(&file, &damaged).unwrap();

@@ -25,8 +25,10 @@ use sha2::{Digest, Sha256};
 
 use crate::cache_folder::is_stale_temporary;
 
-/// First bytes of a file (the format's version is in it).
-const MAGIC: &[u8; 8] = b"LLAUTO1\n";
+/// First bytes of a file (the format's version is in it: version 2's
+/// automata are built without daachorse's prefilter, so files of version
+/// 1, which have one, are built again).
+const MAGIC: &[u8; 8] = b"LLAUTO2\n";
 /// Automata kept in a folder: several configurations can share one, and
 /// each has up to [`super::matcher::MAX_AUTOMATA`].
 const KEPT: usize = 12;
