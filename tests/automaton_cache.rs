@@ -128,6 +128,37 @@ fn a_damaged_automaton_is_rebuilt() {
     }
 }
 
+/// A file in its place that is no regular file (a named pipe, which
+/// blocks the reader until someone writes, or a link to a device that
+/// never ends, planted in a cache folder a repository carries) is not
+/// read: the run builds the automaton and writes it in its place.
+#[cfg(unix)]
+#[test]
+fn an_automaton_that_is_no_regular_file_is_not_read() {
+    let work = tempfile::tempdir().unwrap();
+    let cache = work.path().join("cache");
+    let cache_arg = cache.to_str().unwrap();
+    let expected = check(work.path(), &["--cache-dir", cache_arg]);
+    let file = automata(&cache).remove(0);
+    std::fs::remove_file(&file).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&file)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let listings = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/listings.jsonl");
+    let mut cmd = listlint_in(work.path());
+    cmd.args(["check", "--format", "jsonl", "--fail-on", "never"])
+        .args(["--cache-dir", cache_arg])
+        .arg(listings)
+        .timeout(std::time::Duration::from_secs(30));
+    let (code, stdout, stderr) = run(&mut cmd);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, expected);
+    let kept = std::fs::symlink_metadata(&file).unwrap();
+    assert!(kept.is_file(), "the pipe was replaced by the automaton");
+}
+
 #[test]
 fn the_folder_a_run_over_an_export_makes_is_ignored_by_git() {
     // A run over an export keeps no results, only the automaton: the

@@ -58,11 +58,15 @@ fn file_for(folder: &Path, key: &[u8; 32]) -> PathBuf {
 }
 
 /// The automaton kept in `folder` for the patterns with this key.
-/// A file read successfully is marked as used (see [`USE_MARK_INTERVAL`]).
+/// Only a regular file is read, as the result cache reads its bundles: a
+/// pipe, or a link to a device such as `/dev/zero` (planted in a cache
+/// folder checked into a repository), reports no length and would be read
+/// for ever. A file read successfully is marked as used (see
+/// [`USE_MARK_INTERVAL`]).
 pub(crate) fn load(folder: &Path, key: &[u8; 32]) -> Option<CharwiseDoubleArrayAhoCorasick<u32>> {
     let path = file_for(folder, key);
     let metadata = fs::metadata(&path).ok()?;
-    if metadata.len() > MAX_FILE_BYTES {
+    if !metadata.is_file() || metadata.len() > MAX_FILE_BYTES {
         return None;
     }
     let bytes = fs::read(&path).ok()?;
